@@ -1,0 +1,272 @@
+//! Typed reads of one JSON object's fields, each failure a diagnostic at the field's location.
+
+use super::Ctx;
+use crate::asl::model::{Amount, ResultPath, Seconds, StateId, Transition};
+use crate::asl::path::Path;
+use crate::asl::template::Template;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// One JSON object being read, with its location and the fields it may hold.
+pub(crate) struct Fields<'a> {
+    pub(crate) obj: &'a Map<String, Value>,
+    pub(crate) loc: String,
+    allowed: Vec<&'static str>,
+}
+
+impl<'a> Fields<'a> {
+    pub(crate) fn new(obj: &'a Map<String, Value>, loc: &str) -> Self {
+        Fields {
+            obj,
+            loc: loc.to_string(),
+            allowed: Vec::new(),
+        }
+    }
+
+    pub(crate) fn allow(&mut self, names: &[&'static str]) {
+        self.allowed.extend_from_slice(names);
+    }
+
+    pub(crate) fn at(&self, key: &str) -> String {
+        format!("{}/{key}", self.loc)
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<&'a Value> {
+        self.obj.get(key)
+    }
+
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.obj.contains_key(key)
+    }
+
+    /// AWS rejects fields a state type does not define.
+    pub(crate) fn reject_unknown(&self, ctx: &mut Ctx, what: &str) {
+        for k in self.obj.keys() {
+            if !self.allowed.contains(&k.as_str()) {
+                if matches!(k.as_str(), "Arguments" | "Output" | "Assign") {
+                    ctx.error(
+                        crate::asl::diagnostic::code::UNSUPPORTED_FEATURE,
+                        &self.at(k),
+                        format!("The field '{k}' (JSONata and variables) is not supported yet"),
+                    );
+                } else {
+                    ctx.schema(
+                        &self.at(k),
+                        format!("The field '{k}' is not supported for {what}"),
+                    );
+                }
+            }
+        }
+    }
+
+    pub(crate) fn opt_string(&self, ctx: &mut Ctx, key: &str) -> Option<String> {
+        match self.get(key)? {
+            Value::String(s) => Some(s.clone()),
+            _ => {
+                ctx.schema(&self.at(key), format!("The field '{key}' must be a string"));
+                None
+            }
+        }
+    }
+
+    pub(crate) fn req_string(&self, ctx: &mut Ctx, key: &str) -> Option<String> {
+        if !self.has(key) {
+            ctx.schema(&self.loc, format!("The field '{key}' is required"));
+            return None;
+        }
+        self.opt_string(ctx, key)
+    }
+
+    /// An integer within `[min, max]`.
+    pub(crate) fn opt_int(&self, ctx: &mut Ctx, key: &str, min: u64, max: u64) -> Option<u64> {
+        let v = self.get(key)?;
+        match v.as_u64() {
+            Some(n) if n >= min && n <= max => Some(n),
+            _ => {
+                ctx.schema(
+                    &self.at(key),
+                    format!("The field '{key}' must be an integer from {min} to {max}"),
+                );
+                None
+            }
+        }
+    }
+
+    pub(crate) fn opt_number(&self, ctx: &mut Ctx, key: &str, min: f64, max: f64) -> Option<f64> {
+        let v = self.get(key)?;
+        match v.as_f64() {
+            Some(n) if n >= min && n <= max => Some(n),
+            _ => {
+                ctx.schema(
+                    &self.at(key),
+                    format!("The field '{key}' must be a number from {min} to {max}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A JSONPath (`$...` or `$$...`); `reference` demands a reference path.
+    pub(crate) fn opt_path(&self, ctx: &mut Ctx, key: &str, reference: bool) -> Option<Path> {
+        let s = self.opt_string(ctx, key)?;
+        self.path_text(ctx, key, &s, reference)
+    }
+
+    pub(crate) fn path_text(
+        &self,
+        ctx: &mut Ctx,
+        key: &str,
+        s: &str,
+        reference: bool,
+    ) -> Option<Path> {
+        match Path::parse(s) {
+            Ok(p) if reference && !p.is_reference() => {
+                ctx.schema(
+                    &self.at(key),
+                    format!("The value of '{key}' must be a reference path, got '{s}'"),
+                );
+                None
+            }
+            Ok(p) => Some(p),
+            Err(e) => {
+                ctx.schema(&self.at(key), format!("The value of '{key}': {e}"));
+                None
+            }
+        }
+    }
+
+    /// InputPath / OutputPath: absent is `$`, null is `None`.
+    pub(crate) fn io_path(&self, ctx: &mut Ctx, key: &str) -> Option<Path> {
+        match self.get(key) {
+            None => Some(Path::parse("$").expect("root path")),
+            Some(Value::Null) => None,
+            Some(_) => self.opt_path(ctx, key, false),
+        }
+    }
+
+    /// ResultPath (and a Catcher's): absent is `$`, null discards the result.
+    pub(crate) fn result_path(&self, ctx: &mut Ctx) -> ResultPath {
+        match self.get("ResultPath") {
+            None => ResultPath::At(Path::parse("$").expect("root path")),
+            Some(Value::Null) => ResultPath::Discard,
+            Some(_) => match self.opt_path(ctx, "ResultPath", true) {
+                Some(p) if p.root == crate::asl::path::Root::Context => {
+                    ctx.schema(
+                        &self.at("ResultPath"),
+                        "ResultPath cannot refer to the context object".into(),
+                    );
+                    ResultPath::Discard
+                }
+                Some(p) => ResultPath::At(p),
+                None => ResultPath::Discard,
+            },
+        }
+    }
+
+    pub(crate) fn template(&self, ctx: &mut Ctx, key: &str) -> Option<Template> {
+        let v = self.get(key)?;
+        match Template::compile(v) {
+            Ok(t) => Some(t),
+            Err(errors) => {
+                for e in errors {
+                    ctx.schema(&format!("{}{}", self.at(key), e.location), e.message);
+                }
+                None
+            }
+        }
+    }
+
+    /// Exactly one of `Next` and `End: true`.
+    pub(crate) fn transition(
+        &self,
+        ctx: &mut Ctx,
+        names: &HashMap<&str, StateId>,
+    ) -> Option<Transition> {
+        let end = match self.get("End") {
+            None => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                ctx.schema(&self.at("End"), "End must be a boolean".into());
+                return None;
+            }
+        };
+        match (self.has("Next"), end) {
+            (true, true) => {
+                ctx.schema(
+                    &self.loc,
+                    "A state cannot have both 'Next' and 'End': true".into(),
+                );
+                None
+            }
+            (false, false) => {
+                ctx.schema(
+                    &self.loc,
+                    "A state must have either 'Next' or 'End': true".into(),
+                );
+                None
+            }
+            (false, true) => Some(Transition::End),
+            (true, false) => self.next(ctx, "Next", names).map(Transition::Next),
+        }
+    }
+
+    /// A field naming a state (`Next`, `Default`).
+    pub(crate) fn next(
+        &self,
+        ctx: &mut Ctx,
+        key: &str,
+        names: &HashMap<&str, StateId>,
+    ) -> Option<StateId> {
+        let s = self.req_string(ctx, key)?;
+        match names.get(s.as_str()) {
+            Some(id) => Some(*id),
+            None => {
+                ctx.schema(
+                    &self.at(key),
+                    format!("Missing '{key}' target: no state is named '{s}'"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `X` (a positive integer) or `XPath` (a reference path), not both.
+    pub(crate) fn seconds(&self, ctx: &mut Ctx, key: &str, path_key: &str) -> Option<Seconds> {
+        match (self.has(key), self.has(path_key)) {
+            (true, true) => {
+                ctx.schema(
+                    &self.loc,
+                    format!("'{key}' and '{path_key}' cannot both be set"),
+                );
+                None
+            }
+            (true, false) => self
+                .opt_int(ctx, key, 1, 99_999_999)
+                .map(Seconds::Fixed),
+            (false, true) => self.opt_path(ctx, path_key, true).map(Seconds::Path),
+            (false, false) => None,
+        }
+    }
+
+    /// A number or a reference path to one (MaxConcurrency and the tolerances).
+    pub(crate) fn amount(
+        &self,
+        ctx: &mut Ctx,
+        key: &str,
+        path_key: &str,
+        max: f64,
+    ) -> Option<Amount> {
+        match (self.has(key), self.has(path_key)) {
+            (true, true) => {
+                ctx.schema(
+                    &self.loc,
+                    format!("'{key}' and '{path_key}' cannot both be set"),
+                );
+                None
+            }
+            (true, false) => self.opt_number(ctx, key, 0.0, max).map(Amount::Fixed),
+            (false, true) => self.opt_path(ctx, path_key, true).map(Amount::Path),
+            (false, false) => None,
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Payload templates: the JSON of Parameters, ResultSelector and ItemSelector, where a key
+//! ending in `.$` takes its value from a path or an intrinsic call.
+//!
+//! Compiled once: constant subtrees are kept as plain values so evaluation only copies them,
+//! and every dynamic field is parsed ahead of time.
+
+use super::intrinsic::{looks_like_call, Call};
+use super::path::Path;
+use serde_json::Value;
+
+/// A compiled payload template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Template {
+    /// A subtree with no `.$` keys anywhere below it.
+    Constant(Value),
+    /// An object with at least one dynamic field below it.
+    Object(Vec<(String, Template)>),
+    /// An array with at least one dynamic element below it.
+    Array(Vec<Template>),
+    /// The value of a `key.$` field given as a path.
+    Path(Path),
+    /// The value of a `key.$` field given as an intrinsic call.
+    Call(Box<Call>),
+}
+
+/// A template field that did not compile, with the JSON location (`/a/b.$`) relative to the
+/// template's root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    pub location: String,
+    pub message: String,
+}
+
+impl Template {
+    /// Compiles a template. Every bad `.$` field is reported.
+    pub fn compile(value: &Value) -> Result<Template, Vec<TemplateError>> {
+        let mut errors = Vec::new();
+        let t = compile(value, "", &mut errors);
+        if errors.is_empty() {
+            Ok(t)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// True when evaluation needs no input at all.
+    pub fn is_constant(&self) -> bool {
+        matches!(self, Template::Constant(_))
+    }
+}
+
+/// Compiles the string of a `.$` field: a path or an intrinsic call.
+pub fn compile_dynamic(s: &str) -> Result<Template, String> {
+    if looks_like_call(s) {
+        Call::parse(s)
+            .map(|c| Template::Call(Box::new(c)))
+            .map_err(|e| e.to_string())
+    } else {
+        Path::parse(s).map(Template::Path).map_err(|e| e.to_string())
+    }
+}
+
+fn compile(value: &Value, at: &str, errors: &mut Vec<TemplateError>) -> Template {
+    match value {
+        Value::Object(map) => {
+            let mut fields = Vec::with_capacity(map.len());
+            let mut dynamic = false;
+            for (k, v) in map {
+                let loc = format!("{at}/{k}");
+                if let Some(name) = k.strip_suffix(".$") {
+                    dynamic = true;
+                    match v.as_str().map(compile_dynamic) {
+                        Some(Ok(t)) => fields.push((name.to_string(), t)),
+                        Some(Err(message)) => errors.push(TemplateError {
+                            location: loc,
+                            message,
+                        }),
+                        None => errors.push(TemplateError {
+                            location: loc,
+                            message: format!(
+                                "the value of '{k}' must be a string holding a path or an intrinsic function"
+                            ),
+                        }),
+                    }
+                } else {
+                    let t = compile(v, &loc, errors);
+                    dynamic |= !t.is_constant();
+                    fields.push((k.clone(), t));
+                }
+            }
+            if dynamic {
+                Template::Object(fields)
+            } else {
+                Template::Constant(value.clone())
+            }
+        }
+        Value::Array(items) => {
+            let ts: Vec<Template> = items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| compile(v, &format!("{at}/{i}"), errors))
+                .collect();
+            if ts.iter().all(Template::is_constant) {
+                Template::Constant(value.clone())
+            } else {
+                Template::Array(ts)
+            }
+        }
+        other => Template::Constant(other.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn constant_subtrees_stay_values() {
+        let t = Template::compile(&json!({"a": {"b": [1, 2]}, "c.$": "$.x"})).unwrap();
+        match t {
+            Template::Object(f) => {
+                assert_eq!(f[0], ("a".into(), Template::Constant(json!({"b": [1, 2]}))));
+                assert!(matches!(&f[1], (k, Template::Path(_)) if k == "c"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(Template::compile(&json!([1, {"k": "v"}]))
+            .unwrap()
+            .is_constant());
+    }
+
+    #[test]
+    fn dynamic_inside_arrays() {
+        let t = Template::compile(&json!([{"v.$": "$"}])).unwrap();
+        assert!(matches!(t, Template::Array(_)));
+    }
+
+    #[test]
+    fn errors_name_their_field() {
+        let e = Template::compile(&json!({"a": {"b.$": 3, "c.$": "nope"}})).unwrap_err();
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].location, "/a/b.$");
+        assert_eq!(e[1].location, "/a/c.$");
+    }
+}

@@ -1,0 +1,171 @@
+//! Evaluation of Choice rules.
+//!
+//! AWS: a comparison whose Variable has the wrong type is false, not an error; a Variable
+//! (or `...Path` operand) that names nothing is `States.Runtime`, except under `IsPresent`.
+
+use super::error::StatesError;
+use super::scope::Scope;
+use crate::asl::model::{ChoiceRule, Comparison, Operand};
+use crate::asl::path::Path;
+use crate::asl::timestamp;
+use serde_json::Value;
+use std::cmp::Ordering;
+
+/// Whether the rule holds for the scope's input.
+pub fn matches(rule: &ChoiceRule, scope: &Scope) -> Result<bool, StatesError> {
+    match rule {
+        ChoiceRule::And(rs) => {
+            for r in rs {
+                if !matches(r, scope)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        ChoiceRule::Or(rs) => {
+            for r in rs {
+                if matches(r, scope)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        ChoiceRule::Not(r) => Ok(!matches(r, scope)?),
+        ChoiceRule::Compare {
+            variable,
+            op,
+            operand,
+        } => compare(variable, *op, operand, scope),
+    }
+}
+
+fn lookup(path: &Path, scope: &Scope) -> Option<Value> {
+    scope.select(path).ok().map(|s| s.to_value())
+}
+
+fn missing(path: &Path) -> StatesError {
+    StatesError::runtime(format!(
+        "Invalid path '{}': The choice state's condition path references an invalid value.",
+        path.as_str()
+    ))
+}
+
+fn compare(
+    variable: &Path,
+    op: Comparison,
+    operand: &Operand,
+    scope: &Scope,
+) -> Result<bool, StatesError> {
+    use Comparison::*;
+    let var = lookup(variable, scope);
+    if op == IsPresent {
+        return Ok(var.is_some() == (operand_bool(operand)));
+    }
+    let var = var.ok_or_else(|| missing(variable))?;
+    let rhs = match operand {
+        Operand::Value(v) => v.clone(),
+        Operand::Path(p) => lookup(p, scope).ok_or_else(|| missing(p))?,
+    };
+    let expect = |b: bool| b == rhs.as_bool().unwrap_or(false);
+    Ok(match op {
+        IsNull => expect(var.is_null()),
+        IsNumeric => expect(var.is_number()),
+        IsString => expect(var.is_string()),
+        IsBoolean => expect(var.is_boolean()),
+        IsTimestamp => expect(var.as_str().and_then(timestamp::parse).is_some()),
+        IsPresent => unreachable!("handled above"),
+        StringMatches => match (var.as_str(), rhs.as_str()) {
+            (Some(s), Some(pattern)) => wildcard_match(pattern, s),
+            _ => false,
+        },
+        BooleanEquals => matches!((var.as_bool(), rhs.as_bool()), (Some(a), Some(b)) if a == b),
+        StringEquals | StringLessThan | StringGreaterThan | StringLessThanEquals
+        | StringGreaterThanEquals => match (var.as_str(), rhs.as_str()) {
+            (Some(a), Some(b)) => ordered(op, a.cmp(b)),
+            _ => false,
+        },
+        NumericEquals | NumericLessThan | NumericGreaterThan | NumericLessThanEquals
+        | NumericGreaterThanEquals => match (var.as_f64(), rhs.as_f64()) {
+            (Some(a), Some(b)) if var.is_number() && rhs.is_number() => {
+                a.partial_cmp(&b).is_some_and(|o| ordered(op, o))
+            }
+            _ => false,
+        },
+        TimestampEquals | TimestampLessThan | TimestampGreaterThan | TimestampLessThanEquals
+        | TimestampGreaterThanEquals => {
+            let a = var.as_str().and_then(timestamp::parse);
+            let b = rhs.as_str().and_then(timestamp::parse);
+            match (a, b) {
+                (Some(a), Some(b)) => ordered(op, a.cmp(&b)),
+                _ => false,
+            }
+        }
+    })
+}
+
+fn operand_bool(o: &Operand) -> bool {
+    matches!(o, Operand::Value(Value::Bool(true)))
+}
+
+fn ordered(op: Comparison, o: Ordering) -> bool {
+    use Comparison::*;
+    match op {
+        StringEquals | NumericEquals | TimestampEquals => o == Ordering::Equal,
+        StringLessThan | NumericLessThan | TimestampLessThan => o == Ordering::Less,
+        StringGreaterThan | NumericGreaterThan | TimestampGreaterThan => o == Ordering::Greater,
+        StringLessThanEquals | NumericLessThanEquals | TimestampLessThanEquals => {
+            o != Ordering::Greater
+        }
+        _ => o != Ordering::Less,
+    }
+}
+
+/// StringMatches: `*` matches any run of characters; `\*` is a literal star and `\\` a
+/// literal backslash.
+pub fn wildcard_match(pattern: &str, s: &str) -> bool {
+    #[derive(PartialEq)]
+    enum Tok {
+        Star,
+        Ch(char),
+    }
+    let mut toks = Vec::new();
+    let mut it = pattern.chars();
+    while let Some(c) = it.next() {
+        match c {
+            '\\' => match it.next() {
+                Some(n) => toks.push(Tok::Ch(n)),
+                None => toks.push(Tok::Ch('\\')),
+            },
+            '*' => toks.push(Tok::Star),
+            c => toks.push(Tok::Ch(c)),
+        }
+    }
+    let text: Vec<char> = s.chars().collect();
+    // Greedy match with backtracking to the last star: linear for typical patterns.
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match toks.get(p) {
+            Some(Tok::Ch(c)) if *c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            Some(Tok::Star) => {
+                star = Some((p, t));
+                p += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    p = sp + 1;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    toks[p..].iter().all(|t| *t == Tok::Star)
+}
+
+#[cfg(test)]
+mod tests;

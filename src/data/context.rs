@@ -1,0 +1,120 @@
+//! The context object (`$$`): facts about the execution, the state, the task and the Map item.
+//!
+//! Built as JSON only when a `$$` path is evaluated, and then once per state, so states that
+//! never read it pay nothing.
+
+use serde_json::{json, Map, Value};
+use std::cell::OnceCell;
+
+/// Facts fixed for a whole execution.
+#[derive(Debug, Clone)]
+pub struct ExecutionInfo {
+    pub id: String,
+    pub name: String,
+    pub input: Value,
+    pub role_arn: String,
+    /// ISO-8601 with milliseconds, as AWS writes it.
+    pub start_time: String,
+    pub redrive_count: u32,
+    pub state_machine_id: String,
+    pub state_machine_name: String,
+}
+
+/// The context object of one state's evaluation.
+#[derive(Debug)]
+pub struct ContextObject<'a> {
+    pub execution: &'a ExecutionInfo,
+    pub state_name: &'a str,
+    pub entered_time: String,
+    /// Present for states that can retry (Task, Parallel, Map).
+    pub retry_count: Option<u32>,
+    pub task_token: Option<String>,
+    /// `$$.Map.Item.Index` and `.Value` inside a Map iteration.
+    pub map_item: Option<(u64, Value)>,
+    cache: OnceCell<Value>,
+}
+
+impl<'a> ContextObject<'a> {
+    pub fn new(execution: &'a ExecutionInfo, state_name: &'a str, entered_time: String) -> Self {
+        ContextObject {
+            execution,
+            state_name,
+            entered_time,
+            retry_count: None,
+            task_token: None,
+            map_item: None,
+            cache: OnceCell::new(),
+        }
+    }
+
+    /// The context object as JSON, in AWS's field order.
+    pub fn value(&self) -> &Value {
+        self.cache.get_or_init(|| {
+            let e = self.execution;
+            let mut state = Map::new();
+            state.insert("Name".into(), Value::String(self.state_name.to_string()));
+            state.insert(
+                "EnteredTime".into(),
+                Value::String(self.entered_time.clone()),
+            );
+            if let Some(n) = self.retry_count {
+                state.insert("RetryCount".into(), json!(n));
+            }
+            let mut root = Map::new();
+            root.insert(
+                "Execution".into(),
+                json!({
+                    "Id": e.id,
+                    "Input": e.input,
+                    "StartTime": e.start_time,
+                    "Name": e.name,
+                    "RoleArn": e.role_arn,
+                    "RedriveCount": e.redrive_count,
+                }),
+            );
+            root.insert(
+                "StateMachine".into(),
+                json!({"Id": e.state_machine_id, "Name": e.state_machine_name}),
+            );
+            root.insert("State".into(), Value::Object(state));
+            if let Some(t) = &self.task_token {
+                root.insert("Task".into(), json!({ "Token": t }));
+            }
+            if let Some((i, v)) = &self.map_item {
+                root.insert("Map".into(), json!({"Item": {"Index": i, "Value": v}}));
+            }
+            Value::Object(root)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holds_execution_state_and_optional_parts() {
+        let e = ExecutionInfo {
+            id: "arn:x".into(),
+            name: "n".into(),
+            input: json!({"a": 1}),
+            role_arn: "role".into(),
+            start_time: "t0".into(),
+            redrive_count: 2,
+            state_machine_id: "sm".into(),
+            state_machine_name: "m".into(),
+        };
+        let mut c = ContextObject::new(&e, "S", "t1".into());
+        c.retry_count = Some(1);
+        c.task_token = Some("tok".into());
+        c.map_item = Some((3, json!("v")));
+        let v = c.value();
+        assert_eq!(v["Execution"]["RedriveCount"], json!(2));
+        assert_eq!(v["Execution"]["Input"], json!({"a": 1}));
+        assert_eq!(v["State"], json!({"Name": "S", "EnteredTime": "t1", "RetryCount": 1}));
+        assert_eq!(v["Task"]["Token"], json!("tok"));
+        assert_eq!(v["Map"]["Item"], json!({"Index": 3, "Value": "v"}));
+        let plain = ContextObject::new(&e, "S", "t1".into());
+        assert!(plain.value().get("Task").is_none());
+    }
+}

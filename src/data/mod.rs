@@ -1,0 +1,15 @@
+//! Layer 2, what moves values: JSONPath evaluation, the context object, payload templates,
+//! intrinsic functions, Choice rules and the InputPath → ... → OutputPath pipeline.
+//! Pure: no IO; imports only `asl`.
+
+pub mod choice;
+pub mod context;
+pub mod error;
+pub mod intrinsics;
+pub mod jsonpath;
+pub mod payload;
+pub mod scope;
+
+pub use context::{ContextObject, ExecutionInfo};
+pub use error::{names, StatesError};
+pub use scope::Scope;

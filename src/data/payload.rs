@@ -1,0 +1,232 @@
+//! Payload templates and the data-flow fields: InputPath → Parameters → (task) →
+//! ResultSelector → ResultPath → OutputPath.
+//!
+//! Values move through the pipeline; the default `$` paths hand the value on without a copy.
+
+use super::error::{names, StatesError};
+use super::intrinsics;
+use super::scope::Scope;
+use crate::asl::model::ResultPath;
+use crate::asl::path::{Path, Root, Segment};
+use crate::asl::template::Template;
+use serde_json::{Map, Value};
+
+/// Evaluates a payload template against the scope's input.
+pub fn eval_template(t: &Template, scope: &mut Scope) -> Result<Value, StatesError> {
+    eval(t, scope, "")
+}
+
+fn eval(t: &Template, scope: &mut Scope, field: &str) -> Result<Value, StatesError> {
+    match t {
+        Template::Constant(v) => Ok(v.clone()),
+        Template::Object(fields) => {
+            let mut m = Map::with_capacity(fields.len());
+            for (k, ft) in fields {
+                let v = match ft {
+                    Template::Path(_) | Template::Call(_) => eval(ft, scope, &format!("{k}.$"))?,
+                    other => eval(other, scope, k)?,
+                };
+                m.insert(k.clone(), v);
+            }
+            Ok(Value::Object(m))
+        }
+        Template::Array(items) => items
+            .iter()
+            .map(|i| eval(i, scope, field))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
+        Template::Path(p) => scope.resolve_owned(p, field),
+        Template::Call(c) => intrinsics::eval(c, scope, field),
+    }
+}
+
+/// InputPath and OutputPath: `None` (JSON null) gives `{}`; `$` passes the value through.
+pub fn select_path(value: Value, path: Option<&Path>, scope: &Scope) -> Result<Value, StatesError> {
+    let Some(path) = path else {
+        return Ok(Value::Object(Map::new()));
+    };
+    if path.is_root() && path.root == Root::Input {
+        return Ok(value);
+    }
+    let doc = if path.root == Root::Input {
+        &value
+    } else {
+        scope.context.value()
+    };
+    crate::data::jsonpath::select(path, doc)
+        .map(|s| s.to_value())
+        .map_err(|m| invalid_path(path, &m.message))
+}
+
+/// AWS's cause for an InputPath/OutputPath (or *SecondsPath) that names nothing.
+pub fn invalid_path(path: &Path, message: &str) -> StatesError {
+    StatesError::runtime(format!("Invalid path '{}' : {}", path.as_str(), message))
+}
+
+/// ResultPath: puts `result` into `input` at the path, creating objects on the way.
+pub fn apply_result_path(
+    input: Value,
+    result: Value,
+    rp: &ResultPath,
+) -> Result<Value, StatesError> {
+    let path = match rp {
+        ResultPath::Discard => return Ok(input),
+        ResultPath::At(p) if p.is_root() => return Ok(result),
+        ResultPath::At(p) => p,
+    };
+    let mut root = input;
+    let mut slot = &mut root;
+    for seg in &path.segments {
+        slot = match seg {
+            Segment::Child(name) => match slot {
+                Value::Object(m) => m.entry(name.clone()).or_insert(Value::Null),
+                other => {
+                    if other.is_null() {
+                        *other = Value::Object(Map::new());
+                        other
+                            .as_object_mut()
+                            .expect("just made an object")
+                            .entry(name.clone())
+                            .or_insert(Value::Null)
+                    } else {
+                        return Err(result_path_mismatch(path, other));
+                    }
+                }
+            },
+            Segment::Index(i) => {
+                let fits = slot.as_array().is_some_and(|a| (*i as usize) < a.len());
+                if !fits {
+                    return Err(result_path_mismatch(path, slot));
+                }
+                &mut slot.as_array_mut().expect("checked above")[*i as usize]
+            }
+            _ => return Err(result_path_mismatch(path, &Value::Null)),
+        };
+    }
+    *slot = result;
+    Ok(root)
+}
+
+fn result_path_mismatch(path: &Path, at: &Value) -> StatesError {
+    StatesError::new(
+        names::RESULT_PATH_MATCH_FAILURE,
+        format!(
+            "Unable to apply ResultPath '{}': the value at the path is {}, not an object",
+            path.as_str(),
+            kind(at)
+        ),
+    )
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::context::{ContextObject, ExecutionInfo};
+    use rand::SeedableRng;
+    use serde_json::json;
+
+    fn info() -> ExecutionInfo {
+        ExecutionInfo {
+            id: "arn:aws:states:us-east-1:123456789012:execution:sm:e".into(),
+            name: "e".into(),
+            input: json!({"in": 1}),
+            role_arn: "role".into(),
+            start_time: "t0".into(),
+            redrive_count: 0,
+            state_machine_id: "sm-arn".into(),
+            state_machine_name: "sm".into(),
+        }
+    }
+
+    fn run(t: serde_json::Value, input: serde_json::Value) -> Result<Value, StatesError> {
+        let e = info();
+        let c = ContextObject::new(&e, "S", "t1".into());
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(1);
+        let mut scope = Scope::new(&input, &c, &mut rng);
+        eval_template(&Template::compile(&t).unwrap(), &mut scope)
+    }
+
+    #[test]
+    fn template_fields() {
+        let out = run(
+            json!({"a.$": "$.x", "b": {"c.$": "$$.State.Name", "d": 1}, "e": [{"f.$": "$.y[0]"}], "g.$": "States.Array($.x)"}),
+            json!({"x": "X", "y": [7]}),
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            json!({"a": "X", "b": {"c": "S", "d": 1}, "e": [{"f": 7}], "g": ["X"]})
+        );
+    }
+
+    #[test]
+    fn template_missing_path_is_runtime_error_naming_the_field() {
+        let e = run(json!({"value.$": "$.no_such"}), json!({"a": 1})).unwrap_err();
+        assert_eq!(e.error, "States.Runtime");
+        assert_eq!(
+            e.cause.unwrap(),
+            "The JSONPath '$.no_such' specified for the field 'value.$' could not be found in the input '{\"a\":1}'"
+        );
+    }
+
+    #[test]
+    fn result_path_variants() {
+        let rp = |s: &str| ResultPath::At(Path::parse(s).unwrap());
+        assert_eq!(
+            apply_result_path(json!({"a": 1}), json!(2), &ResultPath::Discard).unwrap(),
+            json!({"a": 1})
+        );
+        assert_eq!(
+            apply_result_path(json!({"a": 1}), json!(2), &rp("$")).unwrap(),
+            json!(2)
+        );
+        assert_eq!(
+            apply_result_path(json!({"a": 1}), json!(2), &rp("$.b.c")).unwrap(),
+            json!({"a": 1, "b": {"c": 2}})
+        );
+        assert_eq!(
+            apply_result_path(json!({"a": [0, 1]}), json!(2), &rp("$.a[1]")).unwrap(),
+            json!({"a": [0, 2]})
+        );
+        let e = apply_result_path(json!("str"), json!(2), &rp("$.a")).unwrap_err();
+        assert_eq!(e.error, "States.ResultPathMatchFailure");
+    }
+
+    #[test]
+    fn input_and_output_paths() {
+        let e = info();
+        let c = ContextObject::new(&e, "S", "t1".into());
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(1);
+        let input = json!({});
+        let scope = Scope::new(&input, &c, &mut rng);
+        let p = |s: &str| Path::parse(s).unwrap();
+        assert_eq!(
+            select_path(json!({"a": 1}), None, &scope).unwrap(),
+            json!({})
+        );
+        assert_eq!(
+            select_path(json!({"a": 1}), Some(&p("$.a")), &scope).unwrap(),
+            json!(1)
+        );
+        assert_eq!(
+            select_path(json!({"a": 1}), Some(&p("$$.State.Name")), &scope).unwrap(),
+            json!("S")
+        );
+        let err = select_path(json!({"a": 1}), Some(&p("$.b")), &scope).unwrap_err();
+        assert_eq!(
+            err.cause.unwrap(),
+            "Invalid path '$.b' : No results for path: $['b']"
+        );
+    }
+}

@@ -1,0 +1,56 @@
+//! What an expression is evaluated against: the state's input, its context object, and the
+//! seedable random source (UUIDs, MathRandom, jitter) so runs can be reproduced.
+
+use super::context::ContextObject;
+use super::error::StatesError;
+use super::jsonpath::{select, Missing, Selected};
+use crate::asl::path::{Path, Root};
+use rand::rngs::SmallRng;
+use serde_json::Value;
+
+/// The documents and randomness of one evaluation.
+pub struct Scope<'a> {
+    pub input: &'a Value,
+    pub context: &'a ContextObject<'a>,
+    pub rng: &'a mut SmallRng,
+}
+
+impl<'a> Scope<'a> {
+    pub fn new(input: &'a Value, context: &'a ContextObject<'a>, rng: &'a mut SmallRng) -> Self {
+        Scope {
+            input,
+            context,
+            rng,
+        }
+    }
+
+    /// The document a path starts from.
+    pub fn doc(&self, path: &Path) -> &'a Value {
+        match path.root {
+            Root::Input => self.input,
+            Root::Context => self.context.value(),
+        }
+    }
+
+    pub fn select(&self, path: &Path) -> Result<Selected<'a>, Missing> {
+        select(path, self.doc(path))
+    }
+
+    /// Resolves a path for a payload-template field or intrinsic argument, failing as AWS
+    /// does when it finds nothing.
+    pub fn resolve_owned(&self, path: &Path, field: &str) -> Result<Value, StatesError> {
+        self.select(path)
+            .map(|s| s.to_value())
+            .map_err(|_| self.path_not_found(path, field))
+    }
+
+    /// AWS's cause when a path names nothing in the input.
+    pub fn path_not_found(&self, path: &Path, field: &str) -> StatesError {
+        StatesError::runtime(format!(
+            "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
+            path.as_str(),
+            field,
+            self.input
+        ))
+    }
+}

@@ -1,0 +1,4 @@
+//! sfn-runtime: AWS Step Functions state machines (Amazon States Language) run in memory.
+
+pub mod asl;
+pub mod data;
