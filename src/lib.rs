@@ -2,3 +2,4 @@
 
 pub mod asl;
 pub mod data;
+pub mod interpret;

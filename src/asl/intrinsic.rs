@@ -309,15 +309,13 @@ mod tests {
 
     #[test]
     fn parses_nested_calls() {
-        let c = Call::parse("States.Format('{} and {}', $.a, States.ArrayLength($.b[0:2]))")
-            .unwrap();
+        let c =
+            Call::parse("States.Format('{} and {}', $.a, States.ArrayLength($.b[0:2]))").unwrap();
         assert_eq!(c.function, Function::Format);
         assert_eq!(c.args.len(), 3);
         assert_eq!(c.args[0], Arg::Literal(json!("{} and {}")));
         assert!(matches!(&c.args[1], Arg::Path(p) if p.as_str() == "$.a"));
-        assert!(
-            matches!(&c.args[2], Arg::Call(inner) if inner.function == Function::ArrayLength)
-        );
+        assert!(matches!(&c.args[2], Arg::Call(inner) if inner.function == Function::ArrayLength));
     }
 
     #[test]

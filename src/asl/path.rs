@@ -133,7 +133,11 @@ impl Path {
     /// Jayway's normalised form of the first `n` steps, e.g. `$['a'][0]`, used in AWS's
     /// "Missing property in path $['no']" messages.
     pub fn normalized_prefix(&self, n: usize) -> String {
-        let mut out = String::from(if self.root == Root::Context { "$$" } else { "$" });
+        let mut out = String::from(if self.root == Root::Context {
+            "$$"
+        } else {
+            "$"
+        });
         for s in self.segments.iter().take(n) {
             match s {
                 Segment::Child(name) => {

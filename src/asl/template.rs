@@ -56,7 +56,9 @@ pub fn compile_dynamic(s: &str) -> Result<Template, String> {
             .map(|c| Template::Call(Box::new(c)))
             .map_err(|e| e.to_string())
     } else {
-        Path::parse(s).map(Template::Path).map_err(|e| e.to_string())
+        Path::parse(s)
+            .map(Template::Path)
+            .map_err(|e| e.to_string())
     }
 }
 

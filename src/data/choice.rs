@@ -79,19 +79,28 @@ fn compare(
             _ => false,
         },
         BooleanEquals => matches!((var.as_bool(), rhs.as_bool()), (Some(a), Some(b)) if a == b),
-        StringEquals | StringLessThan | StringGreaterThan | StringLessThanEquals
+        StringEquals
+        | StringLessThan
+        | StringGreaterThan
+        | StringLessThanEquals
         | StringGreaterThanEquals => match (var.as_str(), rhs.as_str()) {
             (Some(a), Some(b)) => ordered(op, a.cmp(b)),
             _ => false,
         },
-        NumericEquals | NumericLessThan | NumericGreaterThan | NumericLessThanEquals
+        NumericEquals
+        | NumericLessThan
+        | NumericGreaterThan
+        | NumericLessThanEquals
         | NumericGreaterThanEquals => match (var.as_f64(), rhs.as_f64()) {
             (Some(a), Some(b)) if var.is_number() && rhs.is_number() => {
                 a.partial_cmp(&b).is_some_and(|o| ordered(op, o))
             }
             _ => false,
         },
-        TimestampEquals | TimestampLessThan | TimestampGreaterThan | TimestampLessThanEquals
+        TimestampEquals
+        | TimestampLessThan
+        | TimestampGreaterThan
+        | TimestampLessThanEquals
         | TimestampGreaterThanEquals => {
             let a = var.as_str().and_then(timestamp::parse);
             let b = rhs.as_str().and_then(timestamp::parse);

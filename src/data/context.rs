@@ -111,7 +111,10 @@ mod tests {
         let v = c.value();
         assert_eq!(v["Execution"]["RedriveCount"], json!(2));
         assert_eq!(v["Execution"]["Input"], json!({"a": 1}));
-        assert_eq!(v["State"], json!({"Name": "S", "EnteredTime": "t1", "RetryCount": 1}));
+        assert_eq!(
+            v["State"],
+            json!({"Name": "S", "EnteredTime": "t1", "RetryCount": 1})
+        );
         assert_eq!(v["Task"]["Token"], json!("tok"));
         assert_eq!(v["Map"]["Item"], json!({"Index": 3, "Value": "v"}));
         let plain = ContextObject::new(&e, "S", "t1".into());

@@ -305,9 +305,9 @@ fn format(f: Function, template: &str, args: &[Value]) -> Result<Value, StatesEr
             },
             '{' if chars.peek() == Some(&'}') => {
                 chars.next();
-                let v = args.get(next).ok_or_else(|| {
-                    fail(f, "the template has more placeholders than arguments")
-                })?;
+                let v = args
+                    .get(next)
+                    .ok_or_else(|| fail(f, "the template has more placeholders than arguments"))?;
                 out.push_str(&format_arg(v));
                 next += 1;
             }

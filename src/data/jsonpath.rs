@@ -116,7 +116,13 @@ fn descend<'a>(inner: &Segment, v: &'a Value, out: &mut Vec<&'a Value>) {
     }
 }
 
-fn slice<'a>(a: &'a [Value], start: Option<i64>, end: Option<i64>, step: i64, out: &mut Vec<&'a Value>) {
+fn slice<'a>(
+    a: &'a [Value],
+    start: Option<i64>,
+    end: Option<i64>,
+    step: i64,
+    out: &mut Vec<&'a Value>,
+) {
     let len = a.len() as i64;
     let norm = |i: i64| if i < 0 { (len + i).max(0) } else { i.min(len) };
     if step > 0 {

@@ -240,9 +240,7 @@ impl<'a> Fields<'a> {
                 );
                 None
             }
-            (true, false) => self
-                .opt_int(ctx, key, 1, 99_999_999)
-                .map(Seconds::Fixed),
+            (true, false) => self.opt_int(ctx, key, 1, 99_999_999).map(Seconds::Fixed),
             (false, true) => self.opt_path(ctx, path_key, true).map(Seconds::Path),
             (false, false) => None,
         }

@@ -121,7 +121,10 @@ impl Ctx {
         let version = f.opt_string(self, "Version");
         if let Some(v) = &version {
             if v != "1.0" {
-                self.schema("/Version", format!("Unsupported Version '{v}': only \"1.0\""));
+                self.schema(
+                    "/Version",
+                    format!("Unsupported Version '{v}': only \"1.0\""),
+                );
             }
         }
         let timeout_seconds = f.opt_int(self, "TimeoutSeconds", 1, 99_999_999);

@@ -105,10 +105,9 @@ impl Ctx {
     fn error_equals(&mut self, f: &Fields, last: bool) -> Option<Vec<String>> {
         let loc = f.at("ErrorEquals");
         let names: Option<Vec<String>> = match f.get("ErrorEquals") {
-            Some(Value::Array(a)) if !a.is_empty() => a
-                .iter()
-                .map(|v| v.as_str().map(str::to_string))
-                .collect(),
+            Some(Value::Array(a)) if !a.is_empty() => {
+                a.iter().map(|v| v.as_str().map(str::to_string)).collect()
+            }
             _ => None,
         };
         let Some(names) = names else {

@@ -77,8 +77,7 @@ impl Ctx {
                 self.warning(
                     code::PASS_RESULT_IS_STATIC,
                     &f.at("Result"),
-                    "Result is static: '.$' keys in a Pass state's Result are not evaluated"
-                        .into(),
+                    "Result is static: '.$' keys in a Pass state's Result are not evaluated".into(),
                 );
             }
         }
@@ -227,12 +226,7 @@ impl Ctx {
     }
 
     /// Fail's `Error`/`ErrorPath` (and Cause): a literal, a path, or an intrinsic call.
-    fn text_source(
-        &mut self,
-        f: &Fields,
-        key: &str,
-        path_key: &str,
-    ) -> Option<Option<TextSource>> {
+    fn text_source(&mut self, f: &Fields, key: &str, path_key: &str) -> Option<Option<TextSource>> {
         match (f.has(key), f.has(path_key)) {
             (true, true) => {
                 self.schema(
@@ -307,7 +301,13 @@ impl Ctx {
     /// A branch or item processor: its own StartAt/States namespace.
     fn sub_body(&mut self, obj: &serde_json::Map<String, Value>, loc: &str) -> Option<Body> {
         let mut f = Fields::new(obj, loc);
-        f.allow(&["StartAt", "States", "Comment", "ProcessorConfig", "QueryLanguage"]);
+        f.allow(&[
+            "StartAt",
+            "States",
+            "Comment",
+            "ProcessorConfig",
+            "QueryLanguage",
+        ]);
         f.reject_unknown(self, "a branch or item processor");
         self.query_language(&f, loc);
         self.body(obj, loc)

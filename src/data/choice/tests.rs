@@ -45,23 +45,61 @@ fn t(r: Value, input: Value) -> bool {
 #[test]
 fn string_operators() {
     let i = json!({"s": "b", "o": "b"});
-    assert!(t(json!({"Variable": "$.s", "StringEquals": "b"}), i.clone()));
-    assert!(t(json!({"Variable": "$.s", "StringLessThan": "c"}), i.clone()));
-    assert!(t(json!({"Variable": "$.s", "StringGreaterThan": "a"}), i.clone()));
-    assert!(t(json!({"Variable": "$.s", "StringLessThanEquals": "b"}), i.clone()));
-    assert!(t(json!({"Variable": "$.s", "StringGreaterThanEquals": "b"}), i.clone()));
-    assert!(t(json!({"Variable": "$.s", "StringEqualsPath": "$.o"}), i.clone()));
-    assert!(!t(json!({"Variable": "$.s", "StringLessThanPath": "$.o"}), i.clone()));
-    assert!(t(json!({"Variable": "$.s", "StringGreaterThanEqualsPath": "$.o"}), i.clone()));
-    assert!(t(json!({"Variable": "$.s", "StringLessThanEqualsPath": "$.o"}), i.clone()));
-    assert!(!t(json!({"Variable": "$.s", "StringGreaterThanPath": "$.o"}), i.clone()));
+    assert!(t(
+        json!({"Variable": "$.s", "StringEquals": "b"}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.s", "StringLessThan": "c"}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.s", "StringGreaterThan": "a"}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.s", "StringLessThanEquals": "b"}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.s", "StringGreaterThanEquals": "b"}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.s", "StringEqualsPath": "$.o"}),
+        i.clone()
+    ));
+    assert!(!t(
+        json!({"Variable": "$.s", "StringLessThanPath": "$.o"}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.s", "StringGreaterThanEqualsPath": "$.o"}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.s", "StringLessThanEqualsPath": "$.o"}),
+        i.clone()
+    ));
+    assert!(!t(
+        json!({"Variable": "$.s", "StringGreaterThanPath": "$.o"}),
+        i.clone()
+    ));
     // Type mismatch is false, not an error.
-    assert!(!t(json!({"Variable": "$.n", "StringEquals": "1"}), json!({"n": 1})));
+    assert!(!t(
+        json!({"Variable": "$.n", "StringEquals": "1"}),
+        json!({"n": 1})
+    ));
 }
 
 #[test]
 fn string_matches() {
-    let m = |p: &str, s: &str| t(json!({"Variable": "$.s", "StringMatches": p}), json!({ "s": s }));
+    let m = |p: &str, s: &str| {
+        t(
+            json!({"Variable": "$.s", "StringMatches": p}),
+            json!({ "s": s }),
+        )
+    };
     assert!(m("log-*.txt", "log-2024.txt"));
     assert!(!m("log-*.txt", "log-2024.csv"));
     assert!(m("*", ""));
@@ -76,35 +114,107 @@ fn numeric_operators() {
     let i = json!({"n": 5, "f": 5.0, "o": 7});
     assert!(t(json!({"Variable": "$.n", "NumericEquals": 5}), i.clone()));
     assert!(t(json!({"Variable": "$.f", "NumericEquals": 5}), i.clone()));
-    assert!(t(json!({"Variable": "$.n", "NumericLessThan": 6}), i.clone()));
-    assert!(t(json!({"Variable": "$.n", "NumericGreaterThan": 4.5}), i.clone()));
-    assert!(t(json!({"Variable": "$.n", "NumericLessThanEquals": 5}), i.clone()));
-    assert!(t(json!({"Variable": "$.n", "NumericGreaterThanEquals": 5}), i.clone()));
-    assert!(!t(json!({"Variable": "$.n", "NumericEqualsPath": "$.o"}), i.clone()));
-    assert!(t(json!({"Variable": "$.n", "NumericLessThanPath": "$.o"}), i.clone()));
-    assert!(!t(json!({"Variable": "$.n", "NumericGreaterThanPath": "$.o"}), i.clone()));
-    assert!(t(json!({"Variable": "$.n", "NumericLessThanEqualsPath": "$.o"}), i.clone()));
-    assert!(!t(json!({"Variable": "$.n", "NumericGreaterThanEqualsPath": "$.o"}), i.clone()));
-    assert!(!t(json!({"Variable": "$.s", "NumericEquals": 1}), json!({"s": "1"})));
+    assert!(t(
+        json!({"Variable": "$.n", "NumericLessThan": 6}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.n", "NumericGreaterThan": 4.5}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.n", "NumericLessThanEquals": 5}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.n", "NumericGreaterThanEquals": 5}),
+        i.clone()
+    ));
+    assert!(!t(
+        json!({"Variable": "$.n", "NumericEqualsPath": "$.o"}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.n", "NumericLessThanPath": "$.o"}),
+        i.clone()
+    ));
+    assert!(!t(
+        json!({"Variable": "$.n", "NumericGreaterThanPath": "$.o"}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.n", "NumericLessThanEqualsPath": "$.o"}),
+        i.clone()
+    ));
+    assert!(!t(
+        json!({"Variable": "$.n", "NumericGreaterThanEqualsPath": "$.o"}),
+        i.clone()
+    ));
+    assert!(!t(
+        json!({"Variable": "$.s", "NumericEquals": 1}),
+        json!({"s": "1"})
+    ));
 }
 
 #[test]
 fn boolean_and_timestamp_operators() {
     let i = json!({"b": true, "c": true, "t": "2020-01-01T00:00:00Z", "u": "2021-01-01T00:00:00+01:00"});
-    assert!(t(json!({"Variable": "$.b", "BooleanEquals": true}), i.clone()));
-    assert!(t(json!({"Variable": "$.b", "BooleanEqualsPath": "$.c"}), i.clone()));
-    assert!(t(json!({"Variable": "$.t", "TimestampEquals": "2020-01-01T00:00:00Z"}), i.clone()));
-    assert!(t(json!({"Variable": "$.t", "TimestampEquals": "2020-01-01T01:00:00+01:00"}), i.clone()));
-    assert!(t(json!({"Variable": "$.t", "TimestampLessThan": "2020-01-02T00:00:00Z"}), i.clone()));
-    assert!(t(json!({"Variable": "$.t", "TimestampGreaterThan": "2019-01-02T00:00:00Z"}), i.clone()));
-    assert!(t(json!({"Variable": "$.t", "TimestampLessThanEquals": "2020-01-01T00:00:00Z"}), i.clone()));
-    assert!(t(json!({"Variable": "$.t", "TimestampGreaterThanEquals": "2020-01-01T00:00:00Z"}), i.clone()));
-    assert!(t(json!({"Variable": "$.t", "TimestampLessThanPath": "$.u"}), i.clone()));
-    assert!(!t(json!({"Variable": "$.t", "TimestampEqualsPath": "$.u"}), i.clone()));
-    assert!(!t(json!({"Variable": "$.t", "TimestampGreaterThanPath": "$.u"}), i.clone()));
-    assert!(t(json!({"Variable": "$.t", "TimestampLessThanEqualsPath": "$.u"}), i.clone()));
-    assert!(!t(json!({"Variable": "$.t", "TimestampGreaterThanEqualsPath": "$.u"}), i.clone()));
-    assert!(!t(json!({"Variable": "$.b", "TimestampEquals": "2020-01-01T00:00:00Z"}), i.clone()));
+    assert!(t(
+        json!({"Variable": "$.b", "BooleanEquals": true}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.b", "BooleanEqualsPath": "$.c"}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.t", "TimestampEquals": "2020-01-01T00:00:00Z"}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.t", "TimestampEquals": "2020-01-01T01:00:00+01:00"}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.t", "TimestampLessThan": "2020-01-02T00:00:00Z"}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.t", "TimestampGreaterThan": "2019-01-02T00:00:00Z"}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.t", "TimestampLessThanEquals": "2020-01-01T00:00:00Z"}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.t", "TimestampGreaterThanEquals": "2020-01-01T00:00:00Z"}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.t", "TimestampLessThanPath": "$.u"}),
+        i.clone()
+    ));
+    assert!(!t(
+        json!({"Variable": "$.t", "TimestampEqualsPath": "$.u"}),
+        i.clone()
+    ));
+    assert!(!t(
+        json!({"Variable": "$.t", "TimestampGreaterThanPath": "$.u"}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.t", "TimestampLessThanEqualsPath": "$.u"}),
+        i.clone()
+    ));
+    assert!(!t(
+        json!({"Variable": "$.t", "TimestampGreaterThanEqualsPath": "$.u"}),
+        i.clone()
+    ));
+    assert!(!t(
+        json!({"Variable": "$.b", "TimestampEquals": "2020-01-01T00:00:00Z"}),
+        i.clone()
+    ));
 }
 
 #[test]
@@ -113,12 +223,21 @@ fn type_tests() {
     assert!(t(json!({"Variable": "$.n", "IsNull": true}), i.clone()));
     assert!(t(json!({"Variable": "$.x", "IsNull": false}), i.clone()));
     assert!(t(json!({"Variable": "$.x", "IsPresent": true}), i.clone()));
-    assert!(t(json!({"Variable": "$.zz", "IsPresent": false}), i.clone()));
+    assert!(t(
+        json!({"Variable": "$.zz", "IsPresent": false}),
+        i.clone()
+    ));
     assert!(t(json!({"Variable": "$.x", "IsNumeric": true}), i.clone()));
     assert!(t(json!({"Variable": "$.s", "IsString": true}), i.clone()));
     assert!(t(json!({"Variable": "$.b", "IsBoolean": true}), i.clone()));
-    assert!(t(json!({"Variable": "$.t", "IsTimestamp": true}), i.clone()));
-    assert!(t(json!({"Variable": "$.s", "IsTimestamp": false}), i.clone()));
+    assert!(t(
+        json!({"Variable": "$.t", "IsTimestamp": true}),
+        i.clone()
+    ));
+    assert!(t(
+        json!({"Variable": "$.s", "IsTimestamp": false}),
+        i.clone()
+    ));
 }
 
 #[test]
@@ -136,6 +255,10 @@ fn composition() {
 fn missing_variable_is_a_runtime_error() {
     let e = eval(json!({"Variable": "$.zz", "NumericEquals": 1}), json!({})).unwrap_err();
     assert_eq!(e.error, "States.Runtime");
-    let e = eval(json!({"Variable": "$.a", "NumericEqualsPath": "$.zz"}), json!({"a": 1})).unwrap_err();
+    let e = eval(
+        json!({"Variable": "$.a", "NumericEqualsPath": "$.zz"}),
+        json!({"a": 1}),
+    )
+    .unwrap_err();
     assert_eq!(e.error, "States.Runtime");
 }

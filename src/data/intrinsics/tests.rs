@@ -44,8 +44,14 @@ fn format() {
         call("States.Format('v={}', $.a)", json!({"a": [1, {"b": 2}]})).unwrap(),
         json!("v=[1,{\"b\":2}]")
     );
-    assert_eq!(err("States.Format('{} {}', 1)").error, "States.IntrinsicFailure");
-    assert_eq!(err("States.Format('{}', 1, 2)").error, "States.IntrinsicFailure");
+    assert_eq!(
+        err("States.Format('{} {}', 1)").error,
+        "States.IntrinsicFailure"
+    );
+    assert_eq!(
+        err("States.Format('{}', 1, 2)").error,
+        "States.IntrinsicFailure"
+    );
     assert_eq!(err("States.Format(1)").error, "States.IntrinsicFailure");
 }
 
@@ -71,27 +77,46 @@ fn arrays() {
         ok("States.ArrayPartition(States.Array(1,2,3,4,5), 2)"),
         json!([[1, 2], [3, 4], [5]])
     );
-    assert!(err("States.ArrayPartition(States.Array(1), 0)").cause.is_some());
-    assert_eq!(ok("States.ArrayContains(States.Array(1,2), 2)"), json!(true));
-    assert_eq!(ok("States.ArrayContains(States.Array(1,2), 3)"), json!(false));
+    assert!(err("States.ArrayPartition(States.Array(1), 0)")
+        .cause
+        .is_some());
+    assert_eq!(
+        ok("States.ArrayContains(States.Array(1,2), 2)"),
+        json!(true)
+    );
+    assert_eq!(
+        ok("States.ArrayContains(States.Array(1,2), 3)"),
+        json!(false)
+    );
     assert_eq!(ok("States.ArrayRange(1, 9, 2)"), json!([1, 3, 5, 7, 9]));
     assert_eq!(ok("States.ArrayRange(5, 1, -2)"), json!([5, 3, 1]));
     assert!(err("States.ArrayRange(1, 2, 0)").cause.is_some());
     assert!(err("States.ArrayRange(0, 2000, 1)").cause.is_some());
     assert_eq!(ok("States.ArrayGetItem(States.Array(4,5,6), 1)"), json!(5));
-    assert!(err("States.ArrayGetItem(States.Array(4), 3)").cause.is_some());
+    assert!(err("States.ArrayGetItem(States.Array(4), 3)")
+        .cause
+        .is_some());
     assert_eq!(ok("States.ArrayLength(States.Array(4,5,6))"), json!(3));
     assert_eq!(
         ok("States.ArrayUnique(States.Array(1,2,1,'a','a'))"),
         json!([1, 2, "a"])
     );
-    assert_eq!(err("States.ArrayLength('x')").error, "States.IntrinsicFailure");
+    assert_eq!(
+        err("States.ArrayLength('x')").error,
+        "States.IntrinsicFailure"
+    );
 }
 
 #[test]
 fn base64() {
-    assert_eq!(ok("States.Base64Encode('Data to encode')"), json!("RGF0YSB0byBlbmNvZGU="));
-    assert_eq!(ok("States.Base64Decode('RGF0YSB0byBlbmNvZGU=')"), json!("Data to encode"));
+    assert_eq!(
+        ok("States.Base64Encode('Data to encode')"),
+        json!("RGF0YSB0byBlbmNvZGU=")
+    );
+    assert_eq!(
+        ok("States.Base64Decode('RGF0YSB0byBlbmNvZGU=')"),
+        json!("Data to encode")
+    );
     assert!(err("States.Base64Decode('!!!')").cause.is_some());
     let long = "a".repeat(10_001);
     assert!(call("States.Base64Encode($.s)", json!({ "s": long })).is_err());

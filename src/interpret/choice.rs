@@ -1,0 +1,35 @@
+//! Choice: the first rule that matches picks the next state, else Default, else
+//! `States.NoChoiceMatched`.
+
+use crate::asl::model::{ChoiceState, State, StateId};
+use crate::data::{choice, names, Scope, StatesError};
+use serde_json::Value;
+
+/// The next state and the Choice state's output.
+pub fn run(
+    state: &State,
+    c: &ChoiceState,
+    scope: &mut Scope,
+) -> Result<(StateId, Value), StatesError> {
+    let effective = super::effective_input(state, scope.input, scope)?;
+    let mut next = c.default;
+    {
+        let s = Scope::new(&effective, scope.context, scope.rng);
+        for branch in &c.choices {
+            if choice::matches(&branch.rule, &s)? {
+                next = Some(branch.next);
+                break;
+            }
+        }
+    }
+    let next = next.ok_or_else(|| {
+        StatesError::new(
+            names::NO_CHOICE_MATCHED,
+            format!(
+                "No Choice rule matched and no Default is set in state '{}'",
+                state.name
+            ),
+        )
+    })?;
+    Ok((next, super::state_output(state, effective, scope)?))
+}

@@ -1,0 +1,205 @@
+//! Task: before the call, InputPath → Parameters and the timeouts; after it, ResultSelector →
+//! ResultPath → OutputPath. The call itself is the runtime's job.
+
+use crate::asl::model::{Seconds, State, TaskState};
+use crate::data::payload::{apply_result_path, eval_template, invalid_path};
+use crate::data::{names, Scope, StatesError};
+use serde_json::Value;
+
+/// What the runtime must invoke.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskCall {
+    /// The effective parameters: what the resource receives.
+    pub parameters: Value,
+    pub timeout_seconds: Option<u64>,
+    pub heartbeat_seconds: Option<u64>,
+}
+
+/// How a resource ARN is integrated, which decides its history events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// `arn:aws:lambda:...:function:...`: LambdaFunctionScheduled, ...
+    Lambda,
+    /// `arn:aws:states:...:activity:...`: ActivityScheduled, ...
+    Activity,
+    /// `arn:aws:states:::service:action[.pattern]`: TaskScheduled, ...
+    Service(Pattern),
+}
+
+/// The service-integration pattern of a `arn:aws:states:::` resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pattern {
+    RequestResponse,
+    Sync,
+    WaitForTaskToken,
+}
+
+impl Family {
+    pub fn of(resource: &str) -> Family {
+        let parts: Vec<&str> = resource.splitn(7, ':').collect();
+        match parts.as_slice() {
+            ["arn", _, "lambda", _, _, "function", ..] => Family::Lambda,
+            ["arn", _, "states", _, _, "activity", ..] => Family::Activity,
+            _ if resource.ends_with(".waitForTaskToken") => {
+                Family::Service(Pattern::WaitForTaskToken)
+            }
+            _ if resource.ends_with(".sync") || resource.contains(".sync:") => {
+                Family::Service(Pattern::Sync)
+            }
+            _ => Family::Service(Pattern::RequestResponse),
+        }
+    }
+
+    /// The prefix of this family's task events: `LambdaFunction`, `Activity` or `Task`.
+    pub fn event_prefix(self) -> &'static str {
+        match self {
+            Family::Lambda => "LambdaFunction",
+            Family::Activity => "Activity",
+            Family::Service(_) => "Task",
+        }
+    }
+
+    /// Service integrations that run or wait beyond the call record a TaskSubmitted event.
+    pub fn submits(self) -> bool {
+        matches!(
+            self,
+            Family::Service(Pattern::Sync | Pattern::WaitForTaskToken)
+        )
+    }
+}
+
+/// `(resourceType, resource)` as AWS's Task* events name a service integration:
+/// `arn:aws:states:::lambda:invoke` is `("lambda", "invoke")`.
+pub fn resource_parts(resource: &str) -> (String, String) {
+    let rest = resource
+        .strip_prefix("arn:aws:states:::")
+        .unwrap_or(resource);
+    // aws-sdk integrations name the SDK's service too: `aws-sdk:s3` + `listBuckets`.
+    let split = match rest.strip_prefix("aws-sdk:") {
+        Some(r) => r
+            .split_once(':')
+            .map(|(svc, a)| (format!("aws-sdk:{svc}"), a)),
+        None => rest.split_once(':').map(|(svc, a)| (svc.to_string(), a)),
+    };
+    match split {
+        Some((service, action)) => (service, action.to_string()),
+        None => (rest.to_string(), String::new()),
+    }
+}
+
+/// Evaluates what the task is called with.
+pub fn prepare(
+    state: &State,
+    task: &TaskState,
+    scope: &mut Scope,
+) -> Result<TaskCall, StatesError> {
+    let effective = super::effective_input(state, scope.input, scope)?;
+    let timeout_seconds = seconds(task.timeout.as_ref(), &effective)?;
+    let heartbeat_seconds = seconds(task.heartbeat.as_ref(), &effective)?;
+    let parameters = match &task.parameters {
+        Some(t) => {
+            let mut s = Scope::new(&effective, scope.context, scope.rng);
+            eval_template(t, &mut s).map_err(|e| {
+                if e.error == names::RUNTIME
+                    && e.cause
+                        .as_deref()
+                        .is_some_and(|c| c.starts_with("The JSONPath"))
+                {
+                    StatesError {
+                        error: names::PARAMETER_PATH_FAILURE.into(),
+                        cause: e.cause,
+                    }
+                } else {
+                    e
+                }
+            })?
+        }
+        None => effective,
+    };
+    Ok(TaskCall {
+        parameters,
+        timeout_seconds,
+        heartbeat_seconds,
+    })
+}
+
+/// Turns the task's result into the state's output.
+pub fn finish(
+    state: &State,
+    task: &TaskState,
+    result: Value,
+    scope: &mut Scope,
+) -> Result<Value, StatesError> {
+    let selected = match &task.result_selector {
+        Some(t) => {
+            let mut s = Scope::new(&result, scope.context, scope.rng);
+            eval_template(t, &mut s)?
+        }
+        None => result,
+    };
+    let combined = apply_result_path(scope.input.clone(), selected, &task.result_path)?;
+    super::state_output(state, combined, scope)
+}
+
+fn seconds(s: Option<&Seconds>, effective: &Value) -> Result<Option<u64>, StatesError> {
+    match s {
+        None => Ok(None),
+        Some(Seconds::Fixed(n)) => Ok(Some(*n)),
+        Some(Seconds::Path(p)) => {
+            let v = crate::data::jsonpath::select(p, effective)
+                .map(|s| s.to_value())
+                .map_err(|m| invalid_path(p, &m.message))?;
+            match v.as_u64() {
+                Some(n) if n > 0 => Ok(Some(n)),
+                _ => Err(StatesError::runtime(format!(
+                    "The value at '{}' must be a positive integer, got {}",
+                    p.as_str(),
+                    v
+                ))),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families_by_resource_arn() {
+        assert_eq!(
+            Family::of("arn:aws:lambda:us-east-1:111111111111:function:f"),
+            Family::Lambda
+        );
+        assert_eq!(
+            Family::of("arn:aws:states:us-east-1:111111111111:activity:a"),
+            Family::Activity
+        );
+        assert_eq!(
+            Family::of("arn:aws:states:::lambda:invoke"),
+            Family::Service(Pattern::RequestResponse)
+        );
+        assert_eq!(
+            Family::of("arn:aws:states:::sqs:sendMessage.waitForTaskToken"),
+            Family::Service(Pattern::WaitForTaskToken)
+        );
+        assert_eq!(
+            Family::of("arn:aws:states:::states:startExecution.sync:2"),
+            Family::Service(Pattern::Sync)
+        );
+        assert!(Family::of("arn:aws:states:::ecs:runTask.sync").submits());
+        assert!(!Family::Lambda.submits());
+    }
+
+    #[test]
+    fn resource_parts_split_service_and_action() {
+        assert_eq!(
+            resource_parts("arn:aws:states:::lambda:invoke"),
+            ("lambda".to_string(), "invoke".to_string())
+        );
+        assert_eq!(
+            resource_parts("arn:aws:states:::aws-sdk:s3:listBuckets"),
+            ("aws-sdk:s3".to_string(), "listBuckets".to_string())
+        );
+    }
+}

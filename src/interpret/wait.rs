@@ -1,0 +1,186 @@
+//! Wait: until a number of seconds has passed or a timestamp is reached, then pass the input
+//! on. The runtime sleeps on its `Clock`, so virtual time makes a one-year Wait instant.
+
+use crate::asl::model::{State, WaitFor, WaitState};
+use crate::asl::path::Path;
+use crate::asl::timestamp;
+use crate::data::payload::invalid_path;
+use crate::data::{Scope, StatesError};
+use chrono::{DateTime, Duration, Utc};
+use serde_json::Value;
+
+/// When the wait ends and what the state outputs then.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitPlan {
+    pub until: DateTime<Utc>,
+    pub output: Value,
+}
+
+/// AWS refuses delays whose seconds do not fit a signed 32-bit integer.
+const MAX_DELAY_SECONDS: i64 = i32::MAX as i64;
+
+pub fn plan(
+    state: &State,
+    w: &WaitState,
+    scope: &Scope,
+    now: DateTime<Utc>,
+) -> Result<WaitPlan, StatesError> {
+    let effective = super::effective_input(state, scope.input, scope)?;
+    let until = match &w.wait {
+        WaitFor::Seconds(s) => now + Duration::seconds(*s as i64),
+        WaitFor::Timestamp(t) => parse_ts(t).ok_or_else(|| {
+            StatesError::runtime(format!(
+                "The Timestamp '{t}' is not a valid ISO-8601 date-time"
+            ))
+        })?,
+        WaitFor::SecondsPath(p) => {
+            let v = lookup(p, &effective)?;
+            let secs = match v.as_i64() {
+                Some(n) if n < 0 => {
+                    return Err(StatesError::runtime(format!(
+                        "The SecondsPath parameter references a negative value: {} == {}",
+                        p.as_str(),
+                        v
+                    )))
+                }
+                Some(n) => n,
+                None => {
+                    return Err(StatesError::runtime(format!(
+                        "The SecondsPath parameter cannot be parsed as a long value: {} == {}",
+                        p.as_str(),
+                        shown(&v)
+                    )))
+                }
+            };
+            if secs > MAX_DELAY_SECONDS {
+                return Err(too_long());
+            }
+            now + Duration::seconds(secs)
+        }
+        WaitFor::TimestampPath(p) => {
+            let v = lookup(p, &effective)?;
+            v.as_str().and_then(parse_ts).ok_or_else(|| {
+                StatesError::runtime(format!(
+                    "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
+                    p.as_str(),
+                    shown(&v)
+                ))
+            })?
+        }
+    };
+    if (until - now).num_seconds() > MAX_DELAY_SECONDS {
+        return Err(too_long());
+    }
+    let output = super::state_output(state, effective, scope)?;
+    Ok(WaitPlan { until, output })
+}
+
+fn too_long() -> StatesError {
+    StatesError::runtime("Wait state delay is too long.")
+}
+
+fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
+    timestamp::parse(s).map(|t| t.with_timezone(&Utc))
+}
+
+fn lookup(p: &Path, input: &Value) -> Result<Value, StatesError> {
+    crate::data::jsonpath::select(p, input)
+        .map(|s| s.to_value())
+        .map_err(|m| invalid_path(p, &m.message))
+}
+
+/// Strings appear bare in AWS's messages, other values as JSON.
+fn shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{ContextObject, ExecutionInfo};
+    use rand::SeedableRng;
+    use serde_json::json;
+
+    fn plan_for(field: Value, input: Value) -> Result<WaitPlan, StatesError> {
+        let mut st = json!({"Type": "Wait", "End": true});
+        st.as_object_mut()
+            .unwrap()
+            .extend(field.as_object().unwrap().clone());
+        let m = crate::asl::parse_value(&json!({"StartAt": "W", "States": {"W": st}})).unwrap();
+        let state = &m.body.states[0];
+        let crate::asl::StateKind::Wait(w) = &state.kind else {
+            unreachable!()
+        };
+        let e = ExecutionInfo {
+            id: "x".into(),
+            name: "e".into(),
+            input: json!({}),
+            role_arn: "r".into(),
+            start_time: "t".into(),
+            redrive_count: 0,
+            state_machine_id: "s".into(),
+            state_machine_name: "s".into(),
+        };
+        let c = ContextObject::new(&e, "W", "t".into());
+        let mut rng = rand::rngs::SmallRng::seed_from_u64(0);
+        let scope = Scope::new(&input, &c, &mut rng);
+        let now = DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        plan(state, w, &scope, now)
+    }
+
+    #[test]
+    fn seconds_and_timestamps() {
+        let p = plan_for(json!({"Seconds": 60}), json!({"a": 1})).unwrap();
+        assert_eq!(p.until.to_rfc3339(), "2024-01-01T00:01:00+00:00");
+        assert_eq!(p.output, json!({"a": 1}));
+        let p = plan_for(json!({"SecondsPath": "$.s"}), json!({"s": 0})).unwrap();
+        assert_eq!(p.until.to_rfc3339(), "2024-01-01T00:00:00+00:00");
+        let p = plan_for(
+            json!({"TimestampPath": "$.t"}),
+            json!({"t": "2025-01-01T00:00:00.123456789Z"}),
+        )
+        .unwrap();
+        assert_eq!(p.until.timestamp(), 1_735_689_600);
+        let p = plan_for(json!({"Timestamp": "2023-01-01T00:00:00Z"}), json!({})).unwrap();
+        assert!(
+            p.until.timestamp() < 1_704_067_200,
+            "past timestamps end at once"
+        );
+    }
+
+    #[test]
+    fn bad_values_are_runtime_errors_with_aws_causes() {
+        let e = plan_for(json!({"SecondsPath": "$.s"}), json!({"s": -1})).unwrap_err();
+        assert_eq!(
+            e.cause.unwrap(),
+            "The SecondsPath parameter references a negative value: $.s == -1"
+        );
+        let e = plan_for(json!({"SecondsPath": "$.s"}), json!({"s": 1.5})).unwrap_err();
+        assert_eq!(
+            e.cause.unwrap(),
+            "The SecondsPath parameter cannot be parsed as a long value: $.s == 1.5"
+        );
+        let e = plan_for(
+            json!({"TimestampPath": "$.t"}),
+            json!({"t": "2016-12-05 21:29:29Z"}),
+        )
+        .unwrap_err();
+        assert_eq!(e.error, "States.Runtime");
+        let e = plan_for(json!({"SecondsPath": "$.nope"}), json!({})).unwrap_err();
+        assert_eq!(
+            e.cause.unwrap(),
+            "Invalid path '$.nope' : No results for path: $['nope']"
+        );
+        let e = plan_for(
+            json!({"TimestampPath": "$.t"}),
+            json!({"t": "2200-01-01T00:00:00Z"}),
+        )
+        .unwrap_err();
+        assert_eq!(e.cause.unwrap(), "Wait state delay is too long.");
+    }
+}
