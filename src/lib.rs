@@ -3,3 +3,5 @@
 pub mod asl;
 pub mod data;
 pub mod interpret;
+pub mod runtime;
+pub mod api;

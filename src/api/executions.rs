@@ -1,0 +1,293 @@
+//! The execution operations: StartExecution, StartSyncExecution, DescribeExecution,
+//! ListExecutions, StopExecution, GetExecutionHistory.
+
+use super::arn::{ExecutionArn, Name, StateMachineArn};
+use super::error::ApiError;
+use super::service::StepFunctions;
+use super::types::*;
+use crate::runtime::mock::MockCase;
+use crate::runtime::{ExecutionRecord, ExecutionSpec, ExecutionStatus, StateMachineType};
+use serde_json::Value;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+impl StepFunctions {
+    pub fn start_execution(&self, req: StartExecutionInput) -> Result<StartExecutionOutput, ApiError> {
+        let record = self.start(req)?;
+        Ok(StartExecutionOutput {
+            execution_arn: record.execution_arn.clone(),
+            start_date: record.start_date,
+        })
+    }
+
+    /// Starts an execution and returns its record (the library's handle on it).
+    pub fn start(&self, req: StartExecutionInput) -> Result<Arc<ExecutionRecord>, ApiError> {
+        self.start_with(req, None)
+    }
+
+    /// Starts an execution answered by `mocks` (a test case given directly, as the
+    /// conformance runner does) instead of the loaded mock config.
+    pub fn start_with_mocks(
+        &self,
+        req: StartExecutionInput,
+        mocks: MockCase,
+    ) -> Result<Arc<ExecutionRecord>, ApiError> {
+        self.start_with(req, Some(mocks))
+    }
+
+    fn start_with(
+        &self,
+        req: StartExecutionInput,
+        direct_mocks: Option<MockCase>,
+    ) -> Result<Arc<ExecutionRecord>, ApiError> {
+        let (sm_arn, test_case) = match req.state_machine_arn.split_once('#') {
+            Some((arn, case)) => (arn.to_string(), Some(case.to_string())),
+            None => (req.state_machine_arn.clone(), None),
+        };
+        let entry = self.state_machine(&sm_arn)?;
+        let name: Name = match &req.name {
+            Some(n) => n.parse()?,
+            None => uuid::Uuid::new_v4().to_string().parse()?,
+        };
+        let input_text = req.input.as_deref().unwrap_or("{}");
+        if input_text.len() > self.inner.payload_limit {
+            return Err(ApiError::ValidationException(format!(
+                "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to {}",
+                self.inner.payload_limit
+            )));
+        }
+        let input: Value = serde_json::from_str(input_text).map_err(|e| {
+            ApiError::InvalidExecutionInput(format!("Invalid execution input: {e}"))
+        })?;
+        let mocks = match &test_case {
+            None => direct_mocks,
+            Some(case) => {
+                let cfg = self.inner.mocks.read().unwrap_or_else(|e| e.into_inner()).clone();
+                let cfg = cfg.ok_or_else(|| {
+                    ApiError::ValidationException(format!(
+                        "Test case '{case}' was requested but no mock config is loaded"
+                    ))
+                })?;
+                Some(cfg.test_case(&entry.arn.name, case).map_err(|e| {
+                    ApiError::ValidationException(e.to_string())
+                })?)
+            }
+        };
+        let exec_arn = ExecutionArn {
+            partition: entry.arn.partition.clone(),
+            region: entry.arn.region.clone(),
+            account: entry.arn.account.clone(),
+            state_machine: entry.arn.name.clone(),
+            name: name.to_string(),
+        }
+        .to_string();
+        let record = Arc::new(ExecutionRecord::new(
+            exec_arn.clone(),
+            entry.arn.to_string(),
+            name.to_string(),
+            input,
+            self.inner.clock.now(),
+            entry.machine_type,
+        ));
+        match self.inner.executions.entry(exec_arn.clone()) {
+            dashmap::Entry::Occupied(existing) => {
+                let e = existing.get();
+                // AWS: the same name and input while the execution still runs returns it
+                // again (STANDARD); anything else is ExecutionAlreadyExists.
+                if entry.machine_type == StateMachineType::STANDARD
+                    && e.input == record.input
+                    && e.status() == ExecutionStatus::RUNNING
+                {
+                    return Ok(Arc::clone(e));
+                }
+                return Err(ApiError::ExecutionAlreadyExists(format!(
+                    "Execution Already Exists: '{exec_arn}'"
+                )));
+            }
+            dashmap::Entry::Vacant(v) => {
+                v.insert(Arc::clone(&record));
+            }
+        }
+        self.inner
+            .by_machine
+            .entry(entry.arn.to_string())
+            .or_default()
+            .push(Arc::clone(&record));
+        self.inner.runtime.spawn(ExecutionSpec {
+            record: Arc::clone(&record),
+            machine: Arc::clone(&entry.machine),
+            state_machine_name: entry.arn.name.clone(),
+            role_arn: entry.role_arn.clone(),
+            mocks,
+            handlers: self.inner.handlers.clone(),
+            clock: self.inner.clock.fork(),
+            payload_limit: self.inner.payload_limit,
+            seed: self.inner.seed.fetch_add(1, Ordering::Relaxed),
+            keep_history: entry.machine_type == StateMachineType::STANDARD,
+        });
+        Ok(record)
+    }
+
+    /// StartSyncExecution: EXPRESS only; returns when the execution ends.
+    pub async fn start_sync_execution(
+        &self,
+        req: StartExecutionInput,
+    ) -> Result<DescribeExecutionOutput, ApiError> {
+        let entry = self.state_machine(req.state_machine_arn.split('#').next().unwrap_or(""))?;
+        if entry.machine_type != StateMachineType::EXPRESS {
+            return Err(ApiError::StateMachineTypeNotSupported(
+                "This operation is not supported by STANDARD state machines".into(),
+            ));
+        }
+        let record = self.start(req)?;
+        record.wait().await;
+        Ok(describe(&record))
+    }
+
+    pub(crate) fn execution(&self, arn: &str) -> Result<Arc<ExecutionRecord>, ApiError> {
+        let parsed: ExecutionArn = arn.parse()?;
+        self.inner
+            .executions
+            .get(&parsed.to_string())
+            .map(|e| Arc::clone(e.value()))
+            .ok_or_else(|| {
+                ApiError::ExecutionDoesNotExist(format!("Execution Does Not Exist: '{arn}'"))
+            })
+    }
+
+    pub fn describe_execution(
+        &self,
+        req: ExecutionArnInput,
+    ) -> Result<DescribeExecutionOutput, ApiError> {
+        let r = self.execution(&req.execution_arn)?;
+        Ok(describe(&r))
+    }
+
+    pub fn list_executions(&self, req: ListExecutionsInput) -> Result<ListExecutionsOutput, ApiError> {
+        let Some(sm) = req.state_machine_arn.as_deref() else {
+            return Err(ApiError::ValidationException(
+                "Must provide a StateMachine ARN or MapRun ARN".into(),
+            ));
+        };
+        let arn: StateMachineArn = sm.parse()?;
+        let entry = self.state_machine(sm)?;
+        if entry.machine_type == StateMachineType::EXPRESS {
+            return Err(ApiError::StateMachineTypeNotSupported(
+                "This operation is not supported by EXPRESS state machines".into(),
+            ));
+        }
+        let status = match req.status_filter.as_deref() {
+            None => None,
+            Some(s) => Some(ExecutionStatus::parse(s).ok_or_else(|| {
+                ApiError::ValidationException(format!("Invalid statusFilter '{s}'"))
+            })?),
+        };
+        let redriven = match req.redrive_filter.as_deref() {
+            None => None,
+            Some("REDRIVEN") => Some(true),
+            Some("NOT_REDRIVEN") => Some(false),
+            Some(s) => {
+                return Err(ApiError::ValidationException(format!(
+                    "Invalid redriveFilter '{s}': REDRIVEN or NOT_REDRIVEN"
+                )))
+            }
+        };
+        let records: Vec<Arc<ExecutionRecord>> = self
+            .inner
+            .by_machine
+            .get(&arn.to_string())
+            .map(|v| v.iter().rev().cloned().collect())
+            .unwrap_or_default();
+        let items: Vec<ExecutionListItem> = records
+            .iter()
+            .filter_map(|r| {
+                let p = r.snapshot();
+                let keep = status.is_none_or(|s| s == p.status)
+                    && redriven.is_none_or(|want| want == (p.redrive_count > 0));
+                keep.then(|| ExecutionListItem {
+                    execution_arn: r.execution_arn.clone(),
+                    state_machine_arn: r.state_machine_arn.clone(),
+                    name: r.name.clone(),
+                    status: p.status.as_str().into(),
+                    start_date: r.start_date,
+                    stop_date: p.stop_date,
+                    redrive_count: p.redrive_count,
+                    redrive_date: p.redrive_date,
+                })
+            })
+            .collect();
+        let (executions, next_token) =
+            super::page::page(items, req.max_results, req.next_token.as_deref())?;
+        Ok(ListExecutionsOutput {
+            executions,
+            next_token,
+        })
+    }
+
+    /// StopExecution: a running execution ends ABORTED; one that already ended is left as
+    /// it is.
+    pub fn stop_execution(&self, req: StopExecutionInput) -> Result<StopExecutionOutput, ApiError> {
+        let r = self.execution(&req.execution_arn)?;
+        if r.stop(req.error, req.cause) {
+            r.wait_blocking();
+        }
+        Ok(StopExecutionOutput {
+            stop_date: r.snapshot().stop_date.unwrap_or_else(|| self.inner.clock.now()),
+        })
+    }
+
+    pub fn get_execution_history(
+        &self,
+        req: GetExecutionHistoryInput,
+    ) -> Result<GetExecutionHistoryOutput, ApiError> {
+        let r = self.execution(&req.execution_arn)?;
+        let mut events: Vec<Value> = r.with(|p| p.history.iter().map(|e| e.to_json()).collect());
+        if req.reverse_order {
+            events.reverse();
+        }
+        let (events, next_token) =
+            super::page::page(events, req.max_results, req.next_token.as_deref())?;
+        Ok(GetExecutionHistoryOutput { events, next_token })
+    }
+}
+
+/// DescribeExecution's view of a record.
+pub fn describe(r: &ExecutionRecord) -> DescribeExecutionOutput {
+    let p = r.snapshot();
+    let (redrive_status, reason) = redrive_status(r, p.status);
+    DescribeExecutionOutput {
+        execution_arn: r.execution_arn.clone(),
+        state_machine_arn: r.state_machine_arn.clone(),
+        name: r.name.clone(),
+        status: p.status.as_str().into(),
+        start_date: r.start_date,
+        stop_date: p.stop_date,
+        input: r.input.to_string(),
+        output: p.output.map(|o| o.to_string()),
+        error: p.error,
+        cause: p.cause,
+        redrive_count: p.redrive_count,
+        redrive_date: p.redrive_date,
+        redrive_status: redrive_status.into(),
+        redrive_status_reason: reason,
+    }
+}
+
+/// Redrive eligibility as DescribeExecution reports it. RedriveExecution itself arrives
+/// with the durable store; until then this states what AWS would.
+fn redrive_status(r: &ExecutionRecord, s: ExecutionStatus) -> (&'static str, Option<String>) {
+    if r.machine_type == StateMachineType::EXPRESS {
+        return ("NOT_REDRIVABLE", Some("Execution is an EXPRESS execution and cannot be redriven".into()));
+    }
+    match s {
+        ExecutionStatus::RUNNING | ExecutionStatus::PENDING_REDRIVE => (
+            "NOT_REDRIVABLE",
+            Some("Execution is RUNNING and cannot be redriven".into()),
+        ),
+        ExecutionStatus::SUCCEEDED => (
+            "NOT_REDRIVABLE",
+            Some("Execution is SUCCEEDED and cannot be redriven".into()),
+        ),
+        _ => ("REDRIVABLE", None),
+    }
+}

@@ -1,0 +1,33 @@
+//! Layer 6, the control plane with AWS's operation, field and error names. In process; the
+//! HTTP server speaks the same operations over the AWS JSON 1.0 protocol.
+//!
+//! ```
+//! use sfn_runtime::api::{StepFunctions, types::*};
+//!
+//! let sfn = StepFunctions::builder().virtual_clock().build().unwrap();
+//! let sm = sfn.create_state_machine(CreateStateMachineInput {
+//!     name: "Hello".into(),
+//!     definition: r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"hi","End":true}}}"#.into(),
+//!     role_arn: "arn:aws:iam::123456789012:role/r".into(),
+//!     ..Default::default()
+//! }).unwrap();
+//! let exec = sfn.start(StartExecutionInput {
+//!     state_machine_arn: sm.state_machine_arn,
+//!     ..Default::default()
+//! }).unwrap();
+//! exec.wait_blocking();
+//! let d = sfn.describe_execution(ExecutionArnInput { execution_arn: exec.execution_arn.clone() }).unwrap();
+//! assert_eq!(d.status, "SUCCEEDED");
+//! assert_eq!(d.output.as_deref(), Some("\"hi\""));
+//! ```
+
+pub mod arn;
+pub mod error;
+mod executions;
+mod page;
+mod service;
+pub mod types;
+
+pub use error::ApiError;
+pub use executions::describe;
+pub use service::{StateMachineEntry, StepFunctions, StepFunctionsBuilder, DEFAULT_PAYLOAD_LIMIT};

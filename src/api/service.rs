@@ -1,0 +1,304 @@
+//! [`StepFunctions`]: the in-process control plane, its builder, and the state machine
+//! operations. Execution operations are in `executions.rs`.
+
+use super::arn::{Name, StateMachineArn};
+use super::error::ApiError;
+use super::types::*;
+use crate::asl::{self, StateMachine};
+use crate::runtime::mock::MockConfig;
+use crate::runtime::{
+    Clock, ExecutionRecord, HandlerRegistry, RealClock, Runtime, StateMachineType, TaskHandler,
+    VirtualClock,
+};
+use chrono::{DateTime, Utc};
+use dashmap::DashMap;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, RwLock};
+
+/// AWS: input, output and state data are at most 256 KiB.
+pub const DEFAULT_PAYLOAD_LIMIT: usize = 262_144;
+
+/// A created state machine.
+#[derive(Debug)]
+pub struct StateMachineEntry {
+    pub arn: StateMachineArn,
+    pub definition: String,
+    pub machine: Arc<StateMachine>,
+    pub role_arn: String,
+    pub machine_type: StateMachineType,
+    pub creation_date: DateTime<Utc>,
+}
+
+/// The Step Functions service, in process. Cheap to clone.
+#[derive(Clone)]
+pub struct StepFunctions {
+    pub(crate) inner: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    pub(crate) runtime: Runtime,
+    pub(crate) handlers: HandlerRegistry,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) region: String,
+    pub(crate) account: String,
+    pub(crate) payload_limit: usize,
+    pub(crate) seed: AtomicU64,
+    pub(crate) state_machines: DashMap<String, Arc<StateMachineEntry>>,
+    pub(crate) executions: DashMap<String, Arc<ExecutionRecord>>,
+    /// Executions per state machine ARN, in start order (for ListExecutions).
+    pub(crate) by_machine: DashMap<String, Vec<Arc<ExecutionRecord>>>,
+    pub(crate) mocks: RwLock<Option<Arc<MockConfig>>>,
+}
+
+/// Configures a [`StepFunctions`].
+pub struct StepFunctionsBuilder {
+    clock: Arc<dyn Clock>,
+    workers: usize,
+    region: String,
+    account: String,
+    payload_limit: usize,
+    seed: u64,
+    handlers: HandlerRegistry,
+    mocks: Option<MockConfig>,
+}
+
+impl Default for StepFunctionsBuilder {
+    fn default() -> Self {
+        StepFunctionsBuilder {
+            clock: Arc::new(RealClock),
+            workers: 0,
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
+            payload_limit: DEFAULT_PAYLOAD_LIMIT,
+            seed: 0x5f3759df,
+            handlers: HandlerRegistry::new(),
+            mocks: None,
+        }
+    }
+}
+
+impl StepFunctionsBuilder {
+    /// Runs on virtual time: Waits, retries and timeouts pass instantly.
+    pub fn virtual_clock(mut self) -> Self {
+        self.clock = Arc::new(VirtualClock::new());
+        self
+    }
+
+    /// Runs on the given clock.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Number of arbiters (event-loop threads); 0 = one per core.
+    pub fn workers(mut self, n: usize) -> Self {
+        self.workers = n;
+        self
+    }
+
+    pub fn region(mut self, r: impl Into<String>) -> Self {
+        self.region = r.into();
+        self
+    }
+
+    pub fn account(mut self, a: impl Into<String>) -> Self {
+        self.account = a.into();
+        self
+    }
+
+    /// The payload limit in bytes (AWS: 262,144). Load tests raise it.
+    pub fn payload_limit(mut self, bytes: usize) -> Self {
+        self.payload_limit = bytes;
+        self
+    }
+
+    /// Seeds the random source (task tokens, UUIDs, jitter, MathRandom).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Registers a task handler for a resource ARN.
+    pub fn handler(self, resource: impl Into<String>, h: impl TaskHandler) -> Self {
+        self.handlers.register(resource, h);
+        self
+    }
+
+    /// Uses a mock config: executions started as `stateMachineArn#TestCase` are answered
+    /// from it.
+    pub fn mock_config(mut self, cfg: MockConfig) -> Self {
+        self.mocks = Some(cfg);
+        self
+    }
+
+    pub fn build(self) -> std::io::Result<StepFunctions> {
+        Ok(StepFunctions {
+            inner: Arc::new(Shared {
+                runtime: Runtime::new(self.workers)?,
+                handlers: self.handlers,
+                clock: self.clock,
+                region: self.region,
+                account: self.account,
+                payload_limit: self.payload_limit,
+                seed: AtomicU64::new(self.seed),
+                state_machines: DashMap::new(),
+                executions: DashMap::new(),
+                by_machine: DashMap::new(),
+                mocks: RwLock::new(self.mocks.map(Arc::new)),
+            }),
+        })
+    }
+}
+
+impl StepFunctions {
+    pub fn builder() -> StepFunctionsBuilder {
+        StepFunctionsBuilder::default()
+    }
+
+    /// The handler registry: register more handlers at any time.
+    pub fn handlers(&self) -> &HandlerRegistry {
+        &self.inner.handlers
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
+    }
+
+    /// Replaces the mock config.
+    pub fn set_mock_config(&self, cfg: MockConfig) {
+        *self.inner.mocks.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(cfg));
+    }
+
+    pub fn create_state_machine(
+        &self,
+        req: CreateStateMachineInput,
+    ) -> Result<CreateStateMachineOutput, ApiError> {
+        let name: Name = req.name.parse()?;
+        let machine_type = parse_type(req.r#type.as_deref())?;
+        if req.role_arn.is_empty() {
+            return Err(ApiError::ValidationException(
+                "1 validation error detected: Value at 'roleArn' failed to satisfy constraint: Member must not be null".into(),
+            ));
+        }
+        let machine = asl::parse_definition(&req.definition).map_err(|report| {
+            let details: Vec<String> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == asl::Severity::Error)
+                .map(|d| format!("{}: {} at {}", d.code, d.message, if d.location.is_empty() { "/" } else { &d.location }))
+                .collect();
+            ApiError::InvalidDefinition(format!("Invalid State Machine Definition: '{}'", details.join(", ")))
+        })?;
+        let arn = StateMachineArn {
+            partition: "aws".into(),
+            region: self.inner.region.clone(),
+            account: self.inner.account.clone(),
+            name: name.to_string(),
+        };
+        let key = arn.to_string();
+        if let Some(existing) = self.inner.state_machines.get(&key) {
+            // AWS: creating an identical state machine again is idempotent.
+            if existing.definition == req.definition
+                && existing.role_arn == req.role_arn
+                && existing.machine_type == machine_type
+            {
+                return Ok(CreateStateMachineOutput {
+                    state_machine_arn: key,
+                    creation_date: existing.creation_date,
+                });
+            }
+            return Err(ApiError::StateMachineAlreadyExists(format!(
+                "State Machine Already Exists: '{key}'"
+            )));
+        }
+        let creation_date = self.inner.clock.now();
+        self.inner.state_machines.insert(
+            key.clone(),
+            Arc::new(StateMachineEntry {
+                arn,
+                definition: req.definition,
+                machine: Arc::new(machine),
+                role_arn: req.role_arn,
+                machine_type,
+                creation_date,
+            }),
+        );
+        Ok(CreateStateMachineOutput {
+            state_machine_arn: key,
+            creation_date,
+        })
+    }
+
+    pub(crate) fn state_machine(&self, arn: &str) -> Result<Arc<StateMachineEntry>, ApiError> {
+        let parsed: StateMachineArn = arn.parse()?;
+        self.inner
+            .state_machines
+            .get(&parsed.to_string())
+            .map(|e| Arc::clone(e.value()))
+            .ok_or_else(|| {
+                ApiError::StateMachineDoesNotExist(format!("State Machine Does Not Exist: '{arn}'"))
+            })
+    }
+
+    pub fn describe_state_machine(
+        &self,
+        req: StateMachineArnInput,
+    ) -> Result<DescribeStateMachineOutput, ApiError> {
+        let e = self.state_machine(&req.state_machine_arn)?;
+        Ok(DescribeStateMachineOutput {
+            state_machine_arn: e.arn.to_string(),
+            name: e.arn.name.clone(),
+            status: "ACTIVE".into(),
+            definition: e.definition.clone(),
+            role_arn: e.role_arn.clone(),
+            r#type: e.machine_type.as_str().into(),
+            creation_date: e.creation_date,
+        })
+    }
+
+    pub fn list_state_machines(&self, req: PageInput) -> Result<ListStateMachinesOutput, ApiError> {
+        let mut all: Vec<StateMachineListItem> = self
+            .inner
+            .state_machines
+            .iter()
+            .map(|e| StateMachineListItem {
+                state_machine_arn: e.arn.to_string(),
+                name: e.arn.name.clone(),
+                r#type: e.machine_type.as_str().into(),
+                creation_date: e.creation_date,
+            })
+            .collect();
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        let (state_machines, next_token) =
+            super::page::page(all, req.max_results, req.next_token.as_deref())?;
+        Ok(ListStateMachinesOutput {
+            state_machines,
+            next_token,
+        })
+    }
+
+    /// AWS: deleting stops nothing that runs; the state machine is gone for new executions.
+    pub fn delete_state_machine(&self, req: StateMachineArnInput) -> Result<(), ApiError> {
+        let arn: StateMachineArn = req.state_machine_arn.parse()?;
+        self.inner.state_machines.remove(&arn.to_string());
+        Ok(())
+    }
+
+    pub fn validate_state_machine_definition(
+        &self,
+        req: ValidateStateMachineDefinitionInput,
+    ) -> Result<asl::ValidationReport, ApiError> {
+        parse_type(req.r#type.as_deref())?;
+        Ok(asl::validate(&req.definition))
+    }
+}
+
+fn parse_type(t: Option<&str>) -> Result<StateMachineType, ApiError> {
+    match t {
+        None | Some("STANDARD") => Ok(StateMachineType::STANDARD),
+        Some("EXPRESS") => Ok(StateMachineType::EXPRESS),
+        Some(other) => Err(ApiError::ValidationException(format!(
+            "1 validation error detected: Value '{other}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]"
+        ))),
+    }
+}

@@ -1,0 +1,165 @@
+//! Time. Everything that reads the time or waits goes through a [`Clock`], so tests,
+//! conformance runs and load tests can use virtual time: a one-year Wait ends at once.
+
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// A source of time and of sleeping.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> DateTime<Utc>;
+
+    /// The caller is idle until `t`. A virtual clock makes the time pass at once.
+    fn sleep_until(&self, t: DateTime<Utc>) -> BoxFuture<'static, ()>;
+
+    /// Resolves once the time reaches `t`, without making time pass: a deadline that only
+    /// something else's sleeping (or real time) brings closer.
+    fn deadline(&self, t: DateTime<Utc>) -> BoxFuture<'static, ()>;
+
+    /// The clock one execution runs on. A virtual clock gives each execution its own
+    /// timeline starting now, so one execution's Wait never fires another's timeout.
+    fn fork(&self) -> Arc<dyn Clock>;
+}
+
+/// Wall-clock time and tokio timers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RealClock;
+
+impl Clock for RealClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    fn sleep_until(&self, t: DateTime<Utc>) -> BoxFuture<'static, ()> {
+        self.deadline(t)
+    }
+
+    fn deadline(&self, t: DateTime<Utc>) -> BoxFuture<'static, ()> {
+        let d = (t - Utc::now()).to_std().unwrap_or_default();
+        Box::pin(tokio::time::sleep(d))
+    }
+
+    fn fork(&self) -> Arc<dyn Clock> {
+        Arc::new(RealClock)
+    }
+}
+
+/// Time that moves only when someone sleeps on it (or [`VirtualClock::advance_to`] is
+/// called), in milliseconds since the Unix epoch.
+#[derive(Debug, Clone)]
+pub struct VirtualClock {
+    now_ms: Arc<watch::Sender<i64>>,
+}
+
+impl VirtualClock {
+    /// A virtual clock starting at `start`.
+    pub fn starting_at(start: DateTime<Utc>) -> Self {
+        VirtualClock {
+            now_ms: Arc::new(watch::Sender::new(start.timestamp_millis())),
+        }
+    }
+
+    /// A virtual clock starting at the current wall-clock time.
+    pub fn new() -> Self {
+        Self::starting_at(Utc::now())
+    }
+
+    /// Moves time forward to `t` (never backwards).
+    pub fn advance_to(&self, t: DateTime<Utc>) {
+        let ms = t.timestamp_millis();
+        self.now_ms.send_if_modified(|now| {
+            if ms > *now {
+                *now = ms;
+                true
+            } else {
+                false
+            }
+        });
+    }
+
+    /// Moves time forward by `d`.
+    pub fn advance(&self, d: chrono::Duration) {
+        self.advance_to(self.now() + d);
+    }
+}
+
+impl Default for VirtualClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Clock for VirtualClock {
+    fn now(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_millis(*self.now_ms.borrow()).unwrap_or_default()
+    }
+
+    fn sleep_until(&self, t: DateTime<Utc>) -> BoxFuture<'static, ()> {
+        let me = self.clone();
+        Box::pin(async move {
+            me.advance_to(t);
+            // Yield once so deadlines that this jump passed are seen before the sleeper
+            // resumes: a timeout due before the sleep ends wins, as in real time.
+            tokio::task::yield_now().await;
+        })
+    }
+
+    fn deadline(&self, t: DateTime<Utc>) -> BoxFuture<'static, ()> {
+        let mut rx = self.now_ms.subscribe();
+        let ms = t.timestamp_millis();
+        Box::pin(async move {
+            loop {
+                if *rx.borrow_and_update() >= ms {
+                    return;
+                }
+                if rx.changed().await.is_err() {
+                    // The clock is gone: this deadline can never come.
+                    std::future::pending::<()>().await;
+                }
+            }
+        })
+    }
+
+    fn fork(&self) -> Arc<dyn Clock> {
+        Arc::new(VirtualClock::starting_at(self.now()))
+    }
+}
+
+/// AWS writes dates with millisecond precision.
+pub fn iso(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[actix_rt::test]
+    async fn virtual_sleep_passes_time_at_once() {
+        let c = VirtualClock::new();
+        let t0 = c.now();
+        let year = t0 + chrono::Duration::days(365);
+        c.sleep_until(year).await;
+        assert_eq!(c.now(), DateTime::from_timestamp_millis(year.timestamp_millis()).unwrap());
+    }
+
+    #[actix_rt::test]
+    async fn deadlines_fire_when_time_passes_them() {
+        let c = VirtualClock::new();
+        let t0 = c.now();
+        let d = c.deadline(t0 + chrono::Duration::seconds(5));
+        let sleeper = c.sleep_until(t0 + chrono::Duration::seconds(10));
+        let (_, _) = futures::join!(d, sleeper);
+        assert!(c.now() >= t0 + chrono::Duration::seconds(10));
+    }
+
+    #[actix_rt::test]
+    async fn forks_have_their_own_timeline() {
+        let root = VirtualClock::new();
+        let a = root.fork();
+        let t0 = a.now();
+        a.sleep_until(t0 + chrono::Duration::days(1)).await;
+        assert!(root.now() < t0 + chrono::Duration::days(1));
+    }
+}

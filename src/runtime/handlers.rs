@@ -1,0 +1,81 @@
+//! Task handlers: what answers a Task state's resource. Rust async functions are
+//! registered by resource ARN; mocked responses (see [`super::mock`]) take precedence for
+//! executions started with a test case.
+
+use super::clock::Clock;
+use dashmap::DashMap;
+use futures::future::BoxFuture;
+use serde_json::Value;
+use std::future::Future;
+use std::sync::Arc;
+
+/// What a handler is called with.
+#[derive(Clone)]
+pub struct TaskRequest {
+    pub resource: String,
+    /// The effective parameters (after InputPath and Parameters).
+    pub parameters: Value,
+    pub state_name: String,
+    pub execution_arn: String,
+    /// 0 for the first attempt, then 1, 2, ... for retries.
+    pub attempt: u32,
+    /// `$$.Task.Token` for callback-pattern resources.
+    pub task_token: Option<String>,
+    /// The execution's clock: a handler that simulates latency sleeps on it, so virtual
+    /// time applies to it too.
+    pub clock: Arc<dyn Clock>,
+}
+
+/// A task's failure: AWS error name and cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskFailure {
+    pub error: String,
+    pub cause: Option<String>,
+}
+
+impl TaskFailure {
+    pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
+        TaskFailure {
+            error: error.into(),
+            cause: Some(cause.into()),
+        }
+    }
+}
+
+pub type TaskResult = Result<Value, TaskFailure>;
+
+/// Something that answers tasks.
+pub trait TaskHandler: Send + Sync + 'static {
+    fn call(&self, request: TaskRequest) -> BoxFuture<'static, TaskResult>;
+}
+
+impl<F, Fut> TaskHandler for F
+where
+    F: Fn(TaskRequest) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = TaskResult> + Send + 'static,
+{
+    fn call(&self, request: TaskRequest) -> BoxFuture<'static, TaskResult> {
+        Box::pin(self(request))
+    }
+}
+
+/// Handlers by resource ARN. Cheap to clone; shared by every execution.
+#[derive(Clone, Default)]
+pub struct HandlerRegistry {
+    by_resource: Arc<DashMap<String, Arc<dyn TaskHandler>>>,
+}
+
+impl HandlerRegistry {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers `handler` for `resource` (an exact ARN), replacing any earlier one.
+    pub fn register(&self, resource: impl Into<String>, handler: impl TaskHandler) {
+        self.by_resource.insert(resource.into(), Arc::new(handler));
+    }
+
+    pub fn get(&self, resource: &str) -> Option<Arc<dyn TaskHandler>> {
+        self.by_resource.get(resource).map(|h| Arc::clone(h.value()))
+    }
+}

@@ -1,0 +1,126 @@
+//! Execution history events, as GetExecutionHistory returns them.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+/// One history event. `details` is the event's `...EventDetails` member, keyed by AWS's
+/// field name (`stateEnteredEventDetails`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEvent {
+    pub timestamp: DateTime<Utc>,
+    pub event_type: &'static str,
+    pub id: u64,
+    pub previous_event_id: u64,
+    pub details: Option<(&'static str, Value)>,
+}
+
+impl HistoryEvent {
+    /// The event in AWS's JSON shape (dates as epoch seconds, as the JSON protocol sends).
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert(
+            "timestamp".into(),
+            Value::from(self.timestamp.timestamp_millis() as f64 / 1000.0),
+        );
+        m.insert("type".into(), Value::from(self.event_type));
+        m.insert("id".into(), Value::from(self.id));
+        m.insert("previousEventId".into(), Value::from(self.previous_event_id));
+        if let Some((k, v)) = &self.details {
+            m.insert((*k).into(), v.clone());
+        }
+        Value::Object(m)
+    }
+}
+
+/// The name of the `...EventDetails` member for an event type (`TaskStateEntered` →
+/// `stateEnteredEventDetails`).
+pub fn details_key(event_type: &str) -> &'static str {
+    for (suffix, key) in [
+        ("StateEntered", "stateEnteredEventDetails"),
+        ("StateExited", "stateExitedEventDetails"),
+    ] {
+        if event_type.ends_with(suffix) {
+            return key;
+        }
+    }
+    match event_type {
+        "ExecutionStarted" => "executionStartedEventDetails",
+        "ExecutionSucceeded" => "executionSucceededEventDetails",
+        "ExecutionFailed" => "executionFailedEventDetails",
+        "ExecutionAborted" => "executionAbortedEventDetails",
+        "ExecutionTimedOut" => "executionTimedOutEventDetails",
+        "ExecutionRedriven" => "executionRedrivenEventDetails",
+        "TaskScheduled" => "taskScheduledEventDetails",
+        "TaskStarted" => "taskStartedEventDetails",
+        "TaskSubmitted" => "taskSubmittedEventDetails",
+        "TaskSucceeded" => "taskSucceededEventDetails",
+        "TaskFailed" => "taskFailedEventDetails",
+        "TaskTimedOut" => "taskTimedOutEventDetails",
+        "LambdaFunctionScheduled" => "lambdaFunctionScheduledEventDetails",
+        "LambdaFunctionSucceeded" => "lambdaFunctionSucceededEventDetails",
+        "LambdaFunctionFailed" => "lambdaFunctionFailedEventDetails",
+        "LambdaFunctionTimedOut" => "lambdaFunctionTimedOutEventDetails",
+        "ActivityScheduled" => "activityScheduledEventDetails",
+        "ActivityStarted" => "activityStartedEventDetails",
+        "ActivitySucceeded" => "activitySucceededEventDetails",
+        "ActivityFailed" => "activityFailedEventDetails",
+        "ActivityTimedOut" => "activityTimedOutEventDetails",
+        _ => "",
+    }
+}
+
+/// `{Type}StateEntered` / `{Type}StateExited` for a state type name.
+pub fn state_event(type_name: &str, entered: bool) -> &'static str {
+    match (type_name, entered) {
+        ("Pass", true) => "PassStateEntered",
+        ("Pass", false) => "PassStateExited",
+        ("Task", true) => "TaskStateEntered",
+        ("Task", false) => "TaskStateExited",
+        ("Choice", true) => "ChoiceStateEntered",
+        ("Choice", false) => "ChoiceStateExited",
+        ("Wait", true) => "WaitStateEntered",
+        ("Wait", false) => "WaitStateExited",
+        ("Succeed", true) => "SucceedStateEntered",
+        ("Succeed", false) => "SucceedStateExited",
+        ("Fail", true) => "FailStateEntered",
+        ("Fail", false) => "FailStateExited",
+        ("Parallel", true) => "ParallelStateEntered",
+        ("Parallel", false) => "ParallelStateExited",
+        ("Map", true) => "MapStateEntered",
+        (_, _) => "MapStateExited",
+    }
+}
+
+/// The phases of a task, whose event names depend on the resource family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskPhase {
+    Scheduled,
+    Started,
+    Submitted,
+    Succeeded,
+    Failed,
+    TimedOut,
+}
+
+/// `LambdaFunctionScheduled`, `ActivityFailed`, `TaskSubmitted`, ...
+pub fn task_event(prefix: &str, phase: TaskPhase) -> &'static str {
+    use TaskPhase::*;
+    match (prefix, phase) {
+        ("LambdaFunction", Scheduled) => "LambdaFunctionScheduled",
+        ("LambdaFunction", Started) => "LambdaFunctionStarted",
+        ("LambdaFunction", Succeeded) => "LambdaFunctionSucceeded",
+        ("LambdaFunction", Failed) => "LambdaFunctionFailed",
+        ("LambdaFunction", TimedOut) => "LambdaFunctionTimedOut",
+        ("Activity", Scheduled) => "ActivityScheduled",
+        ("Activity", Started) => "ActivityStarted",
+        ("Activity", Succeeded) => "ActivitySucceeded",
+        ("Activity", Failed) => "ActivityFailed",
+        ("Activity", TimedOut) => "ActivityTimedOut",
+        (_, Scheduled) => "TaskScheduled",
+        (_, Started) => "TaskStarted",
+        (_, Submitted) => "TaskSubmitted",
+        (_, Succeeded) => "TaskSucceeded",
+        (_, Failed) => "TaskFailed",
+        (_, TimedOut) => "TaskTimedOut",
+    }
+}

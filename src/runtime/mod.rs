@@ -1,0 +1,98 @@
+//! Layer 4, the actors: an `ExecutionActor` per execution, spread over one arbiter (event
+//! loop thread) per core; the task-handler registry; mocked responses; the clock.
+//!
+//! Imports `asl`, `data` and `interpret`; never the API above it.
+
+pub mod clock;
+pub mod execution;
+pub mod handlers;
+pub mod history;
+pub mod mock;
+pub mod record;
+mod size;
+
+use actix::prelude::*;
+use actix_rt::{Arbiter, ArbiterHandle, System};
+pub use clock::{Clock, RealClock, VirtualClock};
+pub use execution::{ExecutionActor, ExecutionSpec, StopExecution};
+pub use handlers::{HandlerRegistry, TaskFailure, TaskHandler, TaskRequest, TaskResult};
+pub use record::{ExecutionRecord, ExecutionStatus, StateMachineType};
+pub use size::json_size;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+/// The actor system: arbiters on their own threads, started once and shared.
+/// Cheap to clone. The system stops when the last clone is dropped.
+#[derive(Clone)]
+pub struct Runtime {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    system: System,
+    arbiters: Vec<ArbiterHandle>,
+    next: AtomicUsize,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.system.stop();
+        if let Some(t) = self.thread.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Runtime {
+    /// Starts `workers` arbiters (0 = one per available core).
+    pub fn new(workers: usize) -> std::io::Result<Runtime> {
+        let n = if workers == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            workers
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("sfn-system".into())
+            .spawn(move || {
+                let sys = System::new();
+                let arbiters: Vec<Arbiter> = (0..n).map(|_| Arbiter::new()).collect();
+                let handles = arbiters.iter().map(Arbiter::handle).collect::<Vec<_>>();
+                // The receiver only goes away if `new` itself failed; nothing to do then.
+                let _ = tx.send((System::current(), handles));
+                let _ = sys.run();
+                for a in arbiters {
+                    a.stop();
+                    let _ = a.join();
+                }
+            })?;
+        let (system, arbiters) = rx
+            .recv()
+            .map_err(|_| std::io::Error::other("the actor system failed to start"))?;
+        Ok(Runtime {
+            inner: Arc::new(Inner {
+                system,
+                arbiters,
+                next: AtomicUsize::new(0),
+                thread: Mutex::new(Some(thread)),
+            }),
+        })
+    }
+
+    /// Number of arbiters executions are spread over.
+    pub fn workers(&self) -> usize {
+        self.inner.arbiters.len()
+    }
+
+    /// Starts an execution's actor on the next arbiter, round-robin.
+    pub fn spawn(&self, spec: ExecutionSpec) {
+        let i = self.inner.next.fetch_add(1, Ordering::Relaxed) % self.inner.arbiters.len();
+        let record = Arc::clone(&spec.record);
+        let addr = ExecutionActor::start_in_arbiter(&self.inner.arbiters[i], move |_| {
+            ExecutionActor::new(spec)
+        });
+        record.set_stopper(addr.recipient());
+    }
+}

@@ -1,0 +1,198 @@
+//! The record of one execution: identity, status, result and history. Shared between the
+//! execution's actor (which writes it) and the API (which reads it).
+
+use super::history::HistoryEvent;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use std::sync::Mutex;
+use tokio::sync::watch;
+
+/// `ExecutionStatus` of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+pub enum ExecutionStatus {
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    TIMED_OUT,
+    ABORTED,
+    PENDING_REDRIVE,
+}
+
+impl ExecutionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutionStatus::RUNNING => "RUNNING",
+            ExecutionStatus::SUCCEEDED => "SUCCEEDED",
+            ExecutionStatus::FAILED => "FAILED",
+            ExecutionStatus::TIMED_OUT => "TIMED_OUT",
+            ExecutionStatus::ABORTED => "ABORTED",
+            ExecutionStatus::PENDING_REDRIVE => "PENDING_REDRIVE",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "RUNNING" => ExecutionStatus::RUNNING,
+            "SUCCEEDED" => ExecutionStatus::SUCCEEDED,
+            "FAILED" => ExecutionStatus::FAILED,
+            "TIMED_OUT" => ExecutionStatus::TIMED_OUT,
+            "ABORTED" => ExecutionStatus::ABORTED,
+            "PENDING_REDRIVE" => ExecutionStatus::PENDING_REDRIVE,
+            _ => return None,
+        })
+    }
+
+    pub fn is_terminal(self) -> bool {
+        !matches!(
+            self,
+            ExecutionStatus::RUNNING | ExecutionStatus::PENDING_REDRIVE
+        )
+    }
+}
+
+/// `StateMachineType` of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[allow(clippy::upper_case_acronyms)]
+pub enum StateMachineType {
+    STANDARD,
+    EXPRESS,
+}
+
+impl StateMachineType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateMachineType::STANDARD => "STANDARD",
+            StateMachineType::EXPRESS => "EXPRESS",
+        }
+    }
+}
+
+/// What changes while an execution runs.
+#[derive(Debug, Clone)]
+pub struct ExecutionProgress {
+    pub status: ExecutionStatus,
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub stop_date: Option<DateTime<Utc>>,
+    /// Empty for EXPRESS executions, which keep no history.
+    pub history: Vec<HistoryEvent>,
+    pub redrive_count: u32,
+    pub redrive_date: Option<DateTime<Utc>>,
+}
+
+/// One execution.
+#[derive(Debug)]
+pub struct ExecutionRecord {
+    pub execution_arn: String,
+    pub state_machine_arn: String,
+    pub name: String,
+    pub input: Value,
+    pub start_date: DateTime<Utc>,
+    pub machine_type: StateMachineType,
+    progress: Mutex<ExecutionProgress>,
+    done: watch::Sender<bool>,
+    stopper: Mutex<Option<actix::Recipient<super::execution::StopExecution>>>,
+}
+
+impl ExecutionRecord {
+    pub fn new(
+        execution_arn: String,
+        state_machine_arn: String,
+        name: String,
+        input: Value,
+        start_date: DateTime<Utc>,
+        machine_type: StateMachineType,
+    ) -> Self {
+        ExecutionRecord {
+            execution_arn,
+            state_machine_arn,
+            name,
+            input,
+            start_date,
+            machine_type,
+            progress: Mutex::new(ExecutionProgress {
+                status: ExecutionStatus::RUNNING,
+                output: None,
+                error: None,
+                cause: None,
+                stop_date: None,
+                history: Vec::new(),
+                redrive_count: 0,
+                redrive_date: None,
+            }),
+            done: watch::Sender::new(false),
+            stopper: Mutex::new(None),
+        }
+    }
+
+    /// Where StopExecution is delivered while the execution's actor runs.
+    pub(crate) fn set_stopper(&self, r: actix::Recipient<super::execution::StopExecution>) {
+        *self.stopper.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+    }
+
+    /// Asks the running execution to stop (it ends ABORTED). False if it already ended.
+    pub fn stop(&self, error: Option<String>, cause: Option<String>) -> bool {
+        if self.status().is_terminal() {
+            return false;
+        }
+        let r = self.stopper.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        match r {
+            Some(r) => {
+                r.do_send(super::execution::StopExecution { error, cause });
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A copy of the current progress.
+    pub fn snapshot(&self) -> ExecutionProgress {
+        self.lock().clone()
+    }
+
+    pub fn status(&self) -> ExecutionStatus {
+        self.lock().status
+    }
+
+    /// Runs `f` on the progress under the lock. No await happens under it, so a std mutex
+    /// is right (and cheaper than tokio's).
+    pub fn with<R>(&self, f: impl FnOnce(&mut ExecutionProgress) -> R) -> R {
+        f(&mut self.lock())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ExecutionProgress> {
+        // A panic while holding the lock would poison it; the data is still consistent
+        // because every update is a single assignment, so keep going.
+        self.progress.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Marks the execution finished and wakes every waiter.
+    pub fn mark_done(&self) {
+        self.done.send_replace(true);
+    }
+
+    /// Waits until the execution has finished.
+    pub async fn wait(&self) {
+        let mut rx = self.done.subscribe();
+        while !*rx.borrow_and_update() {
+            if rx.changed().await.is_err() {
+                return;
+            }
+        }
+    }
+
+    /// Blocks the calling (non-async) thread until the execution has finished.
+    pub fn wait_blocking(&self) {
+        let mut rx = self.done.subscribe();
+        futures::executor::block_on(async move {
+            while !*rx.borrow_and_update() {
+                if rx.changed().await.is_err() {
+                    return;
+                }
+            }
+        })
+    }
+}
