@@ -172,7 +172,10 @@ mod tests {
             "arn:aws:states:us-east-1:123456789012:execution:Sm",
             "arn:aws:states:us-east-1:123456789012:stateMachine:",
         ] {
-            assert_eq!(bad.parse::<StateMachineArn>().unwrap_err().name(), "InvalidArn");
+            assert_eq!(
+                bad.parse::<StateMachineArn>().unwrap_err().name(),
+                "InvalidArn"
+            );
         }
         assert!("arn:aws:states:us-east-1:123456789012:stateMachine:Sm"
             .parse::<ExecutionArn>()

@@ -12,7 +12,10 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 impl StepFunctions {
-    pub fn start_execution(&self, req: StartExecutionInput) -> Result<StartExecutionOutput, ApiError> {
+    pub fn start_execution(
+        &self,
+        req: StartExecutionInput,
+    ) -> Result<StartExecutionOutput, ApiError> {
         let record = self.start(req)?;
         Ok(StartExecutionOutput {
             execution_arn: record.execution_arn.clone(),
@@ -62,15 +65,21 @@ impl StepFunctions {
         let mocks = match &test_case {
             None => direct_mocks,
             Some(case) => {
-                let cfg = self.inner.mocks.read().unwrap_or_else(|e| e.into_inner()).clone();
+                let cfg = self
+                    .inner
+                    .mocks
+                    .read()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone();
                 let cfg = cfg.ok_or_else(|| {
                     ApiError::ValidationException(format!(
                         "Test case '{case}' was requested but no mock config is loaded"
                     ))
                 })?;
-                Some(cfg.test_case(&entry.arn.name, case).map_err(|e| {
-                    ApiError::ValidationException(e.to_string())
-                })?)
+                Some(
+                    cfg.test_case(&entry.arn.name, case)
+                        .map_err(|e| ApiError::ValidationException(e.to_string()))?,
+                )
             }
         };
         let exec_arn = ExecutionArn {
@@ -163,7 +172,10 @@ impl StepFunctions {
         Ok(describe(&r))
     }
 
-    pub fn list_executions(&self, req: ListExecutionsInput) -> Result<ListExecutionsOutput, ApiError> {
+    pub fn list_executions(
+        &self,
+        req: ListExecutionsInput,
+    ) -> Result<ListExecutionsOutput, ApiError> {
         let Some(sm) = req.state_machine_arn.as_deref() else {
             return Err(ApiError::ValidationException(
                 "Must provide a StateMachine ARN or MapRun ARN".into(),
@@ -232,7 +244,10 @@ impl StepFunctions {
             r.wait_blocking();
         }
         Ok(StopExecutionOutput {
-            stop_date: r.snapshot().stop_date.unwrap_or_else(|| self.inner.clock.now()),
+            stop_date: r
+                .snapshot()
+                .stop_date
+                .unwrap_or_else(|| self.inner.clock.now()),
         })
     }
 
@@ -277,7 +292,10 @@ pub fn describe(r: &ExecutionRecord) -> DescribeExecutionOutput {
 /// with the durable store; until then this states what AWS would.
 fn redrive_status(r: &ExecutionRecord, s: ExecutionStatus) -> (&'static str, Option<String>) {
     if r.machine_type == StateMachineType::EXPRESS {
-        return ("NOT_REDRIVABLE", Some("Execution is an EXPRESS execution and cannot be redriven".into()));
+        return (
+            "NOT_REDRIVABLE",
+            Some("Execution is an EXPRESS execution and cannot be redriven".into()),
+        );
     }
     match s {
         ExecutionStatus::RUNNING | ExecutionStatus::PENDING_REDRIVE => (

@@ -28,7 +28,10 @@ pub fn page<T>(
     };
     let end = (start + size).min(items.len());
     let next = (end < items.len()).then(|| encode(end));
-    Ok((items.into_iter().skip(start).take(end - start).collect(), next))
+    Ok((
+        items.into_iter().skip(start).take(end - start).collect(),
+        next,
+    ))
 }
 
 fn encode(offset: usize) -> String {
@@ -57,8 +60,17 @@ mod tests {
 
     #[test]
     fn bad_tokens_and_sizes() {
-        assert_eq!(page(vec![1], None, Some("nope")).unwrap_err().name(), "InvalidToken");
-        assert_eq!(page(vec![1], Some(1001), None).unwrap_err().name(), "ValidationException");
-        assert_eq!(page(vec![1], Some(-1), None).unwrap_err().name(), "ValidationException");
+        assert_eq!(
+            page(vec![1], None, Some("nope")).unwrap_err().name(),
+            "InvalidToken"
+        );
+        assert_eq!(
+            page(vec![1], Some(1001), None).unwrap_err().name(),
+            "ValidationException"
+        );
+        assert_eq!(
+            page(vec![1], Some(-1), None).unwrap_err().name(),
+            "ValidationException"
+        );
     }
 }

@@ -185,9 +185,23 @@ impl StepFunctions {
                 .diagnostics
                 .iter()
                 .filter(|d| d.severity == asl::Severity::Error)
-                .map(|d| format!("{}: {} at {}", d.code, d.message, if d.location.is_empty() { "/" } else { &d.location }))
+                .map(|d| {
+                    format!(
+                        "{}: {} at {}",
+                        d.code,
+                        d.message,
+                        if d.location.is_empty() {
+                            "/"
+                        } else {
+                            &d.location
+                        }
+                    )
+                })
                 .collect();
-            ApiError::InvalidDefinition(format!("Invalid State Machine Definition: '{}'", details.join(", ")))
+            ApiError::InvalidDefinition(format!(
+                "Invalid State Machine Definition: '{}'",
+                details.join(", ")
+            ))
         })?;
         let arn = StateMachineArn {
             partition: "aws".into(),

@@ -25,7 +25,10 @@ pub mod epoch {
         use super::*;
         use serde::Serialize;
 
-        pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        pub fn serialize<S: Serializer>(
+            t: &Option<DateTime<Utc>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
             t.map(|t| t.timestamp_millis() as f64 / 1000.0).serialize(s)
         }
 

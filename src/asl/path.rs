@@ -255,13 +255,11 @@ impl Cursor<'_> {
             if c as u32 == q as u32 {
                 return Ok(out);
             }
-            if c == '\\' {
-                let n = self.src[self.i..]
-                    .chars()
-                    .next()
-                    .ok_or("unterminated string")?;
-                self.i += n.len_utf8();
-                out.push(n);
+            // Jayway: a backslash escapes only the quote that delimits the name; before
+            // anything else it is a literal backslash.
+            if c == '\\' && self.src[self.i..].starts_with(q as char) {
+                self.i += 1;
+                out.push(q as char);
             } else {
                 out.push(c);
             }

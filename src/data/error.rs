@@ -53,8 +53,13 @@ impl StatesError {
     }
 
     /// Whether this error matches one ErrorEquals entry.
+    ///
+    /// AWS (as recorded): States.Runtime is never retried or caught, not even when named;
+    /// States.DataLimitExceeded is caught only when named.
     pub fn matches(&self, name: &str) -> bool {
-        if name == names::ALL {
+        if self.error == names::RUNTIME {
+            false
+        } else if name == names::ALL {
             !self.is_terminal()
         } else if name == names::TASK_FAILED {
             // AWS: States.TaskFailed matches any task error except States.Timeout.
@@ -62,6 +67,15 @@ impl StatesError {
         } else {
             self.error == name
         }
+    }
+
+    /// Whether a Retrier's or Catcher's ErrorEquals covers this error. AWS accepts an empty
+    /// ErrorEquals and (as recorded) treats it as matching any error States.ALL matches.
+    pub fn matches_any(&self, error_equals: &[String]) -> bool {
+        if error_equals.is_empty() {
+            return self.matches(names::ALL);
+        }
+        error_equals.iter().any(|n| self.matches(n))
     }
 }
 
@@ -84,7 +98,12 @@ mod tests {
     fn states_all_skips_terminal_errors() {
         assert!(StatesError::new("Custom", "x").matches(names::ALL));
         assert!(!StatesError::runtime("x").matches(names::ALL));
-        assert!(StatesError::runtime("x").matches(names::RUNTIME));
+        assert!(!StatesError::runtime("x").matches(names::RUNTIME));
+        assert!(
+            StatesError::new(names::DATA_LIMIT_EXCEEDED, "x").matches(names::DATA_LIMIT_EXCEEDED)
+        );
+        assert!(StatesError::new("E", "x").matches_any(&[]));
+        assert!(!StatesError::runtime("x").matches_any(&[]));
         assert!(!StatesError::new(names::DATA_LIMIT_EXCEEDED, "x").matches(names::ALL));
     }
 

@@ -74,10 +74,22 @@ fn java_round(f: Function, v: &Value, what: &str) -> Result<i64, StatesError> {
     Ok((x + 0.5).floor() as i64)
 }
 
-/// The text of a value as States.Format inserts it: strings raw, the rest as JSON.
+/// The text of a value as States.Format inserts it. AWS renders values the way Java's
+/// `toString` does: strings bare, objects as `{k=v, k2=v2}`, arrays as `[a, b]`.
 fn format_arg(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
+        Value::Object(m) => {
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{k}={}", format_arg(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Array(a) => {
+            let parts: Vec<String> = a.iter().map(format_arg).collect();
+            format!("[{}]", parts.join(", "))
+        }
         other => other.to_string(),
     }
 }

@@ -50,7 +50,7 @@ pub fn recover(
     if let Some((i, r)) = retriers
         .iter()
         .enumerate()
-        .find(|(_, r)| r.error_equals.iter().any(|n| error.matches(n)))
+        .find(|(_, r)| error.matches_any(&r.error_equals))
     {
         if counters.0[i] < r.max_attempts {
             let delay = backoff(r, counters.0[i], rng);
@@ -63,10 +63,7 @@ pub fn recover(
 
 /// The Catch half alone (for states without Retry, and after retries run out).
 pub fn catch(catchers: &[Catcher], error: StatesError, raw_input: &Value) -> Recovery {
-    let Some(c) = catchers
-        .iter()
-        .find(|c| c.error_equals.iter().any(|n| error.matches(n)))
-    else {
+    let Some(c) = catchers.iter().find(|c| error.matches_any(&c.error_equals)) else {
         return Recovery::Fail(error);
     };
     match apply_result_path(raw_input.clone(), error_output(&error), &c.result_path) {

@@ -141,7 +141,10 @@ mod tests {
         let t0 = c.now();
         let year = t0 + chrono::Duration::days(365);
         c.sleep_until(year).await;
-        assert_eq!(c.now(), DateTime::from_timestamp_millis(year.timestamp_millis()).unwrap());
+        assert_eq!(
+            c.now(),
+            DateTime::from_timestamp_millis(year.timestamp_millis()).unwrap()
+        );
     }
 
     #[actix_rt::test]

@@ -317,7 +317,11 @@ impl ExecutionActor {
         let mut context = ContextObject::new(&self.info, &state.name, pos.entered_time.clone());
         context.retry_count = Some(attempt);
         if family == Family::Service(Pattern::WaitForTaskToken) {
-            context.task_token = Some(uuid::Builder::from_random_bytes(rand::Rng::gen(&mut self.rng)).into_uuid().to_string());
+            context.task_token = Some(
+                uuid::Builder::from_random_bytes(rand::Rng::gen(&mut self.rng))
+                    .into_uuid()
+                    .to_string(),
+            );
         }
         let task_token = context.task_token.clone();
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
@@ -363,7 +367,9 @@ impl ExecutionActor {
         }
         let answer = self.answer(state, t, family, call.parameters, attempt, task_token);
         let answer = self.with_deadlines(answer, call.timeout_seconds, call.heartbeat_seconds);
-        self.suspend(ctx, answer, move |act, ctx, result| act.task_done(ctx, result))
+        self.suspend(ctx, answer, move |act, ctx, result| {
+            act.task_done(ctx, result)
+        })
     }
 
     /// The future that answers a task: a mocked response, a registered handler, or an
@@ -429,12 +435,23 @@ impl ExecutionActor {
     ) -> BoxFuture<'static, TaskResult> {
         let now = self.spec.clock.now();
         let mut racers = vec![answer];
-        for (secs, error) in [(timeout, names::TIMEOUT), (heartbeat, names::HEARTBEAT_TIMEOUT)] {
+        for (secs, error) in [
+            (timeout, names::TIMEOUT),
+            (heartbeat, names::HEARTBEAT_TIMEOUT),
+        ] {
             if let Some(s) = secs {
-                let d = self.spec.clock.deadline(now + chrono::Duration::seconds(s as i64));
+                let d = self
+                    .spec
+                    .clock
+                    .deadline(now + chrono::Duration::seconds(s as i64));
                 racers.push(
-                    d.map(move |()| Err(TaskFailure { error: error.into(), cause: None }))
-                        .boxed(),
+                    d.map(move |()| {
+                        Err(TaskFailure {
+                            error: error.into(),
+                            cause: None,
+                        })
+                    })
+                    .boxed(),
                 );
             }
         }
@@ -501,7 +518,12 @@ impl ExecutionActor {
     }
 
     /// Ends the execution: final event, record, waiters.
-    fn finish(&mut self, status: ExecutionStatus, output: Option<Value>, error: Option<StatesError>) {
+    fn finish(
+        &mut self,
+        status: ExecutionStatus,
+        output: Option<Value>,
+        error: Option<StatesError>,
+    ) {
         if self.finished {
             return;
         }
@@ -569,7 +591,10 @@ impl Actor for ExecutionActor {
                 act.finish(
                     ExecutionStatus::TIMED_OUT,
                     None,
-                    Some(StatesError { error: names::TIMEOUT.into(), cause: None }),
+                    Some(StatesError {
+                        error: names::TIMEOUT.into(),
+                        cause: None,
+                    }),
                 );
                 ctx.stop();
             }));
@@ -586,7 +611,10 @@ impl Actor for ExecutionActor {
             self.finish(
                 ExecutionStatus::ABORTED,
                 None,
-                Some(StatesError { error: String::new(), cause: Some("The runtime shut down".into()) }),
+                Some(StatesError {
+                    error: String::new(),
+                    cause: Some("The runtime shut down".into()),
+                }),
             );
         }
     }

@@ -76,6 +76,8 @@ impl HandlerRegistry {
     }
 
     pub fn get(&self, resource: &str) -> Option<Arc<dyn TaskHandler>> {
-        self.by_resource.get(resource).map(|h| Arc::clone(h.value()))
+        self.by_resource
+            .get(resource)
+            .map(|h| Arc::clone(h.value()))
     }
 }

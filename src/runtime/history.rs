@@ -24,7 +24,10 @@ impl HistoryEvent {
         );
         m.insert("type".into(), Value::from(self.event_type));
         m.insert("id".into(), Value::from(self.id));
-        m.insert("previousEventId".into(), Value::from(self.previous_event_id));
+        m.insert(
+            "previousEventId".into(),
+            Value::from(self.previous_event_id),
+        );
         if let Some((k, v)) = &self.details {
             m.insert((*k).into(), v.clone());
         }

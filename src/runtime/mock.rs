@@ -16,7 +16,10 @@ use std::sync::Arc;
 pub enum MockAnswer {
     Return(Value),
     /// `Cause` may be any JSON: a non-string cause is serialised when it is raised.
-    Throw { error: String, cause: Option<Value> },
+    Throw {
+        error: String,
+        cause: Option<Value>,
+    },
 }
 
 /// The answers of one mocked response, by invocation range.
@@ -62,16 +65,18 @@ fn parse_range(k: &str) -> Option<(u32, u32)> {
 }
 
 fn parse_answer(a: &Value, loc: &str) -> Result<MockAnswer, MockConfigError> {
-    let obj = a
-        .as_object()
-        .ok_or_else(|| MockConfigError::new(loc, "must be {\"Return\": ...} or {\"Throw\": ...}"))?;
+    let obj = a.as_object().ok_or_else(|| {
+        MockConfigError::new(loc, "must be {\"Return\": ...} or {\"Throw\": ...}")
+    })?;
     match (obj.get("Return"), obj.get("Throw")) {
         (Some(r), None) => Ok(MockAnswer::Return(r.clone())),
         (None, Some(Value::Object(t))) => {
             let error = t
                 .get("Error")
                 .and_then(Value::as_str)
-                .ok_or_else(|| MockConfigError::new(&format!("{loc}.Throw"), "needs a string Error"))?
+                .ok_or_else(|| {
+                    MockConfigError::new(&format!("{loc}.Throw"), "needs a string Error")
+                })?
                 .to_string();
             Ok(MockAnswer::Throw {
                 error,
@@ -138,9 +143,9 @@ impl MockConfig {
             let mut cases = HashMap::new();
             for (case, states) in obj_field(def, "TestCases", &at)? {
                 let cat = format!("{at}.TestCases.{case}");
-                let states = states
-                    .as_object()
-                    .ok_or_else(|| MockConfigError::new(&cat, "must map state names to response names"))?;
+                let states = states.as_object().ok_or_else(|| {
+                    MockConfigError::new(&cat, "must map state names to response names")
+                })?;
                 let mut m = HashMap::new();
                 for (state, resp) in states {
                     let resp = resp.as_str().ok_or_else(|| {
@@ -172,8 +177,10 @@ impl MockConfig {
         let mut states = HashMap::new();
         for (state, r) in mocks {
             let name = format!("{state}#{test_case}");
-            cfg.responses
-                .insert(name.clone(), Arc::new(MockedResponse::parse(r, &format!("$.{state}"))?));
+            cfg.responses.insert(
+                name.clone(),
+                Arc::new(MockedResponse::parse(r, &format!("$.{state}"))?),
+            );
             states.insert(state.clone(), name);
         }
         cfg.cases.insert(
@@ -184,7 +191,11 @@ impl MockConfig {
     }
 
     /// The mocks of `test_case` of `state_machine`.
-    pub fn test_case(&self, state_machine: &str, test_case: &str) -> Result<MockCase, MockConfigError> {
+    pub fn test_case(
+        &self,
+        state_machine: &str,
+        test_case: &str,
+    ) -> Result<MockCase, MockConfigError> {
         let cases = self.cases.get(state_machine).ok_or_else(|| {
             MockConfigError::new(
                 "$.StateMachines",
@@ -214,7 +225,10 @@ fn obj_field<'a>(
     match obj.get(key) {
         Some(Value::Object(m)) => Ok(m),
         None => Err(MockConfigError::new(at, &format!("missing '{key}'"))),
-        Some(_) => Err(MockConfigError::new(&format!("{at}.{key}"), "must be an object")),
+        Some(_) => Err(MockConfigError::new(
+            &format!("{at}.{key}"),
+            "must be an object",
+        )),
     }
 }
 
@@ -338,7 +352,10 @@ mod tests {
             cause_text(&c, true),
             "{\"errorMessage\": \"\\u00e9 x\", \"trace\": [\"a\\n\"]}"
         );
-        assert_eq!(cause_text(&c, false), "{\"errorMessage\":\"é x\",\"trace\":[\"a\\n\"]}");
+        assert_eq!(
+            cause_text(&c, false),
+            "{\"errorMessage\":\"é x\",\"trace\":[\"a\\n\"]}"
+        );
         assert_eq!(cause_text(&json!("plain"), true), "plain");
     }
 }

@@ -138,7 +138,11 @@ impl ExecutionRecord {
         if self.status().is_terminal() {
             return false;
         }
-        let r = self.stopper.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let r = self
+            .stopper
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         match r {
             Some(r) => {
                 r.do_send(super::execution::StopExecution { error, cause });

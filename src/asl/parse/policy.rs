@@ -105,16 +105,11 @@ impl Ctx {
     fn error_equals(&mut self, f: &Fields, last: bool) -> Option<Vec<String>> {
         let loc = f.at("ErrorEquals");
         let names: Option<Vec<String>> = match f.get("ErrorEquals") {
-            Some(Value::Array(a)) if !a.is_empty() => {
-                a.iter().map(|v| v.as_str().map(str::to_string)).collect()
-            }
+            Some(Value::Array(a)) => a.iter().map(|v| v.as_str().map(str::to_string)).collect(),
             _ => None,
         };
         let Some(names) = names else {
-            self.schema(
-                &loc,
-                "ErrorEquals must be a non-empty array of error names".into(),
-            );
+            self.schema(&loc, "ErrorEquals must be an array of error names".into());
             return None;
         };
         if names.iter().any(|n| n == "States.ALL") {

@@ -42,7 +42,7 @@ fn format() {
     assert_eq!(ok("States.Format('\\\\{\\\\}')"), json!("{}"));
     assert_eq!(
         call("States.Format('v={}', $.a)", json!({"a": [1, {"b": 2}]})).unwrap(),
-        json!("v=[1,{\"b\":2}]")
+        json!("v=[1, {b=2}]")
     );
     assert_eq!(
         err("States.Format('{} {}', 1)").error,

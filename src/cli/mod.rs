@@ -1,0 +1,76 @@
+//! The `sfn` command line: `run`, `validate` and `conformance` (more commands arrive with
+//! their issues). Parsing with clap; each command in its own file.
+
+pub mod conformance;
+pub mod run;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Runs AWS Step Functions state machines (Amazon States Language) locally, fast.
+#[derive(Parser, Debug)]
+#[command(name = "sfn", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run one execution of a definition to its end and print its output.
+    Run(run::RunArgs),
+    /// Validate a definition (ValidateStateMachineDefinition) and print the diagnostics.
+    Validate {
+        /// The definition file (ASL JSON).
+        definition: PathBuf,
+    },
+    /// Run the recorded AWS conformance cases in DIR.
+    Conformance {
+        dir: PathBuf,
+        /// One JSON object per case per line instead of the summary.
+        #[arg(long)]
+        json: bool,
+        /// Only cases whose id contains this text.
+        #[arg(long)]
+        filter: Option<String>,
+    },
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Run(args) => run::command(args),
+        Command::Validate { definition } => validate(&definition),
+        Command::Conformance { dir, json, filter } => {
+            conformance::command(&dir, json, filter.as_deref())
+        }
+    }
+}
+
+fn validate(path: &std::path::Path) -> i32 {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("sfn validate: cannot read {}: {e}", path.display());
+            return 2;
+        }
+    };
+    let report = crate::asl::validate(&text);
+    println!(
+        "{}",
+        serde_json::to_string(&report).expect("a report always serialises")
+    );
+    if report.is_ok() {
+        0
+    } else {
+        1
+    }
+}

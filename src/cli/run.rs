@@ -1,0 +1,137 @@
+//! `sfn run DEFINITION`: one execution, start to end.
+
+use crate::api::types::{CreateStateMachineInput, StartExecutionInput};
+use crate::api::{describe, StepFunctions};
+use crate::runtime::mock::MockConfig;
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The definition file (ASL JSON).
+    pub definition: PathBuf,
+    /// The execution input: JSON text, or @FILE.
+    #[arg(long, default_value = "{}")]
+    pub input: String,
+    /// The execution name (default: a UUID).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The state machine name (default: the file name without extension).
+    #[arg(long)]
+    pub state_machine_name: Option<String>,
+    /// STANDARD or EXPRESS.
+    #[arg(long = "type", default_value = "STANDARD")]
+    pub machine_type: String,
+    /// A mock config file (AWS Step Functions Local format).
+    #[arg(long, requires = "test_case")]
+    pub mock_config: Option<PathBuf>,
+    /// The test case of the mock config to answer tasks from.
+    #[arg(long, requires = "mock_config")]
+    pub test_case: Option<String>,
+    /// Run on virtual time: Wait states and retry delays pass at once.
+    #[arg(long)]
+    pub virtual_time: bool,
+    /// Print DescribeExecution's fields as one JSON object instead of the output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Exit codes: 0 SUCCEEDED, 1 FAILED/TIMED_OUT/ABORTED, 2 bad usage or invalid definition.
+pub fn command(args: RunArgs) -> i32 {
+    match run(&args) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("sfn run: {msg}");
+            2
+        }
+    }
+}
+
+fn read_arg(s: &str) -> Result<String, String> {
+    match s.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}")),
+        None => Ok(s.to_string()),
+    }
+}
+
+fn default_name(path: &Path) -> String {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .map(|s| {
+            s.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_else(|| "StateMachine".into())
+}
+
+fn run(args: &RunArgs) -> Result<i32, String> {
+    let definition = std::fs::read_to_string(&args.definition)
+        .map_err(|e| format!("cannot read {}: {e}", args.definition.display()))?;
+    let report = crate::asl::validate(&definition);
+    if !report.is_ok() {
+        eprintln!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("serialisable")
+        );
+        return Ok(2);
+    }
+    let input = read_arg(&args.input)?;
+    let sm_name = args
+        .state_machine_name
+        .clone()
+        .unwrap_or_else(|| default_name(&args.definition));
+    let mut builder = StepFunctions::builder();
+    if args.virtual_time {
+        builder = builder.virtual_clock();
+    }
+    if let Some(path) = &args.mock_config {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        builder = builder.mock_config(MockConfig::parse(&text).map_err(|e| e.to_string())?);
+    }
+    let sfn = builder
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let sm = sfn
+        .create_state_machine(CreateStateMachineInput {
+            name: sm_name,
+            definition,
+            role_arn: "arn:aws:iam::123456789012:role/sfn-runtime".into(),
+            r#type: Some(args.machine_type.clone()),
+        })
+        .map_err(|e| e.to_string())?;
+    let arn = match &args.test_case {
+        Some(case) => format!("{}#{case}", sm.state_machine_arn),
+        None => sm.state_machine_arn,
+    };
+    let record = sfn
+        .start(StartExecutionInput {
+            state_machine_arn: arn,
+            name: args.name.clone(),
+            input: Some(input),
+            trace_header: None,
+        })
+        .map_err(|e| e.to_string())?;
+    record.wait_blocking();
+    let d = describe(&record);
+    if args.json {
+        println!("{}", serde_json::to_string(&d).expect("serialisable"));
+    } else if let Some(out) = &d.output {
+        println!("{out}");
+    } else {
+        eprintln!(
+            "{}: {} {}",
+            d.status,
+            d.error.as_deref().unwrap_or(""),
+            d.cause.as_deref().unwrap_or("")
+        );
+    }
+    Ok(if d.status == "SUCCEEDED" { 0 } else { 1 })
+}
