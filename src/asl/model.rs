@@ -65,13 +65,13 @@ pub struct State {
 #[derive(Debug, Clone)]
 pub enum StateKind {
     Pass(PassState),
-    Task(TaskState),
+    Task(Box<TaskState>),
     Choice(ChoiceState),
     Wait(WaitState),
     Succeed,
     Fail(FailState),
-    Parallel(ParallelState),
-    Map(MapState),
+    Parallel(Box<ParallelState>),
+    Map(Box<MapState>),
 }
 
 impl StateKind {

@@ -122,7 +122,7 @@ pub fn run_cases(cases: &[Case]) -> Result<Vec<Observed>, String> {
         .account("111111111111")
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    let started: Vec<Result<_, Observed>> = cases
+    let started: Vec<Result<_, String>> = cases
         .iter()
         .enumerate()
         .map(|(i, c)| start_case(&sfn, i, c))
@@ -143,7 +143,7 @@ pub fn run_cases(cases: &[Case]) -> Result<Vec<Observed>, String> {
                     history_types: history,
                 }
             }
-            Err(o) => o,
+            Err(e) => rejected(e),
         })
         .collect())
 }
@@ -162,7 +162,7 @@ fn start_case(
     sfn: &StepFunctions,
     i: usize,
     c: &Case,
-) -> Result<std::sync::Arc<crate::runtime::ExecutionRecord>, Observed> {
+) -> Result<std::sync::Arc<crate::runtime::ExecutionRecord>, String> {
     let name = format!("case-{i}");
     let sm = sfn
         .create_state_machine(CreateStateMachineInput {
@@ -171,10 +171,10 @@ fn start_case(
             role_arn: "arn:aws:iam::123456789012:role/conformance".into(),
             r#type: None,
         })
-        .map_err(|e| rejected(e.to_string()))?;
+        .map_err(|e| e.to_string())?;
     let mocks = MockConfig::single_case(&name, "case", &c.mocks)
         .and_then(|m| m.test_case(&name, "case"))
-        .map_err(|e| rejected(e.to_string()))?;
+        .map_err(|e| e.to_string())?;
     sfn.start_with_mocks(
         StartExecutionInput {
             state_machine_arn: sm.state_machine_arn,
@@ -184,7 +184,7 @@ fn start_case(
         },
         mocks,
     )
-    .map_err(|e| rejected(e.to_string()))
+    .map_err(|e| e.to_string())
 }
 
 /// Compares what ran with what AWS recorded.

@@ -16,7 +16,7 @@ pub struct RunArgs {
     /// The execution name (default: a UUID).
     #[arg(long)]
     pub name: Option<String>,
-    /// The state machine name (default: the file name without extension).
+    /// The state machine name (default: the file name up to its first dot).
     #[arg(long)]
     pub state_machine_name: Option<String>,
     /// STANDARD or EXPRESS.
@@ -54,9 +54,12 @@ fn read_arg(s: &str) -> Result<String, String> {
     }
 }
 
+/// `order.asl.json` → `order`: the file name up to its first dot, made a valid name.
 fn default_name(path: &Path) -> String {
-    path.file_stem()
+    path.file_name()
         .and_then(|s| s.to_str())
+        .and_then(|s| s.split('.').next())
+        .filter(|s| !s.is_empty())
         .map(|s| {
             s.chars()
                 .map(|c| {

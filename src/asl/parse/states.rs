@@ -36,7 +36,9 @@ impl Ctx {
         let type_name = f.req_string(self, "Type")?;
         let kind = match type_name.as_str() {
             "Pass" => self.pass(&mut f, names).map(StateKind::Pass),
-            "Task" => self.task(&mut f, names).map(StateKind::Task),
+            "Task" => self
+                .task(&mut f, names)
+                .map(|t| StateKind::Task(Box::new(t))),
             "Choice" => self.choice(&mut f, names).map(StateKind::Choice),
             "Wait" => self.wait(&mut f, names).map(StateKind::Wait),
             "Succeed" => {
@@ -44,8 +46,10 @@ impl Ctx {
                 Some(StateKind::Succeed)
             }
             "Fail" => self.fail(&mut f).map(StateKind::Fail),
-            "Parallel" => self.parallel(&mut f, names).map(StateKind::Parallel),
-            "Map" => self.map(&mut f, names).map(StateKind::Map),
+            "Parallel" => self
+                .parallel(&mut f, names)
+                .map(|p| StateKind::Parallel(Box::new(p))),
+            "Map" => self.map(&mut f, names).map(|m| StateKind::Map(Box::new(m))),
             other => {
                 self.schema(
                     &f.at("Type"),
