@@ -1,4 +1,4 @@
-//! sfn-runtime: AWS Step Functions state machines (Amazon States Language) run in memory.
+#![doc = include_str!("../README.md")]
 
 pub mod api;
 pub mod asl;
