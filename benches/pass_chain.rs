@@ -1,1 +1,46 @@
-fn main() {}
+//! A chain of 100 Pass states: the interpreter's and the actor's per-state overhead.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use serde_json::{json, Map, Value};
+
+mod common;
+
+fn chain(n: usize) -> String {
+    let mut states = Map::new();
+    for i in 0..n {
+        let mut s = json!({"Type": "Pass", "ResultPath": "$.last", "Result": i});
+        if i + 1 == n {
+            s["End"] = Value::Bool(true);
+        } else {
+            s["Next"] = Value::String(format!("S{}", i + 1));
+        }
+        states.insert(format!("S{i}"), s);
+    }
+    json!({"StartAt": "S0", "States": states}).to_string()
+}
+
+fn bench(c: &mut Criterion) {
+    let sfn = common::service();
+    let def = chain(100);
+    let input = json!({"order": {"id": "o-1", "items": [1, 2, 3]}}).to_string();
+    let mut g = c.benchmark_group("pass_chain_100");
+    for ty in ["EXPRESS", "STANDARD"] {
+        let arn = common::create(&sfn, &format!("chain-{ty}"), &def, ty);
+        g.throughput(Throughput::Elements(100));
+        g.bench_with_input(BenchmarkId::new("one_execution", ty), &arn, |b, arn| {
+            b.iter(|| common::run_n(&sfn, arn, &input, 1))
+        });
+        g.throughput(Throughput::Elements(100 * 1000));
+        g.bench_with_input(BenchmarkId::new("1000_concurrent", ty), &arn, |b, arn| {
+            b.iter(|| common::run_n(&sfn, arn, &input, 1000))
+        });
+    }
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = bench
+}
+criterion_main!(benches);

@@ -107,7 +107,9 @@ impl ExecutionActor {
         }
     }
 
-    fn event(&mut self, event_type: &'static str, details: Option<Value>) -> u64 {
+    /// Records an event. `details` is only evaluated when history is kept (not for
+    /// EXPRESS), since it serialises the state's data.
+    fn event(&mut self, event_type: &'static str, details: impl FnOnce() -> Option<Value>) -> u64 {
         self.last_event += 1;
         let id = self.last_event;
         if self.spec.keep_history {
@@ -116,7 +118,7 @@ impl ExecutionActor {
                 event_type,
                 id,
                 previous_event_id: id - 1,
-                details: details.map(|d| (details_key(event_type), d)),
+                details: details().map(|d| (details_key(event_type), d)),
             };
             self.spec.record.with(|p| p.history.push(e));
         }
@@ -126,10 +128,9 @@ impl ExecutionActor {
     fn enter(&mut self, id: StateId, input: Value) {
         let machine = Arc::clone(&self.spec.machine);
         let state = machine.body.state(id);
-        let entered_id = self.event(
-            state_event(state.kind.type_name(), true),
-            Some(json!({"name": state.name, "input": input.to_string(), "inputDetails": {"truncated": false}})),
-        );
+        let entered_id = self.event(state_event(state.kind.type_name(), true), || {
+            Some(json!({"name": state.name, "input": input.to_string(), "inputDetails": {"truncated": false}}))
+        });
         self.pos = Some(Position {
             state: id,
             input,
@@ -234,10 +235,9 @@ impl ExecutionActor {
         if let Err(e) = self.check_size(&output, state) {
             return self.state_error(ctx, state, e, false);
         }
-        self.event(
-            state_event(state.kind.type_name(), false),
-            Some(json!({"name": state.name, "output": output.to_string(), "outputDetails": {"truncated": false}})),
-        );
+        self.event(state_event(state.kind.type_name(), false), || {
+            Some(json!({"name": state.name, "output": output.to_string(), "outputDetails": {"truncated": false}}))
+        });
         match transition {
             Transition::Next(id) => self.enter(id, output),
             Transition::End => self.finish(ExecutionStatus::SUCCEEDED, Some(output), None),
@@ -296,10 +296,9 @@ impl ExecutionActor {
                 self.suspend(ctx, sleep, |_, _, ()| Flow::Continue)
             }
             Recovery::Catch { next, output } => {
-                self.event(
-                    state_event(state.kind.type_name(), false),
-                    Some(json!({"name": state.name, "output": output.to_string(), "outputDetails": {"truncated": false}})),
-                );
+                self.event(state_event(state.kind.type_name(), false), || {
+                    Some(json!({"name": state.name, "output": output.to_string(), "outputDetails": {"truncated": false}}))
+                });
                 self.enter(next, output);
                 Flow::Continue
             }
@@ -355,15 +354,14 @@ impl ExecutionActor {
                 d
             }
         };
-        self.event(task_event(prefix, TaskPhase::Scheduled), Some(scheduled));
+        self.event(task_event(prefix, TaskPhase::Scheduled), || Some(scheduled));
         let started = matches!(family, Family::Service(_))
             .then(|| json!({"resourceType": resource_type, "resource": resource}));
-        self.event(task_event(prefix, TaskPhase::Started), started);
+        self.event(task_event(prefix, TaskPhase::Started), || started);
         if family.submits() {
-            self.event(
-                task_event(prefix, TaskPhase::Submitted),
-                Some(json!({"resourceType": resource_type, "resource": resource, "output": "{}"})),
-            );
+            self.event(task_event(prefix, TaskPhase::Submitted), || {
+                Some(json!({"resourceType": resource_type, "resource": resource, "output": "{}"}))
+            });
         }
         let answer = self.answer(state, t, family, call.parameters, attempt, task_token);
         let answer = self.with_deadlines(answer, call.timeout_seconds, call.heartbeat_seconds);
@@ -474,12 +472,15 @@ impl ExecutionActor {
         let service = matches!(family, Family::Service(_));
         match result {
             Ok(v) => {
-                let mut d = json!({"output": v.to_string(), "outputDetails": {"truncated": false}});
-                if service {
-                    d["resourceType"] = json!(resource_type);
-                    d["resource"] = json!(resource);
-                }
-                self.event(task_event(prefix, TaskPhase::Succeeded), Some(d));
+                self.event(task_event(prefix, TaskPhase::Succeeded), || {
+                    let mut d =
+                        json!({"output": v.to_string(), "outputDetails": {"truncated": false}});
+                    if service {
+                        d["resourceType"] = json!(resource_type);
+                        d["resource"] = json!(resource);
+                    }
+                    Some(d)
+                });
                 if let Err(e) = self.check_size(&v, state) {
                     return self.state_error(ctx, state, e, false);
                 }
@@ -507,7 +508,7 @@ impl ExecutionActor {
                 if let Some(c) = &f.cause {
                     d.insert("cause".into(), json!(c));
                 }
-                self.event(task_event(prefix, phase), Some(Value::Object(d)));
+                self.event(task_event(prefix, phase), || Some(Value::Object(d)));
                 let e = StatesError {
                     error: f.error,
                     cause: f.cause,
@@ -537,7 +538,7 @@ impl ExecutionActor {
             ExecutionStatus::ABORTED => ("ExecutionAborted", error_details(error.as_ref())),
             _ => ("ExecutionFailed", error_details(error.as_ref())),
         };
-        self.event(event_type, Some(details));
+        self.event(event_type, || Some(details));
         let stop = self.spec.clock.now();
         self.spec.record.with(|p| {
             p.status = status;
@@ -570,14 +571,14 @@ impl Actor for ExecutionActor {
 
     fn started(&mut self, ctx: &mut Context<Self>) {
         let input = self.spec.record.input.clone();
-        self.event(
-            "ExecutionStarted",
+        let role_arn = self.spec.role_arn.clone();
+        self.event("ExecutionStarted", || {
             Some(json!({
                 "input": input.to_string(),
                 "inputDetails": {"truncated": false},
-                "roleArn": self.spec.role_arn,
-            })),
-        );
+                "roleArn": role_arn,
+            }))
+        });
         if let Some(secs) = self.spec.machine.timeout_seconds {
             let at = self.spec.record.start_date + chrono::Duration::seconds(secs as i64);
             let deadline = self.spec.clock.deadline(at);
