@@ -1,0 +1,65 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use sfn_runtime::api::types::*;
+use sfn_runtime::api::{describe, StepFunctions, StepFunctionsBuilder};
+use sfn_runtime::runtime::ExecutionRecord;
+use std::sync::Arc;
+
+pub const ROLE: &str = "arn:aws:iam::123456789012:role/test";
+
+pub fn sfn() -> StepFunctions {
+    builder().build().unwrap()
+}
+
+pub fn builder() -> StepFunctionsBuilder {
+    StepFunctions::builder().virtual_clock().workers(2)
+}
+
+pub fn create(sfn: &StepFunctions, name: &str, def: &Value) -> String {
+    create_typed(sfn, name, def, "STANDARD")
+}
+
+pub fn create_typed(sfn: &StepFunctions, name: &str, def: &Value, ty: &str) -> String {
+    sfn.create_state_machine(CreateStateMachineInput {
+        name: name.into(),
+        definition: def.to_string(),
+        role_arn: ROLE.into(),
+        r#type: Some(ty.into()),
+    })
+    .unwrap_or_else(|e| panic!("{e}"))
+    .state_machine_arn
+}
+
+pub fn start(sfn: &StepFunctions, arn: &str, input: &Value) -> Arc<ExecutionRecord> {
+    sfn.start(StartExecutionInput {
+        state_machine_arn: arn.into(),
+        input: Some(input.to_string()),
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs one execution to its end and returns DescribeExecution's view.
+pub fn run(
+    sfn: &StepFunctions,
+    arn: &str,
+    input: &Value,
+) -> (DescribeExecutionOutput, Vec<String>) {
+    let r = start(sfn, arn, input);
+    r.wait_blocking();
+    let types = r.with(|p| p.history.iter().map(|e| e.event_type.to_string()).collect());
+    (describe(&r), types)
+}
+
+/// Creates a state machine from `def` and runs it once.
+pub fn run_def(def: &Value, input: &Value) -> (DescribeExecutionOutput, Vec<String>) {
+    let s = sfn();
+    let arn = create(&s, "T", def);
+    run(&s, &arn, input)
+}
+
+pub fn output(d: &DescribeExecutionOutput) -> Value {
+    serde_json::from_str(d.output.as_deref().expect("an output")).unwrap()
+}
