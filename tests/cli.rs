@@ -1,0 +1,165 @@
+//! The `sfn` binary: exit codes, output shapes, diagnostics on stderr.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn sfn(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sfn"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("sfn runs")
+}
+
+fn tmp(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sfn-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+const EXAMPLE: [&str; 8] = [
+    "run",
+    "examples/order/order.asl.json",
+    "--input",
+    "@examples/order/input.json",
+    "--mock-config",
+    "examples/order/mocks.json",
+    "--virtual-time",
+    "--test-case",
+];
+
+#[test]
+fn run_prints_the_output_and_exits_zero() {
+    let mut args = EXAMPLE.to_vec();
+    args.push("HappyPath");
+    let o = sfn(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(out["message"], "Order o-1001 charged 45 (receipt r-77)");
+}
+
+#[test]
+fn run_json_prints_describe_execution_and_exits_one_on_failure() {
+    let mut args = EXAMPLE.to_vec();
+    args.extend(["Declined", "--json", "--name", "run-7"]);
+    let o = sfn(&args);
+    assert_eq!(o.status.code(), Some(1));
+    let d: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(d["status"], "FAILED");
+    assert_eq!(d["error"], "Card.Declined");
+    assert_eq!(d["name"], "run-7");
+    assert_eq!(
+        d["executionArn"],
+        "arn:aws:states:us-east-1:123456789012:execution:order:run-7"
+    );
+    for field in [
+        "stateMachineArn",
+        "input",
+        "cause",
+        "startDate",
+        "stopDate",
+        "redriveCount",
+        "redriveStatus",
+    ] {
+        assert!(d.get(field).is_some(), "missing {field}");
+    }
+}
+
+#[test]
+fn run_rejects_bad_definitions_and_usage_with_exit_two() {
+    let bad = tmp(
+        "bad.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass"}}}"#,
+    );
+    let o = sfn(&["run", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let report: Value = serde_json::from_slice(&o.stderr).unwrap();
+    assert_eq!(report["result"], "FAIL");
+    assert_eq!(report["diagnostics"][0]["location"], "/States/A");
+    let ok = tmp(
+        "ok.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#,
+    );
+    assert_eq!(
+        sfn(&["run", ok.to_str().unwrap(), "--input", "{nope"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(sfn(&["run", "no/such/file.json"]).status.code(), Some(2));
+    assert_eq!(sfn(&["run"]).status.code(), Some(2));
+    assert_eq!(sfn(&["frobnicate"]).status.code(), Some(2));
+    let o = sfn(&["run", ok.to_str().unwrap(), "--name", "has space"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("InvalidName"));
+    let mocks = tmp("mocks.json", "{}");
+    let o = sfn(&[
+        "run",
+        ok.to_str().unwrap(),
+        "--mock-config",
+        mocks.to_str().unwrap(),
+        "--test-case",
+        "X",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("mock config"));
+}
+
+#[test]
+fn validate_prints_the_report() {
+    let ok = tmp(
+        "v-ok.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#,
+    );
+    let o = sfn(&["validate", ok.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r, serde_json::json!({"result": "OK", "diagnostics": []}));
+    let bad = tmp("v-bad.json", "{ not json");
+    let o = sfn(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["diagnostics"][0]["code"], "INVALID_JSON_DESCRIPTION");
+    assert_eq!(r["diagnostics"][0]["severity"], "ERROR");
+}
+
+#[test]
+fn conformance_json_prints_only_json_lines() {
+    let dir = std::env::temp_dir().join(format!("sfn-conf-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let case = serde_json::json!({
+        "id": "t.pass", "definition": {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": 1, "End": true}}},
+        "input": {}, "mocks": {}, "wildcards": [],
+        "expected": {"status": "SUCCEEDED", "output": 1, "history_types": ["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]},
+        "features": ["pass"]
+    });
+    std::fs::write(dir.join("t.json"), case.to_string()).unwrap();
+    let bad = serde_json::json!({
+        "id": "t.bad", "definition": {"StartAt": "P"}, "input": {}, "expected": {"status": "SUCCEEDED", "output": 1}, "features": []
+    });
+    std::fs::write(dir.join("u.json"), bad.to_string()).unwrap();
+    let o = sfn(&["conformance", dir.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let lines: Vec<Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    // Sorted by id: t.bad, then t.pass.
+    assert_eq!(lines[0]["status"], "ERROR");
+    assert_eq!(lines[1]["status"], "SUCCEEDED");
+    assert_eq!(lines[1]["history_types"][1], "PassStateEntered");
+    let o = sfn(&["conformance", dir.to_str().unwrap()]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("FAIL t.bad"));
+    assert!(text.trim_end().ends_with("conformance: 1 passed, 1 failed"));
+}
