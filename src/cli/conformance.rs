@@ -211,7 +211,13 @@ pub fn judge(c: &Case, o: &Observed) -> Verdict {
     };
     let cause = outcome.is_ok() && {
         let want = exp.get("cause").cloned().unwrap_or(Value::Null);
-        let got = o.cause.clone().map(Value::String).unwrap_or(Value::Null);
+        // A cause recorded as JSON (a task's error payload) compares structurally.
+        let got = match (&want, &o.cause) {
+            (Value::Object(_) | Value::Array(_), Some(c)) => {
+                serde_json::from_str(c).unwrap_or_else(|_| Value::String(c.clone()))
+            }
+            (_, c) => c.clone().map(Value::String).unwrap_or(Value::Null),
+        };
         status == "SUCCEEDED" || matches(&want, &got, &c.wildcards, "cause").is_ok()
     };
     let history = outcome.is_ok() && {
@@ -315,7 +321,15 @@ fn placeholder_match(pattern: &str, s: &str) -> bool {
 
 /// The `sfn conformance` command. Returns the process exit code (always 0 unless the
 /// directory cannot be read).
-pub fn command(dir: &Path, json_out: bool, filter: Option<&str>) -> i32 {
+/// Which level of passing the per-case lines report on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Level {
+    Outcome,
+    Cause,
+    History,
+}
+
+pub fn command(dir: &Path, json_out: bool, filter: Option<&str>, level: Level) -> i32 {
     let cases = match load_cases(dir) {
         Ok(c) => c,
         Err(e) => {
@@ -355,6 +369,12 @@ pub fn command(dir: &Path, json_out: bool, filter: Option<&str>) -> i32 {
                 passed += 1;
                 causes += v.cause as usize;
                 histories += v.history as usize;
+                if level == Level::Cause && !v.cause {
+                    println!("FAIL {} (cause): got {:?}", c.id, o.cause);
+                }
+                if level == Level::History && !v.history {
+                    println!("FAIL {} (history): got {:?}", c.id, o.history_types);
+                }
             }
             Err(d) => println!("FAIL {}: {d}", c.id),
         }

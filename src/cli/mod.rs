@@ -33,6 +33,9 @@ pub enum Command {
         /// Only cases whose id contains this text.
         #[arg(long)]
         filter: Option<String>,
+        /// Also list cases that pass the outcome but not this level.
+        #[arg(long, value_enum, default_value = "outcome")]
+        level: conformance::Level,
     },
 }
 
@@ -49,9 +52,12 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Run(args) => run::command(args),
         Command::Validate { definition } => validate(&definition),
-        Command::Conformance { dir, json, filter } => {
-            conformance::command(&dir, json, filter.as_deref())
-        }
+        Command::Conformance {
+            dir,
+            json,
+            filter,
+            level,
+        } => conformance::command(&dir, json, filter.as_deref(), level),
     }
 }
 

@@ -116,11 +116,35 @@ pub fn prepare(
         }
         None => effective,
     };
+    check_parameters(&task.resource, &parameters)?;
     Ok(TaskCall {
         parameters,
         timeout_seconds,
         heartbeat_seconds,
     })
+}
+
+/// AWS checks the parameters of its optimised integrations before starting the task; a
+/// malformed field is States.Runtime, before any task event.
+fn check_parameters(resource: &str, parameters: &Value) -> Result<(), StatesError> {
+    let multi_valued = ["Headers", "QueryParameters"];
+    if resource.starts_with("arn:aws:states:::apigateway:invoke") {
+        for field in multi_valued {
+            let ok = match parameters.get(field) {
+                None | Some(Value::Null) => true,
+                Some(Value::Object(m)) => m
+                    .values()
+                    .all(|v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string))),
+                Some(_) => false,
+            };
+            if !ok {
+                return Err(StatesError::runtime(format!(
+                    "The Parameters '{parameters}' could not be used to start the Task: [The value of the field '{field}' has an invalid format]"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Turns the task's result into the state's output.
@@ -189,6 +213,23 @@ mod tests {
         );
         assert!(Family::of("arn:aws:states:::ecs:runTask.sync").submits());
         assert!(!Family::Lambda.submits());
+    }
+
+    #[test]
+    fn api_gateway_headers_must_be_lists_of_strings() {
+        let r = "arn:aws:states:::apigateway:invoke";
+        assert!(check_parameters(r, &serde_json::json!({"Headers": {"h": ["v"]}})).is_ok());
+        let e = check_parameters(r, &serde_json::json!({"Headers": {"h": "v"}})).unwrap_err();
+        assert_eq!(e.error, "States.Runtime");
+        assert!(e
+            .cause
+            .unwrap()
+            .ends_with("[The value of the field 'Headers' has an invalid format]"));
+        assert!(check_parameters(
+            "arn:aws:states:::sns:publish",
+            &serde_json::json!({"Headers": 1})
+        )
+        .is_ok());
     }
 
     #[test]

@@ -389,9 +389,11 @@ impl ExecutionActor {
                 Some(MockAnswer::Return(v)) => Ok(v.clone()),
                 Some(MockAnswer::Throw { error, cause }) => Err(TaskFailure {
                     error: error.clone(),
+                    // An empty mocked cause is no cause, as AWS records timeouts.
                     cause: cause
                         .as_ref()
-                        .map(|c| cause_text(c, family == Family::Lambda)),
+                        .map(|c| cause_text(c, family == Family::Lambda))
+                        .filter(|c| !c.is_empty()),
                 }),
                 None => Err(TaskFailure::new(
                     names::TASK_FAILED,
