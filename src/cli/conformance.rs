@@ -329,7 +329,18 @@ pub enum Level {
     History,
 }
 
-pub fn command(dir: &Path, json_out: bool, filter: Option<&str>, level: Level) -> i32 {
+/// How `sfn conformance` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Report {
+    /// Failures, per-feature counts and the closing line.
+    Summary(Level),
+    /// One JSON object per case per line.
+    Json,
+    /// The ids that pass at the outcome level, one per line (for the expected-passes list).
+    Passing,
+}
+
+pub fn command(dir: &Path, report: Report, filter: Option<&str>) -> i32 {
     let cases = match load_cases(dir) {
         Ok(c) => c,
         Err(e) => {
@@ -348,12 +359,23 @@ pub fn command(dir: &Path, json_out: bool, filter: Option<&str>, level: Level) -
             return 2;
         }
     };
-    if json_out {
-        for (c, o) in cases.iter().zip(&observed) {
-            println!("{}", o.to_json(&c.id));
+    let level = match report {
+        Report::Json => {
+            for (c, o) in cases.iter().zip(&observed) {
+                println!("{}", o.to_json(&c.id));
+            }
+            return 0;
         }
-        return 0;
-    }
+        Report::Passing => {
+            for (c, o) in cases.iter().zip(&observed) {
+                if judge(c, o).outcome.is_ok() {
+                    println!("{}", c.id);
+                }
+            }
+            return 0;
+        }
+        Report::Summary(level) => level,
+    };
     let mut per_feature: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let (mut passed, mut causes, mut histories) = (0, 0, 0);
     for (c, o) in cases.iter().zip(&observed) {

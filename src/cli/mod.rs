@@ -36,6 +36,9 @@ pub enum Command {
         /// Also list cases that pass the outcome but not this level.
         #[arg(long, value_enum, default_value = "outcome")]
         level: conformance::Level,
+        /// Print only the ids that pass (the format of tests/conformance_expected_passes.txt).
+        #[arg(long, conflicts_with = "json")]
+        list_passing: bool,
     },
 }
 
@@ -57,7 +60,17 @@ pub fn main() -> i32 {
             json,
             filter,
             level,
-        } => conformance::command(&dir, json, filter.as_deref(), level),
+            list_passing,
+        } => {
+            let report = if json {
+                conformance::Report::Json
+            } else if list_passing {
+                conformance::Report::Passing
+            } else {
+                conformance::Report::Summary(level)
+            };
+            conformance::command(&dir, report, filter.as_deref())
+        }
     }
 }
 
