@@ -6,6 +6,7 @@
 use super::path::Path;
 use super::template::Template;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Index of a state inside its [`Body`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -18,7 +19,7 @@ pub struct StateMachine {
     pub version: Option<String>,
     /// Execution timeout; none means the service maximum (one year for STANDARD).
     pub timeout_seconds: Option<u64>,
-    pub body: Body,
+    pub body: Arc<Body>,
 }
 
 /// `StartAt` + `States`: the top level, a Parallel branch, or a Map's item processor.
@@ -257,7 +258,8 @@ pub struct FailState {
 
 #[derive(Debug, Clone)]
 pub struct ParallelState {
-    pub branches: Vec<Body>,
+    /// Shared so that each branch's child actor holds its body without a copy.
+    pub branches: Vec<Arc<Body>>,
     pub parameters: Option<Template>,
     pub result_selector: Option<Template>,
     pub result_path: ResultPath,
@@ -289,7 +291,8 @@ pub enum Amount {
 
 #[derive(Debug, Clone)]
 pub struct MapState {
-    pub processor: Body,
+    /// Shared so that each iteration's child actor holds the processor without a copy.
+    pub processor: Arc<Body>,
     pub mode: ProcessorMode,
     pub execution_type: Option<ExecutionType>,
     pub items_path: Path,

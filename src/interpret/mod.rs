@@ -6,14 +6,17 @@
 
 pub mod choice;
 pub mod fail;
+pub mod map;
+pub mod parallel;
 pub mod pass;
 pub mod policy;
 pub mod succeed;
 pub mod task;
 pub mod wait;
 
-use crate::asl::model::State;
-use crate::data::payload::select_path;
+use crate::asl::model::{ResultPath, State};
+use crate::asl::template::Template;
+use crate::data::payload::{apply_result_path, eval_template, select_path};
 use crate::data::{Scope, StatesError};
 use serde_json::Value;
 
@@ -28,4 +31,24 @@ pub fn effective_input(state: &State, raw: &Value, scope: &Scope) -> Result<Valu
 /// Applies the state's OutputPath to what the state produced.
 pub fn state_output(state: &State, value: Value, scope: &Scope) -> Result<Value, StatesError> {
     select_path(value, state.output_path.as_ref(), scope)
+}
+
+/// ResultSelector → ResultPath → OutputPath: what Task, Parallel and Map do with their
+/// result. `scope.input` is the state's raw input, which ResultPath writes into.
+pub fn apply_result(
+    state: &State,
+    result_selector: Option<&Template>,
+    result_path: &ResultPath,
+    result: Value,
+    scope: &mut Scope,
+) -> Result<Value, StatesError> {
+    let selected = match result_selector {
+        Some(t) => {
+            let mut s = Scope::new(&result, scope.context, scope.rng);
+            eval_template(t, &mut s)?
+        }
+        None => result,
+    };
+    let combined = apply_result_path(scope.input.clone(), selected, result_path)?;
+    state_output(state, combined, scope)
 }

@@ -2,7 +2,7 @@
 //! ResultPath → OutputPath. The call itself is the runtime's job.
 
 use crate::asl::model::{Seconds, State, TaskState};
-use crate::data::payload::{apply_result_path, eval_template, invalid_path};
+use crate::data::payload::{eval_template, invalid_path};
 use crate::data::{names, Scope, StatesError};
 use serde_json::Value;
 
@@ -154,15 +154,13 @@ pub fn finish(
     result: Value,
     scope: &mut Scope,
 ) -> Result<Value, StatesError> {
-    let selected = match &task.result_selector {
-        Some(t) => {
-            let mut s = Scope::new(&result, scope.context, scope.rng);
-            eval_template(t, &mut s)?
-        }
-        None => result,
-    };
-    let combined = apply_result_path(scope.input.clone(), selected, &task.result_path)?;
-    super::state_output(state, combined, scope)
+    super::apply_result(
+        state,
+        task.result_selector.as_ref(),
+        &task.result_path,
+        result,
+        scope,
+    )
 }
 
 fn seconds(s: Option<&Seconds>, effective: &Value) -> Result<Option<u64>, StatesError> {

@@ -1,27 +1,30 @@
-//! `ExecutionActor`: one actor per execution. It drives the pure `interpret` steps, carries
-//! out their effects (task calls, sleeps) as actor futures, and records history.
+//! `ExecutionActor`: runs one body of states. The root actor runs the execution's top-level
+//! body and owns its end; each Parallel branch and Map iteration is a child actor of the
+//! same type that reports `ChildFinished { index, outcome }` to its parent and stops.
 //!
 //! States that need no waiting (Pass, Choice, Succeed, Fail) run in a synchronous loop inside
-//! one actor turn; only tasks and sleeps suspend the actor, so a chain of Pass states costs no
-//! message round-trips.
+//! one actor turn; only tasks, sleeps and fan-outs suspend the actor, so a chain of Pass
+//! states costs no message round-trips. Task calls are in `task_call.rs`, fan-out in
+//! `fanout.rs`.
 
 use super::clock::{iso, Clock};
-use super::handlers::{HandlerRegistry, TaskFailure, TaskRequest, TaskResult};
-use super::history::{details_key, state_event, task_event, HistoryEvent, TaskPhase};
-use super::mock::{cause_text, MockAnswer, MockCase};
+use super::fanout::{Abort, ChildFinished, FanOut};
+use super::handlers::HandlerRegistry;
+use super::history::state_event;
+use super::mock::MockCase;
 use super::record::{ExecutionRecord, ExecutionStatus};
+use super::shared::{ExecutionShared, Spawner};
 use super::size::json_size;
-use crate::asl::model::{State, StateId, StateKind, StateMachine, TaskState, Transition};
+use crate::asl::model::{Body, State, StateId, StateKind, StateMachine, Transition};
 use crate::data::{names, ContextObject, ExecutionInfo, Scope, StatesError};
 use crate::interpret::policy::{self, Recovery, RetryCounters};
-use crate::interpret::task::{resource_parts, Family, Pattern};
-use crate::interpret::{choice, fail, pass, succeed, task, wait};
+use crate::interpret::{choice, fail, pass, succeed, wait};
 use actix::prelude::*;
-use futures::future::{self, BoxFuture, FutureExt};
+use futures::future::BoxFuture;
 use rand::rngs::SmallRng;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 
 /// Everything an execution needs to run.
@@ -47,43 +50,86 @@ pub struct StopExecution {
     pub cause: Option<String>,
 }
 
-/// Where the execution is: the current state and what it was entered with.
-struct Position {
-    state: StateId,
-    input: Value,
-    entered_id: u64,
-    entered_time: String,
-    counters: RetryCounters,
+/// Whether an actor runs the execution itself or one branch/iteration of a fan-out.
+pub(crate) enum Role {
+    Root,
+    Child {
+        parent: Recipient<ChildFinished>,
+        run: u64,
+        index: u32,
+        /// The type of the state the child is in, so that the parent can record
+        /// `{Type}StateAborted` itself, in order, when it aborts the child.
+        current: Arc<AtomicU8>,
+    },
+}
+
+/// The value the parent stores in a child's cell when it aborts the child: from then on
+/// the child records nothing.
+pub(crate) const ABORTED: u8 = u8::MAX;
+
+/// The code a child publishes for its current state's type (0 before the first).
+pub(crate) fn type_code(type_name: &str) -> u8 {
+    match type_name {
+        "Pass" => 1,
+        "Task" => 2,
+        "Choice" => 3,
+        "Wait" => 4,
+        "Succeed" => 5,
+        "Fail" => 6,
+        "Parallel" => 7,
+        _ => 8,
+    }
+}
+
+/// The state type name of a [`type_code`].
+pub(crate) fn type_of_code(code: u8) -> Option<&'static str> {
+    Some(match code {
+        1 => "Pass",
+        2 => "Task",
+        3 => "Choice",
+        4 => "Wait",
+        5 => "Succeed",
+        6 => "Fail",
+        7 => "Parallel",
+        8 => "Map",
+        _ => return None,
+    })
+}
+
+/// Where the body is: the current state and what it was entered with.
+pub(crate) struct Position {
+    pub(crate) state: StateId,
+    pub(crate) input: Value,
+    pub(crate) entered_id: u64,
+    pub(crate) entered_time: String,
+    pub(crate) counters: RetryCounters,
+    /// The branches or iterations in flight while a Parallel or Map state runs.
+    pub(crate) fanout: Option<FanOut>,
 }
 
 pub struct ExecutionActor {
-    spec: ExecutionSpec,
-    info: ExecutionInfo,
-    rng: SmallRng,
-    pos: Option<Position>,
-    /// Invocations so far per state name, for mocked responses.
-    mock_calls: HashMap<String, u32>,
-    pending: Option<SpawnHandle>,
-    last_event: u64,
-    region: String,
-    finished: bool,
+    pub(crate) shared: Arc<ExecutionShared>,
+    pub(crate) body: Arc<Body>,
+    pub(crate) role: Role,
+    start_input: Option<Value>,
+    pub(crate) rng: SmallRng,
+    pub(crate) pos: Option<Position>,
+    pub(crate) pending: Option<SpawnHandle>,
+    pub(crate) last_event: u64,
+    pub(crate) finished: bool,
+    pub(crate) fanout_runs: u64,
 }
 
-/// Whether the synchronous loop goes on or waits for a future.
-enum Flow {
+/// Whether the synchronous loop goes on or waits for a future or message.
+pub(crate) enum Flow {
     Continue,
     Suspended,
 }
 
 impl ExecutionActor {
-    pub fn new(spec: ExecutionSpec) -> Self {
+    /// The root actor of a new execution.
+    pub fn new(spec: ExecutionSpec, spawner: Spawner) -> Self {
         let record = &spec.record;
-        let region = record
-            .execution_arn
-            .split(':')
-            .nth(3)
-            .unwrap_or("us-east-1")
-            .to_string();
         let info = ExecutionInfo {
             id: record.execution_arn.clone(),
             name: record.name.clone(),
@@ -94,40 +140,68 @@ impl ExecutionActor {
             state_machine_id: record.state_machine_arn.clone(),
             state_machine_name: spec.state_machine_name.clone(),
         };
-        ExecutionActor {
-            rng: SmallRng::seed_from_u64(spec.seed),
-            spec,
+        let body = Arc::clone(&spec.machine.body);
+        let input = record.input.clone();
+        let shared = ExecutionShared::new(
+            spec.record,
+            spec.machine,
             info,
+            spec.role_arn,
+            spec.mocks,
+            spec.handlers,
+            spec.clock,
+            spec.payload_limit,
+            spec.keep_history,
+            spawner,
+        );
+        Self::with(Arc::new(shared), body, Role::Root, input, spec.seed, 0)
+    }
+
+    pub(crate) fn with(
+        shared: Arc<ExecutionShared>,
+        body: Arc<Body>,
+        role: Role,
+        input: Value,
+        seed: u64,
+        last_event: u64,
+    ) -> Self {
+        ExecutionActor {
+            shared,
+            body,
+            role,
+            start_input: Some(input),
+            rng: SmallRng::seed_from_u64(seed),
             pos: None,
-            mock_calls: HashMap::new(),
             pending: None,
-            last_event: 0,
-            region,
+            last_event,
             finished: false,
+            fanout_runs: 0,
         }
     }
 
-    /// Records an event. `details` is only evaluated when history is kept (not for
-    /// EXPRESS), since it serialises the state's data.
-    fn event(&mut self, event_type: &'static str, details: impl FnOnce() -> Option<Value>) -> u64 {
-        self.last_event += 1;
-        let id = self.last_event;
-        if self.spec.keep_history {
-            let e = HistoryEvent {
-                timestamp: self.spec.clock.now(),
-                event_type,
-                id,
-                previous_event_id: id - 1,
-                details: details().map(|d| (details_key(event_type), d)),
-            };
-            self.spec.record.with(|p| p.history.push(e));
+    pub(crate) fn event(
+        &mut self,
+        event_type: &'static str,
+        details: impl FnOnce() -> Option<Value>,
+    ) -> u64 {
+        if self.aborted() {
+            return self.last_event;
         }
+        let id = self.shared.event(event_type, self.last_event, details);
+        self.last_event = id;
         id
     }
 
     fn enter(&mut self, id: StateId, input: Value) {
-        let machine = Arc::clone(&self.spec.machine);
-        let state = machine.body.state(id);
+        let body = Arc::clone(&self.body);
+        let state = body.state(id);
+        if let Role::Child { current, .. } = &self.role {
+            let code = type_code(state.kind.type_name());
+            // Never overwrite the parent's abort mark.
+            let _ = current.fetch_update(Ordering::AcqRel, Ordering::Acquire, |c| {
+                (c != ABORTED).then_some(code)
+            });
+        }
         let entered_id = self.event(state_event(state.kind.type_name(), true), || {
             Some(json!({"name": state.name, "input": input.to_string(), "inputDetails": {"truncated": false}}))
         });
@@ -135,17 +209,28 @@ impl ExecutionActor {
             state: id,
             input,
             entered_id,
-            entered_time: iso(self.spec.clock.now()),
+            entered_time: iso(self.shared.clock.now()),
             counters: RetryCounters::default(),
+            fanout: None,
         });
     }
 
-    /// Runs states until one must wait or the execution ends.
-    fn drive(&mut self, ctx: &mut Context<Self>) {
+    /// Whether the parent has aborted this child (it may not have got the message yet).
+    fn aborted(&self) -> bool {
+        matches!(&self.role, Role::Child { current, .. } if current.load(Ordering::Acquire) == ABORTED)
+    }
+
+    /// Runs states until one must wait or the body ends.
+    pub(crate) fn drive(&mut self, ctx: &mut Context<Self>) {
         while !self.finished {
+            if self.aborted() {
+                self.halt(ctx);
+                self.finished = true;
+                break;
+            }
             let Some(pos) = &self.pos else { return };
-            let machine = Arc::clone(&self.spec.machine);
-            let state = machine.body.state(pos.state);
+            let body = Arc::clone(&self.body);
+            let state = body.state(pos.state);
             if let Flow::Suspended = self.step(state, ctx) {
                 return;
             }
@@ -155,7 +240,7 @@ impl ExecutionActor {
 
     fn step(&mut self, state: &State, ctx: &mut Context<Self>) -> Flow {
         let pos = self.pos.as_ref().expect("a current state");
-        let context = ContextObject::new(&self.info, &state.name, pos.entered_time.clone());
+        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
         match &state.kind {
             StateKind::Pass(p) => {
@@ -172,36 +257,31 @@ impl ExecutionActor {
             }
             StateKind::Fail(f) => match fail::run(f, &mut scope) {
                 Ok(e) => {
-                    self.finish(ExecutionStatus::FAILED, None, Some(e));
+                    self.end_body(ctx, Err(e));
                     Flow::Continue
                 }
                 Err(e) => self.state_error(ctx, state, e, true),
             },
-            StateKind::Wait(w) => match wait::plan(state, w, &scope, self.spec.clock.now()) {
+            StateKind::Wait(w) => match wait::plan(state, w, &scope, self.shared.clock.now()) {
                 Ok(plan) => {
                     let transition = w.transition;
-                    let sleep = self.spec.clock.sleep_until(plan.until);
+                    let sleep = self.shared.clock.sleep_until(plan.until);
                     self.suspend(ctx, sleep, move |act, ctx, ()| {
-                        let machine = Arc::clone(&act.spec.machine);
-                        let state = machine.body.state(act.pos.as_ref().expect("waiting").state);
+                        let body = Arc::clone(&act.body);
+                        let state = body.state(act.pos.as_ref().expect("waiting").state);
                         act.complete(ctx, state, Ok(plan.output), transition)
                     })
                 }
                 Err(e) => self.state_error(ctx, state, e, true),
             },
             StateKind::Task(t) => self.start_task(ctx, state, t),
-            StateKind::Parallel(_) | StateKind::Map(_) => {
-                let e = StatesError::runtime(format!(
-                    "{} states are parsed and validated but do not run in this version yet",
-                    state.kind.type_name()
-                ));
-                self.state_error(ctx, state, e, true)
-            }
+            StateKind::Parallel(p) => self.start_parallel(ctx, state, p),
+            StateKind::Map(m) => self.start_map(ctx, state, m),
         }
     }
 
     /// Waits for `fut` as an actor future, then continues with `then` and the loop.
-    fn suspend<T: 'static>(
+    pub(crate) fn suspend<T: 'static>(
         &mut self,
         ctx: &mut Context<Self>,
         fut: BoxFuture<'static, T>,
@@ -221,7 +301,7 @@ impl ExecutionActor {
     }
 
     /// A state produced its output (or failed doing so): leave it and follow `transition`.
-    fn complete(
+    pub(crate) fn complete(
         &mut self,
         ctx: &mut Context<Self>,
         state: &State,
@@ -240,16 +320,15 @@ impl ExecutionActor {
         });
         match transition {
             Transition::Next(id) => self.enter(id, output),
-            Transition::End => self.finish(ExecutionStatus::SUCCEEDED, Some(output), None),
+            Transition::End => self.end_body(ctx, Ok(output)),
         }
         Flow::Continue
     }
 
     /// AWS: a state whose output exceeds the payload limit fails with
-    /// States.DataLimitExceeded, which no Catcher can handle.
-    fn check_size(&self, v: &Value, state: &State) -> Result<(), StatesError> {
-        let n = json_size(v);
-        if n > self.spec.payload_limit {
+    /// States.DataLimitExceeded.
+    pub(crate) fn check_size(&self, v: &Value, state: &State) -> Result<(), StatesError> {
+        if json_size(v) > self.shared.payload_limit {
             return Err(StatesError::new(
                 names::DATA_LIMIT_EXCEEDED,
                 format!(
@@ -261,16 +340,27 @@ impl ExecutionActor {
         Ok(())
     }
 
-    /// A state failed: retry, catch or fail the execution. Errors the runtime raised itself
+    /// A state failed: retry, catch or end the body. Errors the runtime raised itself
     /// (bad paths, bad values) carry AWS's "An error occurred while executing the state"
     /// prefix in their cause.
-    fn state_error(
+    pub(crate) fn state_error(
         &mut self,
         ctx: &mut Context<Self>,
         state: &State,
-        mut error: StatesError,
+        error: StatesError,
         raised_here: bool,
     ) -> Flow {
+        let recovery = self.recovery(state, error, raised_here);
+        self.recover(ctx, state, recovery)
+    }
+
+    /// Decides how the current state recovers from `error` (counting the retry).
+    pub(crate) fn recovery(
+        &mut self,
+        state: &State,
+        mut error: StatesError,
+        raised_here: bool,
+    ) -> Recovery {
         let pos = self.pos.as_mut().expect("a current state");
         if raised_here {
             let detail = error.cause.take().unwrap_or_default();
@@ -279,19 +369,29 @@ impl ExecutionActor {
                 state.name, pos.entered_id, detail
             ));
         }
-        let recovery = policy::recover(
+        policy::recover(
             state.retry(),
             state.catch(),
             error,
             &mut pos.counters,
             &pos.input,
             &mut self.rng,
-        );
+        )
+    }
+
+    /// Carries out a recovery: sleep then run the state again, leave it for a Catcher, or
+    /// end the body with the error.
+    pub(crate) fn recover(
+        &mut self,
+        ctx: &mut Context<Self>,
+        state: &State,
+        recovery: Recovery,
+    ) -> Flow {
         match recovery {
             Recovery::Retry { delay } => {
-                let until = self.spec.clock.now()
+                let until = self.shared.clock.now()
                     + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::zero());
-                let sleep = self.spec.clock.sleep_until(until);
+                let sleep = self.shared.clock.sleep_until(until);
                 // Back in the loop, the same state runs again without a new StateEntered.
                 self.suspend(ctx, sleep, |_, _, ()| Flow::Continue)
             }
@@ -303,224 +403,37 @@ impl ExecutionActor {
                 Flow::Continue
             }
             Recovery::Fail(e) => {
-                self.finish(ExecutionStatus::FAILED, None, Some(e));
+                self.end_body(ctx, Err(e));
                 Flow::Continue
             }
         }
     }
 
-    fn start_task(&mut self, ctx: &mut Context<Self>, state: &State, t: &TaskState) -> Flow {
-        let family = Family::of(&t.resource);
-        let pos = self.pos.as_ref().expect("a current state");
-        let attempt = pos.counters.total() as u32;
-        let mut context = ContextObject::new(&self.info, &state.name, pos.entered_time.clone());
-        context.retry_count = Some(attempt);
-        if family == Family::Service(Pattern::WaitForTaskToken) {
-            context.task_token = Some(
-                uuid::Builder::from_random_bytes(rand::Rng::gen(&mut self.rng))
-                    .into_uuid()
-                    .to_string(),
-            );
+    /// The body ended: the root ends the execution, a child reports to its parent.
+    pub(crate) fn end_body(&mut self, ctx: &mut Context<Self>, result: Result<Value, StatesError>) {
+        if self.finished {
+            return;
         }
-        let task_token = context.task_token.clone();
-        let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
-        let call = match task::prepare(state, t, &mut scope) {
-            Ok(c) => c,
-            Err(e) => return self.state_error(ctx, state, e, true),
-        };
-        let prefix = family.event_prefix();
-        let (resource_type, resource) = resource_parts(&t.resource);
-        let scheduled = match family {
-            Family::Service(_) => {
-                let mut d = json!({
-                    "resourceType": resource_type,
-                    "resource": resource,
-                    "region": self.region,
-                    "parameters": call.parameters.to_string(),
+        match &self.role {
+            Role::Root => match result {
+                Ok(v) => self.finish(ExecutionStatus::SUCCEEDED, Some(v), None),
+                Err(e) => self.finish(ExecutionStatus::FAILED, None, Some(e)),
+            },
+            Role::Child {
+                parent, run, index, ..
+            } => {
+                parent.do_send(ChildFinished {
+                    run: *run,
+                    index: *index,
+                    outcome: result,
                 });
-                if let Some(s) = call.timeout_seconds {
-                    d["timeoutInSeconds"] = json!(s);
-                }
-                if let Some(s) = call.heartbeat_seconds {
-                    d["heartbeatInSeconds"] = json!(s);
-                }
-                d
-            }
-            _ => {
-                let mut d = json!({"resource": t.resource, "input": call.parameters.to_string()});
-                if let Some(s) = call.timeout_seconds {
-                    d["timeoutInSeconds"] = json!(s);
-                }
-                d
-            }
-        };
-        self.event(task_event(prefix, TaskPhase::Scheduled), || Some(scheduled));
-        let started = matches!(family, Family::Service(_))
-            .then(|| json!({"resourceType": resource_type, "resource": resource}));
-        self.event(task_event(prefix, TaskPhase::Started), || started);
-        if family.submits() {
-            self.event(task_event(prefix, TaskPhase::Submitted), || {
-                Some(json!({"resourceType": resource_type, "resource": resource, "output": "{}"}))
-            });
-        }
-        let answer = self.answer(state, t, family, call.parameters, attempt, task_token);
-        let answer = self.with_deadlines(answer, call.timeout_seconds, call.heartbeat_seconds);
-        self.suspend(ctx, answer, move |act, ctx, result| {
-            act.task_done(ctx, result)
-        })
-    }
-
-    /// The future that answers a task: a mocked response, a registered handler, or an
-    /// error that says what is missing.
-    fn answer(
-        &mut self,
-        state: &State,
-        t: &TaskState,
-        family: Family,
-        parameters: Value,
-        attempt: u32,
-        task_token: Option<String>,
-    ) -> BoxFuture<'static, TaskResult> {
-        if let Some(resp) = self.spec.mocks.as_ref().and_then(|m| m.get(&state.name)) {
-            let n = self.mock_calls.entry(state.name.clone()).or_insert(0);
-            let this = *n;
-            *n += 1;
-            let r = match resp.answer(this) {
-                Some(MockAnswer::Return(v)) => Ok(v.clone()),
-                Some(MockAnswer::Throw { error, cause }) => Err(TaskFailure {
-                    error: error.clone(),
-                    // An empty mocked cause is no cause, as AWS records timeouts.
-                    cause: cause
-                        .as_ref()
-                        .map(|c| cause_text(c, family == Family::Lambda))
-                        .filter(|c| !c.is_empty()),
-                }),
-                None => Err(TaskFailure::new(
-                    names::TASK_FAILED,
-                    format!(
-                        "The mocked response of state '{}' has no answer for invocation {this}",
-                        state.name
-                    ),
-                )),
-            };
-            return future::ready(r).boxed();
-        }
-        match self.spec.handlers.get(&t.resource) {
-            Some(h) => h.call(TaskRequest {
-                resource: t.resource.clone(),
-                parameters,
-                state_name: state.name.clone(),
-                execution_arn: self.info.id.clone(),
-                attempt,
-                task_token,
-                clock: Arc::clone(&self.spec.clock),
-            }),
-            None => future::ready(Err(TaskFailure::new(
-                names::TASK_FAILED,
-                format!(
-                    "No task handler is registered for resource '{}' and no mocked response is configured for state '{}'",
-                    t.resource, state.name
-                ),
-            )))
-            .boxed(),
-        }
-    }
-
-    /// Races the answer against TimeoutSeconds and HeartbeatSeconds on the clock.
-    fn with_deadlines(
-        &self,
-        answer: BoxFuture<'static, TaskResult>,
-        timeout: Option<u64>,
-        heartbeat: Option<u64>,
-    ) -> BoxFuture<'static, TaskResult> {
-        let now = self.spec.clock.now();
-        let mut racers = vec![answer];
-        for (secs, error) in [
-            (timeout, names::TIMEOUT),
-            (heartbeat, names::HEARTBEAT_TIMEOUT),
-        ] {
-            if let Some(s) = secs {
-                let d = self
-                    .spec
-                    .clock
-                    .deadline(now + chrono::Duration::seconds(s as i64));
-                racers.push(
-                    d.map(move |()| {
-                        Err(TaskFailure {
-                            error: error.into(),
-                            cause: None,
-                        })
-                    })
-                    .boxed(),
-                );
-            }
-        }
-        if racers.len() == 1 {
-            return racers.pop().expect("one racer");
-        }
-        future::select_all(racers).map(|(r, _, _)| r).boxed()
-    }
-
-    fn task_done(&mut self, ctx: &mut Context<Self>, result: TaskResult) -> Flow {
-        let machine = Arc::clone(&self.spec.machine);
-        let pos = self.pos.as_ref().expect("a task in progress");
-        let state = machine.body.state(pos.state);
-        let StateKind::Task(t) = &state.kind else {
-            unreachable!("task_done follows a Task state")
-        };
-        let family = Family::of(&t.resource);
-        let prefix = family.event_prefix();
-        let (resource_type, resource) = resource_parts(&t.resource);
-        let service = matches!(family, Family::Service(_));
-        match result {
-            Ok(v) => {
-                self.event(task_event(prefix, TaskPhase::Succeeded), || {
-                    let mut d =
-                        json!({"output": v.to_string(), "outputDetails": {"truncated": false}});
-                    if service {
-                        d["resourceType"] = json!(resource_type);
-                        d["resource"] = json!(resource);
-                    }
-                    Some(d)
-                });
-                if let Err(e) = self.check_size(&v, state) {
-                    return self.state_error(ctx, state, e, false);
-                }
-                let pos = self.pos.as_ref().expect("a task in progress");
-                let mut context =
-                    ContextObject::new(&self.info, &state.name, pos.entered_time.clone());
-                context.retry_count = Some(pos.counters.total() as u32);
-                let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
-                let out = task::finish(state, t, v, &mut scope);
-                self.complete(ctx, state, out, t.transition)
-            }
-            Err(f) => {
-                let timed_out = f.error == names::TIMEOUT || f.error == names::HEARTBEAT_TIMEOUT;
-                let phase = if timed_out {
-                    TaskPhase::TimedOut
-                } else {
-                    TaskPhase::Failed
-                };
-                let mut d = Map::new();
-                if service {
-                    d.insert("resourceType".into(), json!(resource_type));
-                    d.insert("resource".into(), json!(resource));
-                }
-                d.insert("error".into(), json!(f.error));
-                if let Some(c) = &f.cause {
-                    d.insert("cause".into(), json!(c));
-                }
-                self.event(task_event(prefix, phase), || Some(Value::Object(d)));
-                let e = StatesError {
-                    error: f.error,
-                    cause: f.cause,
-                };
-                self.state_error(ctx, state, e, false)
+                self.finished = true;
+                ctx.stop();
             }
         }
     }
 
-    /// Ends the execution: final event, record, waiters.
+    /// Ends the execution (root only): final event, record, waiters.
     fn finish(
         &mut self,
         status: ExecutionStatus,
@@ -540,9 +453,11 @@ impl ExecutionActor {
             ExecutionStatus::ABORTED => ("ExecutionAborted", error_details(error.as_ref())),
             _ => ("ExecutionFailed", error_details(error.as_ref())),
         };
+        let stop = self.shared.clock.now();
+        // The final event and the terminal status are written under one lock, so nothing a
+        // late child records can land after them (see ExecutionShared::event).
         self.event(event_type, || Some(details));
-        let stop = self.spec.clock.now();
-        self.spec.record.with(|p| {
+        self.shared.record.with(|p| {
             p.status = status;
             p.output = output;
             if let Some(e) = error {
@@ -551,7 +466,20 @@ impl ExecutionActor {
             }
             p.stop_date = Some(stop);
         });
-        self.spec.record.mark_done();
+        self.shared.record.mark_done();
+    }
+
+    /// Stops whatever is in flight: the pending future and any children.
+    fn halt(&mut self, ctx: &mut Context<Self>) {
+        if let Some(h) = self.pending.take() {
+            ctx.cancel_future(h);
+        }
+        self.abort_children();
+    }
+
+    /// A seed for a child's random source, drawn from this actor's.
+    pub(crate) fn child_seed(&mut self) -> u64 {
+        self.rng.gen()
     }
 }
 
@@ -572,53 +500,55 @@ impl Actor for ExecutionActor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
-        let input = self.spec.record.input.clone();
-        let role_arn = self.spec.role_arn.clone();
-        self.event("ExecutionStarted", || {
-            Some(json!({
-                "input": input.to_string(),
-                "inputDetails": {"truncated": false},
-                "roleArn": role_arn,
-            }))
-        });
-        if let Some(secs) = self.spec.machine.timeout_seconds {
-            let at = self.spec.record.start_date + chrono::Duration::seconds(secs as i64);
-            let deadline = self.spec.clock.deadline(at);
-            ctx.spawn(deadline.into_actor(self).map(|(), act, ctx| {
-                if act.finished {
-                    return;
-                }
-                if let Some(h) = act.pending.take() {
-                    ctx.cancel_future(h);
-                }
-                act.finish(
-                    ExecutionStatus::TIMED_OUT,
-                    None,
-                    Some(StatesError {
-                        error: names::TIMEOUT.into(),
-                        cause: None,
-                    }),
-                );
-                ctx.stop();
-            }));
+        let input = self.start_input.take().unwrap_or(Value::Null);
+        if let Role::Root = self.role {
+            let role_arn = self.shared.role_arn.clone();
+            self.event("ExecutionStarted", || {
+                Some(json!({
+                    "input": input.to_string(),
+                    "inputDetails": {"truncated": false},
+                    "roleArn": role_arn,
+                }))
+            });
+            if let Some(secs) = self.shared.machine.timeout_seconds {
+                let at = self.shared.record.start_date + chrono::Duration::seconds(secs as i64);
+                let deadline = self.shared.clock.deadline(at);
+                ctx.spawn(deadline.into_actor(self).map(|(), act, ctx| {
+                    if act.finished {
+                        return;
+                    }
+                    act.halt(ctx);
+                    act.finish(
+                        ExecutionStatus::TIMED_OUT,
+                        None,
+                        Some(StatesError {
+                            error: names::TIMEOUT.into(),
+                            cause: None,
+                        }),
+                    );
+                    ctx.stop();
+                }));
+            }
         }
-        let start = self.spec.machine.body.start_at;
+        let start = self.body.start_at;
         self.enter(start, input);
         self.drive(ctx);
     }
 
     fn stopped(&mut self, _: &mut Context<Self>) {
-        // An actor can only stop early if its arbiter shuts down; the record must not be
-        // left RUNNING with waiters blocked forever.
+        // A root can only stop early if its arbiter shuts down; the record must not be left
+        // RUNNING with waiters blocked forever.
         if !self.finished {
-            self.finish(
-                ExecutionStatus::ABORTED,
-                None,
-                Some(StatesError {
-                    error: String::new(),
-                    cause: Some("The runtime shut down".into()),
-                }),
-            );
+            if let Role::Root = self.role {
+                self.finish(
+                    ExecutionStatus::ABORTED,
+                    None,
+                    Some(StatesError {
+                        error: String::new(),
+                        cause: Some("The runtime shut down".into()),
+                    }),
+                );
+            }
         }
     }
 }
@@ -630,9 +560,7 @@ impl Handler<StopExecution> for ExecutionActor {
         if self.finished {
             return;
         }
-        if let Some(h) = self.pending.take() {
-            ctx.cancel_future(h);
-        }
+        self.halt(ctx);
         self.finish(
             ExecutionStatus::ABORTED,
             None,
@@ -641,6 +569,21 @@ impl Handler<StopExecution> for ExecutionActor {
                 cause: msg.cause,
             }),
         );
+        ctx.stop();
+    }
+}
+
+impl Handler<Abort> for ExecutionActor {
+    type Result = ();
+
+    /// The parent gave up on this branch or iteration (and recorded that): stop, with
+    /// this actor's own children.
+    fn handle(&mut self, _: Abort, ctx: &mut Context<Self>) {
+        if self.finished {
+            return;
+        }
+        self.halt(ctx);
+        self.finished = true;
         ctx.stop();
     }
 }

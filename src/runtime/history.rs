@@ -68,7 +68,26 @@ pub fn details_key(event_type: &str) -> &'static str {
         "ActivitySucceeded" => "activitySucceededEventDetails",
         "ActivityFailed" => "activityFailedEventDetails",
         "ActivityTimedOut" => "activityTimedOutEventDetails",
+        "MapStateStarted" => "mapStateStartedEventDetails",
+        "MapIterationStarted" => "mapIterationStartedEventDetails",
+        "MapIterationSucceeded" => "mapIterationSucceededEventDetails",
+        "MapIterationFailed" => "mapIterationFailedEventDetails",
+        "MapIterationAborted" => "mapIterationAbortedEventDetails",
         _ => "",
+    }
+}
+
+/// `{Type}StateAborted`: the state was running in a branch or iteration that was aborted.
+pub fn state_aborted_event(type_name: &str) -> &'static str {
+    match type_name {
+        "Pass" => "PassStateAborted",
+        "Task" => "TaskStateAborted",
+        "Choice" => "ChoiceStateAborted",
+        "Wait" => "WaitStateAborted",
+        "Succeed" => "SucceedStateAborted",
+        "Fail" => "FailStateAborted",
+        "Parallel" => "ParallelStateAborted",
+        _ => "MapStateAborted",
     }
 }
 

@@ -5,20 +5,23 @@
 
 pub mod clock;
 pub mod execution;
+pub mod fanout;
 pub mod handlers;
 pub mod history;
 pub mod mock;
 pub mod record;
+mod shared;
 mod size;
+mod task_call;
 
 use actix::prelude::*;
-use actix_rt::{Arbiter, ArbiterHandle, System};
+use actix_rt::{Arbiter, System};
 pub use clock::{Clock, RealClock, VirtualClock};
 pub use execution::{ExecutionActor, ExecutionSpec, StopExecution};
 pub use handlers::{HandlerRegistry, TaskFailure, TaskHandler, TaskRequest, TaskResult};
 pub use record::{ExecutionRecord, ExecutionStatus, StateMachineType};
+use shared::Spawner;
 pub use size::json_size;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
@@ -31,8 +34,7 @@ pub struct Runtime {
 
 struct Inner {
     system: System,
-    arbiters: Vec<ArbiterHandle>,
-    next: AtomicUsize,
+    spawner: Spawner,
     thread: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -74,8 +76,7 @@ impl Runtime {
         Ok(Runtime {
             inner: Arc::new(Inner {
                 system,
-                arbiters,
-                next: AtomicUsize::new(0),
+                spawner: Spawner::new(arbiters),
                 thread: Mutex::new(Some(thread)),
             }),
         })
@@ -83,15 +84,16 @@ impl Runtime {
 
     /// Number of arbiters executions are spread over.
     pub fn workers(&self) -> usize {
-        self.inner.arbiters.len()
+        self.inner.spawner.len()
     }
 
-    /// Starts an execution's actor on the next arbiter, round-robin.
+    /// Starts an execution's root actor on the next arbiter, round-robin; its children
+    /// spread the same way.
     pub fn spawn(&self, spec: ExecutionSpec) {
-        let i = self.inner.next.fetch_add(1, Ordering::Relaxed) % self.inner.arbiters.len();
         let record = Arc::clone(&spec.record);
-        let addr = ExecutionActor::start_in_arbiter(&self.inner.arbiters[i], move |_| {
-            ExecutionActor::new(spec)
+        let spawner = self.inner.spawner.clone();
+        let addr = ExecutionActor::start_in_arbiter(self.inner.spawner.next(), move |_| {
+            ExecutionActor::new(spec, spawner)
         });
         record.set_stopper(addr.recipient());
     }

@@ -138,7 +138,7 @@ impl Ctx {
             comment,
             version,
             timeout_seconds,
-            body,
+            body: std::sync::Arc::new(body),
         })
     }
 

@@ -272,7 +272,9 @@ impl Ctx {
                 for (i, b) in bs.iter().enumerate() {
                     let bloc = format!("{loc}/{i}");
                     match b.as_object() {
-                        Some(obj) => branches.extend(self.sub_body(obj, &bloc)),
+                        Some(obj) => {
+                            branches.extend(self.sub_body(obj, &bloc).map(std::sync::Arc::new))
+                        }
                         None => self.schema(&bloc, "A branch must be an object".into()),
                     }
                 }
@@ -406,7 +408,7 @@ impl Ctx {
         let catch = self.catchers(f, names);
         let transition = f.transition(self, names)?;
         Some(MapState {
-            processor: processor?,
+            processor: std::sync::Arc::new(processor?),
             mode,
             execution_type,
             items_path: items_path?,

@@ -1,0 +1,150 @@
+//! Inline Map: ItemsPath selects an array from the effective input; each item (shaped by
+//! ItemSelector, where `$$.Map.Item.Index`/`.Value` name it) is one iteration's input; the
+//! state's result is the array of iteration outputs, in item order.
+
+use crate::asl::model::{Amount, MapState, State};
+use crate::data::payload::{eval_template, invalid_path};
+use crate::data::{ContextObject, Scope, StatesError};
+use serde_json::Value;
+
+/// What the iterations start with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapPlan {
+    /// One input per iteration, in item order.
+    pub inputs: Vec<Value>,
+    /// At most this many iterations at once; 0 means no limit.
+    pub max_concurrency: usize,
+    /// ToleratedFailurePercentage(Path), checked to lie in [0, 100].
+    pub tolerated_failure_percentage: Option<f64>,
+    /// ToleratedFailureCount(Path), checked to be a non-negative integer.
+    pub tolerated_failure_count: Option<u64>,
+}
+
+/// Resolves a tolerance given as a number or a path, with AWS's checks and texts.
+fn tolerance(
+    amount: Option<&Amount>,
+    effective: &Value,
+    field: &str,
+    integer: bool,
+) -> Result<Option<f64>, StatesError> {
+    let (v, path) = match amount {
+        None => return Ok(None),
+        Some(Amount::Fixed(n)) => (Value::from(*n), None),
+        Some(Amount::Path(p)) => (
+            crate::data::jsonpath::select(p, effective)
+                .map(|s| s.to_value())
+                .map_err(|e| invalid_path(p, &e.message))?,
+            Some(p),
+        ),
+    };
+    let n = if integer {
+        v.as_i64().map(|n| n as f64)
+    } else {
+        v.as_f64()
+    };
+    let Some(n) = n else {
+        let shown = match &v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        return Err(StatesError::runtime(format!(
+            "The {field}Path field refers to value \"{shown}\" which is not a valid {}: {}",
+            if integer { "integer" } else { "float" },
+            path.map(|p| p.as_str()).unwrap_or("")
+        )));
+    };
+    if integer && n < 0.0 {
+        return Err(StatesError::runtime(format!("{field} cannot be negative.")));
+    }
+    if !integer && !(0.0..=100.0).contains(&n) {
+        return Err(StatesError::runtime(format!(
+            "{field} must be between 0 and 100."
+        )));
+    }
+    Ok(Some(n))
+}
+
+pub fn plan(state: &State, m: &MapState, scope: &mut Scope) -> Result<MapPlan, StatesError> {
+    let effective = super::effective_input(state, scope.input, scope)?;
+    let max_concurrency = match &m.max_concurrency {
+        None => 0,
+        Some(Amount::Fixed(n)) => *n as usize,
+        Some(Amount::Path(p)) => {
+            let v = crate::data::jsonpath::select(p, &effective)
+                .map(|s| s.to_value())
+                .map_err(|e| invalid_path(p, &e.message))?;
+            match v.as_u64() {
+                Some(n) => n as usize,
+                None => {
+                    return Err(StatesError::runtime(format!(
+                        "The MaxConcurrencyPath field refers to value \"{v}\" which is not a valid non-negative integer."
+                    )))
+                }
+            }
+        }
+    };
+    let tolerated_failure_percentage = tolerance(
+        m.tolerated_failure_percentage.as_ref(),
+        &effective,
+        "ToleratedFailurePercentage",
+        false,
+    )?;
+    let tolerated_failure_count = tolerance(
+        m.tolerated_failure_count.as_ref(),
+        &effective,
+        "ToleratedFailureCount",
+        true,
+    )?
+    .map(|n| n as u64);
+    let items = if m.items_path.is_root() {
+        effective.clone()
+    } else {
+        crate::data::jsonpath::select(&m.items_path, &effective)
+            .map(|s| s.to_value())
+            .map_err(|e| invalid_path(&m.items_path, &e.message))?
+    };
+    let Value::Array(items) = items else {
+        return Err(StatesError::runtime(format!(
+            "Map state input must be an array but was: {items}"
+        )));
+    };
+    let inputs = match &m.item_selector {
+        None => items,
+        Some(t) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                let mut ctx = ContextObject::new(
+                    scope.context.execution,
+                    scope.context.state_name,
+                    scope.context.entered_time.clone(),
+                );
+                ctx.map_item = Some((i as u64, item));
+                let mut s = Scope::new(&effective, &ctx, scope.rng);
+                out.push(eval_template(t, &mut s)?);
+            }
+            out
+        }
+    };
+    Ok(MapPlan {
+        inputs,
+        max_concurrency,
+        tolerated_failure_percentage,
+        tolerated_failure_count,
+    })
+}
+
+/// The state's output from the iteration outputs (in item order).
+pub fn finish(
+    state: &State,
+    m: &MapState,
+    outputs: Vec<Value>,
+    scope: &mut Scope,
+) -> Result<Value, StatesError> {
+    super::apply_result(
+        state,
+        m.result_selector.as_ref(),
+        &m.result_path,
+        Value::Array(outputs),
+        scope,
+    )
+}

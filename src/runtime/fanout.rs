@@ -1,0 +1,407 @@
+//! Parallel and Inline Map as child actors. The parent keeps a compact per-index
+//! [`ResultTable`]; at most `limit` children are alive at once, each materialised only when
+//! a slot frees up, and each reports `ChildFinished { index, outcome }` and stops.
+//!
+//! AWS: a failed branch or iteration fails the state with its error; the others are
+//! aborted. Retry runs the whole fan-out again; Catch leaves the state.
+
+use super::execution::{type_of_code, ExecutionActor, Flow, Role, ABORTED};
+use super::history::state_aborted_event;
+use crate::asl::model::{Body, MapState, ParallelState, State, StateKind};
+use crate::data::{ContextObject, Scope, StatesError};
+use crate::interpret::policy::Recovery;
+use crate::interpret::{map, parallel};
+use actix::prelude::*;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
+
+/// With MaxConcurrency 0 ("no limit"), iterations are still materialised through a bounded
+/// window, so a million-item Map never holds a million actors.
+pub const UNBOUNDED_WINDOW: usize = 1000;
+
+/// A branch or iteration finished (child → parent).
+#[derive(Message, Debug)]
+#[rtype(result = "()")]
+pub struct ChildFinished {
+    /// Which run of the fan-out (a retry starts a new one; late reports are ignored).
+    pub run: u64,
+    pub index: u32,
+    pub outcome: Result<Value, StatesError>,
+}
+
+/// The parent gave up on this child (a sibling failed, or the execution stopped).
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct Abort;
+
+/// Where one child stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ChildStatus {
+    NotStarted,
+    Running,
+    Succeeded,
+    Failed,
+    Aborted,
+}
+
+/// Per-index results of a fan-out: a status byte per child, outputs stored once, errors
+/// only for the children that failed. This is the unit a snapshot records and a redrive
+/// reads: succeeded children keep their outputs, the others run again.
+#[derive(Debug, Clone, Default)]
+pub struct ResultTable {
+    status: Vec<ChildStatus>,
+    outputs: Vec<Option<Value>>,
+    errors: HashMap<u32, StatesError>,
+}
+
+impl ResultTable {
+    pub fn new(n: usize) -> Self {
+        ResultTable {
+            status: vec![ChildStatus::NotStarted; n],
+            outputs: vec![None; n],
+            errors: HashMap::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.status.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.status.is_empty()
+    }
+
+    pub fn status(&self, i: u32) -> ChildStatus {
+        self.status[i as usize]
+    }
+
+    pub fn set_running(&mut self, i: u32) {
+        self.status[i as usize] = ChildStatus::Running;
+    }
+
+    pub fn succeed(&mut self, i: u32, output: Value) {
+        self.status[i as usize] = ChildStatus::Succeeded;
+        self.outputs[i as usize] = Some(output);
+    }
+
+    pub fn fail(&mut self, i: u32, error: StatesError) {
+        self.status[i as usize] = ChildStatus::Failed;
+        self.errors.insert(i, error);
+    }
+
+    pub fn abort(&mut self, i: u32) {
+        self.status[i as usize] = ChildStatus::Aborted;
+    }
+
+    pub fn error(&self, i: u32) -> Option<&StatesError> {
+        self.errors.get(&i)
+    }
+
+    /// The outputs in index order, once every child succeeded.
+    pub fn into_outputs(self) -> Option<Vec<Value>> {
+        self.outputs.into_iter().collect()
+    }
+}
+
+/// Parallel or Map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Parallel,
+    Map,
+}
+
+/// A fan-out in progress, owned by the parent's current position.
+pub struct FanOut {
+    kind: Kind,
+    run: u64,
+    bodies: Vec<Arc<Body>>,
+    inputs: Vec<Option<Value>>,
+    next: usize,
+    limit: usize,
+    remaining: usize,
+    running: HashMap<u32, (Addr<ExecutionActor>, Arc<AtomicU8>)>,
+    table: ResultTable,
+}
+
+impl Kind {
+    fn event(self, what: &str) -> &'static str {
+        match (self, what) {
+            (Kind::Map, "Started") => "MapStateStarted",
+            (Kind::Map, "Succeeded") => "MapStateSucceeded",
+            (Kind::Map, "Failed") => "MapStateFailed",
+            (Kind::Map, _) => "MapStateAborted",
+            (Kind::Parallel, "Started") => "ParallelStateStarted",
+            (Kind::Parallel, "Succeeded") => "ParallelStateSucceeded",
+            (Kind::Parallel, "Failed") => "ParallelStateFailed",
+            (Kind::Parallel, _) => "ParallelStateAborted",
+        }
+    }
+}
+
+impl ExecutionActor {
+    pub(crate) fn start_parallel(
+        &mut self,
+        ctx: &mut Context<Self>,
+        state: &State,
+        p: &ParallelState,
+    ) -> Flow {
+        let pos = self.pos.as_ref().expect("a current state");
+        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
+        let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
+        match parallel::branch_input(state, p, &mut scope) {
+            Ok(input) => {
+                let inputs = vec![input; p.branches.len()];
+                self.start_fanout(ctx, state, Kind::Parallel, p.branches.clone(), inputs, 0)
+            }
+            Err(e) => self.state_error(ctx, state, e, true),
+        }
+    }
+
+    pub(crate) fn start_map(
+        &mut self,
+        ctx: &mut Context<Self>,
+        state: &State,
+        m: &MapState,
+    ) -> Flow {
+        let pos = self.pos.as_ref().expect("a current state");
+        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
+        let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
+        match map::plan(state, m, &mut scope) {
+            Ok(plan) => {
+                let bodies = vec![Arc::clone(&m.processor)];
+                self.start_fanout(
+                    ctx,
+                    state,
+                    Kind::Map,
+                    bodies,
+                    plan.inputs,
+                    plan.max_concurrency,
+                )
+            }
+            Err(e) => self.state_error(ctx, state, e, true),
+        }
+    }
+
+    fn start_fanout(
+        &mut self,
+        ctx: &mut Context<Self>,
+        state: &State,
+        kind: Kind,
+        bodies: Vec<Arc<Body>>,
+        inputs: Vec<Value>,
+        max_concurrency: usize,
+    ) -> Flow {
+        let n = inputs.len();
+        self.event(kind.event("Started"), || match kind {
+            Kind::Map => Some(json!({"length": n})),
+            Kind::Parallel => None,
+        });
+        self.fanout_runs += 1;
+        let limit = match max_concurrency {
+            0 => UNBOUNDED_WINDOW,
+            m => m,
+        };
+        let fanout = FanOut {
+            kind,
+            run: self.fanout_runs,
+            bodies,
+            inputs: inputs.into_iter().map(Some).collect(),
+            next: 0,
+            limit,
+            remaining: n,
+            running: HashMap::new(),
+            table: ResultTable::new(n),
+        };
+        self.pos.as_mut().expect("a current state").fanout = Some(fanout);
+        if n == 0 {
+            return self.fanout_succeeded(ctx, state);
+        }
+        self.fill_window(ctx, state);
+        Flow::Suspended
+    }
+
+    /// Materialises children until the window is full or none are left to start.
+    fn fill_window(&mut self, ctx: &mut Context<Self>, state: &State) {
+        let me = ctx.address().recipient::<super::fanout::ChildFinished>();
+        loop {
+            let Some(f) = self.pos.as_mut().and_then(|p| p.fanout.as_mut()) else {
+                return;
+            };
+            if f.running.len() >= f.limit || f.next >= f.inputs.len() {
+                return;
+            }
+            let index = f.next as u32;
+            f.next += 1;
+            let input = f.inputs[index as usize].take().unwrap_or(Value::Null);
+            let body = Arc::clone(
+                &f.bodies[if f.kind == Kind::Map {
+                    0
+                } else {
+                    index as usize
+                }],
+            );
+            let (kind, run) = (f.kind, f.run);
+            let last = if kind == Kind::Map {
+                self.event("MapIterationStarted", || {
+                    Some(json!({"name": state.name, "index": index}))
+                })
+            } else {
+                self.last_event
+            };
+            let current = Arc::new(AtomicU8::new(0));
+            let child = ExecutionActor::with(
+                Arc::clone(&self.shared),
+                body,
+                Role::Child {
+                    parent: me.clone(),
+                    run,
+                    index,
+                    current: Arc::clone(&current),
+                },
+                input,
+                self.child_seed(),
+                last,
+            );
+            let addr = ExecutionActor::start_in_arbiter(self.shared.spawner.next(), move |_| child);
+            let f = self
+                .pos
+                .as_mut()
+                .and_then(|p| p.fanout.as_mut())
+                .expect("the fan-out being filled");
+            f.table.set_running(index);
+            f.running.insert(index, (addr, current));
+        }
+    }
+
+    /// Every child succeeded: assemble the outputs in order and leave the state.
+    fn fanout_succeeded(&mut self, ctx: &mut Context<Self>, state: &State) -> Flow {
+        let f = self
+            .pos
+            .as_mut()
+            .and_then(|p| p.fanout.take())
+            .expect("a finished fan-out");
+        self.event(f.kind.event("Succeeded"), || None);
+        let outputs = f.table.into_outputs().unwrap_or_default();
+        let pos = self.pos.as_ref().expect("a current state");
+        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
+        let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
+        let (out, transition) = match &state.kind {
+            StateKind::Parallel(p) => (
+                parallel::finish(state, p, outputs, &mut scope),
+                p.transition,
+            ),
+            StateKind::Map(m) => (map::finish(state, m, outputs, &mut scope), m.transition),
+            _ => unreachable!("only Parallel and Map fan out"),
+        };
+        self.complete(ctx, state, out, transition)
+    }
+
+    /// Aborts every running child (a sibling failed, or the execution stops).
+    pub(crate) fn abort_children(&mut self) {
+        let Some(mut f) = self.pos.as_mut().and_then(|p| p.fanout.take()) else {
+            return;
+        };
+        let name = self
+            .pos
+            .as_ref()
+            .map(|p| self.body.state(p.state).name.clone())
+            .unwrap_or_default();
+        let mut running: Vec<_> = f.running.drain().collect();
+        running.sort_by_key(|(i, _)| *i);
+        for (i, (addr, current)) in running {
+            f.table.abort(i);
+            if let Some(t) = type_of_code(current.swap(ABORTED, Ordering::AcqRel)) {
+                self.event(state_aborted_event(t), || None);
+            }
+            if f.kind == Kind::Map {
+                self.event("MapIterationAborted", || {
+                    Some(json!({"name": name, "index": i}))
+                });
+            }
+            addr.do_send(Abort);
+        }
+    }
+}
+
+impl Handler<ChildFinished> for ExecutionActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: ChildFinished, ctx: &mut Context<Self>) {
+        if self.finished {
+            return;
+        }
+        let body = Arc::clone(&self.body);
+        let Some(pos) = self.pos.as_mut() else { return };
+        let state = body.state(pos.state);
+        let Some(f) = pos.fanout.as_mut() else { return };
+        if f.run != msg.run || f.running.remove(&msg.index).is_none() {
+            return;
+        }
+        let kind = f.kind;
+        match msg.outcome {
+            Ok(output) => {
+                f.table.succeed(msg.index, output);
+                f.remaining -= 1;
+                let done = f.remaining == 0;
+                if kind == Kind::Map {
+                    self.event("MapIterationSucceeded", || {
+                        Some(json!({"name": state.name, "index": msg.index}))
+                    });
+                }
+                if done {
+                    if let Flow::Continue = self.fanout_succeeded(ctx, state) {
+                        self.drive(ctx);
+                    }
+                } else {
+                    self.fill_window(ctx, state);
+                }
+            }
+            Err(error) => {
+                f.table.fail(msg.index, error.clone());
+                if kind == Kind::Map {
+                    self.event("MapIterationFailed", || {
+                        Some(json!({"name": state.name, "index": msg.index}))
+                    });
+                }
+                self.abort_children();
+                // AWS records {Map,Parallel}StateFailed only when the state gives up, not
+                // before a retry (which records another ...StateStarted).
+                let recovery = self.recovery(state, error, false);
+                if !matches!(recovery, Recovery::Retry { .. }) {
+                    self.event(kind.event("Failed"), || None);
+                }
+                if let Flow::Continue = self.recover(ctx, state, recovery) {
+                    self.drive(ctx);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn result_table_tracks_each_child() {
+        let mut t = ResultTable::new(3);
+        assert_eq!(t.status(1), ChildStatus::NotStarted);
+        t.set_running(0);
+        t.succeed(0, json!("a"));
+        t.set_running(1);
+        t.fail(1, StatesError::new("E", "c"));
+        t.abort(2);
+        assert_eq!(t.status(0), ChildStatus::Succeeded);
+        assert_eq!(t.status(1), ChildStatus::Failed);
+        assert_eq!(t.error(1).unwrap().error, "E");
+        assert_eq!(t.status(2), ChildStatus::Aborted);
+        assert!(t.clone().into_outputs().is_none());
+        let mut ok = ResultTable::new(2);
+        ok.succeed(1, json!(2));
+        ok.succeed(0, json!(1));
+        assert_eq!(ok.into_outputs().unwrap(), vec![json!(1), json!(2)]);
+    }
+}

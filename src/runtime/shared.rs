@@ -1,0 +1,155 @@
+//! What every actor of one execution shares: the record, the definition, the context
+//! facts, handlers and mocks, and where to spawn children.
+
+use super::clock::Clock;
+use super::handlers::HandlerRegistry;
+use super::history::{details_key, HistoryEvent};
+use super::mock::MockCase;
+use super::record::ExecutionRecord;
+use crate::asl::StateMachine;
+use crate::data::ExecutionInfo;
+use actix_rt::ArbiterHandle;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Hands out arbiters round-robin, so executions and their children spread over the cores.
+#[derive(Clone)]
+pub struct Spawner {
+    arbiters: Arc<[ArbiterHandle]>,
+    next: Arc<AtomicUsize>,
+}
+
+impl Spawner {
+    pub fn new(arbiters: Vec<ArbiterHandle>) -> Self {
+        Spawner {
+            arbiters: arbiters.into(),
+            next: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    pub fn next(&self) -> &ArbiterHandle {
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.arbiters.len();
+        &self.arbiters[i]
+    }
+
+    pub fn len(&self) -> usize {
+        self.arbiters.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.arbiters.is_empty()
+    }
+}
+
+/// The shared state of one execution's actors.
+pub struct ExecutionShared {
+    pub record: Arc<ExecutionRecord>,
+    pub machine: Arc<StateMachine>,
+    pub info: ExecutionInfo,
+    pub role_arn: String,
+    pub region: String,
+    pub mocks: Option<MockCase>,
+    /// Invocations so far per state name: mock responses count every call of a state in
+    /// the execution, at any depth, retries included.
+    pub mock_calls: Mutex<HashMap<String, u32>>,
+    pub handlers: HandlerRegistry,
+    pub clock: Arc<dyn Clock>,
+    pub payload_limit: usize,
+    pub keep_history: bool,
+    pub spawner: Spawner,
+    /// Event ids when no history is kept (EXPRESS): messages still cite them.
+    next_event: AtomicU64,
+}
+
+impl ExecutionShared {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        record: Arc<ExecutionRecord>,
+        machine: Arc<StateMachine>,
+        info: ExecutionInfo,
+        role_arn: String,
+        mocks: Option<MockCase>,
+        handlers: HandlerRegistry,
+        clock: Arc<dyn Clock>,
+        payload_limit: usize,
+        keep_history: bool,
+        spawner: Spawner,
+    ) -> Self {
+        let region = record
+            .execution_arn
+            .split(':')
+            .nth(3)
+            .unwrap_or("us-east-1")
+            .to_string();
+        ExecutionShared {
+            record,
+            machine,
+            info,
+            role_arn,
+            region,
+            mocks,
+            mock_calls: Mutex::new(HashMap::new()),
+            handlers,
+            clock,
+            payload_limit,
+            keep_history,
+            spawner,
+            next_event: AtomicU64::new(0),
+        }
+    }
+
+    /// Records an event and returns its id. `details` is only evaluated when history is
+    /// kept, since it serialises the state's data. Ids are allocated under the history lock
+    /// so the history stays in id order when children on other threads record at once.
+    pub fn event(
+        &self,
+        event_type: &'static str,
+        previous: u64,
+        details: impl FnOnce() -> Option<Value>,
+    ) -> u64 {
+        if !self.keep_history {
+            return self.next_event.fetch_add(1, Ordering::Relaxed) + 1;
+        }
+        let details = details().map(|d| (details_key(event_type), d));
+        let timestamp = self.clock.now();
+        self.record.with(|p| {
+            let id = p.history.len() as u64 + 1;
+            // A branch or iteration aborted as the execution ended may still report; the
+            // history ends with the execution's final event.
+            if p.history.last().is_some_and(|e| is_final(e.event_type)) {
+                return id;
+            }
+            p.history.push(HistoryEvent {
+                timestamp,
+                event_type,
+                id,
+                previous_event_id: if previous == 0 && id > 1 {
+                    id - 1
+                } else {
+                    previous
+                },
+                details,
+            });
+            id
+        })
+    }
+
+    /// The next mock invocation number of a state.
+    pub fn next_mock_call(&self, state: &str) -> u32 {
+        let mut calls = self.mock_calls.lock().unwrap_or_else(|e| e.into_inner());
+        let n = calls.entry(state.to_string()).or_insert(0);
+        let this = *n;
+        *n += 1;
+        this
+    }
+}
+
+/// Whether an event ends an execution's history.
+fn is_final(event_type: &str) -> bool {
+    matches!(
+        event_type,
+        "ExecutionSucceeded" | "ExecutionFailed" | "ExecutionAborted" | "ExecutionTimedOut"
+    )
+}

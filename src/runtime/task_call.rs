@@ -1,0 +1,228 @@
+//! A Task state's call: scheduling events, the answer (mock, handler, or a clear error),
+//! the TimeoutSeconds/HeartbeatSeconds race, and what the result becomes.
+
+use super::execution::{ExecutionActor, Flow};
+use super::handlers::{TaskFailure, TaskRequest, TaskResult};
+use super::history::{task_event, TaskPhase};
+use super::mock::{cause_text, MockAnswer};
+use crate::asl::model::{State, StateKind, TaskState};
+use crate::data::{names, ContextObject, Scope, StatesError};
+use crate::interpret::task::{self, resource_parts, Family, Pattern};
+use actix::prelude::*;
+use futures::future::{self, BoxFuture, FutureExt};
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+
+impl ExecutionActor {
+    pub(crate) fn start_task(
+        &mut self,
+        ctx: &mut Context<Self>,
+        state: &State,
+        t: &TaskState,
+    ) -> Flow {
+        let family = Family::of(&t.resource);
+        let pos = self.pos.as_ref().expect("a current state");
+        let attempt = pos.counters.total() as u32;
+        let mut context =
+            ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
+        context.retry_count = Some(attempt);
+        if family == Family::Service(Pattern::WaitForTaskToken) {
+            let bytes: [u8; 16] = rand::Rng::gen(&mut self.rng);
+            context.task_token = Some(
+                uuid::Builder::from_random_bytes(bytes)
+                    .into_uuid()
+                    .to_string(),
+            );
+        }
+        let task_token = context.task_token.clone();
+        let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
+        let call = match task::prepare(state, t, &mut scope) {
+            Ok(c) => c,
+            Err(e) => return self.state_error(ctx, state, e, true),
+        };
+        let prefix = family.event_prefix();
+        let (resource_type, resource) = resource_parts(&t.resource);
+        let region = self.shared.region.clone();
+        self.event(task_event(prefix, TaskPhase::Scheduled), || {
+            let mut d = match family {
+                Family::Service(_) => json!({
+                    "resourceType": resource_type,
+                    "resource": resource,
+                    "region": region,
+                    "parameters": call.parameters.to_string(),
+                }),
+                _ => json!({"resource": t.resource, "input": call.parameters.to_string()}),
+            };
+            if let Some(s) = call.timeout_seconds {
+                d["timeoutInSeconds"] = json!(s);
+            }
+            if let (Some(s), Family::Service(_)) = (call.heartbeat_seconds, family) {
+                d["heartbeatInSeconds"] = json!(s);
+            }
+            Some(d)
+        });
+        let service = matches!(family, Family::Service(_));
+        self.event(task_event(prefix, TaskPhase::Started), || {
+            service.then(|| json!({"resourceType": resource_type, "resource": resource}))
+        });
+        if family.submits() {
+            self.event(task_event(prefix, TaskPhase::Submitted), || {
+                Some(json!({"resourceType": resource_type, "resource": resource, "output": "{}"}))
+            });
+        }
+        let answer = self.answer(state, t, family, call.parameters, attempt, task_token);
+        let answer = self.with_deadlines(answer, call.timeout_seconds, call.heartbeat_seconds);
+        self.suspend(ctx, answer, move |act, ctx, result| {
+            act.task_done(ctx, result)
+        })
+    }
+
+    /// The future that answers a task: a mocked response, a registered handler, or an
+    /// error that says what is missing.
+    fn answer(
+        &mut self,
+        state: &State,
+        t: &TaskState,
+        family: Family,
+        parameters: Value,
+        attempt: u32,
+        task_token: Option<String>,
+    ) -> BoxFuture<'static, TaskResult> {
+        if let Some(resp) = self.shared.mocks.as_ref().and_then(|m| m.get(&state.name)) {
+            let n = self.shared.next_mock_call(&state.name);
+            let r = match resp.answer(n) {
+                Some(MockAnswer::Return(v)) => Ok(v.clone()),
+                Some(MockAnswer::Throw { error, cause }) => Err(TaskFailure {
+                    error: error.clone(),
+                    // An empty mocked cause is no cause, as AWS records timeouts.
+                    cause: cause
+                        .as_ref()
+                        .map(|c| cause_text(c, family == Family::Lambda))
+                        .filter(|c| !c.is_empty()),
+                }),
+                None => Err(TaskFailure::new(
+                    names::TASK_FAILED,
+                    format!(
+                        "The mocked response of state '{}' has no answer for invocation {n}",
+                        state.name
+                    ),
+                )),
+            };
+            return future::ready(r).boxed();
+        }
+        match self.shared.handlers.get(&t.resource) {
+            Some(h) => h.call(TaskRequest {
+                resource: t.resource.clone(),
+                parameters,
+                state_name: state.name.clone(),
+                execution_arn: self.shared.info.id.clone(),
+                attempt,
+                task_token,
+                clock: Arc::clone(&self.shared.clock),
+            }),
+            None => future::ready(Err(TaskFailure::new(
+                names::TASK_FAILED,
+                format!(
+                    "No task handler is registered for resource '{}' and no mocked response is configured for state '{}'",
+                    t.resource, state.name
+                ),
+            )))
+            .boxed(),
+        }
+    }
+
+    /// Races the answer against TimeoutSeconds and HeartbeatSeconds on the clock.
+    fn with_deadlines(
+        &self,
+        answer: BoxFuture<'static, TaskResult>,
+        timeout: Option<u64>,
+        heartbeat: Option<u64>,
+    ) -> BoxFuture<'static, TaskResult> {
+        let now = self.shared.clock.now();
+        let mut racers = vec![answer];
+        for (secs, error) in [
+            (timeout, names::TIMEOUT),
+            (heartbeat, names::HEARTBEAT_TIMEOUT),
+        ] {
+            if let Some(s) = secs {
+                let d = self
+                    .shared
+                    .clock
+                    .deadline(now + chrono::Duration::seconds(s as i64));
+                racers.push(
+                    d.map(move |()| {
+                        Err(TaskFailure {
+                            error: error.into(),
+                            cause: None,
+                        })
+                    })
+                    .boxed(),
+                );
+            }
+        }
+        if racers.len() == 1 {
+            return racers.pop().expect("one racer");
+        }
+        future::select_all(racers).map(|(r, _, _)| r).boxed()
+    }
+
+    fn task_done(&mut self, ctx: &mut Context<Self>, result: TaskResult) -> Flow {
+        let body = Arc::clone(&self.body);
+        let state = body.state(self.pos.as_ref().expect("a task in progress").state);
+        let StateKind::Task(t) = &state.kind else {
+            unreachable!("task_done follows a Task state")
+        };
+        let family = Family::of(&t.resource);
+        let prefix = family.event_prefix();
+        let (resource_type, resource) = resource_parts(&t.resource);
+        let service = matches!(family, Family::Service(_));
+        match result {
+            Ok(v) => {
+                self.event(task_event(prefix, TaskPhase::Succeeded), || {
+                    let mut d =
+                        json!({"output": v.to_string(), "outputDetails": {"truncated": false}});
+                    if service {
+                        d["resourceType"] = json!(resource_type);
+                        d["resource"] = json!(resource);
+                    }
+                    Some(d)
+                });
+                if let Err(e) = self.check_size(&v, state) {
+                    return self.state_error(ctx, state, e, false);
+                }
+                let pos = self.pos.as_ref().expect("a task in progress");
+                let mut context =
+                    ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
+                context.retry_count = Some(pos.counters.total() as u32);
+                let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
+                let out = task::finish(state, t, v, &mut scope);
+                self.complete(ctx, state, out, t.transition)
+            }
+            Err(f) => {
+                let timed_out = f.error == names::TIMEOUT || f.error == names::HEARTBEAT_TIMEOUT;
+                let phase = if timed_out {
+                    TaskPhase::TimedOut
+                } else {
+                    TaskPhase::Failed
+                };
+                self.event(task_event(prefix, phase), || {
+                    let mut d = Map::new();
+                    if service {
+                        d.insert("resourceType".into(), json!(resource_type));
+                        d.insert("resource".into(), json!(resource));
+                    }
+                    d.insert("error".into(), json!(f.error));
+                    if let Some(c) = &f.cause {
+                        d.insert("cause".into(), json!(c));
+                    }
+                    Some(Value::Object(d))
+                });
+                let e = StatesError {
+                    error: f.error,
+                    cause: f.cause,
+                };
+                self.state_error(ctx, state, e, false)
+            }
+        }
+    }
+}
