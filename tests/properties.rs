@@ -32,7 +32,7 @@ fn info() -> ExecutionInfo {
     ExecutionInfo {
         id: "arn:aws:states:us-east-1:123456789012:execution:sm:e".into(),
         name: "e".into(),
-        input: json!({}),
+        input: std::sync::Arc::new(json!({})),
         role_arn: "r".into(),
         start_time: "2024-01-01T00:00:00.000Z".into(),
         redrive_count: 0,

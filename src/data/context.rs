@@ -11,7 +11,8 @@ use std::cell::OnceCell;
 pub struct ExecutionInfo {
     pub id: String,
     pub name: String,
-    pub input: Value,
+    /// Shared with the execution record: every `$$.Execution.Input` reads the same value.
+    pub input: std::sync::Arc<Value>,
     pub role_arn: String,
     /// ISO-8601 with milliseconds, as AWS writes it.
     pub start_time: String,
@@ -30,7 +31,7 @@ pub struct ContextObject<'a> {
     pub retry_count: Option<u32>,
     pub task_token: Option<String>,
     /// `$$.Map.Item.Index` and `.Value` inside a Map iteration.
-    pub map_item: Option<(u64, Value)>,
+    pub map_item: Option<(u64, &'a Value)>,
     cache: OnceCell<Value>,
 }
 
@@ -65,7 +66,7 @@ impl<'a> ContextObject<'a> {
                 "Execution".into(),
                 json!({
                     "Id": e.id,
-                    "Input": e.input,
+                    "Input": *e.input,
                     "StartTime": e.start_time,
                     "Name": e.name,
                     "RoleArn": e.role_arn,
@@ -97,7 +98,7 @@ mod tests {
         let e = ExecutionInfo {
             id: "arn:x".into(),
             name: "n".into(),
-            input: json!({"a": 1}),
+            input: std::sync::Arc::new(json!({"a": 1})),
             role_arn: "role".into(),
             start_time: "t0".into(),
             redrive_count: 2,
@@ -107,7 +108,8 @@ mod tests {
         let mut c = ContextObject::new(&e, "S", "t1".into());
         c.retry_count = Some(1);
         c.task_token = Some("tok".into());
-        c.map_item = Some((3, json!("v")));
+        let item = json!("v");
+        c.map_item = Some((3, &item));
         let v = c.value();
         assert_eq!(v["Execution"]["RedriveCount"], json!(2));
         assert_eq!(v["Execution"]["Input"], json!({"a": 1}));

@@ -9,7 +9,9 @@ use super::scope::Scope;
 use crate::asl::model::ResultPath;
 use crate::asl::path::{Path, Root, Segment};
 use crate::asl::template::Template;
+use crate::data::context::ContextObject;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// Evaluates a payload template against the scope's input.
 pub fn eval_template(t: &Template, scope: &mut Scope) -> Result<Value, StatesError> {
@@ -40,27 +42,57 @@ fn eval(t: &Template, scope: &mut Scope, field: &str) -> Result<Value, StatesErr
     }
 }
 
-/// InputPath and OutputPath: `None` (JSON null) gives `{}`; `$` passes the value through.
-pub fn select_path(value: Value, path: Option<&Path>, scope: &Scope) -> Result<Value, StatesError> {
+/// InputPath and OutputPath on an owned value: `None` (JSON null) gives `{}`; `$` passes
+/// the value through without a copy.
+pub fn select_path(
+    value: Value,
+    path: Option<&Path>,
+    context: &ContextObject,
+) -> Result<Value, StatesError> {
+    match path {
+        Some(p) if p.is_root() && p.root == Root::Input => Ok(value),
+        _ => select_ref(&value, path, context).map(Cow::into_owned),
+    }
+}
+
+/// InputPath and OutputPath on a borrowed value: `$` borrows, anything else copies only
+/// what it selects.
+pub fn select_ref<'a>(
+    value: &'a Value,
+    path: Option<&Path>,
+    context: &ContextObject,
+) -> Result<Cow<'a, Value>, StatesError> {
     let Some(path) = path else {
-        return Ok(Value::Object(Map::new()));
+        return Ok(Cow::Owned(Value::Object(Map::new())));
     };
     if path.is_root() && path.root == Root::Input {
-        return Ok(value);
+        return Ok(Cow::Borrowed(value));
     }
     let doc = if path.root == Root::Input {
-        &value
+        value
     } else {
-        scope.context.value()
+        context.value()
     };
     crate::data::jsonpath::select(path, doc)
-        .map(|s| s.to_value())
+        .map(|s| Cow::Owned(s.to_value()))
         .map_err(|m| invalid_path(path, &m.message))
 }
 
 /// AWS's cause for an InputPath/OutputPath (or *SecondsPath) that names nothing.
 pub fn invalid_path(path: &Path, message: &str) -> StatesError {
     StatesError::runtime(format!("Invalid path '{}' : {}", path.as_str(), message))
+}
+
+/// ResultPath on a borrowed input: copies the input only when the result goes inside it.
+pub fn apply_result_path_to(
+    input: &Value,
+    result: Value,
+    rp: &ResultPath,
+) -> Result<Value, StatesError> {
+    match rp {
+        ResultPath::At(p) if p.is_root() => Ok(result),
+        _ => apply_result_path(input.clone(), result, rp),
+    }
 }
 
 /// ResultPath: puts `result` into `input` at the path, creating objects on the way.
@@ -140,7 +172,7 @@ mod tests {
         ExecutionInfo {
             id: "arn:aws:states:us-east-1:123456789012:execution:sm:e".into(),
             name: "e".into(),
-            input: json!({"in": 1}),
+            input: std::sync::Arc::new(json!({"in": 1})),
             role_arn: "role".into(),
             start_time: "t0".into(),
             redrive_count: 0,
@@ -207,23 +239,21 @@ mod tests {
     fn input_and_output_paths() {
         let e = info();
         let c = ContextObject::new(&e, "S", "t1".into());
-        let mut rng = rand::rngs::SmallRng::seed_from_u64(1);
-        let input = json!({});
-        let scope = Scope::new(&input, &c, &mut rng);
+        let scope = &c;
         let p = |s: &str| Path::parse(s).unwrap();
         assert_eq!(
-            select_path(json!({"a": 1}), None, &scope).unwrap(),
+            select_path(json!({"a": 1}), None, scope).unwrap(),
             json!({})
         );
         assert_eq!(
-            select_path(json!({"a": 1}), Some(&p("$.a")), &scope).unwrap(),
+            select_path(json!({"a": 1}), Some(&p("$.a")), scope).unwrap(),
             json!(1)
         );
         assert_eq!(
-            select_path(json!({"a": 1}), Some(&p("$$.State.Name")), &scope).unwrap(),
+            select_path(json!({"a": 1}), Some(&p("$$.State.Name")), scope).unwrap(),
             json!("S")
         );
-        let err = select_path(json!({"a": 1}), Some(&p("$.b")), &scope).unwrap_err();
+        let err = select_path(json!({"a": 1}), Some(&p("$.b")), scope).unwrap_err();
         assert_eq!(
             err.cause.unwrap(),
             "Invalid path '$.b' : No results for path: $['b']"

@@ -2,19 +2,22 @@
 //! `States.NoChoiceMatched`.
 
 use crate::asl::model::{ChoiceState, State, StateId};
-use crate::data::{choice, names, Scope, StatesError};
+use crate::data::{choice, names, ContextObject, Scope, StatesError};
+use rand::rngs::SmallRng;
 use serde_json::Value;
 
 /// The next state and the Choice state's output.
 pub fn run(
     state: &State,
     c: &ChoiceState,
-    scope: &mut Scope,
+    raw: Value,
+    context: &ContextObject,
+    rng: &mut SmallRng,
 ) -> Result<(StateId, Value), StatesError> {
-    let effective = super::effective_input(state, scope.input, scope)?;
+    let effective = super::effective_owned(state, raw, context)?;
     let mut next = c.default;
     {
-        let s = Scope::new(&effective, scope.context, scope.rng);
+        let s = Scope::new(&effective, context, rng);
         for branch in &c.choices {
             if choice::matches(&branch.rule, &s)? {
                 next = Some(branch.next);
@@ -31,5 +34,5 @@ pub fn run(
             ),
         )
     })?;
-    Ok((next, super::state_output(state, effective, scope)?))
+    Ok((next, super::state_output(state, effective, context)?))
 }

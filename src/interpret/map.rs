@@ -65,7 +65,7 @@ fn tolerance(
 }
 
 pub fn plan(state: &State, m: &MapState, scope: &mut Scope) -> Result<MapPlan, StatesError> {
-    let effective = super::effective_input(state, scope.input, scope)?;
+    let effective = super::effective_input(state, scope.input, scope.context)?;
     let max_concurrency = match &m.max_concurrency {
         None => 0,
         Some(Amount::Fixed(n)) => *n as usize,
@@ -96,12 +96,14 @@ pub fn plan(state: &State, m: &MapState, scope: &mut Scope) -> Result<MapPlan, S
         true,
     )?
     .map(|n| n as u64);
-    let items = if m.items_path.is_root() {
-        effective.clone()
+    let selected;
+    let items: &Value = if m.items_path.is_root() {
+        &effective
     } else {
-        crate::data::jsonpath::select(&m.items_path, &effective)
+        selected = crate::data::jsonpath::select(&m.items_path, &effective)
             .map(|s| s.to_value())
-            .map_err(|e| invalid_path(&m.items_path, &e.message))?
+            .map_err(|e| invalid_path(&m.items_path, &e.message))?;
+        &selected
     };
     let Value::Array(items) = items else {
         return Err(StatesError::runtime(format!(
@@ -109,10 +111,10 @@ pub fn plan(state: &State, m: &MapState, scope: &mut Scope) -> Result<MapPlan, S
         )));
     };
     let inputs = match &m.item_selector {
-        None => items,
+        None => items.clone(),
         Some(t) => {
             let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.into_iter().enumerate() {
+            for (i, item) in items.iter().enumerate() {
                 let mut ctx = ContextObject::new(
                     scope.context.execution,
                     scope.context.state_name,

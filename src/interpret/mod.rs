@@ -1,8 +1,10 @@
 //! Layer 3: one state's step as a pure, synchronous function. Given the state, its input
-//! and a [`Scope`](crate::data::Scope) for `$$`, each module here says what happens next; the
-//! runtime's actor carries it out (invokes the task, sleeps, records history).
+//! and the context object, each module here says what happens next; the runtime's actor
+//! carries it out (invokes the task, sleeps, records history).
 //!
-//! One state type per file. Retry and Catch policy is in [`policy`].
+//! One state type per file. Retry and Catch policy is in [`policy`]. States that cannot
+//! catch (Pass, Choice, Wait, Succeed) take their input by value, so the common case of
+//! `$` paths moves the data through without copying it.
 
 pub mod choice;
 pub mod fail;
@@ -16,21 +18,36 @@ pub mod wait;
 
 use crate::asl::model::{ResultPath, State};
 use crate::asl::template::Template;
-use crate::data::payload::{apply_result_path, eval_template, select_path};
-use crate::data::{Scope, StatesError};
+use crate::data::payload::{apply_result_path_to, eval_template, select_path, select_ref};
+use crate::data::{ContextObject, Scope, StatesError};
 use serde_json::Value;
+use std::borrow::Cow;
 
-/// Applies the state's InputPath to its raw input.
-pub fn effective_input(state: &State, raw: &Value, scope: &Scope) -> Result<Value, StatesError> {
-    match &state.input_path {
-        Some(p) if p.is_root() && p.root == crate::asl::path::Root::Input => Ok(raw.clone()),
-        other => select_path(raw.clone(), other.as_ref(), scope),
-    }
+/// The state's InputPath applied to its raw input, borrowed when InputPath is `$`.
+pub fn effective_input<'a>(
+    state: &State,
+    raw: &'a Value,
+    context: &ContextObject,
+) -> Result<Cow<'a, Value>, StatesError> {
+    select_ref(raw, state.input_path.as_ref(), context)
+}
+
+/// The state's InputPath applied to an owned raw input: `$` moves it.
+pub fn effective_owned(
+    state: &State,
+    raw: Value,
+    context: &ContextObject,
+) -> Result<Value, StatesError> {
+    select_path(raw, state.input_path.as_ref(), context)
 }
 
 /// Applies the state's OutputPath to what the state produced.
-pub fn state_output(state: &State, value: Value, scope: &Scope) -> Result<Value, StatesError> {
-    select_path(value, state.output_path.as_ref(), scope)
+pub fn state_output(
+    state: &State,
+    value: Value,
+    context: &ContextObject,
+) -> Result<Value, StatesError> {
+    select_path(value, state.output_path.as_ref(), context)
 }
 
 /// ResultSelector → ResultPath → OutputPath: what Task, Parallel and Map do with their
@@ -49,6 +66,6 @@ pub fn apply_result(
         }
         None => result,
     };
-    let combined = apply_result_path(scope.input.clone(), selected, result_path)?;
-    state_output(state, combined, scope)
+    let combined = apply_result_path_to(scope.input, selected, result_path)?;
+    state_output(state, combined, scope.context)
 }

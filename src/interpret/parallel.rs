@@ -12,13 +12,13 @@ pub fn branch_input(
     p: &ParallelState,
     scope: &mut Scope,
 ) -> Result<Value, StatesError> {
-    let effective = super::effective_input(state, scope.input, scope)?;
+    let effective = super::effective_input(state, scope.input, scope.context)?;
     match &p.parameters {
         Some(t) => {
             let mut s = Scope::new(&effective, scope.context, scope.rng);
             eval_template(t, &mut s)
         }
-        None => Ok(effective),
+        None => Ok(effective.into_owned()),
     }
 }
 

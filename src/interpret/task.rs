@@ -93,7 +93,7 @@ pub fn prepare(
     task: &TaskState,
     scope: &mut Scope,
 ) -> Result<TaskCall, StatesError> {
-    let effective = super::effective_input(state, scope.input, scope)?;
+    let effective = super::effective_input(state, scope.input, scope.context)?;
     let timeout_seconds = seconds(task.timeout.as_ref(), &effective)?;
     let heartbeat_seconds = seconds(task.heartbeat.as_ref(), &effective)?;
     let parameters = match &task.parameters {
@@ -114,7 +114,7 @@ pub fn prepare(
                 }
             })?
         }
-        None => effective,
+        None => effective.into_owned(),
     };
     check_parameters(&task.resource, &parameters)?;
     Ok(TaskCall {

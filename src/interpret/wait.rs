@@ -5,7 +5,7 @@ use crate::asl::model::{State, WaitFor, WaitState};
 use crate::asl::path::Path;
 use crate::asl::timestamp;
 use crate::data::payload::invalid_path;
-use crate::data::{Scope, StatesError};
+use crate::data::{ContextObject, StatesError};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 
@@ -22,10 +22,11 @@ const MAX_DELAY_SECONDS: i64 = i32::MAX as i64;
 pub fn plan(
     state: &State,
     w: &WaitState,
-    scope: &Scope,
+    raw: Value,
+    context: &ContextObject,
     now: DateTime<Utc>,
 ) -> Result<WaitPlan, StatesError> {
-    let effective = super::effective_input(state, scope.input, scope)?;
+    let effective = super::effective_owned(state, raw, context)?;
     let until = match &w.wait {
         WaitFor::Seconds(s) => now + Duration::seconds(*s as i64),
         WaitFor::Timestamp(t) => parse_ts(t).ok_or_else(|| {
@@ -71,7 +72,7 @@ pub fn plan(
     if (until - now).num_seconds() > MAX_DELAY_SECONDS {
         return Err(too_long());
     }
-    let output = super::state_output(state, effective, scope)?;
+    let output = super::state_output(state, effective, context)?;
     Ok(WaitPlan { until, output })
 }
 
@@ -101,7 +102,6 @@ fn shown(v: &Value) -> String {
 mod tests {
     use super::*;
     use crate::data::{ContextObject, ExecutionInfo};
-    use rand::SeedableRng;
     use serde_json::json;
 
     fn plan_for(field: Value, input: Value) -> Result<WaitPlan, StatesError> {
@@ -117,7 +117,7 @@ mod tests {
         let e = ExecutionInfo {
             id: "x".into(),
             name: "e".into(),
-            input: json!({}),
+            input: std::sync::Arc::new(json!({})),
             role_arn: "r".into(),
             start_time: "t".into(),
             redrive_count: 0,
@@ -125,12 +125,10 @@ mod tests {
             state_machine_name: "s".into(),
         };
         let c = ContextObject::new(&e, "W", "t".into());
-        let mut rng = rand::rngs::SmallRng::seed_from_u64(0);
-        let scope = Scope::new(&input, &c, &mut rng);
         let now = DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        plan(state, w, &scope, now)
+        plan(state, w, input, &c, now)
     }
 
     #[test]

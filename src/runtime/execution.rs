@@ -133,7 +133,7 @@ impl ExecutionActor {
         let info = ExecutionInfo {
             id: record.execution_arn.clone(),
             name: record.name.clone(),
-            input: record.input.clone(),
+            input: Arc::clone(&record.input),
             role_arn: spec.role_arn.clone(),
             start_time: iso(record.start_date),
             redrive_count: 0,
@@ -141,7 +141,7 @@ impl ExecutionActor {
             state_machine_name: spec.state_machine_name.clone(),
         };
         let body = Arc::clone(&spec.machine.body);
-        let input = record.input.clone();
+        let input = (*record.input).clone();
         let shared = ExecutionShared::new(
             spec.record,
             spec.machine,
@@ -239,44 +239,60 @@ impl ExecutionActor {
     }
 
     fn step(&mut self, state: &State, ctx: &mut Context<Self>) -> Flow {
+        if let StateKind::Task(t) = &state.kind {
+            return self.start_task(ctx, state, t);
+        }
+        if let StateKind::Parallel(p) = &state.kind {
+            return self.start_parallel(ctx, state, p);
+        }
+        if let StateKind::Map(m) = &state.kind {
+            return self.start_map(ctx, state, m);
+        }
+        // The states left cannot Catch, so their input is not needed once they ran: move
+        // it instead of copying it.
+        let raw = std::mem::take(&mut self.pos.as_mut().expect("a current state").input);
         let pos = self.pos.as_ref().expect("a current state");
         let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
-        let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
         match &state.kind {
             StateKind::Pass(p) => {
-                let r = pass::run(state, p, &mut scope);
+                let r = pass::run(state, p, raw, &context, &mut self.rng);
                 self.complete(ctx, state, r, p.transition)
             }
-            StateKind::Choice(c) => match choice::run(state, c, &mut scope) {
+            StateKind::Choice(c) => match choice::run(state, c, raw, &context, &mut self.rng) {
                 Ok((next, out)) => self.complete(ctx, state, Ok(out), Transition::Next(next)),
                 Err(e) => self.state_error(ctx, state, e, true),
             },
             StateKind::Succeed => {
-                let r = succeed::run(state, &scope);
+                let r = succeed::run(state, raw, &context);
                 self.complete(ctx, state, r, Transition::End)
             }
-            StateKind::Fail(f) => match fail::run(f, &mut scope) {
-                Ok(e) => {
-                    self.end_body(ctx, Err(e));
-                    Flow::Continue
+            StateKind::Fail(f) => {
+                let mut scope = Scope::new(&raw, &context, &mut self.rng);
+                match fail::run(f, &mut scope) {
+                    Ok(e) => {
+                        self.end_body(ctx, Err(e));
+                        Flow::Continue
+                    }
+                    Err(e) => self.state_error(ctx, state, e, true),
                 }
-                Err(e) => self.state_error(ctx, state, e, true),
-            },
-            StateKind::Wait(w) => match wait::plan(state, w, &scope, self.shared.clock.now()) {
-                Ok(plan) => {
-                    let transition = w.transition;
-                    let sleep = self.shared.clock.sleep_until(plan.until);
-                    self.suspend(ctx, sleep, move |act, ctx, ()| {
-                        let body = Arc::clone(&act.body);
-                        let state = body.state(act.pos.as_ref().expect("waiting").state);
-                        act.complete(ctx, state, Ok(plan.output), transition)
-                    })
+            }
+            StateKind::Wait(w) => {
+                match wait::plan(state, w, raw, &context, self.shared.clock.now()) {
+                    Ok(plan) => {
+                        let transition = w.transition;
+                        let sleep = self.shared.clock.sleep_until(plan.until);
+                        self.suspend(ctx, sleep, move |act, ctx, ()| {
+                            let body = Arc::clone(&act.body);
+                            let state = body.state(act.pos.as_ref().expect("waiting").state);
+                            act.complete(ctx, state, Ok(plan.output), transition)
+                        })
+                    }
+                    Err(e) => self.state_error(ctx, state, e, true),
                 }
-                Err(e) => self.state_error(ctx, state, e, true),
-            },
-            StateKind::Task(t) => self.start_task(ctx, state, t),
-            StateKind::Parallel(p) => self.start_parallel(ctx, state, p),
-            StateKind::Map(m) => self.start_map(ctx, state, m),
+            }
+            StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_) => {
+                unreachable!("handled above")
+            }
         }
     }
 
@@ -444,19 +460,22 @@ impl ExecutionActor {
             return;
         }
         self.finished = true;
-        let (event_type, details) = match status {
-            ExecutionStatus::SUCCEEDED => (
-                "ExecutionSucceeded",
-                json!({"output": output.as_ref().map(Value::to_string), "outputDetails": {"truncated": false}}),
-            ),
-            ExecutionStatus::TIMED_OUT => ("ExecutionTimedOut", error_details(error.as_ref())),
-            ExecutionStatus::ABORTED => ("ExecutionAborted", error_details(error.as_ref())),
-            _ => ("ExecutionFailed", error_details(error.as_ref())),
+        let event_type = match status {
+            ExecutionStatus::SUCCEEDED => "ExecutionSucceeded",
+            ExecutionStatus::TIMED_OUT => "ExecutionTimedOut",
+            ExecutionStatus::ABORTED => "ExecutionAborted",
+            _ => "ExecutionFailed",
         };
         let stop = self.shared.clock.now();
-        // The final event and the terminal status are written under one lock, so nothing a
-        // late child records can land after them (see ExecutionShared::event).
-        self.event(event_type, || Some(details));
+        self.event(event_type, || {
+            Some(match status {
+                ExecutionStatus::SUCCEEDED => json!({
+                    "output": output.as_ref().map(Value::to_string),
+                    "outputDetails": {"truncated": false}
+                }),
+                _ => error_details(error.as_ref()),
+            })
+        });
         self.shared.record.with(|p| {
             p.status = status;
             p.output = output;

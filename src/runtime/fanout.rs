@@ -11,6 +11,7 @@ use crate::asl::model::{Body, MapState, ParallelState, State, StateKind};
 use crate::data::{ContextObject, Scope, StatesError};
 use crate::interpret::policy::Recovery;
 use crate::interpret::{map, parallel};
+use actix::dev::channel::{self, AddressReceiver};
 use actix::prelude::*;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -35,6 +36,14 @@ pub struct ChildFinished {
 #[derive(Message, Debug, Clone, Copy)]
 #[rtype(result = "()")]
 pub struct Abort;
+
+/// Refill the window (parent → itself). Sent once after a completion and queued behind
+/// the completions already waiting, so one refill starts many children at once.
+#[derive(Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+struct Refill {
+    run: u64,
+}
 
 /// Where one child stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +133,7 @@ pub struct FanOut {
     remaining: usize,
     running: HashMap<u32, (Addr<ExecutionActor>, Arc<AtomicU8>)>,
     table: ResultTable,
+    refill_scheduled: bool,
 }
 
 impl Kind {
@@ -214,6 +224,7 @@ impl ExecutionActor {
             remaining: n,
             running: HashMap::new(),
             table: ResultTable::new(n),
+            refill_scheduled: false,
         };
         self.pos.as_mut().expect("a current state").fanout = Some(fanout);
         if n == 0 {
@@ -224,14 +235,16 @@ impl ExecutionActor {
     }
 
     /// Materialises children until the window is full or none are left to start.
+    ///
+    /// Children are started in one batch per arbiter: one cross-thread message (and wake-up)
+    /// per arbiter instead of one per child.
     fn fill_window(&mut self, ctx: &mut Context<Self>, state: &State) {
         let me = ctx.address().recipient::<super::fanout::ChildFinished>();
-        loop {
-            let Some(f) = self.pos.as_mut().and_then(|p| p.fanout.as_mut()) else {
-                return;
-            };
+        let mut batches: Vec<Vec<(AddressReceiver<ExecutionActor>, ExecutionActor)>> =
+            (0..self.shared.spawner.len()).map(|_| Vec::new()).collect();
+        while let Some(f) = self.pos.as_mut().and_then(|p| p.fanout.as_mut()) {
             if f.running.len() >= f.limit || f.next >= f.inputs.len() {
-                return;
+                break;
             }
             let index = f.next as u32;
             f.next += 1;
@@ -265,7 +278,9 @@ impl ExecutionActor {
                 self.child_seed(),
                 last,
             );
-            let addr = ExecutionActor::start_in_arbiter(self.shared.spawner.next(), move |_| child);
+            let (tx, rx) = channel::channel(16);
+            batches[self.shared.spawner.pick()].push((rx, child));
+            let addr = Addr::new(tx);
             let f = self
                 .pos
                 .as_mut()
@@ -273,6 +288,16 @@ impl ExecutionActor {
                 .expect("the fan-out being filled");
             f.table.set_running(index);
             f.running.insert(index, (addr, current));
+        }
+        for (i, batch) in batches.into_iter().enumerate() {
+            if batch.is_empty() {
+                continue;
+            }
+            self.shared.spawner.arbiter(i).spawn_fn(move || {
+                for (rx, child) in batch {
+                    Context::with_receiver(rx).run(child);
+                }
+            });
         }
     }
 
@@ -351,12 +376,18 @@ impl Handler<ChildFinished> for ExecutionActor {
                         Some(json!({"name": state.name, "index": msg.index}))
                     });
                 }
+                let f = self
+                    .pos
+                    .as_mut()
+                    .and_then(|p| p.fanout.as_mut())
+                    .expect("the fan-out in progress");
                 if done {
                     if let Flow::Continue = self.fanout_succeeded(ctx, state) {
                         self.drive(ctx);
                     }
-                } else {
-                    self.fill_window(ctx, state);
+                } else if f.next < f.inputs.len() && !f.refill_scheduled {
+                    f.refill_scheduled = true;
+                    ctx.notify(Refill { run: f.run });
                 }
             }
             Err(error) => {
@@ -378,6 +409,21 @@ impl Handler<ChildFinished> for ExecutionActor {
                 }
             }
         }
+    }
+}
+
+impl Handler<Refill> for ExecutionActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: Refill, ctx: &mut Context<Self>) {
+        let body = Arc::clone(&self.body);
+        let Some(pos) = self.pos.as_mut() else { return };
+        let state = body.state(pos.state);
+        match pos.fanout.as_mut() {
+            Some(f) if f.run == msg.run && !self.finished => f.refill_scheduled = false,
+            _ => return,
+        }
+        self.fill_window(ctx, state);
     }
 }
 

@@ -5,7 +5,7 @@ use super::history::HistoryEvent;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
 
 /// `ExecutionStatus` of the API.
@@ -89,7 +89,8 @@ pub struct ExecutionRecord {
     pub execution_arn: String,
     pub state_machine_arn: String,
     pub name: String,
-    pub input: Value,
+    /// Shared with the execution's context object (`$$.Execution.Input`).
+    pub input: Arc<Value>,
     pub start_date: DateTime<Utc>,
     pub machine_type: StateMachineType,
     progress: Mutex<ExecutionProgress>,
@@ -110,7 +111,7 @@ impl ExecutionRecord {
             execution_arn,
             state_machine_arn,
             name,
-            input,
+            input: Arc::new(input),
             start_date,
             machine_type,
             progress: Mutex::new(ExecutionProgress {

@@ -30,7 +30,15 @@ impl Spawner {
     }
 
     pub fn next(&self) -> &ArbiterHandle {
-        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.arbiters.len();
+        &self.arbiters[self.pick()]
+    }
+
+    /// The index of the next arbiter, round-robin.
+    pub fn pick(&self) -> usize {
+        self.next.fetch_add(1, Ordering::Relaxed) % self.arbiters.len()
+    }
+
+    pub fn arbiter(&self, i: usize) -> &ArbiterHandle {
         &self.arbiters[i]
     }
 

@@ -25,7 +25,7 @@ fn eval(r: Value, input: Value) -> Result<bool, StatesError> {
     let e = ExecutionInfo {
         id: "x".into(),
         name: "e".into(),
-        input: json!({}),
+        input: std::sync::Arc::new(json!({})),
         role_arn: "r".into(),
         start_time: "t".into(),
         redrive_count: 0,

@@ -7,7 +7,7 @@ fn info() -> ExecutionInfo {
     ExecutionInfo {
         id: "exec-arn".into(),
         name: "e".into(),
-        input: json!({}),
+        input: std::sync::Arc::new(json!({})),
         role_arn: "role".into(),
         start_time: "t0".into(),
         redrive_count: 0,
