@@ -75,12 +75,12 @@ pub fn catch(catchers: &[Catcher], error: StatesError, raw_input: &Value) -> Rec
     }
 }
 
-/// The error output a Catcher passes on: `{"Error": ..., "Cause": ...}`.
+/// The error output a Catcher passes on: `{"Error": ..., "Cause": ...}`. AWS (as
+/// recorded) writes both keys, with null for a missing (or empty) error or cause.
 pub fn error_output(e: &StatesError) -> Value {
-    match &e.cause {
-        Some(c) => json!({"Error": e.error, "Cause": c}),
-        None => json!({"Error": e.error}),
-    }
+    let error = Some(e.error.as_str()).filter(|s| !s.is_empty());
+    let cause = e.cause.as_deref().filter(|s| !s.is_empty());
+    json!({"Error": error, "Cause": cause})
 }
 
 /// IntervalSeconds × BackoffRate^attempt, capped by MaxDelaySeconds, with FULL jitter
@@ -207,6 +207,28 @@ mod tests {
         assert_eq!(
             recover(&rs, &cs, e.clone(), &mut n, &json!({}), &mut rng),
             Recovery::Fail(e)
+        );
+    }
+
+    #[test]
+    fn error_output_always_has_both_keys() {
+        assert_eq!(
+            error_output(&StatesError::new("E", "c")),
+            json!({"Error": "E", "Cause": "c"})
+        );
+        assert_eq!(
+            error_output(&StatesError {
+                error: "E".into(),
+                cause: None
+            }),
+            json!({"Error": "E", "Cause": null})
+        );
+        assert_eq!(
+            error_output(&StatesError {
+                error: String::new(),
+                cause: Some(String::new())
+            }),
+            json!({"Error": null, "Cause": null})
         );
     }
 
