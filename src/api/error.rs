@@ -27,6 +27,8 @@ pub enum ApiError {
     ExecutionAlreadyExists(String),
     #[error("ExecutionLimitExceeded: {0}")]
     ExecutionLimitExceeded(String),
+    #[error("ExecutionNotRedrivable: {0}")]
+    ExecutionNotRedrivable(String),
     #[error("ValidationException: {0}")]
     ValidationException(String),
 }
@@ -47,6 +49,7 @@ impl ApiError {
             ApiError::ExecutionDoesNotExist(_) => "ExecutionDoesNotExist",
             ApiError::ExecutionAlreadyExists(_) => "ExecutionAlreadyExists",
             ApiError::ExecutionLimitExceeded(_) => "ExecutionLimitExceeded",
+            ApiError::ExecutionNotRedrivable(_) => "ExecutionNotRedrivable",
             ApiError::ValidationException(_) => "ValidationException",
         }
     }
@@ -66,6 +69,7 @@ impl ApiError {
             | ApiError::ExecutionDoesNotExist(m)
             | ApiError::ExecutionAlreadyExists(m)
             | ApiError::ExecutionLimitExceeded(m)
+            | ApiError::ExecutionNotRedrivable(m)
             | ApiError::ValidationException(m) => m,
         }
     }

@@ -122,6 +122,13 @@ impl StepFunctions {
             .entry(entry.arn.to_string())
             .or_default()
             .push(Arc::clone(&record));
+        let launch = super::redrive::Launch {
+            machine: Arc::clone(&entry.machine),
+            state_machine_name: entry.arn.name.clone(),
+            role_arn: entry.role_arn.clone(),
+            mocks: mocks.clone(),
+        };
+        self.inner.launches.insert(exec_arn.clone(), launch);
         self.inner.runtime.spawn(ExecutionSpec {
             record: Arc::clone(&record),
             machine: Arc::clone(&entry.machine),
@@ -133,6 +140,8 @@ impl StepFunctions {
             payload_limit: self.inner.payload_limit,
             seed: self.inner.seed.fetch_add(1, Ordering::Relaxed),
             keep_history: entry.machine_type == StateMachineType::STANDARD,
+            resume: None,
+            redrive_count: 0,
         });
         Ok(record)
     }
@@ -169,7 +178,13 @@ impl StepFunctions {
         req: ExecutionArnInput,
     ) -> Result<DescribeExecutionOutput, ApiError> {
         let r = self.execution(&req.execution_arn)?;
-        Ok(describe(&r))
+        let sm_exists = self.inner.state_machines.contains_key(&r.state_machine_arn);
+        let mut d = describe_at(&r, Some(self.inner.clock.now()));
+        if !sm_exists && d.redrive_status == "REDRIVABLE" {
+            d.redrive_status = "NOT_REDRIVABLE".into();
+            d.redrive_status_reason = Some(super::redrive::DELETING.into());
+        }
+        Ok(d)
     }
 
     pub fn list_executions(
@@ -268,8 +283,16 @@ impl StepFunctions {
 
 /// DescribeExecution's view of a record.
 pub fn describe(r: &ExecutionRecord) -> DescribeExecutionOutput {
+    describe_at(r, None)
+}
+
+/// DescribeExecution with redrive eligibility judged at `now` (the service's clock).
+pub(crate) fn describe_at(
+    r: &ExecutionRecord,
+    now: Option<chrono::DateTime<chrono::Utc>>,
+) -> DescribeExecutionOutput {
     let p = r.snapshot();
-    let (redrive_status, reason) = redrive_status(r, p.status);
+    let reason = super::redrive::not_redrivable(r, &p, now);
     DescribeExecutionOutput {
         execution_arn: r.execution_arn.clone(),
         state_machine_arn: r.state_machine_arn.clone(),
@@ -283,29 +306,12 @@ pub fn describe(r: &ExecutionRecord) -> DescribeExecutionOutput {
         cause: p.cause,
         redrive_count: p.redrive_count,
         redrive_date: p.redrive_date,
-        redrive_status: redrive_status.into(),
-        redrive_status_reason: reason,
-    }
-}
-
-/// Redrive eligibility as DescribeExecution reports it. RedriveExecution itself arrives
-/// with the durable store; until then this states what AWS would.
-fn redrive_status(r: &ExecutionRecord, s: ExecutionStatus) -> (&'static str, Option<String>) {
-    if r.machine_type == StateMachineType::EXPRESS {
-        return (
-            "NOT_REDRIVABLE",
-            Some("Execution is an EXPRESS execution and cannot be redriven".into()),
-        );
-    }
-    match s {
-        ExecutionStatus::RUNNING | ExecutionStatus::PENDING_REDRIVE => (
-            "NOT_REDRIVABLE",
-            Some("Execution is RUNNING and cannot be redriven".into()),
-        ),
-        ExecutionStatus::SUCCEEDED => (
-            "NOT_REDRIVABLE",
-            Some("Execution is SUCCEEDED and cannot be redriven".into()),
-        ),
-        _ => ("REDRIVABLE", None),
+        redrive_status: if reason.is_some() {
+            "NOT_REDRIVABLE"
+        } else {
+            "REDRIVABLE"
+        }
+        .into(),
+        redrive_status_reason: reason.map(String::from),
     }
 }

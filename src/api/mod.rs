@@ -25,6 +25,7 @@ pub mod arn;
 pub mod error;
 mod executions;
 mod page;
+mod redrive;
 mod service;
 pub mod types;
 

@@ -47,6 +47,9 @@ pub(crate) struct Shared {
     pub(crate) executions: DashMap<String, Arc<ExecutionRecord>>,
     /// Executions per state machine ARN, in start order (for ListExecutions).
     pub(crate) by_machine: DashMap<String, Vec<Arc<ExecutionRecord>>>,
+    /// What each execution was started with, so a redrive runs the same definition
+    /// version with the same mocks.
+    pub(crate) launches: DashMap<String, super::redrive::Launch>,
     pub(crate) mocks: RwLock<Option<Arc<MockConfig>>>,
 }
 
@@ -144,6 +147,7 @@ impl StepFunctionsBuilder {
                 state_machines: DashMap::new(),
                 executions: DashMap::new(),
                 by_machine: DashMap::new(),
+                launches: DashMap::new(),
                 mocks: RwLock::new(self.mocks.map(Arc::new)),
             }),
         })

@@ -247,3 +247,19 @@ pub struct ValidateStateMachineDefinitionInput {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RedriveExecutionInput {
+    pub execution_arn: String,
+    /// Idempotency: the same token within 15 minutes returns the same response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RedriveExecutionOutput {
+    #[serde(with = "epoch")]
+    pub redrive_date: DateTime<Utc>,
+}

@@ -13,6 +13,7 @@ use super::handlers::HandlerRegistry;
 use super::history::state_event;
 use super::mock::MockCase;
 use super::record::{ExecutionRecord, ExecutionStatus};
+use super::resume::{ChildCursor, ChildResume, ResumePoint};
 use super::shared::{ExecutionShared, Spawner};
 use super::size::json_size;
 use crate::asl::model::{Body, State, StateId, StateKind, StateMachine, Transition};
@@ -24,7 +25,6 @@ use futures::future::BoxFuture;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Map, Value};
-use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 
 /// Everything an execution needs to run.
@@ -40,6 +40,9 @@ pub struct ExecutionSpec {
     pub payload_limit: usize,
     pub seed: u64,
     pub keep_history: bool,
+    /// Set for a redrive: where the execution continues.
+    pub resume: Option<ResumePoint>,
+    pub redrive_count: u32,
 }
 
 /// Stops a running execution (StopExecution): it ends ABORTED.
@@ -57,43 +60,10 @@ pub(crate) enum Role {
         parent: Recipient<ChildFinished>,
         run: u64,
         index: u32,
-        /// The type of the state the child is in, so that the parent can record
-        /// `{Type}StateAborted` itself, in order, when it aborts the child.
-        current: Arc<AtomicU8>,
+        /// Where the child is, so that the parent can record `{Type}StateAborted` itself,
+        /// in order, and know where a redrive resumes the child.
+        cursor: Arc<ChildCursor>,
     },
-}
-
-/// The value the parent stores in a child's cell when it aborts the child: from then on
-/// the child records nothing.
-pub(crate) const ABORTED: u8 = u8::MAX;
-
-/// The code a child publishes for its current state's type (0 before the first).
-pub(crate) fn type_code(type_name: &str) -> u8 {
-    match type_name {
-        "Pass" => 1,
-        "Task" => 2,
-        "Choice" => 3,
-        "Wait" => 4,
-        "Succeed" => 5,
-        "Fail" => 6,
-        "Parallel" => 7,
-        _ => 8,
-    }
-}
-
-/// The state type name of a [`type_code`].
-pub(crate) fn type_of_code(code: u8) -> Option<&'static str> {
-    Some(match code {
-        1 => "Pass",
-        2 => "Task",
-        3 => "Choice",
-        4 => "Wait",
-        5 => "Succeed",
-        6 => "Fail",
-        7 => "Parallel",
-        8 => "Map",
-        _ => return None,
-    })
 }
 
 /// Where the body is: the current state and what it was entered with.
@@ -105,6 +75,10 @@ pub(crate) struct Position {
     pub(crate) counters: RetryCounters,
     /// The branches or iterations in flight while a Parallel or Map state runs.
     pub(crate) fanout: Option<FanOut>,
+    /// On a redrive: what the branches or iterations of this state achieved before.
+    pub(crate) fanout_resume: Option<Vec<ChildResume>>,
+    /// The children's outcomes when this fan-out state failed, for a later redrive.
+    pub(crate) failed_fanout: Option<Vec<ChildResume>>,
 }
 
 pub struct ExecutionActor {
@@ -112,6 +86,8 @@ pub struct ExecutionActor {
     pub(crate) body: Arc<Body>,
     pub(crate) role: Role,
     start_input: Option<Value>,
+    /// Where to start instead of StartAt (a redrive).
+    resume: Option<ResumePoint>,
     pub(crate) rng: SmallRng,
     pub(crate) pos: Option<Position>,
     pub(crate) pending: Option<SpawnHandle>,
@@ -136,12 +112,16 @@ impl ExecutionActor {
             input: Arc::clone(&record.input),
             role_arn: spec.role_arn.clone(),
             start_time: iso(record.start_date),
-            redrive_count: 0,
+            redrive_count: spec.redrive_count,
             state_machine_id: record.state_machine_arn.clone(),
             state_machine_name: spec.state_machine_name.clone(),
         };
         let body = Arc::clone(&spec.machine.body);
-        let input = (*record.input).clone();
+        let input = if spec.resume.is_some() {
+            Value::Null
+        } else {
+            (*record.input).clone()
+        };
         let shared = ExecutionShared::new(
             spec.record,
             spec.machine,
@@ -154,7 +134,16 @@ impl ExecutionActor {
             spec.keep_history,
             spawner,
         );
-        Self::with(Arc::new(shared), body, Role::Root, input, spec.seed, 0)
+        let resume = spec.resume;
+        Self::with(
+            Arc::new(shared),
+            body,
+            Role::Root,
+            input,
+            resume,
+            spec.seed,
+            0,
+        )
     }
 
     pub(crate) fn with(
@@ -162,6 +151,7 @@ impl ExecutionActor {
         body: Arc<Body>,
         role: Role,
         input: Value,
+        resume: Option<ResumePoint>,
         seed: u64,
         last_event: u64,
     ) -> Self {
@@ -170,6 +160,7 @@ impl ExecutionActor {
             body,
             role,
             start_input: Some(input),
+            resume,
             rng: SmallRng::seed_from_u64(seed),
             pos: None,
             pending: None,
@@ -195,16 +186,12 @@ impl ExecutionActor {
     fn enter(&mut self, id: StateId, input: Value) {
         let body = Arc::clone(&self.body);
         let state = body.state(id);
-        if let Role::Child { current, .. } = &self.role {
-            let code = type_code(state.kind.type_name());
-            // Never overwrite the parent's abort mark.
-            let _ = current.fetch_update(Ordering::AcqRel, Ordering::Acquire, |c| {
-                (c != ABORTED).then_some(code)
-            });
-        }
         let entered_id = self.event(state_event(state.kind.type_name(), true), || {
             Some(json!({"name": state.name, "input": input.to_string(), "inputDetails": {"truncated": false}}))
         });
+        if let Role::Child { cursor, .. } = &self.role {
+            cursor.entered(id, entered_id);
+        }
         self.pos = Some(Position {
             state: id,
             input,
@@ -212,12 +199,36 @@ impl ExecutionActor {
             entered_time: iso(self.shared.clock.now()),
             counters: RetryCounters::default(),
             fanout: None,
+            fanout_resume: None,
+            failed_fanout: None,
         });
+    }
+
+    /// Where this body stands, for a redrive after it stopped unsuccessfully.
+    pub(crate) fn resume_point(&mut self) -> Option<ResumePoint> {
+        let pos = self.pos.as_mut()?;
+        Some(ResumePoint {
+            state: pos.state,
+            entered_event: pos.entered_id,
+            fanout: pos.failed_fanout.take(),
+        })
+    }
+
+    /// The input a state was entered with, read back from its Entered event.
+    fn entered_input(&self, event: u64) -> Value {
+        let text = self.shared.record.with(|p| {
+            p.history
+                .get(event.saturating_sub(1) as usize)
+                .and_then(|e| e.details.as_ref())
+                .and_then(|(_, d)| d.get("input").and_then(Value::as_str).map(String::from))
+        });
+        text.and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or(Value::Null)
     }
 
     /// Whether the parent has aborted this child (it may not have got the message yet).
     fn aborted(&self) -> bool {
-        matches!(&self.role, Role::Child { current, .. } if current.load(Ordering::Acquire) == ABORTED)
+        matches!(&self.role, Role::Child { cursor, .. } if cursor.is_aborted())
     }
 
     /// Runs states until one must wait or the body ends.
@@ -435,13 +446,23 @@ impl ExecutionActor {
                 Ok(v) => self.finish(ExecutionStatus::SUCCEEDED, Some(v), None),
                 Err(e) => self.finish(ExecutionStatus::FAILED, None, Some(e)),
             },
-            Role::Child {
-                parent, run, index, ..
-            } => {
+            Role::Child { .. } => {
+                let resume = if result.is_err() {
+                    self.resume_point()
+                } else {
+                    None
+                };
+                let Role::Child {
+                    parent, run, index, ..
+                } = &self.role
+                else {
+                    unreachable!("matched above")
+                };
                 parent.do_send(ChildFinished {
                     run: *run,
                     index: *index,
                     outcome: result,
+                    resume,
                 });
                 self.finished = true;
                 ctx.stop();
@@ -467,7 +488,12 @@ impl ExecutionActor {
             _ => "ExecutionFailed",
         };
         let stop = self.shared.clock.now();
-        self.event(event_type, || {
+        let resume = if status == ExecutionStatus::SUCCEEDED {
+            None
+        } else {
+            self.resume_point()
+        };
+        let details = || {
             Some(match status {
                 ExecutionStatus::SUCCEEDED => json!({
                     "output": output.as_ref().map(Value::to_string),
@@ -475,25 +501,34 @@ impl ExecutionActor {
                 }),
                 _ => error_details(error.as_ref()),
             })
-        });
+        };
+        // The final event and the terminal status are written under one lock, so nothing a
+        // late child records can land after them (see ExecutionShared::event).
+        self.last_event = self
+            .shared
+            .final_event(event_type, self.last_event, details, status);
         self.shared.record.with(|p| {
-            p.status = status;
             p.output = output;
             if let Some(e) = error {
                 p.error = Some(e.error).filter(|s| !s.is_empty());
                 p.cause = e.cause;
             }
             p.stop_date = Some(stop);
+            p.resume = resume;
         });
         self.shared.record.mark_done();
     }
 
-    /// Stops whatever is in flight: the pending future and any children.
+    /// Stops whatever is in flight: the pending future and any children, keeping what
+    /// the children achieved for a redrive.
     fn halt(&mut self, ctx: &mut Context<Self>) {
         if let Some(h) = self.pending.take() {
             ctx.cancel_future(h);
         }
-        self.abort_children();
+        let children = self.abort_children();
+        if let Some(pos) = self.pos.as_mut() {
+            pos.failed_fanout = children;
+        }
     }
 
     /// A seed for a child's random source, drawn from this actor's.
@@ -521,14 +556,24 @@ impl Actor for ExecutionActor {
     fn started(&mut self, ctx: &mut Context<Self>) {
         let input = self.start_input.take().unwrap_or(Value::Null);
         if let Role::Root = self.role {
-            let role_arn = self.shared.role_arn.clone();
-            self.event("ExecutionStarted", || {
-                Some(json!({
-                    "input": input.to_string(),
-                    "inputDetails": {"truncated": false},
-                    "roleArn": role_arn,
-                }))
-            });
+            if self.resume.is_some() {
+                let count = self.shared.info.redrive_count;
+                self.event("ExecutionRedriven", || {
+                    Some(json!({ "redriveCount": count }))
+                });
+                self.shared
+                    .record
+                    .with(|p| p.status = ExecutionStatus::RUNNING);
+            } else {
+                let role_arn = self.shared.role_arn.clone();
+                self.event("ExecutionStarted", || {
+                    Some(json!({
+                        "input": input.to_string(),
+                        "inputDetails": {"truncated": false},
+                        "roleArn": role_arn,
+                    }))
+                });
+            }
             if let Some(secs) = self.shared.machine.timeout_seconds {
                 let at = self.shared.record.start_date + chrono::Duration::seconds(secs as i64);
                 let deadline = self.shared.clock.deadline(at);
@@ -549,8 +594,20 @@ impl Actor for ExecutionActor {
                 }));
             }
         }
-        let start = self.body.start_at;
-        self.enter(start, input);
+        match self.resume.take() {
+            // AWS: a redrive enters the unsuccessful state again with its original input.
+            Some(rp) => {
+                let input = self.entered_input(rp.entered_event);
+                self.enter(rp.state, input);
+                if let Some(pos) = self.pos.as_mut() {
+                    pos.fanout_resume = rp.fanout;
+                }
+            }
+            None => {
+                let start = self.body.start_at;
+                self.enter(start, input);
+            }
+        }
         self.drive(ctx);
     }
 

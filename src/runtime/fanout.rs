@@ -5,8 +5,9 @@
 //! AWS: a failed branch or iteration fails the state with its error; the others are
 //! aborted. Retry runs the whole fan-out again; Catch leaves the state.
 
-use super::execution::{type_of_code, ExecutionActor, Flow, Role, ABORTED};
+use super::execution::{ExecutionActor, Flow, Role};
 use super::history::state_aborted_event;
+use super::resume::{ChildCursor, ChildResume, ResumePoint};
 use crate::asl::model::{Body, MapState, ParallelState, State, StateKind};
 use crate::data::{ContextObject, Scope, StatesError};
 use crate::interpret::policy::Recovery;
@@ -15,7 +16,6 @@ use actix::dev::channel::{self, AddressReceiver};
 use actix::prelude::*;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 
 /// With MaxConcurrency 0 ("no limit"), iterations are still materialised through a bounded
@@ -30,6 +30,8 @@ pub struct ChildFinished {
     pub run: u64,
     pub index: u32,
     pub outcome: Result<Value, StatesError>,
+    /// For a failure: where the child stopped, so a redrive resumes it there.
+    pub resume: Option<ResumePoint>,
 }
 
 /// The parent gave up on this child (a sibling failed, or the execution stopped).
@@ -113,6 +115,11 @@ impl ResultTable {
     pub fn into_outputs(self) -> Option<Vec<Value>> {
         self.outputs.into_iter().collect()
     }
+
+    /// Takes a succeeded child's output out of the table.
+    pub fn take_output(&mut self, i: u32) -> Option<Value> {
+        self.outputs[i as usize].take()
+    }
 }
 
 /// Parallel or Map.
@@ -131,9 +138,12 @@ pub struct FanOut {
     next: usize,
     limit: usize,
     remaining: usize,
-    running: HashMap<u32, (Addr<ExecutionActor>, Arc<AtomicU8>)>,
+    running: HashMap<u32, (Addr<ExecutionActor>, Arc<ChildCursor>)>,
     table: ResultTable,
     refill_scheduled: bool,
+    /// Where children resume: failed children's reports, and on a redrive the children to
+    /// restart inside their bodies.
+    child_resume: HashMap<u32, ResumePoint>,
 }
 
 impl Kind {
@@ -225,9 +235,29 @@ impl ExecutionActor {
             running: HashMap::new(),
             table: ResultTable::new(n),
             refill_scheduled: false,
+            child_resume: HashMap::new(),
         };
-        self.pos.as_mut().expect("a current state").fanout = Some(fanout);
-        if n == 0 {
+        let pos = self.pos.as_mut().expect("a current state");
+        let mut fanout = fanout;
+        // A redrive keeps what succeeded and reruns the rest, each from where it stopped.
+        if let Some(before) = pos.fanout_resume.take().filter(|b| b.len() == n) {
+            for (i, child) in before.into_iter().enumerate() {
+                match child {
+                    ChildResume::Succeeded(v) => {
+                        fanout.table.succeed(i as u32, v);
+                        fanout.inputs[i] = None;
+                        fanout.remaining -= 1;
+                    }
+                    ChildResume::Restart(Some(rp)) => {
+                        fanout.child_resume.insert(i as u32, *rp);
+                    }
+                    ChildResume::Restart(None) | ChildResume::NotStarted => {}
+                }
+            }
+        }
+        let remaining = fanout.remaining;
+        pos.fanout = Some(fanout);
+        if remaining == 0 {
             return self.fanout_succeeded(ctx, state);
         }
         self.fill_window(ctx, state);
@@ -243,12 +273,22 @@ impl ExecutionActor {
         let mut batches: Vec<Vec<(AddressReceiver<ExecutionActor>, ExecutionActor)>> =
             (0..self.shared.spawner.len()).map(|_| Vec::new()).collect();
         while let Some(f) = self.pos.as_mut().and_then(|p| p.fanout.as_mut()) {
-            if f.running.len() >= f.limit || f.next >= f.inputs.len() {
+            if f.running.len() >= f.limit {
+                break;
+            }
+            // Skip children a redrive keeps.
+            while f.next < f.inputs.len()
+                && f.table.status(f.next as u32) != ChildStatus::NotStarted
+            {
+                f.next += 1;
+            }
+            if f.next >= f.inputs.len() {
                 break;
             }
             let index = f.next as u32;
             f.next += 1;
             let input = f.inputs[index as usize].take().unwrap_or(Value::Null);
+            let resume = f.child_resume.remove(&index);
             let body = Arc::clone(
                 &f.bodies[if f.kind == Kind::Map {
                     0
@@ -264,7 +304,7 @@ impl ExecutionActor {
             } else {
                 self.last_event
             };
-            let current = Arc::new(AtomicU8::new(0));
+            let cursor = Arc::new(ChildCursor::default());
             let child = ExecutionActor::with(
                 Arc::clone(&self.shared),
                 body,
@@ -272,9 +312,10 @@ impl ExecutionActor {
                     parent: me.clone(),
                     run,
                     index,
-                    current: Arc::clone(&current),
+                    cursor: Arc::clone(&cursor),
                 },
                 input,
+                resume,
                 self.child_seed(),
                 last,
             );
@@ -287,7 +328,7 @@ impl ExecutionActor {
                 .and_then(|p| p.fanout.as_mut())
                 .expect("the fan-out being filled");
             f.table.set_running(index);
-            f.running.insert(index, (addr, current));
+            f.running.insert(index, (addr, cursor));
         }
         for (i, batch) in batches.into_iter().enumerate() {
             if batch.is_empty() {
@@ -324,22 +365,27 @@ impl ExecutionActor {
         self.complete(ctx, state, out, transition)
     }
 
-    /// Aborts every running child (a sibling failed, or the execution stops).
-    pub(crate) fn abort_children(&mut self) {
-        let Some(mut f) = self.pos.as_mut().and_then(|p| p.fanout.take()) else {
-            return;
-        };
-        let name = self
-            .pos
-            .as_ref()
-            .map(|p| self.body.state(p.state).name.clone())
-            .unwrap_or_default();
+    /// Aborts every running child (a sibling failed, or the execution stops) and returns
+    /// what each child achieved, for a redrive.
+    pub(crate) fn abort_children(&mut self) -> Option<Vec<ChildResume>> {
+        let mut f = self.pos.as_mut().and_then(|p| p.fanout.take())?;
+        let name = self.body.state(self.pos.as_ref()?.state).name.clone();
         let mut running: Vec<_> = f.running.drain().collect();
         running.sort_by_key(|(i, _)| *i);
-        for (i, (addr, current)) in running {
+        for (i, (addr, cursor)) in running {
             f.table.abort(i);
-            if let Some(t) = type_of_code(current.swap(ABORTED, Ordering::AcqRel)) {
-                self.event(state_aborted_event(t), || None);
+            if let Some((state, entered)) = cursor.abort() {
+                let child_body = &f.bodies[if f.kind == Kind::Map { 0 } else { i as usize }];
+                let type_name = child_body.state(state).kind.type_name();
+                self.event(state_aborted_event(type_name), || None);
+                f.child_resume.insert(
+                    i,
+                    ResumePoint {
+                        state,
+                        entered_event: entered,
+                        fanout: None,
+                    },
+                );
             }
             if f.kind == Kind::Map {
                 self.event("MapIterationAborted", || {
@@ -348,6 +394,16 @@ impl ExecutionActor {
             }
             addr.do_send(Abort);
         }
+        let children = (0..f.table.len() as u32)
+            .map(|i| match f.table.status(i) {
+                ChildStatus::Succeeded => {
+                    ChildResume::Succeeded(f.table.take_output(i).unwrap_or(Value::Null))
+                }
+                ChildStatus::NotStarted => ChildResume::NotStarted,
+                _ => ChildResume::Restart(f.child_resume.remove(&i).map(Box::new)),
+            })
+            .collect();
+        Some(children)
     }
 }
 
@@ -392,17 +448,25 @@ impl Handler<ChildFinished> for ExecutionActor {
             }
             Err(error) => {
                 f.table.fail(msg.index, error.clone());
+                if let Some(rp) = msg.resume {
+                    f.child_resume.insert(msg.index, rp);
+                }
                 if kind == Kind::Map {
                     self.event("MapIterationFailed", || {
                         Some(json!({"name": state.name, "index": msg.index}))
                     });
                 }
-                self.abort_children();
+                let children = self.abort_children();
                 // AWS records {Map,Parallel}StateFailed only when the state gives up, not
                 // before a retry (which records another ...StateStarted).
                 let recovery = self.recovery(state, error, false);
                 if !matches!(recovery, Recovery::Retry { .. }) {
                     self.event(kind.event("Failed"), || None);
+                }
+                if let Recovery::Fail(_) = recovery {
+                    if let Some(pos) = self.pos.as_mut() {
+                        pos.failed_fanout = children;
+                    }
                 }
                 if let Flow::Continue = self.recover(ctx, state, recovery) {
                     self.drive(ctx);

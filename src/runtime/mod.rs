@@ -10,6 +10,7 @@ pub mod handlers;
 pub mod history;
 pub mod mock;
 pub mod record;
+pub mod resume;
 mod shared;
 mod size;
 mod task_call;

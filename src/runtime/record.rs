@@ -81,6 +81,11 @@ pub struct ExecutionProgress {
     pub history: Vec<HistoryEvent>,
     pub redrive_count: u32,
     pub redrive_date: Option<DateTime<Utc>>,
+    /// Where a redrive continues (set when the execution ends unsuccessfully).
+    pub resume: Option<super::resume::ResumePoint>,
+    /// clientTokens of recent successful redrives, with when they were used (AWS keeps the
+    /// last 10 for 15 minutes).
+    pub redrive_tokens: Vec<(String, DateTime<Utc>)>,
 }
 
 /// One execution.
@@ -95,6 +100,9 @@ pub struct ExecutionRecord {
     pub machine_type: StateMachineType,
     progress: Mutex<ExecutionProgress>,
     done: watch::Sender<bool>,
+    /// Mock invocations so far per state name; kept here so the count continues across
+    /// redrives.
+    pub(crate) mock_calls: Mutex<std::collections::HashMap<String, u32>>,
     stopper: Mutex<Option<actix::Recipient<super::execution::StopExecution>>>,
 }
 
@@ -123,8 +131,11 @@ impl ExecutionRecord {
                 history: Vec::new(),
                 redrive_count: 0,
                 redrive_date: None,
+                resume: None,
+                redrive_tokens: Vec::new(),
             }),
             done: watch::Sender::new(false),
+            mock_calls: Mutex::new(std::collections::HashMap::new()),
             stopper: Mutex::new(None),
         }
     }
@@ -177,6 +188,11 @@ impl ExecutionRecord {
     /// Marks the execution finished and wakes every waiter.
     pub fn mark_done(&self) {
         self.done.send_replace(true);
+    }
+
+    /// Marks the execution running again (a redrive): waiters wait for the new end.
+    pub(crate) fn mark_running(&self) {
+        self.done.send_replace(false);
     }
 
     /// Waits until the execution has finished.

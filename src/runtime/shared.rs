@@ -10,9 +10,8 @@ use crate::asl::StateMachine;
 use crate::data::ExecutionInfo;
 use actix_rt::ArbiterHandle;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Hands out arbiters round-robin, so executions and their children spread over the cores.
 #[derive(Clone)]
@@ -59,9 +58,6 @@ pub struct ExecutionShared {
     pub role_arn: String,
     pub region: String,
     pub mocks: Option<MockCase>,
-    /// Invocations so far per state name: mock responses count every call of a state in
-    /// the execution, at any depth, retries included.
-    pub mock_calls: Mutex<HashMap<String, u32>>,
     pub handlers: HandlerRegistry,
     pub clock: Arc<dyn Clock>,
     pub payload_limit: usize,
@@ -98,7 +94,6 @@ impl ExecutionShared {
             role_arn,
             region,
             mocks,
-            mock_calls: Mutex::new(HashMap::new()),
             handlers,
             clock,
             payload_limit,
@@ -126,7 +121,7 @@ impl ExecutionShared {
             let id = p.history.len() as u64 + 1;
             // A branch or iteration aborted as the execution ended may still report; the
             // history ends with the execution's final event.
-            if p.history.last().is_some_and(|e| is_final(e.event_type)) {
+            if p.status.is_terminal() {
                 return id;
             }
             p.history.push(HistoryEvent {
@@ -144,20 +139,46 @@ impl ExecutionShared {
         })
     }
 
-    /// The next mock invocation number of a state.
+    /// Records the execution's final event and sets its terminal status under the same
+    /// lock: no event of a late child can come after it.
+    pub fn final_event(
+        &self,
+        event_type: &'static str,
+        previous: u64,
+        details: impl FnOnce() -> Option<Value>,
+        status: super::record::ExecutionStatus,
+    ) -> u64 {
+        if !self.keep_history {
+            self.record.with(|p| p.status = status);
+            return self.next_event.fetch_add(1, Ordering::Relaxed) + 1;
+        }
+        let details = details().map(|d| (details_key(event_type), d));
+        let timestamp = self.clock.now();
+        self.record.with(|p| {
+            let id = p.history.len() as u64 + 1;
+            p.history.push(HistoryEvent {
+                timestamp,
+                event_type,
+                id,
+                previous_event_id: if previous == 0 { id - 1 } else { previous },
+                details,
+            });
+            p.status = status;
+            id
+        })
+    }
+
+    /// The next mock invocation number of a state: mock responses count every call of a
+    /// state in the execution, at any depth, retries and redrives included.
     pub fn next_mock_call(&self, state: &str) -> u32 {
-        let mut calls = self.mock_calls.lock().unwrap_or_else(|e| e.into_inner());
+        let mut calls = self
+            .record
+            .mock_calls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let n = calls.entry(state.to_string()).or_insert(0);
         let this = *n;
         *n += 1;
         this
     }
-}
-
-/// Whether an event ends an execution's history.
-fn is_final(event_type: &str) -> bool {
-    matches!(
-        event_type,
-        "ExecutionSucceeded" | "ExecutionFailed" | "ExecutionAborted" | "ExecutionTimedOut"
-    )
 }

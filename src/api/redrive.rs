@@ -1,0 +1,151 @@
+//! RedriveExecution: eligibility (with AWS's `redriveStatusReason` texts), clientToken
+//! idempotency, and restarting the execution where it stopped.
+
+use super::error::ApiError;
+use super::service::StepFunctions;
+use super::types::{RedriveExecutionInput, RedriveExecutionOutput};
+use crate::asl::StateMachine;
+use crate::runtime::mock::MockCase;
+use crate::runtime::record::ExecutionProgress;
+use crate::runtime::{ExecutionRecord, ExecutionSpec, ExecutionStatus, StateMachineType};
+use chrono::{DateTime, Duration, Utc};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+/// What an execution was started with; a redrive reuses it.
+#[derive(Clone)]
+pub struct Launch {
+    pub machine: Arc<StateMachine>,
+    pub state_machine_name: String,
+    pub role_arn: String,
+    pub mocks: Option<MockCase>,
+}
+
+/// AWS: an execution can be redriven for 14 days after it stopped.
+pub const REDRIVABLE_PERIOD_DAYS: i64 = 14;
+/// AWS: a STANDARD execution is open for at most one year.
+pub const MAX_OPEN_DAYS: i64 = 365;
+/// AWS: a redrive needs room for ExecutionRedriven and more: fewer than 24,999 events.
+pub const MAX_HISTORY_FOR_REDRIVE: usize = 24_999;
+/// AWS: the last 10 clientTokens are remembered for 15 minutes.
+const TOKENS_KEPT: usize = 10;
+const TOKEN_MINUTES: i64 = 15;
+
+pub const DELETING: &str = "State machine is in DELETING status";
+
+/// Why the execution cannot be redriven now, in AWS's words; `None` if it can. Without a
+/// time, the time-bound rules are not judged.
+pub fn not_redrivable(
+    r: &ExecutionRecord,
+    p: &ExecutionProgress,
+    now: Option<DateTime<Utc>>,
+) -> Option<&'static str> {
+    if r.machine_type == StateMachineType::EXPRESS {
+        return Some("Execution is an EXPRESS execution and cannot be redriven");
+    }
+    match p.status {
+        ExecutionStatus::RUNNING | ExecutionStatus::PENDING_REDRIVE => {
+            return Some("Execution is RUNNING and cannot be redriven")
+        }
+        ExecutionStatus::SUCCEEDED => return Some("Execution is SUCCEEDED and cannot be redriven"),
+        _ => {}
+    }
+    if p.history.len() >= MAX_HISTORY_FOR_REDRIVE {
+        return Some("Execution history event limit exceeded");
+    }
+    if let Some(now) = now {
+        if now - r.start_date > Duration::days(MAX_OPEN_DAYS) {
+            return Some("Execution has exceeded the max execution time");
+        }
+        if p.stop_date
+            .is_some_and(|stop| now - stop > Duration::days(REDRIVABLE_PERIOD_DAYS))
+        {
+            return Some("Execution redrivable period exceeded");
+        }
+    }
+    None
+}
+
+impl StepFunctions {
+    /// RedriveExecution: continues an unsuccessful STANDARD execution where it stopped.
+    pub fn redrive_execution(
+        &self,
+        req: RedriveExecutionInput,
+    ) -> Result<RedriveExecutionOutput, ApiError> {
+        let record = self.execution(&req.execution_arn)?;
+        if let Some(t) = &req.client_token {
+            if t.is_empty() || t.len() > 64 || !t.is_ascii() {
+                return Err(ApiError::ValidationException(
+                    "1 validation error detected: Value at 'clientToken' failed to satisfy constraint: Member must have length between 1 and 64".into(),
+                ));
+            }
+        }
+        let now = self.inner.clock.now();
+        let sm_exists = self
+            .inner
+            .state_machines
+            .contains_key(&record.state_machine_arn);
+        let launch = self
+            .inner
+            .launches
+            .get(&record.execution_arn)
+            .map(|l| l.clone());
+        let redrive_count = record.with(|p| {
+            if let Some(t) = &req.client_token {
+                p.redrive_tokens
+                    .retain(|(_, at)| now - *at <= Duration::minutes(TOKEN_MINUTES));
+                if p.redrive_tokens.iter().any(|(k, _)| k == t) {
+                    return Ok(None);
+                }
+            }
+            if let Some(reason) = not_redrivable(&record, p, Some(now)) {
+                return Err(ApiError::ExecutionNotRedrivable(reason.into()));
+            }
+            if !sm_exists {
+                return Err(ApiError::ExecutionNotRedrivable(DELETING.into()));
+            }
+            if p.resume.is_none() || launch.is_none() {
+                return Err(ApiError::ExecutionNotRedrivable(
+                    "Execution has no unsuccessful state to redrive".into(),
+                ));
+            }
+            p.status = ExecutionStatus::PENDING_REDRIVE;
+            p.redrive_count += 1;
+            p.redrive_date = Some(now);
+            p.stop_date = None;
+            p.error = None;
+            p.cause = None;
+            p.output = None;
+            if let Some(t) = &req.client_token {
+                p.redrive_tokens.push((t.clone(), now));
+                if p.redrive_tokens.len() > TOKENS_KEPT {
+                    p.redrive_tokens.remove(0);
+                }
+            }
+            Ok(Some(p.redrive_count))
+        })?;
+        let Some(redrive_count) = redrive_count else {
+            // The same clientToken again: the same answer, nothing restarted.
+            let date = record.snapshot().redrive_date.unwrap_or(now);
+            return Ok(RedriveExecutionOutput { redrive_date: date });
+        };
+        let launch = launch.expect("checked above");
+        let resume = record.with(|p| p.resume.take());
+        record.mark_running();
+        self.inner.runtime.spawn(ExecutionSpec {
+            record: Arc::clone(&record),
+            machine: launch.machine,
+            state_machine_name: launch.state_machine_name,
+            role_arn: launch.role_arn,
+            mocks: launch.mocks,
+            handlers: self.inner.handlers.clone(),
+            clock: self.inner.clock.fork(),
+            payload_limit: self.inner.payload_limit,
+            seed: self.inner.seed.fetch_add(1, Ordering::Relaxed),
+            keep_history: true,
+            resume,
+            redrive_count,
+        });
+        Ok(RedriveExecutionOutput { redrive_date: now })
+    }
+}

@@ -1,0 +1,114 @@
+//! Where an unsuccessful execution stopped, so RedriveExecution can continue it: the state
+//! that failed (or was running when the execution was aborted or timed out), and for a
+//! Parallel or Map state, what each branch or iteration achieved.
+//!
+//! AWS: a redrive reruns the states that have an Entered event but no Exited one; inside
+//! Parallel and Inline Map only the branches and iterations that failed, were aborted, or
+//! never started run again, each from where it stopped. The input of the state to rerun is
+//! the one its Entered event recorded, so no copy of it is kept here.
+
+use crate::asl::model::StateId;
+use serde_json::Value;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+
+/// Where a body (the execution, a branch or an iteration) resumes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResumePoint {
+    pub state: StateId,
+    /// The id of the state's Entered event, whose details hold its input.
+    pub entered_event: u64,
+    /// For a Parallel or Map state: per branch or iteration, in index order.
+    pub fanout: Option<Vec<ChildResume>>,
+}
+
+/// What a branch or iteration achieved before the execution stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChildResume {
+    /// Never started: runs from the start of its body.
+    NotStarted,
+    /// Succeeded: keeps its output and is not run again.
+    Succeeded(Value),
+    /// Failed or aborted: runs again from where it stopped (or from the start if that is
+    /// unknown).
+    Restart(Option<Box<ResumePoint>>),
+}
+
+impl ChildResume {
+    /// Whether a redrive runs this child again.
+    pub fn reruns(&self) -> bool {
+        !matches!(self, ChildResume::Succeeded(_))
+    }
+}
+
+/// A child's position, published with two atomic stores per state so that the parent can
+/// tell where an aborted child was without a round trip. The parent also marks it aborted,
+/// after which the child records nothing.
+#[derive(Debug)]
+pub struct ChildCursor {
+    state: AtomicU32,
+    entered_event: AtomicU64,
+    aborted: AtomicBool,
+}
+
+const NO_STATE: u32 = u32::MAX;
+
+impl Default for ChildCursor {
+    fn default() -> Self {
+        ChildCursor {
+            state: AtomicU32::new(NO_STATE),
+            entered_event: AtomicU64::new(0),
+            aborted: AtomicBool::new(false),
+        }
+    }
+}
+
+impl ChildCursor {
+    /// The child entered a state (ignored once aborted).
+    pub fn entered(&self, state: StateId, event: u64) {
+        if !self.is_aborted() {
+            self.entered_event.store(event, Ordering::Release);
+            self.state.store(state.0, Ordering::Release);
+        }
+    }
+
+    /// Marks the child aborted and returns where it was.
+    pub fn abort(&self) -> Option<(StateId, u64)> {
+        self.aborted.store(true, Ordering::Release);
+        self.position()
+    }
+
+    pub fn is_aborted(&self) -> bool {
+        self.aborted.load(Ordering::Acquire)
+    }
+
+    /// The state the child is in and its Entered event, once it entered one.
+    pub fn position(&self) -> Option<(StateId, u64)> {
+        match self.state.load(Ordering::Acquire) {
+            NO_STATE => None,
+            s => Some((StateId(s), self.entered_event.load(Ordering::Acquire))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_freezes_when_aborted() {
+        let c = ChildCursor::default();
+        assert_eq!(c.position(), None);
+        c.entered(StateId(2), 7);
+        assert_eq!(c.abort(), Some((StateId(2), 7)));
+        c.entered(StateId(3), 9);
+        assert_eq!(c.position(), Some((StateId(2), 7)));
+        assert!(c.is_aborted());
+    }
+
+    #[test]
+    fn only_unsuccessful_children_rerun() {
+        assert!(!ChildResume::Succeeded(Value::Null).reruns());
+        assert!(ChildResume::NotStarted.reruns());
+        assert!(ChildResume::Restart(None).reruns());
+    }
+}
