@@ -128,6 +128,7 @@ impl StepFunctions {
             role_arn: entry.role_arn.clone(),
             mocks: mocks.clone(),
         };
+        self.persist_start(&record, &entry, &launch);
         self.inner.launches.insert(exec_arn.clone(), launch);
         self.inner.runtime.spawn(ExecutionSpec {
             record: Arc::clone(&record),
@@ -142,6 +143,7 @@ impl StepFunctions {
             keep_history: entry.machine_type == StateMachineType::STANDARD,
             resume: None,
             redrive_count: 0,
+            recovering: false,
         });
         Ok(record)
     }

@@ -22,6 +22,7 @@
 //! ```
 
 pub mod arn;
+mod durable;
 pub mod error;
 mod executions;
 mod page;

@@ -130,6 +130,9 @@ impl StepFunctions {
             return Ok(RedriveExecutionOutput { redrive_date: date });
         };
         let launch = launch.expect("checked above");
+        if let Some(j) = record.journal() {
+            j.redriven(redrive_count, now, req.client_token.as_deref());
+        }
         let resume = record.with(|p| p.resume.take());
         record.mark_running();
         self.inner.runtime.spawn(ExecutionSpec {
@@ -145,6 +148,7 @@ impl StepFunctions {
             keep_history: true,
             resume,
             redrive_count,
+            recovering: false,
         });
         Ok(RedriveExecutionOutput { redrive_date: now })
     }

@@ -51,6 +51,9 @@ pub(crate) struct Shared {
     /// version with the same mocks.
     pub(crate) launches: DashMap<String, super::redrive::Launch>,
     pub(crate) mocks: RwLock<Option<Arc<MockConfig>>>,
+    /// The data directory, when the service is durable.
+    pub(crate) store: Option<crate::store::DiskStore>,
+    pub(crate) store_errors: std::sync::Mutex<Vec<String>>,
 }
 
 /// Configures a [`StepFunctions`].
@@ -63,6 +66,7 @@ pub struct StepFunctionsBuilder {
     seed: u64,
     handlers: HandlerRegistry,
     mocks: Option<MockConfig>,
+    data_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for StepFunctionsBuilder {
@@ -76,6 +80,7 @@ impl Default for StepFunctionsBuilder {
             seed: 0x5f3759df,
             handlers: HandlerRegistry::new(),
             mocks: None,
+            data_dir: None,
         }
     }
 }
@@ -134,8 +139,24 @@ impl StepFunctionsBuilder {
         self
     }
 
+    /// Keeps state machines and executions in a data directory (created if missing), and
+    /// takes back what it already holds: finished executions stay describable and
+    /// redrivable, and executions that were running continue.
+    pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
     pub fn build(self) -> std::io::Result<StepFunctions> {
-        Ok(StepFunctions {
+        let store = match &self.data_dir {
+            Some(d) => Some(
+                crate::store::DiskStore::open(d)
+                    .map_err(|e| std::io::Error::other(e.to_string()))?,
+            ),
+            None => None,
+        };
+        let loaded = store.as_ref().map(|s| s.load());
+        let sfn = StepFunctions {
             inner: Arc::new(Shared {
                 runtime: Runtime::new(self.workers)?,
                 handlers: self.handlers,
@@ -149,8 +170,14 @@ impl StepFunctionsBuilder {
                 by_machine: DashMap::new(),
                 launches: DashMap::new(),
                 mocks: RwLock::new(self.mocks.map(Arc::new)),
+                store,
+                store_errors: std::sync::Mutex::new(Vec::new()),
             }),
-        })
+        };
+        if let Some(loaded) = loaded {
+            sfn.restore(loaded);
+        }
+        Ok(sfn)
     }
 }
 
@@ -230,17 +257,16 @@ impl StepFunctions {
             )));
         }
         let creation_date = self.inner.clock.now();
-        self.inner.state_machines.insert(
-            key.clone(),
-            Arc::new(StateMachineEntry {
-                arn,
-                definition: req.definition,
-                machine: Arc::new(machine),
-                role_arn: req.role_arn,
-                machine_type,
-                creation_date,
-            }),
-        );
+        let entry = Arc::new(StateMachineEntry {
+            arn,
+            definition: req.definition,
+            machine: Arc::new(machine),
+            role_arn: req.role_arn,
+            machine_type,
+            creation_date,
+        });
+        self.persist_machine(&entry);
+        self.inner.state_machines.insert(key.clone(), entry);
         Ok(CreateStateMachineOutput {
             state_machine_arn: key,
             creation_date,
@@ -298,7 +324,9 @@ impl StepFunctions {
     /// AWS: deleting stops nothing that runs; the state machine is gone for new executions.
     pub fn delete_state_machine(&self, req: StateMachineArnInput) -> Result<(), ApiError> {
         let arn: StateMachineArn = req.state_machine_arn.parse()?;
-        self.inner.state_machines.remove(&arn.to_string());
+        if self.inner.state_machines.remove(&arn.to_string()).is_some() {
+            self.forget_machine(&arn.name);
+        }
         Ok(())
     }
 

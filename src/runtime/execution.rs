@@ -40,9 +40,11 @@ pub struct ExecutionSpec {
     pub payload_limit: usize,
     pub seed: u64,
     pub keep_history: bool,
-    /// Set for a redrive: where the execution continues.
+    /// Set for a redrive (or a restart): where the execution continues.
     pub resume: Option<ResumePoint>,
     pub redrive_count: u32,
+    /// Continuing after a restart of the process, not a redrive: no ExecutionRedriven.
+    pub recovering: bool,
 }
 
 /// Stops a running execution (StopExecution): it ends ABORTED.
@@ -88,6 +90,8 @@ pub struct ExecutionActor {
     start_input: Option<Value>,
     /// Where to start instead of StartAt (a redrive).
     resume: Option<ResumePoint>,
+    /// The resume continues a run the process lost, rather than redriving an ended one.
+    recovering: bool,
     pub(crate) rng: SmallRng,
     pub(crate) pos: Option<Position>,
     pub(crate) pending: Option<SpawnHandle>,
@@ -135,7 +139,8 @@ impl ExecutionActor {
             spawner,
         );
         let resume = spec.resume;
-        Self::with(
+        let recovering = spec.recovering;
+        let mut actor = Self::with(
             Arc::new(shared),
             body,
             Role::Root,
@@ -143,7 +148,9 @@ impl ExecutionActor {
             resume,
             spec.seed,
             0,
-        )
+        );
+        actor.recovering = recovering;
+        actor
     }
 
     pub(crate) fn with(
@@ -161,6 +168,7 @@ impl ExecutionActor {
             role,
             start_input: Some(input),
             resume,
+            recovering: false,
             rng: SmallRng::seed_from_u64(seed),
             pos: None,
             pending: None,
@@ -189,8 +197,13 @@ impl ExecutionActor {
         let entered_id = self.event(state_event(state.kind.type_name(), true), || {
             Some(json!({"name": state.name, "input": input.to_string(), "inputDetails": {"truncated": false}}))
         });
-        if let Role::Child { cursor, .. } = &self.role {
-            cursor.entered(id, entered_id);
+        match &self.role {
+            Role::Child { cursor, .. } => cursor.entered(id, entered_id),
+            Role::Root => {
+                if let Some(j) = self.shared.record.journal() {
+                    j.root_entered(id.0, entered_id);
+                }
+            }
         }
         self.pos = Some(Position {
             state: id,
@@ -214,8 +227,12 @@ impl ExecutionActor {
         })
     }
 
-    /// The input a state was entered with, read back from its Entered event.
+    /// The input a state was entered with, read back from its Entered event (event 0: the
+    /// execution's input).
     fn entered_input(&self, event: u64) -> Value {
+        if event == 0 {
+            return (*self.shared.record.input).clone();
+        }
         let text = self.shared.record.with(|p| {
             p.history
                 .get(event.saturating_sub(1) as usize)
@@ -515,6 +532,9 @@ impl ExecutionActor {
             }
             p.stop_date = Some(stop);
             p.resume = resume;
+            if let Some(j) = self.shared.record.journal() {
+                j.ended(p);
+            }
         });
         self.shared.record.mark_done();
     }
@@ -556,7 +576,9 @@ impl Actor for ExecutionActor {
     fn started(&mut self, ctx: &mut Context<Self>) {
         let input = self.start_input.take().unwrap_or(Value::Null);
         if let Role::Root = self.role {
-            if self.resume.is_some() {
+            if self.recovering {
+                self.last_event = self.shared.record.with(|p| p.history.len() as u64);
+            } else if self.resume.is_some() {
                 let count = self.shared.info.redrive_count;
                 self.event("ExecutionRedriven", || {
                     Some(json!({ "redriveCount": count }))
@@ -616,6 +638,12 @@ impl Actor for ExecutionActor {
         // RUNNING with waiters blocked forever.
         if !self.finished {
             if let Role::Root = self.role {
+                if self.shared.record.journal().is_some() {
+                    // Durable: the store keeps it RUNNING, and the next service on the data
+                    // directory continues it. Only wake whoever waits here.
+                    self.shared.record.mark_done();
+                    return;
+                }
                 self.finish(
                     ExecutionStatus::ABORTED,
                     None,

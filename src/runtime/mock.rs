@@ -37,6 +37,26 @@ impl MockedResponse {
             .map(|(_, _, a)| a)
     }
 
+    /// The response in the mock-config JSON shape (for the durable store).
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        for (lo, hi, a) in &self.ranges {
+            let key = if lo == hi {
+                lo.to_string()
+            } else {
+                format!("{lo}-{hi}")
+            };
+            let v = match a {
+                MockAnswer::Return(v) => serde_json::json!({ "Return": v }),
+                MockAnswer::Throw { error, cause } => {
+                    serde_json::json!({"Throw": {"Error": error, "Cause": cause}})
+                }
+            };
+            m.insert(key, v);
+        }
+        Value::Object(m)
+    }
+
     /// Parses `{"0": {...}, "1-2": {...}}`; `at` names the location for errors.
     pub fn parse(v: &Value, at: &str) -> Result<Self, MockConfigError> {
         let obj = v
@@ -232,6 +252,30 @@ fn obj_field<'a>(
     }
 }
 
+/// A test case's mocks as `{"State": {"0": {...}}}` JSON (for the durable store).
+pub fn case_to_json(case: &MockCase) -> Value {
+    Value::Object(
+        case.iter()
+            .map(|(state, r)| (state.clone(), r.to_json()))
+            .collect(),
+    )
+}
+
+/// The test case `case_to_json` wrote.
+pub fn case_from_json(v: &Value) -> Result<MockCase, MockConfigError> {
+    let obj = v
+        .as_object()
+        .ok_or_else(|| MockConfigError::new("$", "must be an object of state names"))?;
+    let mut m = HashMap::new();
+    for (state, r) in obj {
+        m.insert(
+            state.clone(),
+            Arc::new(MockedResponse::parse(r, &format!("$.{state}"))?),
+        );
+    }
+    Ok(Arc::new(m))
+}
+
 /// Serialises a non-string cause. A Lambda function's own error payload reaches AWS as the
 /// function runtime wrote it (Python's `json.dumps`, with `", "` and `": "`), while service
 /// integrations re-serialise compactly; the recorded cases show both.
@@ -357,5 +401,21 @@ mod tests {
             "{\"errorMessage\":\"é x\",\"trace\":[\"a\\n\"]}"
         );
         assert_eq!(cause_text(&json!("plain"), true), "plain");
+    }
+
+    #[test]
+    fn cases_round_trip_through_json() {
+        let cfg = MockConfig::single_case(
+            "Sm",
+            "C",
+            json!({"A": {"0": {"Return": 1}, "1-3": {"Throw": {"Error": "E", "Cause": "c"}}}})
+                .as_object()
+                .unwrap(),
+        )
+        .unwrap();
+        let case = cfg.test_case("Sm", "C").unwrap();
+        let back = case_from_json(&case_to_json(&case)).unwrap();
+        assert_eq!(back["A"].answer(2), case["A"].answer(2));
+        assert_eq!(back["A"].answer(0), Some(&MockAnswer::Return(json!(1))));
     }
 }

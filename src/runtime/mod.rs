@@ -8,6 +8,7 @@ pub mod execution;
 pub mod fanout;
 pub mod handlers;
 pub mod history;
+pub mod journal;
 pub mod mock;
 pub mod record;
 pub mod resume;

@@ -104,6 +104,14 @@ pub struct ExecutionRecord {
     /// redrives.
     pub(crate) mock_calls: Mutex<std::collections::HashMap<String, u32>>,
     stopper: Mutex<Option<actix::Recipient<super::execution::StopExecution>>>,
+    /// The durable store's log of this execution, when there is a store.
+    journal: std::sync::OnceLock<Arc<dyn super::journal::Journal>>,
+}
+
+impl std::fmt::Debug for dyn super::journal::Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Journal")
+    }
 }
 
 impl ExecutionRecord {
@@ -137,7 +145,17 @@ impl ExecutionRecord {
             done: watch::Sender::new(false),
             mock_calls: Mutex::new(std::collections::HashMap::new()),
             stopper: Mutex::new(None),
+            journal: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Connects the durable store's log (once, before the execution runs).
+    pub fn set_journal(&self, j: Arc<dyn super::journal::Journal>) {
+        let _ = self.journal.set(j);
+    }
+
+    pub fn journal(&self) -> Option<&Arc<dyn super::journal::Journal>> {
+        self.journal.get()
     }
 
     /// Where StopExecution is delivered while the execution's actor runs.

@@ -124,7 +124,7 @@ impl ExecutionShared {
             if p.status.is_terminal() {
                 return id;
             }
-            p.history.push(HistoryEvent {
+            let e = HistoryEvent {
                 timestamp,
                 event_type,
                 id,
@@ -134,7 +134,11 @@ impl ExecutionShared {
                     previous
                 },
                 details,
-            });
+            };
+            if let Some(j) = self.record.journal() {
+                j.event(&e);
+            }
+            p.history.push(e);
             id
         })
     }
@@ -156,13 +160,17 @@ impl ExecutionShared {
         let timestamp = self.clock.now();
         self.record.with(|p| {
             let id = p.history.len() as u64 + 1;
-            p.history.push(HistoryEvent {
+            let e = HistoryEvent {
                 timestamp,
                 event_type,
                 id,
                 previous_event_id: if previous == 0 { id - 1 } else { previous },
                 details,
-            });
+            };
+            if let Some(j) = self.record.journal() {
+                j.event(&e);
+            }
+            p.history.push(e);
             p.status = status;
             id
         })
@@ -179,6 +187,9 @@ impl ExecutionShared {
         let n = calls.entry(state.to_string()).or_insert(0);
         let this = *n;
         *n += 1;
+        if let Some(j) = self.record.journal() {
+            j.mock_call(state, this);
+        }
         this
     }
 }

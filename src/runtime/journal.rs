@@ -1,0 +1,24 @@
+//! Where an execution's progress goes besides memory: the durable store implements
+//! [`Journal`] (the runtime does not know the store; the API connects them).
+//!
+//! Calls happen under the record's lock, in the order things happened, so a journal that
+//! appends sees a consistent sequence.
+
+use super::history::HistoryEvent;
+use super::record::ExecutionProgress;
+use chrono::{DateTime, Utc};
+
+/// A sink for one execution's progress.
+pub trait Journal: Send + Sync {
+    /// A history event was recorded.
+    fn event(&self, event: &HistoryEvent);
+    /// The execution's top-level body entered a state: where a restart continues if the
+    /// process dies before the execution ends.
+    fn root_entered(&self, state: u32, entered_event: u64);
+    /// A mocked response was used (invocation `n` of `state`), so counts survive restarts.
+    fn mock_call(&self, state: &str, n: u32);
+    /// The execution ended: status, result, and where a redrive would continue.
+    fn ended(&self, progress: &ExecutionProgress);
+    /// A redrive was accepted.
+    fn redriven(&self, count: u32, date: DateTime<Utc>, client_token: Option<&str>);
+}

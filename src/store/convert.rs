@@ -1,0 +1,259 @@
+//! Between the runtime's records and the store's archived entries.
+
+use super::disk::ExecutionLog;
+use super::format::{ChildNode, Ended, Entry, Event, ResumeNode, ResumeTree};
+use crate::asl::model::StateId;
+use crate::runtime::history::{details_key, HistoryEvent};
+use crate::runtime::journal::Journal;
+use crate::runtime::record::{ExecutionProgress, ExecutionStatus};
+use crate::runtime::resume::{ChildResume, ResumePoint};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use std::collections::HashMap;
+
+fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+fn date(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+impl Journal for ExecutionLog {
+    fn event(&self, e: &HistoryEvent) {
+        self.append_or_report(
+            &Entry::Event(Event {
+                id: e.id,
+                previous: e.previous_event_id,
+                timestamp_ms: ms(e.timestamp),
+                event_type: e.event_type.to_string(),
+                details: e.details.as_ref().map(|(_, d)| d.to_string()),
+            }),
+            false,
+        );
+    }
+
+    fn root_entered(&self, state: u32, entered_event: u64) {
+        self.append_or_report(
+            &Entry::RootEntered {
+                state,
+                entered_event,
+            },
+            false,
+        );
+    }
+
+    fn mock_call(&self, state: &str, n: u32) {
+        self.append_or_report(
+            &Entry::MockCall {
+                state: state.to_string(),
+                n,
+            },
+            false,
+        );
+    }
+
+    fn ended(&self, p: &ExecutionProgress) {
+        self.append_or_report(
+            &Entry::Ended(Ended {
+                status: p.status.as_str().to_string(),
+                output: p.output.as_ref().map(Value::to_string),
+                error: p.error.clone(),
+                cause: p.cause.clone(),
+                stop_date_ms: p.stop_date.map(ms).unwrap_or(0),
+                resume: p.resume.as_ref().map(flatten),
+            }),
+            true,
+        );
+    }
+
+    fn redriven(&self, count: u32, when: DateTime<Utc>, client_token: Option<&str>) {
+        self.append_or_report(
+            &Entry::Redriven {
+                count,
+                date_ms: ms(when),
+                client_token: client_token.map(String::from),
+            },
+            true,
+        );
+    }
+}
+
+/// A resume point as a flat list of nodes (node 0 is the root).
+pub fn flatten(rp: &ResumePoint) -> ResumeTree {
+    let mut nodes = Vec::new();
+    push_node(rp, &mut nodes);
+    ResumeTree { nodes }
+}
+
+fn push_node(rp: &ResumePoint, nodes: &mut Vec<ResumeNode>) -> u32 {
+    let me = nodes.len();
+    nodes.push(ResumeNode {
+        state: rp.state.0,
+        entered_event: rp.entered_event,
+        children: None,
+    });
+    if let Some(children) = &rp.fanout {
+        let mut out = Vec::with_capacity(children.len());
+        for c in children {
+            out.push(match c {
+                ChildResume::NotStarted => ChildNode::NotStarted,
+                ChildResume::Succeeded(v) => ChildNode::Succeeded(v.to_string()),
+                ChildResume::Restart(None) => ChildNode::Restart(None),
+                ChildResume::Restart(Some(inner)) => {
+                    ChildNode::Restart(Some(push_node(inner, nodes)))
+                }
+            });
+        }
+        nodes[me].children = Some(out);
+    }
+    me as u32
+}
+
+/// The resume point a flat tree describes.
+pub fn unflatten(t: &ResumeTree) -> Option<ResumePoint> {
+    node(t, 0, 0)
+}
+
+fn node(t: &ResumeTree, i: u32, depth: usize) -> Option<ResumePoint> {
+    // A damaged tree could point in a loop; a real one is never this deep.
+    if depth > 1000 {
+        return None;
+    }
+    let n = t.nodes.get(i as usize)?;
+    let fanout = n.children.as_ref().map(|cs| {
+        cs.iter()
+            .map(|c| match c {
+                ChildNode::NotStarted => ChildResume::NotStarted,
+                ChildNode::Succeeded(s) => {
+                    ChildResume::Succeeded(serde_json::from_str(s).unwrap_or(Value::Null))
+                }
+                ChildNode::Restart(None) => ChildResume::Restart(None),
+                ChildNode::Restart(Some(j)) => {
+                    ChildResume::Restart(node(t, *j, depth + 1).map(Box::new))
+                }
+            })
+            .collect()
+    });
+    Some(ResumePoint {
+        state: StateId(n.state),
+        entered_event: n.entered_event,
+        fanout,
+    })
+}
+
+/// An execution's state rebuilt from its log.
+#[derive(Debug, Default)]
+pub struct ExecutionState {
+    pub history: Vec<HistoryEvent>,
+    /// `None` while no end was recorded (the execution was running).
+    pub ended: Option<EndedState>,
+    pub redrive_count: u32,
+    pub redrive_date: Option<DateTime<Utc>>,
+    pub redrive_tokens: Vec<(String, DateTime<Utc>)>,
+    pub mock_calls: HashMap<String, u32>,
+    /// The top-level state last entered (where a restart continues a running execution).
+    pub root_position: Option<(StateId, u64)>,
+}
+
+#[derive(Debug)]
+pub struct EndedState {
+    pub status: ExecutionStatus,
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub stop_date: DateTime<Utc>,
+    pub resume: Option<ResumePoint>,
+}
+
+/// Replays the log in order.
+pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
+    let mut s = ExecutionState::default();
+    for e in entries {
+        match e {
+            Entry::Event(ev) => s.history.push(HistoryEvent {
+                timestamp: date(ev.timestamp_ms),
+                event_type: intern(&ev.event_type),
+                id: ev.id,
+                previous_event_id: ev.previous,
+                details: ev
+                    .details
+                    .as_ref()
+                    .and_then(|d| serde_json::from_str(d).ok())
+                    .map(|d| (details_key(intern(&ev.event_type)), d)),
+            }),
+            Entry::RootEntered {
+                state,
+                entered_event,
+            } => s.root_position = Some((StateId(*state), *entered_event)),
+            Entry::MockCall { state, n } => {
+                let c = s.mock_calls.entry(state.clone()).or_insert(0);
+                *c = (*c).max(n + 1);
+            }
+            Entry::Ended(end) => {
+                s.ended = Some(EndedState {
+                    status: ExecutionStatus::parse(&end.status).unwrap_or(ExecutionStatus::FAILED),
+                    output: end
+                        .output
+                        .as_ref()
+                        .and_then(|o| serde_json::from_str(o).ok()),
+                    error: end.error.clone(),
+                    cause: end.cause.clone(),
+                    stop_date: date(end.stop_date_ms),
+                    resume: end.resume.as_ref().and_then(unflatten),
+                })
+            }
+            Entry::Redriven {
+                count,
+                date_ms,
+                client_token,
+            } => {
+                s.redrive_count = *count;
+                s.redrive_date = Some(date(*date_ms));
+                if let Some(t) = client_token {
+                    s.redrive_tokens.push((t.clone(), date(*date_ms)));
+                }
+                // A redrive reopens the execution: its previous end no longer stands.
+                s.ended = None;
+            }
+        }
+    }
+    s
+}
+
+/// Event types are `&'static str` in memory; the set is closed, so map a stored name back
+/// to the static one (unknown names, from a newer build, are kept by leaking them once).
+fn intern(name: &str) -> &'static str {
+    use crate::runtime::history::known_event_type;
+    known_event_type(name).unwrap_or_else(|| Box::leak(name.to_string().into_boxed_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn resume_trees_round_trip() {
+        let rp = ResumePoint {
+            state: StateId(3),
+            entered_event: 17,
+            fanout: Some(vec![
+                ChildResume::Succeeded(json!({"a": 1})),
+                ChildResume::NotStarted,
+                ChildResume::Restart(None),
+                ChildResume::Restart(Some(Box::new(ResumePoint {
+                    state: StateId(1),
+                    entered_event: 40,
+                    fanout: Some(vec![
+                        ChildResume::Succeeded(json!(2)),
+                        ChildResume::Restart(None),
+                    ]),
+                }))),
+            ]),
+        };
+        let t = flatten(&rp);
+        assert_eq!(t.nodes.len(), 2);
+        assert_eq!(unflatten(&t), Some(rp));
+    }
+}

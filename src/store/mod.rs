@@ -1,0 +1,28 @@
+//! Layer 5, durable progress: per execution, rkyv archives of what it was started with and
+//! an append-only log of what happened (history, mock calls, its end and where a redrive
+//! continues, redrives). Crash-safe: whole files are written then renamed; log records
+//! carry a length and a CRC-32, a torn tail is ignored and a damaged record is a typed
+//! error naming its file. Reads validate each archive and access it in place.
+//!
+//! Imports `runtime` (to implement its `Journal`), never the API.
+
+mod convert;
+mod disk;
+pub mod format;
+
+pub use convert::{entries_to_state, ExecutionState};
+pub use disk::{DiskStore, ExecutionLog, Loaded, LoadedExecution};
+
+use std::path::PathBuf;
+
+/// What went wrong with the store, naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is corrupt: {reason}")]
+    Corrupt { path: PathBuf, reason: String },
+}

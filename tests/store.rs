@@ -1,0 +1,300 @@
+//! The durable store: executions survive the service, redrive works from the data
+//! directory, running executions continue, and damaged files are typed errors that affect
+//! nothing else.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use sfn_runtime::api::types::*;
+use sfn_runtime::api::StepFunctions;
+use sfn_runtime::runtime::mock::MockConfig;
+use sfn_runtime::runtime::TaskRequest;
+use std::path::{Path, PathBuf};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("sfn-store-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn mocks() -> MockConfig {
+    MockConfig::from_value(&json!({
+        "StateMachines": {"Sm": {"TestCases": {"Case": {"T": "FailOnce"}}}},
+        "MockedResponses": {"FailOnce": {
+            "0": {"Throw": {"Error": "Boom", "Cause": "first"}},
+            "1": {"Return": {"ok": true}}
+        }}
+    }))
+    .unwrap()
+}
+
+fn def() -> serde_json::Value {
+    json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Result": 1, "ResultPath": "$.a", "Next": "T"},
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "ResultPath": "$.t", "End": true}}})
+}
+
+fn open(dir: &Path) -> StepFunctions {
+    builder()
+        .data_dir(dir)
+        .mock_config(mocks())
+        .build()
+        .unwrap()
+}
+
+fn describe(s: &StepFunctions, arn: &str) -> DescribeExecutionOutput {
+    s.describe_execution(ExecutionArnInput {
+        execution_arn: arn.into(),
+    })
+    .unwrap()
+}
+
+fn wait_end(s: &StepFunctions, arn: &str) -> DescribeExecutionOutput {
+    for _ in 0..20_000 {
+        let d = describe(s, arn);
+        if d.status != "RUNNING" && d.status != "PENDING_REDRIVE" {
+            return d;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    panic!("{arn} did not end");
+}
+
+fn history_types(s: &StepFunctions, arn: &str) -> Vec<String> {
+    s.get_execution_history(GetExecutionHistoryInput {
+        execution_arn: arn.into(),
+        max_results: Some(1000),
+        ..Default::default()
+    })
+    .unwrap()
+    .events
+    .iter()
+    .map(|e| e["type"].as_str().unwrap().to_string())
+    .collect()
+}
+
+#[test]
+fn a_failed_execution_is_redriven_by_a_new_service_on_the_same_directory() {
+    let dir = temp_dir("redrive");
+    let (arn, first_history) = {
+        let s = open(&dir);
+        let sm = create(&s, "Sm", &def());
+        let r = start(&s, &format!("{sm}#Case"), &json!({"in": 1}));
+        r.wait_blocking();
+        assert_eq!(r.status().as_str(), "FAILED");
+        (r.execution_arn.clone(), history_types(&s, &r.execution_arn))
+    };
+    // A new service: the state machine, the execution and its history are back.
+    let s = open(&dir);
+    assert!(s.store_errors().is_empty(), "{:?}", s.store_errors());
+    let d = describe(&s, &arn);
+    assert_eq!(d.status, "FAILED");
+    assert_eq!(d.error.as_deref(), Some("Boom"));
+    assert_eq!(d.redrive_status, "REDRIVABLE");
+    assert_eq!(history_types(&s, &arn), first_history);
+    let listed = s.list_state_machines(PageInput::default()).unwrap();
+    assert_eq!(listed.state_machines.len(), 1);
+    // The mock's invocation count continued: the redrive gets invocation 1, which succeeds.
+    s.redrive_execution(RedriveExecutionInput {
+        execution_arn: arn.clone(),
+        client_token: None,
+    })
+    .unwrap();
+    let d = wait_end(&s, &arn);
+    assert_eq!(d.status, "SUCCEEDED");
+    assert_eq!(output(&d), json!({"in": 1, "a": 1, "t": {"ok": true}}));
+    drop(s);
+    // And the redriven result is durable too.
+    let s = open(&dir);
+    let d = describe(&s, &arn);
+    assert_eq!((d.status.as_str(), d.redrive_count), ("SUCCEEDED", 1));
+    assert!(history_types(&s, &arn).contains(&"ExecutionRedriven".to_string()));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_running_execution_continues_after_a_restart() {
+    let dir = temp_dir("restart");
+    let arn = {
+        let s = builder()
+            .data_dir(&dir)
+            .handler("arn:aws:states:::slow", |_r: TaskRequest| {
+                std::future::pending()
+            })
+            .build()
+            .unwrap();
+        let sm = create(
+            &s,
+            "Sm",
+            &json!({"StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Result": "a", "ResultPath": "$.a", "Next": "T"},
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::slow", "ResultPath": "$.t", "End": true}}}),
+        );
+        let r = start(&s, &sm, &json!({"k": 1}));
+        for _ in 0..1000 {
+            if r.with(|p| p.history.iter().any(|e| e.event_type == "TaskStarted")) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        r.execution_arn.clone()
+        // The service (and its actors) go away with the execution still running.
+    };
+    let s = builder()
+        .data_dir(&dir)
+        .handler("arn:aws:states:::slow", |_r: TaskRequest| async {
+            Ok(json!("done"))
+        })
+        .build()
+        .unwrap();
+    let d = wait_end(&s, &arn);
+    assert_eq!(d.status, "SUCCEEDED");
+    assert_eq!(output(&d), json!({"k": 1, "a": "a", "t": "done"}));
+    let types = history_types(&s, &arn);
+    assert_eq!(
+        types.iter().filter(|t| *t == "PassStateEntered").count(),
+        1,
+        "A did not run again: {types:?}"
+    );
+    assert_eq!(types.iter().filter(|t| *t == "ExecutionStarted").count(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn damaged_files_are_typed_errors_that_affect_nothing_else() {
+    let dir = temp_dir("corrupt");
+    let (good, bad) = {
+        let s = open(&dir);
+        let sm = create(&s, "Sm", &def());
+        let a = start(&s, &format!("{sm}#Case"), &json!({"which": "good"}));
+        let b = start(&s, &format!("{sm}#Case"), &json!({"which": "bad"}));
+        a.wait_blocking();
+        b.wait_blocking();
+        (a, b)
+    };
+    let bad_log = dir.join("executions/Sm").join(&bad.name).join("log.rkyv");
+    let mut bytes = std::fs::read(&bad_log).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x5a;
+    std::fs::write(&bad_log, &bytes).unwrap();
+    // A torn tail (a crash mid-append) on the good one is not an error.
+    let good_log = dir.join("executions/Sm").join(&good.name).join("log.rkyv");
+    let mut g = std::fs::read(&good_log).unwrap();
+    g.extend_from_slice(&[7, 0, 0, 0, 1, 2]);
+    std::fs::write(&good_log, &g).unwrap();
+    let s = open(&dir);
+    let errors = s.store_errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains(&bad.name) && errors[0].contains("log.rkyv"),
+        "{errors:?}"
+    );
+    assert_eq!(describe(&s, &good.execution_arn).status, "FAILED");
+    let e = s.describe_execution(ExecutionArnInput {
+        execution_arn: bad.execution_arn.clone(),
+    });
+    assert_eq!(e.unwrap_err().name(), "ExecutionDoesNotExist");
+    // A file that is not ours at all.
+    std::fs::write(dir.join("state-machines/Junk.rkyv"), b"hello").unwrap();
+    let s = open(&dir);
+    assert!(s
+        .store_errors()
+        .iter()
+        .any(|e| e.contains("Junk.rkyv") && e.contains("magic")));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Golden archives written by this format version must keep loading: the format never
+/// changes by accident. (Set SFN_WRITE_GOLDEN=1 to write them again after a deliberate
+/// format change, and bump FORMAT_VERSION.)
+#[test]
+fn golden_snapshots_still_load() {
+    let golden = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots/store-v1");
+    if std::env::var_os("SFN_WRITE_GOLDEN").is_some() {
+        let _ = std::fs::remove_dir_all(&golden);
+        write_golden(&golden);
+    }
+    let work = temp_dir("golden");
+    copy_dir(&golden, &work);
+    let s = open(&work);
+    assert!(s.store_errors().is_empty(), "{:?}", s.store_errors());
+    let list = |name: &str| {
+        s.list_executions(ListExecutionsInput {
+            state_machine_arn: Some(format!(
+                "arn:aws:states:us-east-1:123456789012:stateMachine:{name}"
+            )),
+            ..Default::default()
+        })
+        .unwrap()
+        .executions
+    };
+    let map_runs = list("MapSm");
+    assert_eq!(map_runs.len(), 2);
+    let failed = map_runs.iter().find(|e| e.name == "partly-failed").unwrap();
+    assert_eq!(failed.status, "FAILED");
+    let redriven = map_runs.iter().find(|e| e.name == "redriven").unwrap();
+    assert_eq!(
+        (redriven.status.as_str(), redriven.redrive_count),
+        ("SUCCEEDED", 1)
+    );
+    let d = describe(&s, &redriven.execution_arn);
+    assert_eq!(output(&d), json!([0, 8, 16, 24]));
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+fn write_golden(dir: &Path) {
+    let cfg = MockConfig::from_value(&json!({
+        "StateMachines": {"MapSm": {"TestCases": {"Case": {"T": "ThirdFailsOnce"}}}},
+        "MockedResponses": {"ThirdFailsOnce": {
+            "0-1": {"Return": "ok"},
+            "2": {"Throw": {"Error": "Item.Failed", "Cause": "the third"}},
+            "3-9": {"Return": "ok"}
+        }}
+    }))
+    .unwrap();
+    let s = builder()
+        .workers(1)
+        .data_dir(dir)
+        .mock_config(cfg)
+        .build()
+        .unwrap();
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 1,
+        "ItemProcessor": {"StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "ResultPath": null, "Next": "Times"},
+            "Times": {"Type": "Pass", "Parameters": {"v.$": "States.MathAdd($, $)"}, "OutputPath": "$.v", "Next": "Ten"},
+            "Ten": {"Type": "Pass", "Parameters": {"v.$": "States.MathAdd($, States.MathAdd($, States.MathAdd($, $)))"}, "OutputPath": "$.v", "End": true}}},
+        "End": true}}});
+    let sm = create(&s, "MapSm", &def);
+    for name in ["partly-failed", "redriven"] {
+        let r = s
+            .start(StartExecutionInput {
+                state_machine_arn: format!("{sm}#Case"),
+                name: Some(name.into()),
+                input: Some("[0, 1, 2, 3]".into()),
+                trace_header: None,
+            })
+            .unwrap();
+        r.wait_blocking();
+    }
+    let redriven = "arn:aws:states:us-east-1:123456789012:execution:MapSm:redriven";
+    s.redrive_execution(RedriveExecutionInput {
+        execution_arn: redriven.into(),
+        client_token: None,
+    })
+    .unwrap();
+    wait_end(&s, redriven);
+}
