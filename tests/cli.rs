@@ -163,3 +163,76 @@ fn conformance_json_prints_only_json_lines() {
     assert!(text.contains("FAIL t.bad"));
     assert!(text.trim_end().ends_with("conformance: 1 passed, 1 failed"));
 }
+
+#[test]
+fn redrive_in_a_new_process_from_the_data_directory() {
+    let dir = std::env::temp_dir().join(format!("sfn-cli-data-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let d = dir.to_str().unwrap();
+    let def = tmp(
+        "flaky.asl.json",
+        r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}"#,
+    );
+    let mocks = tmp(
+        "flaky-mocks.json",
+        r#"{"StateMachines": {"flaky": {"TestCases": {"Once": {"T": "FailOnce"}}}},
+            "MockedResponses": {"FailOnce": {"0": {"Throw": {"Error": "Boom", "Cause": "first"}}, "1": {"Return": {"ok": true}}}}}"#,
+    );
+    let o = sfn(&[
+        "run",
+        def.to_str().unwrap(),
+        "--mock-config",
+        mocks.to_str().unwrap(),
+        "--test-case",
+        "Once",
+        "--data-dir",
+        d,
+        "--name",
+        "r1",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let arn = "arn:aws:states:us-east-1:123456789012:execution:flaky:r1";
+    let o = sfn(&["describe", arn, "--data-dir", d, "--json"]);
+    let desc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (desc["status"].as_str(), desc["redriveStatus"].as_str()),
+        (Some("FAILED"), Some("REDRIVABLE"))
+    );
+    let o = sfn(&["redrive", arn, "--data-dir", d, "--wait", "--json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let desc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(desc["status"], "SUCCEEDED");
+    assert_eq!(desc["output"], "{\"ok\":true}");
+    assert_eq!(desc["redriveCount"], 1);
+    let o = sfn(&["history", arn, "--data-dir", d, "--json"]);
+    let h: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let types: Vec<&str> = h["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types[6], "ExecutionRedriven");
+    assert_eq!(*types.last().unwrap(), "ExecutionSucceeded");
+    let o = sfn(&[
+        "list",
+        "--data-dir",
+        d,
+        "--redrive-filter",
+        "REDRIVEN",
+        "--json",
+    ]);
+    let l: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(l["executions"].as_array().unwrap().len(), 1);
+    let o = sfn(&["redrive", arn, "--data-dir", d]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ExecutionNotRedrivable"));
+    let o = sfn(&["describe", "not-an-arn", "--data-dir", d]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("InvalidArn"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

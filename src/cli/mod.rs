@@ -3,6 +3,7 @@
 
 pub mod conformance;
 pub mod run;
+pub mod stored;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -19,6 +20,14 @@ pub struct Cli {
 pub enum Command {
     /// Run one execution of a definition to its end and print its output.
     Run(run::RunArgs),
+    /// Redrive an unsuccessful execution kept in a data directory (RedriveExecution).
+    Redrive(stored::RedriveArgs),
+    /// Describe an execution kept in a data directory (DescribeExecution).
+    Describe(stored::ArnArgs),
+    /// Print an execution's history (GetExecutionHistory).
+    History(stored::ArnArgs),
+    /// List the executions kept in a data directory (ListExecutions).
+    List(stored::ListArgs),
     /// Validate a definition (ValidateStateMachineDefinition) and print the diagnostics.
     Validate {
         /// The definition file (ASL JSON).
@@ -54,6 +63,10 @@ pub fn main() -> i32 {
     };
     match cli.command {
         Command::Run(args) => run::command(args),
+        Command::Redrive(a) => stored::redrive(a),
+        Command::Describe(a) => stored::describe(a),
+        Command::History(a) => stored::history(a),
+        Command::List(a) => stored::list(a),
         Command::Validate { definition } => validate(&definition),
         Command::Conformance {
             dir,

@@ -1,7 +1,7 @@
 //! `sfn run DEFINITION`: one execution, start to end.
 
-use crate::api::types::{CreateStateMachineInput, StartExecutionInput};
-use crate::api::{describe, StepFunctions};
+use crate::api::types::{CreateStateMachineInput, StartExecutionInput, StateMachineArnInput};
+use crate::api::{describe, ApiError, StepFunctions};
 use crate::runtime::mock::MockConfig;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -34,6 +34,10 @@ pub struct RunArgs {
     /// Print DescribeExecution's fields as one JSON object instead of the output.
     #[arg(long)]
     pub json: bool,
+    /// Keep the state machine and the execution in this data directory, so `sfn redrive`,
+    /// `describe`, `history` and `list` find them later.
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// Exit codes: 0 SUCCEEDED, 1 FAILED/TIMED_OUT/ABORTED, 2 bad usage or invalid definition.
@@ -94,6 +98,9 @@ fn run(args: &RunArgs) -> Result<i32, String> {
     if args.virtual_time {
         builder = builder.virtual_clock();
     }
+    if let Some(dir) = &args.data_dir {
+        builder = builder.data_dir(dir);
+    }
     if let Some(path) = &args.mock_config {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -102,14 +109,32 @@ fn run(args: &RunArgs) -> Result<i32, String> {
     let sfn = builder
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    let sm = sfn
-        .create_state_machine(CreateStateMachineInput {
-            name: sm_name,
-            definition,
-            role_arn: "arn:aws:iam::123456789012:role/sfn-runtime".into(),
-            r#type: Some(args.machine_type.clone()),
-        })
-        .map_err(|e| e.to_string())?;
+    for e in sfn.store_errors() {
+        eprintln!("warning: {e}");
+    }
+    let create = CreateStateMachineInput {
+        name: sm_name,
+        definition,
+        role_arn: "arn:aws:iam::123456789012:role/sfn-runtime".into(),
+        r#type: Some(args.machine_type.clone()),
+    };
+    let sm = match sfn.create_state_machine(create.clone()) {
+        // The file changed since a run kept in the data directory: the state machine takes
+        // the new definition; earlier executions keep the version they ran.
+        Err(ApiError::StateMachineAlreadyExists(_)) => {
+            let arn = format!(
+                "arn:aws:states:us-east-1:123456789012:stateMachine:{}",
+                create.name
+            );
+            sfn.delete_state_machine(StateMachineArnInput {
+                state_machine_arn: arn,
+            })
+            .map_err(|e| e.to_string())?;
+            sfn.create_state_machine(create)
+        }
+        other => other,
+    }
+    .map_err(|e| e.to_string())?;
     let arn = match &args.test_case {
         Some(case) => format!("{}#{case}", sm.state_machine_arn),
         None => sm.state_machine_arn,
