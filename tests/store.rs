@@ -298,3 +298,68 @@ fn write_golden(dir: &Path) {
     .unwrap();
     wait_end(&s, redriven);
 }
+
+#[test]
+fn a_map_that_was_running_continues_without_rerunning_completed_iterations() {
+    let dir = temp_dir("map-restart");
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 0,
+        "ItemSelector": {"n.$": "$$.Map.Item.Value"},
+        "ItemProcessor": {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::item", "End": true}}},
+        "End": true}}});
+    let arn = {
+        let s = builder()
+            .data_dir(&dir)
+            .handler("arn:aws:states:::item", |r: TaskRequest| {
+                let n = r.parameters["n"].as_i64().unwrap();
+                async move {
+                    if n < 60 {
+                        Ok(json!(n * 3))
+                    } else {
+                        std::future::pending().await
+                    }
+                }
+            })
+            .build()
+            .unwrap();
+        let sm = create(&s, "MapSm", &def);
+        let r = start(&s, &sm, &json!((0..100).collect::<Vec<_>>()));
+        for _ in 0..5000 {
+            let done = r.with(|p| {
+                p.history
+                    .iter()
+                    .filter(|e| e.event_type == "MapIterationSucceeded")
+                    .count()
+            });
+            if done == 60 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        r.execution_arn.clone()
+    };
+    let calls = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let c = std::sync::Arc::clone(&calls);
+    let s = builder()
+        .data_dir(&dir)
+        .handler("arn:aws:states:::item", move |r: TaskRequest| {
+            let n = r.parameters["n"].as_i64().unwrap();
+            c.lock().unwrap().push(n);
+            async move { Ok(json!(n * 3)) }
+        })
+        .build()
+        .unwrap();
+    let d = wait_end(&s, &arn);
+    assert_eq!(d.status, "SUCCEEDED");
+    assert_eq!(
+        output(&d),
+        json!((0..100).map(|n| n * 3).collect::<Vec<_>>())
+    );
+    let mut rerun = calls.lock().unwrap().clone();
+    rerun.sort();
+    assert_eq!(
+        rerun,
+        (60..100).collect::<Vec<_>>(),
+        "completed iterations were not invoked again"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -219,6 +219,9 @@ impl StepFunctions {
         }
         // The process died while this execution ran: continue at the top-level state it
         // was in, with the input its Entered event recorded.
+        let recovered_fanout = state
+            .root_position
+            .and_then(|(_, entered)| state.fanouts.get(&entered).cloned());
         let resume = match state.root_position {
             Some((s, entered)) => ResumePoint {
                 state: s,
@@ -246,6 +249,7 @@ impl StepFunctions {
             resume: Some(resume),
             redrive_count: state.redrive_count,
             recovering: true,
+            recovered_fanout,
         });
         Ok(())
     }

@@ -144,6 +144,7 @@ impl StepFunctions {
             resume: None,
             redrive_count: 0,
             recovering: false,
+            recovered_fanout: None,
         });
         Ok(record)
     }

@@ -149,6 +149,7 @@ impl StepFunctions {
             resume,
             redrive_count,
             recovering: false,
+            recovered_fanout: None,
         });
         Ok(RedriveExecutionOutput { redrive_date: now })
     }

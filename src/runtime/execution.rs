@@ -13,7 +13,7 @@ use super::handlers::HandlerRegistry;
 use super::history::state_event;
 use super::mock::MockCase;
 use super::record::{ExecutionRecord, ExecutionStatus};
-use super::resume::{ChildCursor, ChildResume, ResumePoint};
+use super::resume::{ChildCursor, ChildResume, RecoveredFanOut, ResumePoint};
 use super::shared::{ExecutionShared, Spawner};
 use super::size::json_size;
 use crate::asl::model::{Body, State, StateId, StateKind, StateMachine, Transition};
@@ -45,6 +45,8 @@ pub struct ExecutionSpec {
     pub redrive_count: u32,
     /// Continuing after a restart of the process, not a redrive: no ExecutionRedriven.
     pub recovering: bool,
+    /// With `recovering`: the children the resumed state's fan-out already completed.
+    pub recovered_fanout: Option<RecoveredFanOut>,
 }
 
 /// Stops a running execution (StopExecution): it ends ABORTED.
@@ -79,6 +81,8 @@ pub(crate) struct Position {
     pub(crate) fanout: Option<FanOut>,
     /// On a redrive: what the branches or iterations of this state achieved before.
     pub(crate) fanout_resume: Option<Vec<ChildResume>>,
+    /// After a restart: the children of this state's fan-out that already succeeded.
+    pub(crate) recovered: Option<RecoveredFanOut>,
     /// The children's outcomes when this fan-out state failed, for a later redrive.
     pub(crate) failed_fanout: Option<Vec<ChildResume>>,
 }
@@ -92,6 +96,7 @@ pub struct ExecutionActor {
     resume: Option<ResumePoint>,
     /// The resume continues a run the process lost, rather than redriving an ended one.
     recovering: bool,
+    recovered_fanout: Option<RecoveredFanOut>,
     pub(crate) rng: SmallRng,
     pub(crate) pos: Option<Position>,
     pub(crate) pending: Option<SpawnHandle>,
@@ -150,6 +155,7 @@ impl ExecutionActor {
             0,
         );
         actor.recovering = recovering;
+        actor.recovered_fanout = spec.recovered_fanout;
         actor
     }
 
@@ -169,6 +175,7 @@ impl ExecutionActor {
             start_input: Some(input),
             resume,
             recovering: false,
+            recovered_fanout: None,
             rng: SmallRng::seed_from_u64(seed),
             pos: None,
             pending: None,
@@ -213,6 +220,7 @@ impl ExecutionActor {
             counters: RetryCounters::default(),
             fanout: None,
             fanout_resume: None,
+            recovered: None,
             failed_fanout: None,
         });
     }
@@ -621,8 +629,10 @@ impl Actor for ExecutionActor {
             Some(rp) => {
                 let input = self.entered_input(rp.entered_event);
                 self.enter(rp.state, input);
+                let recovered = self.recovered_fanout.take();
                 if let Some(pos) = self.pos.as_mut() {
                     pos.fanout_resume = rp.fanout;
+                    pos.recovered = recovered;
                 }
             }
             None => {

@@ -219,7 +219,18 @@ impl ExecutionActor {
             Kind::Map => Some(json!({"length": n})),
             Kind::Parallel => None,
         });
-        self.fanout_runs += 1;
+        let recovered = self.pos.as_mut().and_then(|p| p.recovered.take());
+        match &recovered {
+            // Continue the run the log recorded, so its completions keep counting.
+            Some(r) => self.fanout_runs = r.run,
+            None => {
+                self.fanout_runs += 1;
+                let entered = self.pos.as_ref().map_or(0, |p| p.entered_id);
+                if let Some(j) = self.shared.record.journal() {
+                    j.fanout_started(entered, self.fanout_runs);
+                }
+            }
+        }
         let limit = match max_concurrency {
             0 => UNBOUNDED_WINDOW,
             m => m,
@@ -253,6 +264,13 @@ impl ExecutionActor {
                     }
                     ChildResume::Restart(None) | ChildResume::NotStarted => {}
                 }
+            }
+        }
+        for (i, v) in recovered.map(|r| r.completed).unwrap_or_default() {
+            if (i as usize) < n && fanout.table.status(i) == ChildStatus::NotStarted {
+                fanout.table.succeed(i, v);
+                fanout.inputs[i as usize] = None;
+                fanout.remaining -= 1;
             }
         }
         let remaining = fanout.remaining;
@@ -424,6 +442,9 @@ impl Handler<ChildFinished> for ExecutionActor {
         let kind = f.kind;
         match msg.outcome {
             Ok(output) => {
+                if let Some(j) = self.shared.record.journal() {
+                    j.child_done(pos.entered_id, f.run, msg.index, &output);
+                }
                 f.table.succeed(msg.index, output);
                 f.remaining -= 1;
                 let done = f.remaining == 0;

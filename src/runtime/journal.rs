@@ -15,6 +15,12 @@ pub trait Journal: Send + Sync {
     /// The execution's top-level body entered a state: where a restart continues if the
     /// process dies before the execution ends.
     fn root_entered(&self, state: u32, entered_event: u64);
+    /// A Parallel or Map state (its Entered event `fanout_event`) started run `run` of its
+    /// branches or iterations.
+    fn fanout_started(&self, fanout_event: u64, run: u64);
+    /// One branch or iteration of that run succeeded: recorded so that after a crash it is
+    /// not run again.
+    fn child_done(&self, fanout_event: u64, run: u64, index: u32, output: &serde_json::Value);
     /// A mocked response was used (invocation `n` of `state`), so counts survive restarts.
     fn mock_call(&self, state: &str, n: u32);
     /// The execution ended: status, result, and where a redrive would continue.

@@ -21,6 +21,14 @@ pub struct ResumePoint {
     pub fanout: Option<Vec<ChildResume>>,
 }
 
+/// The branches or iterations of a fan-out that the log shows succeeded in its latest run,
+/// for continuing it after the process died.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecoveredFanOut {
+    pub run: u64,
+    pub completed: std::collections::HashMap<u32, Value>,
+}
+
 /// What a branch or iteration achieved before the execution stopped.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ChildResume {

@@ -6,7 +6,7 @@ use crate::asl::model::StateId;
 use crate::runtime::history::{details_key, HistoryEvent};
 use crate::runtime::journal::Journal;
 use crate::runtime::record::{ExecutionProgress, ExecutionStatus};
-use crate::runtime::resume::{ChildResume, ResumePoint};
+use crate::runtime::resume::{ChildResume, RecoveredFanOut, ResumePoint};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -38,6 +38,22 @@ impl Journal for ExecutionLog {
             &Entry::RootEntered {
                 state,
                 entered_event,
+            },
+            false,
+        );
+    }
+
+    fn fanout_started(&self, fanout_event: u64, run: u64) {
+        self.append_or_report(&Entry::FanOutStarted { fanout_event, run }, false);
+    }
+
+    fn child_done(&self, fanout_event: u64, run: u64, index: u32, output: &Value) {
+        self.append_or_report(
+            &Entry::ChildDone {
+                fanout_event,
+                run,
+                index,
+                output: output.to_string(),
             },
             false,
         );
@@ -154,6 +170,9 @@ pub struct ExecutionState {
     pub mock_calls: HashMap<String, u32>,
     /// The top-level state last entered (where a restart continues a running execution).
     pub root_position: Option<(StateId, u64)>,
+    /// Per fan-out (by its state's Entered event): the latest run and its completed
+    /// children.
+    pub fanouts: HashMap<u64, RecoveredFanOut>,
 }
 
 #[derive(Debug)]
@@ -186,6 +205,26 @@ pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
                 state,
                 entered_event,
             } => s.root_position = Some((StateId(*state), *entered_event)),
+            Entry::FanOutStarted { fanout_event, run } => {
+                s.fanouts.insert(
+                    *fanout_event,
+                    RecoveredFanOut {
+                        run: *run,
+                        completed: HashMap::new(),
+                    },
+                );
+            }
+            Entry::ChildDone {
+                fanout_event,
+                run,
+                index,
+                output,
+            } => {
+                if let Some(f) = s.fanouts.get_mut(fanout_event).filter(|f| f.run == *run) {
+                    f.completed
+                        .insert(*index, serde_json::from_str(output).unwrap_or(Value::Null));
+                }
+            }
             Entry::MockCall { state, n } => {
                 let c = s.mock_calls.entry(state.clone()).or_insert(0);
                 *c = (*c).max(n + 1);

@@ -75,6 +75,19 @@ pub enum Entry {
         date_ms: i64,
         client_token: Option<String>,
     },
+    // New variants go last: the archived discriminants of the others must not move.
+    /// A fan-out (by its state's Entered event) started a run.
+    FanOutStarted {
+        fanout_event: u64,
+        run: u64,
+    },
+    /// A branch or iteration of that run succeeded, with its output as JSON text.
+    ChildDone {
+        fanout_event: u64,
+        run: u64,
+        index: u32,
+        output: String,
+    },
 }
 
 /// A history event.
