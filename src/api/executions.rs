@@ -231,7 +231,7 @@ impl StepFunctions {
         let items: Vec<ExecutionListItem> = records
             .iter()
             .filter_map(|r| {
-                let p = r.snapshot();
+                let p = r.summary();
                 let keep = status.is_none_or(|s| s == p.status)
                     && redriven.is_none_or(|want| want == (p.redrive_count > 0));
                 keep.then(|| ExecutionListItem {
@@ -263,7 +263,7 @@ impl StepFunctions {
         }
         Ok(StopExecutionOutput {
             stop_date: r
-                .snapshot()
+                .summary()
                 .stop_date
                 .unwrap_or_else(|| self.inner.clock.now()),
         })
@@ -294,7 +294,7 @@ pub(crate) fn describe_at(
     r: &ExecutionRecord,
     now: Option<chrono::DateTime<chrono::Utc>>,
 ) -> DescribeExecutionOutput {
-    let p = r.snapshot();
+    let p = r.summary();
     let reason = super::redrive::not_redrivable(r, &p, now);
     DescribeExecutionOutput {
         execution_arn: r.execution_arn.clone(),

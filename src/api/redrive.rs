@@ -6,7 +6,7 @@ use super::service::StepFunctions;
 use super::types::{RedriveExecutionInput, RedriveExecutionOutput};
 use crate::asl::StateMachine;
 use crate::runtime::mock::MockCase;
-use crate::runtime::record::ExecutionProgress;
+use crate::runtime::record::{ExecutionProgress, ExecutionSummary};
 use crate::runtime::{ExecutionRecord, ExecutionSpec, ExecutionStatus, StateMachineType};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::atomic::Ordering;
@@ -37,7 +37,7 @@ pub const DELETING: &str = "State machine is in DELETING status";
 /// time, the time-bound rules are not judged.
 pub fn not_redrivable(
     r: &ExecutionRecord,
-    p: &ExecutionProgress,
+    p: &ExecutionSummary,
     now: Option<DateTime<Utc>>,
 ) -> Option<&'static str> {
     if r.machine_type == StateMachineType::EXPRESS {
@@ -50,7 +50,7 @@ pub fn not_redrivable(
         ExecutionStatus::SUCCEEDED => return Some("Execution is SUCCEEDED and cannot be redriven"),
         _ => {}
     }
-    if p.history.len() >= MAX_HISTORY_FOR_REDRIVE {
+    if p.history_len >= MAX_HISTORY_FOR_REDRIVE {
         return Some("Execution history event limit exceeded");
     }
     if let Some(now) = now {
@@ -98,7 +98,7 @@ impl StepFunctions {
                     return Ok(None);
                 }
             }
-            if let Some(reason) = not_redrivable(&record, p, Some(now)) {
+            if let Some(reason) = not_redrivable(&record, &summary_of(p), Some(now)) {
                 return Err(ApiError::ExecutionNotRedrivable(reason.into()));
             }
             if !sm_exists {
@@ -126,7 +126,7 @@ impl StepFunctions {
         })?;
         let Some(redrive_count) = redrive_count else {
             // The same clientToken again: the same answer, nothing restarted.
-            let date = record.snapshot().redrive_date.unwrap_or(now);
+            let date = record.summary().redrive_date.unwrap_or(now);
             return Ok(RedriveExecutionOutput { redrive_date: date });
         };
         let launch = launch.expect("checked above");
@@ -152,5 +152,18 @@ impl StepFunctions {
             recovered_fanout: None,
         });
         Ok(RedriveExecutionOutput { redrive_date: now })
+    }
+}
+
+fn summary_of(p: &ExecutionProgress) -> ExecutionSummary {
+    ExecutionSummary {
+        status: p.status,
+        output: None,
+        error: None,
+        cause: None,
+        stop_date: p.stop_date,
+        history_len: p.history.len(),
+        redrive_count: p.redrive_count,
+        redrive_date: p.redrive_date,
     }
 }

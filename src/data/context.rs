@@ -33,6 +33,10 @@ pub struct ContextObject<'a> {
     /// `$$.Map.Item.Index` and `.Value` inside a Map iteration.
     pub map_item: Option<(u64, &'a Value)>,
     cache: OnceCell<Value>,
+    /// The context without `Execution.Input`: most `$$` paths need only this, and building
+    /// it does not copy the execution's input (which can be large, and a Map's ItemSelector
+    /// reads `$$` once per item).
+    light: OnceCell<Value>,
 }
 
 impl<'a> ContextObject<'a> {
@@ -45,12 +49,36 @@ impl<'a> ContextObject<'a> {
             task_token: None,
             map_item: None,
             cache: OnceCell::new(),
+            light: OnceCell::new(),
         }
+    }
+
+    /// The document a `$$` path is evaluated against, and how many of its steps that
+    /// document already accounts for: `$$.Execution.Input...` reads the execution's input
+    /// directly, other paths that do not need the input use the light context.
+    pub fn doc_for(&self, path: &crate::asl::path::Path) -> (&Value, usize) {
+        use crate::asl::path::Segment::Child;
+        match path.segments.as_slice() {
+            [Child(e), Child(i), ..] if e == "Execution" && i == "Input" => {
+                (&*self.execution.input, 2)
+            }
+            [Child(e), ..] if e == "Execution" => (self.value(), 0),
+            [] => (self.value(), 0),
+            _ => (self.light(), 0),
+        }
+    }
+
+    fn light(&self) -> &Value {
+        self.light.get_or_init(|| self.build(false))
     }
 
     /// The context object as JSON, in AWS's field order.
     pub fn value(&self) -> &Value {
-        self.cache.get_or_init(|| {
+        self.cache.get_or_init(|| self.build(true))
+    }
+
+    fn build(&self, with_input: bool) -> Value {
+        {
             let e = self.execution;
             let mut state = Map::new();
             state.insert("Name".into(), Value::String(self.state_name.to_string()));
@@ -66,7 +94,7 @@ impl<'a> ContextObject<'a> {
                 "Execution".into(),
                 json!({
                     "Id": e.id,
-                    "Input": *e.input,
+                    "Input": if with_input { (*e.input).clone() } else { Value::Null },
                     "StartTime": e.start_time,
                     "Name": e.name,
                     "RoleArn": e.role_arn,
@@ -85,7 +113,7 @@ impl<'a> ContextObject<'a> {
                 root.insert("Map".into(), json!({"Item": {"Index": i, "Value": v}}));
             }
             Value::Object(root)
-        })
+        }
     }
 }
 

@@ -35,11 +35,17 @@ pub struct Missing {
 /// Evaluates `path` against `doc` (the input for `$`, the context object for `$$`; the
 /// caller picks the document by [`Path::root`]).
 pub fn select<'a>(path: &Path, doc: &'a Value) -> Result<Selected<'a>, Missing> {
+    select_from(path, 0, doc)
+}
+
+/// Evaluates the steps of `path` after the first `skip` against `doc` (which the skipped
+/// steps already led to); messages still name the whole path.
+pub fn select_from<'a>(path: &Path, skip: usize, doc: &'a Value) -> Result<Selected<'a>, Missing> {
     if path.is_definite() {
-        return definite(path, doc).map(Selected::One);
+        return definite(path, skip, doc).map(Selected::One);
     }
     let mut current = vec![doc];
-    for seg in &path.segments {
+    for seg in &path.segments[skip..] {
         let mut next = Vec::new();
         for v in current {
             step(seg, v, &mut next);
@@ -49,10 +55,10 @@ pub fn select<'a>(path: &Path, doc: &'a Value) -> Result<Selected<'a>, Missing> 
     Ok(Selected::Many(current))
 }
 
-fn definite<'a>(path: &Path, doc: &'a Value) -> Result<&'a Value, Missing> {
+fn definite<'a>(path: &Path, skip: usize, doc: &'a Value) -> Result<&'a Value, Missing> {
     let mut v = doc;
     let n = path.segments.len();
-    for (i, seg) in path.segments.iter().enumerate() {
+    for (i, seg) in path.segments.iter().enumerate().skip(skip) {
         let found = match seg {
             Segment::Child(name) => v.as_object().and_then(|m| m.get(name)),
             Segment::Index(idx) => v.as_array().and_then(|a| index(a, *idx)),

@@ -68,12 +68,12 @@ pub fn select_ref<'a>(
     if path.is_root() && path.root == Root::Input {
         return Ok(Cow::Borrowed(value));
     }
-    let doc = if path.root == Root::Input {
-        value
+    let (doc, skip) = if path.root == Root::Input {
+        (value, 0)
     } else {
-        context.value()
+        context.doc_for(path)
     };
-    crate::data::jsonpath::select(path, doc)
+    crate::data::jsonpath::select_from(path, skip, doc)
         .map(|s| Cow::Owned(s.to_value()))
         .map_err(|m| invalid_path(path, &m.message))
 }

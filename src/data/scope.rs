@@ -33,7 +33,13 @@ impl<'a> Scope<'a> {
     }
 
     pub fn select(&self, path: &Path) -> Result<Selected<'a>, Missing> {
-        select(path, self.doc(path))
+        match path.root {
+            Root::Input => select(path, self.input),
+            Root::Context => {
+                let (doc, skip) = self.context.doc_for(path);
+                crate::data::jsonpath::select_from(path, skip, doc)
+            }
+        }
     }
 
     /// Resolves a path for a payload-template field or intrinsic argument, failing as AWS

@@ -628,7 +628,23 @@ impl Actor for ExecutionActor {
             // AWS: a redrive enters the unsuccessful state again with its original input.
             Some(rp) => {
                 let input = self.entered_input(rp.entered_event);
-                self.enter(rp.state, input);
+                if self.recovering && rp.entered_event > 0 {
+                    // The process died inside this state: it is still the state entered
+                    // at that event (no new Entered), so its fan-out's log stays keyed.
+                    self.pos = Some(Position {
+                        state: rp.state,
+                        input,
+                        entered_id: rp.entered_event,
+                        entered_time: iso(self.shared.clock.now()),
+                        counters: RetryCounters::default(),
+                        fanout: None,
+                        fanout_resume: None,
+                        recovered: None,
+                        failed_fanout: None,
+                    });
+                } else {
+                    self.enter(rp.state, input);
+                }
                 let recovered = self.recovered_fanout.take();
                 if let Some(pos) = self.pos.as_mut() {
                     pos.fanout_resume = rp.fanout;

@@ -88,6 +88,19 @@ pub struct ExecutionProgress {
     pub redrive_tokens: Vec<(String, DateTime<Utc>)>,
 }
 
+/// What DescribeExecution and ListExecutions need, without copying the history.
+#[derive(Debug, Clone)]
+pub struct ExecutionSummary {
+    pub status: ExecutionStatus,
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub stop_date: Option<DateTime<Utc>>,
+    pub history_len: usize,
+    pub redrive_count: u32,
+    pub redrive_date: Option<DateTime<Utc>>,
+}
+
 /// One execution.
 #[derive(Debug)]
 pub struct ExecutionRecord {
@@ -182,9 +195,25 @@ impl ExecutionRecord {
         }
     }
 
-    /// A copy of the current progress.
+    /// A copy of the current progress, history included (costly for long histories: use
+    /// [`ExecutionRecord::summary`] where the history is not needed).
     pub fn snapshot(&self) -> ExecutionProgress {
         self.lock().clone()
+    }
+
+    /// The progress without the history (whose length is given instead).
+    pub fn summary(&self) -> ExecutionSummary {
+        let p = self.lock();
+        ExecutionSummary {
+            status: p.status,
+            output: p.output.clone(),
+            error: p.error.clone(),
+            cause: p.cause.clone(),
+            stop_date: p.stop_date,
+            history_len: p.history.len(),
+            redrive_count: p.redrive_count,
+            redrive_date: p.redrive_date,
+        }
     }
 
     pub fn status(&self) -> ExecutionStatus {
