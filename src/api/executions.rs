@@ -182,7 +182,7 @@ impl StepFunctions {
     ) -> Result<DescribeExecutionOutput, ApiError> {
         let r = self.execution(&req.execution_arn)?;
         let sm_exists = self.inner.state_machines.contains_key(&r.state_machine_arn);
-        let mut d = describe_at(&r, Some(self.inner.clock.now()));
+        let mut d = describe_at(&r, Some(self.inner.clock.now()), self.inner.history_limit);
         if !sm_exists && d.redrive_status == "REDRIVABLE" {
             d.redrive_status = "NOT_REDRIVABLE".into();
             d.redrive_status_reason = Some(super::redrive::DELETING.into());
@@ -286,16 +286,17 @@ impl StepFunctions {
 
 /// DescribeExecution's view of a record.
 pub fn describe(r: &ExecutionRecord) -> DescribeExecutionOutput {
-    describe_at(r, None)
+    describe_at(r, None, super::redrive::DEFAULT_HISTORY_LIMIT)
 }
 
 /// DescribeExecution with redrive eligibility judged at `now` (the service's clock).
 pub(crate) fn describe_at(
     r: &ExecutionRecord,
     now: Option<chrono::DateTime<chrono::Utc>>,
+    history_limit: usize,
 ) -> DescribeExecutionOutput {
     let p = r.summary();
-    let reason = super::redrive::not_redrivable(r, &p, now);
+    let reason = super::redrive::not_redrivable(r, &p, now, history_limit);
     DescribeExecutionOutput {
         execution_arn: r.execution_arn.clone(),
         state_machine_arn: r.state_machine_arn.clone(),

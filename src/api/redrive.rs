@@ -25,8 +25,10 @@ pub struct Launch {
 pub const REDRIVABLE_PERIOD_DAYS: i64 = 14;
 /// AWS: a STANDARD execution is open for at most one year.
 pub const MAX_OPEN_DAYS: i64 = 365;
-/// AWS: a redrive needs room for ExecutionRedriven and more: fewer than 24,999 events.
-pub const MAX_HISTORY_FOR_REDRIVE: usize = 24_999;
+/// AWS: at most 25,000 history events; a redrive needs room for ExecutionRedriven and
+/// more, so it needs fewer than 24,999 events. Configurable for load tests
+/// ([`crate::api::StepFunctionsBuilder::history_limit`]).
+pub const DEFAULT_HISTORY_LIMIT: usize = 25_000;
 /// AWS: the last 10 clientTokens are remembered for 15 minutes.
 const TOKENS_KEPT: usize = 10;
 const TOKEN_MINUTES: i64 = 15;
@@ -39,6 +41,7 @@ pub fn not_redrivable(
     r: &ExecutionRecord,
     p: &ExecutionSummary,
     now: Option<DateTime<Utc>>,
+    history_limit: usize,
 ) -> Option<&'static str> {
     if r.machine_type == StateMachineType::EXPRESS {
         return Some("Execution is an EXPRESS execution and cannot be redriven");
@@ -50,7 +53,7 @@ pub fn not_redrivable(
         ExecutionStatus::SUCCEEDED => return Some("Execution is SUCCEEDED and cannot be redriven"),
         _ => {}
     }
-    if p.history_len >= MAX_HISTORY_FOR_REDRIVE {
+    if p.history_len >= history_limit.saturating_sub(1) {
         return Some("Execution history event limit exceeded");
     }
     if let Some(now) = now {
@@ -98,7 +101,9 @@ impl StepFunctions {
                     return Ok(None);
                 }
             }
-            if let Some(reason) = not_redrivable(&record, &summary_of(p), Some(now)) {
+            if let Some(reason) =
+                not_redrivable(&record, &summary_of(p), Some(now), self.inner.history_limit)
+            {
                 return Err(ApiError::ExecutionNotRedrivable(reason.into()));
             }
             if !sm_exists {

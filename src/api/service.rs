@@ -42,6 +42,7 @@ pub(crate) struct Shared {
     pub(crate) region: String,
     pub(crate) account: String,
     pub(crate) payload_limit: usize,
+    pub(crate) history_limit: usize,
     pub(crate) seed: AtomicU64,
     pub(crate) state_machines: DashMap<String, Arc<StateMachineEntry>>,
     pub(crate) executions: DashMap<String, Arc<ExecutionRecord>>,
@@ -63,6 +64,7 @@ pub struct StepFunctionsBuilder {
     region: String,
     account: String,
     payload_limit: usize,
+    history_limit: usize,
     seed: u64,
     handlers: HandlerRegistry,
     mocks: Option<MockConfig>,
@@ -77,6 +79,7 @@ impl Default for StepFunctionsBuilder {
             region: "us-east-1".into(),
             account: "123456789012".into(),
             payload_limit: DEFAULT_PAYLOAD_LIMIT,
+            history_limit: super::redrive::DEFAULT_HISTORY_LIMIT,
             seed: 0x5f3759df,
             handlers: HandlerRegistry::new(),
             mocks: None,
@@ -117,6 +120,13 @@ impl StepFunctionsBuilder {
     /// The payload limit in bytes (AWS: 262,144). Load tests raise it.
     pub fn payload_limit(mut self, bytes: usize) -> Self {
         self.payload_limit = bytes;
+        self
+    }
+
+    /// The history event limit that decides redrive eligibility (AWS: 25,000). Load tests
+    /// that redrive huge inline fan-outs raise it.
+    pub fn history_limit(mut self, events: usize) -> Self {
+        self.history_limit = events;
         self
     }
 
@@ -164,6 +174,7 @@ impl StepFunctionsBuilder {
                 region: self.region,
                 account: self.account,
                 payload_limit: self.payload_limit,
+                history_limit: self.history_limit,
                 seed: AtomicU64::new(self.seed),
                 state_machines: DashMap::new(),
                 executions: DashMap::new(),

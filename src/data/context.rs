@@ -30,8 +30,10 @@ pub struct ContextObject<'a> {
     /// Present for states that can retry (Task, Parallel, Map).
     pub retry_count: Option<u32>,
     pub task_token: Option<String>,
-    /// `$$.Map.Item.Index` and `.Value` inside a Map iteration.
+    /// `$$.Map.Item.Index` and `.Value` inside a Map iteration (set with
+    /// [`ContextObject::with_map_item`]).
     pub map_item: Option<(u64, &'a Value)>,
+    map_index: Value,
     cache: OnceCell<Value>,
     /// The context without `Execution.Input`: most `$$` paths need only this, and building
     /// it does not copy the execution's input (which can be large, and a Map's ItemSelector
@@ -48,9 +50,17 @@ impl<'a> ContextObject<'a> {
             retry_count: None,
             task_token: None,
             map_item: None,
+            map_index: Value::Null,
             cache: OnceCell::new(),
             light: OnceCell::new(),
         }
+    }
+
+    /// Sets `$$.Map.Item.Index` and `$$.Map.Item.Value`.
+    pub fn with_map_item(mut self, index: u64, value: &'a Value) -> Self {
+        self.map_item = Some((index, value));
+        self.map_index = Value::from(index);
+        self
     }
 
     /// The document a `$$` path is evaluated against, and how many of its steps that
@@ -61,6 +71,17 @@ impl<'a> ContextObject<'a> {
         match path.segments.as_slice() {
             [Child(e), Child(i), ..] if e == "Execution" && i == "Input" => {
                 (&*self.execution.input, 2)
+            }
+            // A Map's ItemSelector reads these once per item: no context object is built.
+            [Child(m), Child(it), Child(v), ..]
+                if m == "Map" && it == "Item" && v == "Value" && self.map_item.is_some() =>
+            {
+                (self.map_item.expect("checked").1, 3)
+            }
+            [Child(m), Child(it), Child(i)]
+                if m == "Map" && it == "Item" && i == "Index" && self.map_item.is_some() =>
+            {
+                (&self.map_index, 3)
             }
             [Child(e), ..] if e == "Execution" => (self.value(), 0),
             [] => (self.value(), 0),
@@ -137,7 +158,8 @@ mod tests {
         c.retry_count = Some(1);
         c.task_token = Some("tok".into());
         let item = json!("v");
-        c.map_item = Some((3, &item));
+        let mut c = c.with_map_item(3, &item);
+        c.retry_count = Some(1);
         let v = c.value();
         assert_eq!(v["Execution"]["RedriveCount"], json!(2));
         assert_eq!(v["Execution"]["Input"], json!({"a": 1}));

@@ -64,7 +64,14 @@ fn tolerance(
     Ok(Some(n))
 }
 
-pub fn plan(state: &State, m: &MapState, scope: &mut Scope) -> Result<MapPlan, StatesError> {
+/// Plans the iterations. `kept(i)` says an iteration's result is already known (a redrive
+/// or a restart keeps it): its input is not built.
+pub fn plan(
+    state: &State,
+    m: &MapState,
+    scope: &mut Scope,
+    kept: impl Fn(usize) -> bool,
+) -> Result<MapPlan, StatesError> {
     let effective = super::effective_input(state, scope.input, scope.context)?;
     let max_concurrency = match &m.max_concurrency {
         None => 0,
@@ -111,16 +118,24 @@ pub fn plan(state: &State, m: &MapState, scope: &mut Scope) -> Result<MapPlan, S
         )));
     };
     let inputs = match &m.item_selector {
-        None => items.clone(),
+        None => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| if kept(i) { Value::Null } else { v.clone() })
+            .collect(),
         Some(t) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                let mut ctx = ContextObject::new(
+                if kept(i) {
+                    out.push(Value::Null);
+                    continue;
+                }
+                let ctx = ContextObject::new(
                     scope.context.execution,
                     scope.context.state_name,
                     scope.context.entered_time.clone(),
-                );
-                ctx.map_item = Some((i as u64, item));
+                )
+                .with_map_item(i as u64, item);
                 let mut s = Scope::new(&effective, &ctx, scope.rng);
                 out.push(eval_template(t, &mut s)?);
             }

@@ -188,8 +188,18 @@ impl ExecutionActor {
     ) -> Flow {
         let pos = self.pos.as_ref().expect("a current state");
         let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
+        // Iterations whose results a redrive or a restart keeps need no input.
+        let kept = |i: usize| {
+            pos.fanout_resume
+                .as_ref()
+                .is_some_and(|r| matches!(r.get(i), Some(ChildResume::Succeeded(_))))
+                || pos
+                    .recovered
+                    .as_ref()
+                    .is_some_and(|r| r.completed.contains_key(&(i as u32)))
+        };
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
-        match map::plan(state, m, &mut scope) {
+        match map::plan(state, m, &mut scope, kept) {
             Ok(plan) => {
                 let bodies = vec![Arc::clone(&m.processor)];
                 self.start_fanout(
