@@ -61,8 +61,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     r.wait_blocking();
     let redrive = t.elapsed().as_secs_f64();
     println!(
-        "first run {first:.3} s ({}), redrive {redrive:.3} s ({}), ratio {:.3}",
-        "FAILED",
+        "first run {first:.3} s (FAILED), redrive {redrive:.3} s ({}), ratio {:.3}",
         r.status().as_str(),
         redrive / first
     );
