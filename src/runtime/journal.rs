@@ -4,14 +4,21 @@
 //! Calls happen under the record's lock, in the order things happened, so a journal that
 //! appends sees a consistent sequence.
 
-use super::history::HistoryEvent;
 use super::record::ExecutionProgress;
 use chrono::{DateTime, Utc};
 
 /// A sink for one execution's progress.
 pub trait Journal: Send + Sync {
-    /// A history event was recorded.
-    fn event(&self, event: &HistoryEvent);
+    /// A history event was recorded (its details already as JSON text). Events of
+    /// concurrent branches may arrive slightly out of id order; readers sort by id.
+    fn event(
+        &self,
+        id: u64,
+        previous: u64,
+        timestamp: DateTime<Utc>,
+        event_type: &str,
+        details: Option<String>,
+    );
     /// The execution's top-level body entered a state: where a restart continues if the
     /// process dies before the execution ends.
     fn root_entered(&self, state: u32, entered_event: u64);

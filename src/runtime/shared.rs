@@ -117,30 +117,34 @@ impl ExecutionShared {
         }
         let details = details().map(|d| (details_key(event_type), d));
         let timestamp = self.clock.now();
-        self.record.with(|p| {
+        let journal = self.record.journal();
+        // Serialised before taking the history lock, which concurrent branches share.
+        let text = journal.and(details.as_ref().map(|(_, d)| d.to_string()));
+        let recorded = self.record.with(|p| {
             let id = p.history.len() as u64 + 1;
             // A branch or iteration aborted as the execution ended may still report; the
             // history ends with the execution's final event.
             if p.status.is_terminal() {
-                return id;
+                return (id, None);
             }
-            let e = HistoryEvent {
+            let previous_event_id = if previous == 0 && id > 1 {
+                id - 1
+            } else {
+                previous
+            };
+            p.history.push(HistoryEvent {
                 timestamp,
                 event_type,
                 id,
-                previous_event_id: if previous == 0 && id > 1 {
-                    id - 1
-                } else {
-                    previous
-                },
+                previous_event_id,
                 details,
-            };
-            if let Some(j) = self.record.journal() {
-                j.event(&e);
-            }
-            p.history.push(e);
-            id
-        })
+            });
+            (id, Some(previous_event_id))
+        });
+        if let (Some(j), (id, Some(prev))) = (journal, recorded) {
+            j.event(id, prev, timestamp, event_type, text);
+        }
+        recorded.0
     }
 
     /// Records the execution's final event and sets its terminal status under the same
@@ -168,7 +172,8 @@ impl ExecutionShared {
                 details,
             };
             if let Some(j) = self.record.journal() {
-                j.event(&e);
+                let text = e.details.as_ref().map(|(_, d)| d.to_string());
+                j.event(id, e.previous_event_id, timestamp, event_type, text);
             }
             p.history.push(e);
             p.status = status;

@@ -20,14 +20,21 @@ fn date(ms: i64) -> DateTime<Utc> {
 }
 
 impl Journal for ExecutionLog {
-    fn event(&self, e: &HistoryEvent) {
+    fn event(
+        &self,
+        id: u64,
+        previous: u64,
+        timestamp: DateTime<Utc>,
+        event_type: &str,
+        details: Option<String>,
+    ) {
         self.append_or_report(
             &Entry::Event(Event {
-                id: e.id,
-                previous: e.previous_event_id,
-                timestamp_ms: ms(e.timestamp),
-                event_type: e.event_type.to_string(),
-                details: e.details.as_ref().map(|(_, d)| d.to_string()),
+                id,
+                previous,
+                timestamp_ms: ms(timestamp),
+                event_type: event_type.to_string(),
+                details,
             }),
             false,
         );
@@ -257,6 +264,8 @@ pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
             }
         }
     }
+    // Concurrent branches may have logged their events slightly out of order.
+    s.history.sort_by_key(|e| e.id);
     s
 }
 

@@ -8,7 +8,7 @@
 //!
 //! Names are percent-encoded into file names, so no name can reach outside the directory.
 
-use super::format::{check_header, frame, header, read_frame, FrameRead, HEADER_LEN};
+use super::format::{self, check_header, frame, header, read_frame, FrameRead, HEADER_LEN};
 use super::format::{ArchivedEntry, Entry, MachineMeta, Meta};
 use super::StoreError;
 use rkyv::rancor;
@@ -288,7 +288,8 @@ fn read_execution(dir: &Path) -> Result<LoadedExecution, StoreError> {
 #[derive(Debug)]
 pub struct ExecutionLog {
     path: PathBuf,
-    file: Mutex<BufWriter<File>>,
+    /// The file and a serialisation buffer reused for every entry.
+    file: Mutex<(BufWriter<File>, AlignedVec<16>)>,
     failed: std::sync::atomic::AtomicBool,
 }
 
@@ -310,19 +311,27 @@ impl ExecutionLog {
     fn wrap(path: &Path, f: File) -> ExecutionLog {
         ExecutionLog {
             path: path.to_path_buf(),
-            file: Mutex::new(BufWriter::with_capacity(64 << 10, f)),
+            file: Mutex::new((BufWriter::with_capacity(256 << 10, f), AlignedVec::new())),
             failed: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
     /// Appends one entry; `durable` flushes and syncs it.
     pub fn append(&self, entry: &Entry, durable: bool) -> Result<(), StoreError> {
-        let bytes = rkyv::to_bytes::<rancor::Error>(entry).map_err(|e| StoreError::Corrupt {
-            path: self.path.clone(),
-            reason: e.to_string(),
-        })?;
-        let mut f = self.file.lock().unwrap_or_else(|e| e.into_inner());
-        f.write_all(&frame(&bytes)).map_err(io(&self.path))?;
+        let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let (f, buf) = &mut *guard;
+        let mut taken = std::mem::take(buf);
+        taken.clear();
+        let bytes =
+            rkyv::api::high::to_bytes_in::<_, rancor::Error>(entry, taken).map_err(|e| {
+                StoreError::Corrupt {
+                    path: self.path.clone(),
+                    reason: e.to_string(),
+                }
+            })?;
+        let written = format::write_frame(f, &bytes).map_err(io(&self.path));
+        *buf = bytes;
+        written?;
         if durable {
             f.flush().map_err(io(&self.path))?;
             f.get_ref().sync_data().map_err(io(&self.path))?;

@@ -160,6 +160,18 @@ pub fn check_header(bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// Writes a framed archive (length, CRC-32, reserved, bytes, padding) without building
+/// it in memory first.
+pub fn write_frame(out: &mut impl std::io::Write, payload: &[u8]) -> std::io::Result<()> {
+    let mut head = [0u8; FRAME_HEADER_LEN];
+    head[..4].copy_from_slice(&(payload.len() as u32).to_le_bytes());
+    head[4..8].copy_from_slice(&crc32fast::hash(payload).to_le_bytes());
+    out.write_all(&head)?;
+    out.write_all(payload)?;
+    const ZEROS: [u8; ALIGN] = [0; ALIGN];
+    out.write_all(&ZEROS[..padded(payload.len()) - payload.len()])
+}
+
 /// Frames an archive: length, CRC-32, reserved, bytes, padding.
 pub fn frame(payload: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(FRAME_HEADER_LEN + padded(payload.len()));
