@@ -23,34 +23,6 @@ fn redrive(
     })
 }
 
-fn describe(s: &StepFunctions, arn: &str) -> DescribeExecutionOutput {
-    s.describe_execution(ExecutionArnInput {
-        execution_arn: arn.into(),
-    })
-    .unwrap()
-}
-
-fn wait_end(s: &StepFunctions, arn: &str) -> DescribeExecutionOutput {
-    for _ in 0..20_000 {
-        let d = describe(s, arn);
-        if d.status != "RUNNING" && d.status != "PENDING_REDRIVE" {
-            return d;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(1));
-    }
-    panic!("{arn} did not end");
-}
-
-fn history(s: &StepFunctions, arn: &str) -> Vec<Value> {
-    s.get_execution_history(GetExecutionHistoryInput {
-        execution_arn: arn.into(),
-        max_results: Some(1000),
-        ..Default::default()
-    })
-    .unwrap()
-    .events
-}
-
 /// A mock config whose `T` fails on its first invocation and succeeds after.
 fn fail_then_succeed() -> MockConfig {
     MockConfig::from_value(&json!({
@@ -77,7 +49,7 @@ fn a_redrive_continues_at_the_failed_state_with_its_input() {
     let arn = create(&s, "Sm", &chain());
     let r = start(&s, &format!("{arn}#Case"), &json!({"in": 1}));
     r.wait_blocking();
-    let first = describe(&s, &r.execution_arn);
+    let first = describe_arn(&s, &r.execution_arn);
     assert_eq!(first.status, "FAILED");
     assert_eq!(first.redrive_status, "REDRIVABLE");
     let out = redrive(&s, &r.execution_arn, None).unwrap();
@@ -89,7 +61,7 @@ fn a_redrive_continues_at_the_failed_state_with_its_input() {
         output(&d),
         json!({"in": 1, "a": "a", "t": {"ok": true, "redrives": 1}})
     );
-    let h = history(&s, &r.execution_arn);
+    let h = history_events(&s, &r.execution_arn);
     let types: Vec<&str> = h.iter().map(|e| e["type"].as_str().unwrap()).collect();
     let redriven = types
         .iter()
@@ -187,7 +159,7 @@ fn eligibility_rules_and_errors() {
         "Execution redrivable period exceeded"
     );
     assert_eq!(
-        describe(&s, &r.execution_arn).redrive_status,
+        describe_arn(&s, &r.execution_arn).redrive_status,
         "NOT_REDRIVABLE"
     );
     // Within the window it redrives; a bad clientToken is a ValidationException.
@@ -270,7 +242,7 @@ fn client_tokens_make_redrive_idempotent() {
     let again = redrive(&s, &r.execution_arn, Some("tok-1")).unwrap();
     assert_eq!(first.redrive_date, again.redrive_date);
     assert_eq!(
-        describe(&s, &r.execution_arn).redrive_count,
+        describe_arn(&s, &r.execution_arn).redrive_count,
         1,
         "the repeated token redrove nothing"
     );

@@ -43,35 +43,11 @@ fn open(dir: &Path) -> StepFunctions {
         .unwrap()
 }
 
-fn describe(s: &StepFunctions, arn: &str) -> DescribeExecutionOutput {
-    s.describe_execution(ExecutionArnInput {
-        execution_arn: arn.into(),
-    })
-    .unwrap()
-}
-
-fn wait_end(s: &StepFunctions, arn: &str) -> DescribeExecutionOutput {
-    for _ in 0..20_000 {
-        let d = describe(s, arn);
-        if d.status != "RUNNING" && d.status != "PENDING_REDRIVE" {
-            return d;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(1));
-    }
-    panic!("{arn} did not end");
-}
-
 fn history_types(s: &StepFunctions, arn: &str) -> Vec<String> {
-    s.get_execution_history(GetExecutionHistoryInput {
-        execution_arn: arn.into(),
-        max_results: Some(1000),
-        ..Default::default()
-    })
-    .unwrap()
-    .events
-    .iter()
-    .map(|e| e["type"].as_str().unwrap().to_string())
-    .collect()
+    history_events(s, arn)
+        .iter()
+        .map(|e| e["type"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -88,7 +64,7 @@ fn a_failed_execution_is_redriven_by_a_new_service_on_the_same_directory() {
     // A new service: the state machine, the execution and its history are back.
     let s = open(&dir);
     assert!(s.store_errors().is_empty(), "{:?}", s.store_errors());
-    let d = describe(&s, &arn);
+    let d = describe_arn(&s, &arn);
     assert_eq!(d.status, "FAILED");
     assert_eq!(d.error.as_deref(), Some("Boom"));
     assert_eq!(d.redrive_status, "REDRIVABLE");
@@ -107,7 +83,7 @@ fn a_failed_execution_is_redriven_by_a_new_service_on_the_same_directory() {
     drop(s);
     // And the redriven result is durable too.
     let s = open(&dir);
-    let d = describe(&s, &arn);
+    let d = describe_arn(&s, &arn);
     assert_eq!((d.status.as_str(), d.redrive_count), ("SUCCEEDED", 1));
     assert!(history_types(&s, &arn).contains(&"ExecutionRedriven".to_string()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -190,7 +166,7 @@ fn damaged_files_are_typed_errors_that_affect_nothing_else() {
         errors[0].contains(&bad.name) && errors[0].contains("log.rkyv"),
         "{errors:?}"
     );
-    assert_eq!(describe(&s, &good.execution_arn).status, "FAILED");
+    assert_eq!(describe_arn(&s, &good.execution_arn).status, "FAILED");
     let e = s.describe_execution(ExecutionArnInput {
         execution_arn: bad.execution_arn.clone(),
     });
@@ -238,7 +214,7 @@ fn golden_snapshots_still_load() {
         (redriven.status.as_str(), redriven.redrive_count),
         ("SUCCEEDED", 1)
     );
-    let d = describe(&s, &redriven.execution_arn);
+    let d = describe_arn(&s, &redriven.execution_arn);
     assert_eq!(output(&d), json!([0, 8, 16, 24]));
     let _ = std::fs::remove_dir_all(&work);
 }

@@ -4,17 +4,16 @@
 //! process died continue from the top-level state they were in (tasks in flight run again:
 //! at-least-once).
 
-use super::redrive::Launch;
+use super::redrive::{Launch, Start};
 use super::service::{StateMachineEntry, StepFunctions};
 use crate::api::arn::StateMachineArn;
 use crate::asl;
 use crate::runtime::mock::{case_from_json, case_to_json};
 use crate::runtime::resume::ResumePoint;
-use crate::runtime::{ExecutionRecord, ExecutionSpec, ExecutionStatus, StateMachineType};
+use crate::runtime::{ExecutionRecord, ExecutionStatus, StateMachineType};
 use crate::store::format::{MachineMeta, Meta};
 use crate::store::{entries_to_state, Loaded};
 use chrono::DateTime;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 fn type_code(t: StateMachineType) -> u8 {
@@ -235,22 +234,15 @@ impl StepFunctions {
             },
         };
         record.with(|p| p.status = ExecutionStatus::RUNNING);
-        self.inner.runtime.spawn(ExecutionSpec {
-            record: Arc::clone(&record),
-            machine: launch.machine,
-            state_machine_name: launch.state_machine_name,
-            role_arn: launch.role_arn,
-            mocks: launch.mocks,
-            handlers: self.inner.handlers.clone(),
-            clock: self.inner.clock.fork(),
-            payload_limit: self.inner.payload_limit,
-            seed: self.inner.seed.fetch_add(1, Ordering::Relaxed),
-            keep_history: true,
-            resume: Some(resume),
-            redrive_count: state.redrive_count,
-            recovering: true,
-            recovered_fanout,
-        });
+        self.spawn_execution(
+            &record,
+            launch,
+            Start {
+                resume: Some(resume),
+                redrive_count: state.redrive_count,
+                recovering: Some(recovered_fanout),
+            },
+        );
         Ok(())
     }
 }

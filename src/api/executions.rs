@@ -6,9 +6,8 @@ use super::error::ApiError;
 use super::service::StepFunctions;
 use super::types::*;
 use crate::runtime::mock::MockCase;
-use crate::runtime::{ExecutionRecord, ExecutionSpec, ExecutionStatus, StateMachineType};
+use crate::runtime::{ExecutionRecord, ExecutionStatus, StateMachineType};
 use serde_json::Value;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 impl StepFunctions {
@@ -126,26 +125,19 @@ impl StepFunctions {
             machine: Arc::clone(&entry.machine),
             state_machine_name: entry.arn.name.clone(),
             role_arn: entry.role_arn.clone(),
-            mocks: mocks.clone(),
+            mocks,
         };
         self.persist_start(&record, &entry, &launch);
-        self.inner.launches.insert(exec_arn.clone(), launch);
-        self.inner.runtime.spawn(ExecutionSpec {
-            record: Arc::clone(&record),
-            machine: Arc::clone(&entry.machine),
-            state_machine_name: entry.arn.name.clone(),
-            role_arn: entry.role_arn.clone(),
-            mocks,
-            handlers: self.inner.handlers.clone(),
-            clock: self.inner.clock.fork(),
-            payload_limit: self.inner.payload_limit,
-            seed: self.inner.seed.fetch_add(1, Ordering::Relaxed),
-            keep_history: entry.machine_type == StateMachineType::STANDARD,
-            resume: None,
-            redrive_count: 0,
-            recovering: false,
-            recovered_fanout: None,
-        });
+        self.inner.launches.insert(exec_arn.clone(), launch.clone());
+        self.spawn_execution(
+            &record,
+            launch,
+            super::redrive::Start {
+                resume: None,
+                redrive_count: 0,
+                recovering: None,
+            },
+        );
         Ok(record)
     }
 

@@ -7,6 +7,7 @@ use super::types::{RedriveExecutionInput, RedriveExecutionOutput};
 use crate::asl::StateMachine;
 use crate::runtime::mock::MockCase;
 use crate::runtime::record::{ExecutionProgress, ExecutionSummary};
+use crate::runtime::resume::{RecoveredFanOut, ResumePoint};
 use crate::runtime::{ExecutionRecord, ExecutionSpec, ExecutionStatus, StateMachineType};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::atomic::Ordering;
@@ -19,6 +20,43 @@ pub struct Launch {
     pub state_machine_name: String,
     pub role_arn: String,
     pub mocks: Option<MockCase>,
+}
+
+/// How an execution's root actor starts.
+pub(crate) struct Start {
+    /// Where it continues (a redrive or a restart), or `None` for a new execution.
+    pub resume: Option<ResumePoint>,
+    pub redrive_count: u32,
+    /// Continuing a run the process lost (no ExecutionRedriven), with the children its
+    /// fan-out had completed.
+    pub recovering: Option<Option<RecoveredFanOut>>,
+}
+
+impl StepFunctions {
+    /// Starts the root actor of `record` with what it was launched with.
+    pub(crate) fn spawn_execution(
+        &self,
+        record: &Arc<ExecutionRecord>,
+        launch: Launch,
+        start: Start,
+    ) {
+        self.inner.runtime.spawn(ExecutionSpec {
+            record: Arc::clone(record),
+            machine: launch.machine,
+            state_machine_name: launch.state_machine_name,
+            role_arn: launch.role_arn,
+            mocks: launch.mocks,
+            handlers: self.inner.handlers.clone(),
+            clock: self.inner.clock.fork(),
+            payload_limit: self.inner.payload_limit,
+            seed: self.inner.seed.fetch_add(1, Ordering::Relaxed),
+            keep_history: record.machine_type == StateMachineType::STANDARD,
+            resume: start.resume,
+            redrive_count: start.redrive_count,
+            recovering: start.recovering.is_some(),
+            recovered_fanout: start.recovering.flatten(),
+        });
+    }
 }
 
 /// AWS: an execution can be redriven for 14 days after it stopped.
@@ -140,22 +178,15 @@ impl StepFunctions {
         }
         let resume = record.with(|p| p.resume.take());
         record.mark_running();
-        self.inner.runtime.spawn(ExecutionSpec {
-            record: Arc::clone(&record),
-            machine: launch.machine,
-            state_machine_name: launch.state_machine_name,
-            role_arn: launch.role_arn,
-            mocks: launch.mocks,
-            handlers: self.inner.handlers.clone(),
-            clock: self.inner.clock.fork(),
-            payload_limit: self.inner.payload_limit,
-            seed: self.inner.seed.fetch_add(1, Ordering::Relaxed),
-            keep_history: true,
-            resume,
-            redrive_count,
-            recovering: false,
-            recovered_fanout: None,
-        });
+        self.spawn_execution(
+            &record,
+            launch,
+            Start {
+                resume,
+                redrive_count,
+                recovering: None,
+            },
+        );
         Ok(RedriveExecutionOutput { redrive_date: now })
     }
 }

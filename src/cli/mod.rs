@@ -106,3 +106,26 @@ fn validate(path: &std::path::Path) -> i32 {
         1
     }
 }
+
+/// Prints an ended execution as `sfn run` and `sfn redrive --wait` do: DescribeExecution's
+/// JSON, or the output (or the error and cause on stderr). Returns the exit code: 0 for
+/// SUCCEEDED, 1 otherwise.
+pub(crate) fn print_outcome(d: &crate::api::types::DescribeExecutionOutput, json: bool) -> i32 {
+    if json {
+        println!("{}", serde_json::to_string(d).expect("serialisable"));
+    } else if let Some(out) = &d.output {
+        println!("{out}");
+    } else {
+        eprintln!(
+            "{}: {} {}",
+            d.status,
+            d.error.as_deref().unwrap_or(""),
+            d.cause.as_deref().unwrap_or("")
+        );
+    }
+    if d.status == "SUCCEEDED" {
+        0
+    } else {
+        1
+    }
+}

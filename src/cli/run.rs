@@ -148,18 +148,5 @@ fn run(args: &RunArgs) -> Result<i32, String> {
         })
         .map_err(|e| e.to_string())?;
     record.wait_blocking();
-    let d = describe(&record);
-    if args.json {
-        println!("{}", serde_json::to_string(&d).expect("serialisable"));
-    } else if let Some(out) = &d.output {
-        println!("{out}");
-    } else {
-        eprintln!(
-            "{}: {} {}",
-            d.status,
-            d.error.as_deref().unwrap_or(""),
-            d.cause.as_deref().unwrap_or("")
-        );
-    }
-    Ok(if d.status == "SUCCEEDED" { 0 } else { 1 })
+    Ok(super::print_outcome(&describe(&record), args.json))
 }

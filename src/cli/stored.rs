@@ -116,23 +116,7 @@ pub fn redrive(a: RedriveArgs) -> i32 {
         }
         std::thread::sleep(std::time::Duration::from_millis(2));
     };
-    if a.json {
-        print_json(&d);
-    } else if let Some(o) = &d.output {
-        println!("{o}");
-    } else {
-        eprintln!(
-            "{}: {} {}",
-            d.status,
-            d.error.as_deref().unwrap_or(""),
-            d.cause.as_deref().unwrap_or("")
-        );
-    }
-    if d.status == "SUCCEEDED" {
-        0
-    } else {
-        1
-    }
+    super::print_outcome(&d, a.json)
 }
 
 pub fn describe(a: ArnArgs) -> i32 {

@@ -63,3 +63,34 @@ pub fn run_def(def: &Value, input: &Value) -> (DescribeExecutionOutput, Vec<Stri
 pub fn output(d: &DescribeExecutionOutput) -> Value {
     serde_json::from_str(d.output.as_deref().expect("an output")).unwrap()
 }
+
+/// DescribeExecution of an ARN that exists.
+pub fn describe_arn(s: &StepFunctions, arn: &str) -> DescribeExecutionOutput {
+    s.describe_execution(ExecutionArnInput {
+        execution_arn: arn.into(),
+    })
+    .unwrap()
+}
+
+/// Polls DescribeExecution until the execution (or its redrive) has ended.
+pub fn wait_end(s: &StepFunctions, arn: &str) -> DescribeExecutionOutput {
+    for _ in 0..20_000 {
+        let d = describe_arn(s, arn);
+        if d.status != "RUNNING" && d.status != "PENDING_REDRIVE" {
+            return d;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    panic!("{arn} did not end");
+}
+
+/// The first 1,000 history events, in AWS's JSON shape.
+pub fn history_events(s: &StepFunctions, arn: &str) -> Vec<Value> {
+    s.get_execution_history(GetExecutionHistoryInput {
+        execution_arn: arn.into(),
+        max_results: Some(1000),
+        ..Default::default()
+    })
+    .unwrap()
+    .events
+}
