@@ -361,3 +361,20 @@ fn a_parallel_redrive_reruns_only_failed_branches_and_nested_fan_outs_recurse() 
     // iterations run again.
     assert_eq!(second, ["inner-2", "inner-3"]);
 }
+
+#[test]
+fn an_execution_open_for_more_than_a_year_is_not_redrivable() {
+    let clock = VirtualClock::new();
+    let s = builder().clock(Arc::new(clock.clone())).build().unwrap();
+    let def = json!({"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 31_708_800, "Next": "F"},
+        "F": {"Type": "Fail", "Error": "Late"}}});
+    let arn = create(&s, "Long", &def);
+    let (d, _) = run(&s, &arn, &json!({}));
+    assert_eq!(d.status, "FAILED");
+    assert!((d.stop_date.unwrap() - d.start_date).num_days() >= 367);
+    // A few days after it stopped: inside the 14-day window, but open for over a year.
+    clock.advance(chrono::Duration::days(370));
+    let e = redrive(&s, &d.execution_arn, None).unwrap_err();
+    assert_eq!(e.message(), "Execution has exceeded the max execution time");
+}
