@@ -109,7 +109,8 @@ fn worker(dir: PathBuf, log: PathBuf) {
             println!("{}", json!({"status": d.status, "output": d.output}));
             std::process::exit(0);
         }
-        std::thread::sleep(Duration::from_millis(5));
+        // Each poll serialises the 100k-item input: keep polls rare.
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
