@@ -154,12 +154,10 @@ mod tests {
             state_machine_id: "sm".into(),
             state_machine_name: "m".into(),
         };
-        let mut c = ContextObject::new(&e, "S", "t1".into());
+        let item = json!("v");
+        let mut c = ContextObject::new(&e, "S", "t1".into()).with_map_item(3, &item);
         c.retry_count = Some(1);
         c.task_token = Some("tok".into());
-        let item = json!("v");
-        let mut c = c.with_map_item(3, &item);
-        c.retry_count = Some(1);
         let v = c.value();
         assert_eq!(v["Execution"]["RedriveCount"], json!(2));
         assert_eq!(v["Execution"]["Input"], json!({"a": 1}));
@@ -171,5 +169,43 @@ mod tests {
         assert_eq!(v["Map"]["Item"], json!({"Index": 3, "Value": "v"}));
         let plain = ContextObject::new(&e, "S", "t1".into());
         assert!(plain.value().get("Task").is_none());
+    }
+
+    #[test]
+    fn shortcut_documents_select_what_the_full_context_does() {
+        use crate::asl::path::Path;
+        use crate::data::jsonpath::{select, select_from};
+        let e = ExecutionInfo {
+            id: "arn:x".into(),
+            name: "n".into(),
+            input: std::sync::Arc::new(json!({"a": [1, 2]})),
+            role_arn: "role".into(),
+            start_time: "t0".into(),
+            redrive_count: 0,
+            state_machine_id: "sm".into(),
+            state_machine_name: "m".into(),
+        };
+        let item = json!({"k": "v"});
+        let c = ContextObject::new(&e, "S", "t1".into()).with_map_item(7, &item);
+        for p in [
+            "$$.Execution.Input.a[1]",
+            "$$.Execution.Input",
+            "$$.Execution.Name",
+            "$$.Map.Item.Value.k",
+            "$$.Map.Item.Index",
+            "$$.Map.Item",
+            "$$.State.Name",
+            "$$",
+        ] {
+            let path = Path::parse(p).unwrap();
+            let (doc, skip) = c.doc_for(&path);
+            assert_eq!(
+                select_from(&path, skip, doc).unwrap().to_value(),
+                select(&path, c.value()).unwrap().to_value(),
+                "{p}"
+            );
+        }
+        // The light context leaves the input out.
+        assert_eq!(c.light()["Execution"]["Input"], Value::Null);
     }
 }

@@ -24,14 +24,6 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// The document a path starts from.
-    pub fn doc(&self, path: &Path) -> &'a Value {
-        match path.root {
-            Root::Input => self.input,
-            Root::Context => self.context.value(),
-        }
-    }
-
     pub fn select(&self, path: &Path) -> Result<Selected<'a>, Missing> {
         match path.root {
             Root::Input => select(path, self.input),
