@@ -10,7 +10,7 @@
 use super::clock::{iso, Clock};
 use super::fanout::{Abort, ChildFinished, FanOut};
 use super::handlers::HandlerRegistry;
-use super::history::state_event;
+use super::history::{io_details, state_event};
 use super::mock::MockCase;
 use super::record::{ExecutionRecord, ExecutionStatus};
 use super::resume::{ChildCursor, ChildResume, RecoveredFanOut, ResumePoint};
@@ -190,6 +190,16 @@ impl ExecutionActor {
         event_type: &'static str,
         details: impl FnOnce() -> Option<Value>,
     ) -> u64 {
+        self.event_text(event_type, || details().map(|d| d.to_string()))
+    }
+
+    /// Records an event whose details are already JSON text (the hot events build it
+    /// directly, without an intermediate JSON value).
+    pub(crate) fn event_text(
+        &mut self,
+        event_type: &'static str,
+        details: impl FnOnce() -> Option<String>,
+    ) -> u64 {
         if self.aborted() {
             return self.last_event;
         }
@@ -201,8 +211,8 @@ impl ExecutionActor {
     fn enter(&mut self, id: StateId, input: Value) {
         let body = Arc::clone(&self.body);
         let state = body.state(id);
-        let entered_id = self.event(state_event(state.kind.type_name(), true), || {
-            Some(json!({"name": state.name, "input": input.to_string(), "inputDetails": {"truncated": false}}))
+        let entered_id = self.event_text(state_event(state.kind.type_name(), true), || {
+            Some(io_details(&state.name, "input", &input))
         });
         match &self.role {
             Role::Child { cursor, .. } => cursor.entered(id, entered_id),
@@ -241,12 +251,15 @@ impl ExecutionActor {
         if event == 0 {
             return (*self.shared.record.input).clone();
         }
-        let text = self.shared.record.with(|p| {
+        let details = self.shared.record.with(|p| {
             p.history
                 .get(event.saturating_sub(1) as usize)
                 .and_then(|e| e.details.as_ref())
-                .and_then(|(_, d)| d.get("input").and_then(Value::as_str).map(String::from))
+                .map(|(_, d)| std::sync::Arc::clone(d))
         });
+        let text = details
+            .and_then(|d| serde_json::from_str::<Value>(&d).ok())
+            .and_then(|d| d.get("input").and_then(Value::as_str).map(String::from));
         text.and_then(|t| serde_json::from_str(&t).ok())
             .unwrap_or(Value::Null)
     }
@@ -367,8 +380,8 @@ impl ExecutionActor {
         if let Err(e) = self.check_size(&output, state) {
             return self.state_error(ctx, state, e, false);
         }
-        self.event(state_event(state.kind.type_name(), false), || {
-            Some(json!({"name": state.name, "output": output.to_string(), "outputDetails": {"truncated": false}}))
+        self.event_text(state_event(state.kind.type_name(), false), || {
+            Some(io_details(&state.name, "output", &output))
         });
         match transition {
             Transition::Next(id) => self.enter(id, output),
@@ -448,8 +461,8 @@ impl ExecutionActor {
                 self.suspend(ctx, sleep, |_, _, ()| Flow::Continue)
             }
             Recovery::Catch { next, output } => {
-                self.event(state_event(state.kind.type_name(), false), || {
-                    Some(json!({"name": state.name, "output": output.to_string(), "outputDetails": {"truncated": false}}))
+                self.event_text(state_event(state.kind.type_name(), false), || {
+                    Some(io_details(&state.name, "output", &output))
                 });
                 self.enter(next, output);
                 Flow::Continue
@@ -529,9 +542,12 @@ impl ExecutionActor {
         };
         // The final event and the terminal status are written under one lock, so nothing a
         // late child records can land after them (see ExecutionShared::event).
-        self.last_event = self
-            .shared
-            .final_event(event_type, self.last_event, details, status);
+        self.last_event = self.shared.final_event(
+            event_type,
+            self.last_event,
+            || details().map(|d| d.to_string()),
+            status,
+        );
         self.shared.record.with(|p| {
             p.output = output;
             if let Some(e) = error {

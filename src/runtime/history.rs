@@ -4,14 +4,15 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 /// One history event. `details` is the event's `...EventDetails` member, keyed by AWS's
-/// field name (`stateEnteredEventDetails`).
+/// field name (`stateEnteredEventDetails`), kept as JSON text: it is written once per
+/// event, read rarely, and the durable store copies it as it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryEvent {
     pub timestamp: DateTime<Utc>,
     pub event_type: &'static str,
     pub id: u64,
     pub previous_event_id: u64,
-    pub details: Option<(&'static str, Value)>,
+    pub details: Option<(&'static str, std::sync::Arc<str>)>,
 }
 
 impl HistoryEvent {
@@ -29,7 +30,7 @@ impl HistoryEvent {
             Value::from(self.previous_event_id),
         );
         if let Some((k, v)) = &self.details {
-            m.insert((*k).into(), v.clone());
+            m.insert((*k).into(), serde_json::from_str(v).unwrap_or(Value::Null));
         }
         Value::Object(m)
     }
@@ -210,4 +211,68 @@ const KNOWN: &[&str] = &[
 /// The static name of a known event type.
 pub fn known_event_type(name: &str) -> Option<&'static str> {
     KNOWN.iter().copied().find(|k| *k == name)
+}
+
+/// `{"name": ..., "<key>": "<value as JSON text>", "<key>Details": {"truncated": false}}`:
+/// the details of StateEntered (`input`) and StateExited (`output`) events, written
+/// directly as text (these are most of a history).
+pub fn io_details(name: &str, key: &str, value: &Value) -> String {
+    let inner = value.to_string();
+    let mut out = String::with_capacity(inner.len() + inner.len() / 8 + name.len() + 64);
+    out.push_str("{\"name\":");
+    push_json_string(&mut out, name);
+    out.push_str(",\"");
+    out.push_str(key);
+    out.push_str("\":");
+    push_json_string(&mut out, &inner);
+    out.push_str(",\"");
+    out.push_str(key);
+    out.push_str("Details\":{\"truncated\":false}}");
+    out
+}
+
+/// Appends `s` as a JSON string literal.
+pub fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if esc.is_empty() {
+            out.push_str(&format!("\\u{b:04x}"));
+        } else {
+            out.push_str(esc);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn io_details_are_the_json_aws_writes() {
+        let v = json!({"a": "q\"uote\n", "b": [1, null]});
+        let text = io_details("S\\1", "input", &v);
+        let parsed: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            parsed,
+            json!({"name": "S\\1", "input": v.to_string(), "inputDetails": {"truncated": false}})
+        );
+        let mut s = String::new();
+        push_json_string(&mut s, "\u{1}x\t");
+        assert_eq!(serde_json::from_str::<String>(&s).unwrap(), "\u{1}x\t");
+    }
 }

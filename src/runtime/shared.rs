@@ -9,7 +9,6 @@ use super::record::ExecutionRecord;
 use crate::asl::StateMachine;
 use crate::data::ExecutionInfo;
 use actix_rt::ArbiterHandle;
-use serde_json::Value;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -110,15 +109,15 @@ impl ExecutionShared {
         &self,
         event_type: &'static str,
         previous: u64,
-        details: impl FnOnce() -> Option<Value>,
+        details: impl FnOnce() -> Option<String>,
     ) -> u64 {
         if !self.keep_history {
             return self.next_event.fetch_add(1, Ordering::Relaxed) + 1;
         }
-        let details = details().map(|d| (details_key(event_type), d));
+        let details: Option<(&'static str, std::sync::Arc<str>)> =
+            details().map(|d| (details_key(event_type), d.into()));
         let timestamp = self.clock.now();
         let journal = self.record.journal();
-        // Serialised before taking the history lock, which concurrent branches share.
         let text = journal.and(details.as_ref().map(|(_, d)| d.to_string()));
         let recorded = self.record.with(|p| {
             let id = p.history.len() as u64 + 1;
@@ -153,14 +152,15 @@ impl ExecutionShared {
         &self,
         event_type: &'static str,
         previous: u64,
-        details: impl FnOnce() -> Option<Value>,
+        details: impl FnOnce() -> Option<String>,
         status: super::record::ExecutionStatus,
     ) -> u64 {
         if !self.keep_history {
             self.record.with(|p| p.status = status);
             return self.next_event.fetch_add(1, Ordering::Relaxed) + 1;
         }
-        let details = details().map(|d| (details_key(event_type), d));
+        let details: Option<(&'static str, std::sync::Arc<str>)> =
+            details().map(|d| (details_key(event_type), d.into()));
         let timestamp = self.clock.now();
         self.record.with(|p| {
             let id = p.history.len() as u64 + 1;

@@ -205,8 +205,7 @@ pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
                 details: ev
                     .details
                     .as_ref()
-                    .and_then(|d| serde_json::from_str(d).ok())
-                    .map(|d| (details_key(intern(&ev.event_type)), d)),
+                    .map(|d| (details_key(intern(&ev.event_type)), d.as_str().into())),
             }),
             Entry::RootEntered {
                 state,
