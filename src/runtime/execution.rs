@@ -5,10 +5,10 @@
 //! States that need no waiting (Pass, Choice, Succeed, Fail) run in a synchronous loop inside
 //! one actor turn; only tasks, sleeps and fan-outs suspend the actor, so a chain of Pass
 //! states costs no message round-trips. Task calls are in `task_call.rs`, fan-out in
-//! `fanout.rs`.
+//! `fanout.rs`, start and end in `lifecycle.rs`.
 
 use super::clock::{iso, Clock};
-use super::fanout::{Abort, ChildFinished, FanOut};
+use super::fanout::{ChildFinished, FanOut};
 use super::handlers::HandlerRegistry;
 use super::history::{io_details, state_event};
 use super::mock::MockCase;
@@ -23,8 +23,8 @@ use crate::interpret::{choice, fail, pass, succeed, wait};
 use actix::prelude::*;
 use futures::future::BoxFuture;
 use rand::rngs::SmallRng;
-use rand::{Rng, SeedableRng};
-use serde_json::{json, Map, Value};
+use rand::SeedableRng;
+use serde_json::Value;
 use std::sync::Arc;
 
 /// Everything an execution needs to run.
@@ -91,12 +91,12 @@ pub struct ExecutionActor {
     pub(crate) shared: Arc<ExecutionShared>,
     pub(crate) body: Arc<Body>,
     pub(crate) role: Role,
-    start_input: Option<Value>,
+    pub(crate) start_input: Option<Value>,
     /// Where to start instead of StartAt (a redrive).
-    resume: Option<ResumePoint>,
+    pub(crate) resume: Option<ResumePoint>,
     /// The resume continues a run the process lost, rather than redriving an ended one.
-    recovering: bool,
-    recovered_fanout: Option<RecoveredFanOut>,
+    pub(crate) recovering: bool,
+    pub(crate) recovered_fanout: Option<RecoveredFanOut>,
     pub(crate) rng: SmallRng,
     pub(crate) pos: Option<Position>,
     pub(crate) pending: Option<SpawnHandle>,
@@ -208,7 +208,7 @@ impl ExecutionActor {
         id
     }
 
-    fn enter(&mut self, id: StateId, input: Value) {
+    pub(crate) fn enter(&mut self, id: StateId, input: Value) {
         let body = Arc::clone(&self.body);
         let state = body.state(id);
         let entered_id = self.event_text(state_event(state.kind.type_name(), true), || {
@@ -247,7 +247,7 @@ impl ExecutionActor {
 
     /// The input a state was entered with, read back from its Entered event (event 0: the
     /// execution's input).
-    fn entered_input(&self, event: u64) -> Value {
+    pub(crate) fn entered_input(&self, event: u64) -> Value {
         if event == 0 {
             return (*self.shared.record.input).clone();
         }
@@ -265,7 +265,7 @@ impl ExecutionActor {
     }
 
     /// Whether the parent has aborted this child (it may not have got the message yet).
-    fn aborted(&self) -> bool {
+    pub(crate) fn aborted(&self) -> bool {
         matches!(&self.role, Role::Child { cursor, .. } if cursor.is_aborted())
     }
 
@@ -506,230 +506,5 @@ impl ExecutionActor {
                 ctx.stop();
             }
         }
-    }
-
-    /// Ends the execution (root only): final event, record, waiters.
-    fn finish(
-        &mut self,
-        status: ExecutionStatus,
-        output: Option<Value>,
-        error: Option<StatesError>,
-    ) {
-        if self.finished {
-            return;
-        }
-        self.finished = true;
-        let event_type = match status {
-            ExecutionStatus::SUCCEEDED => "ExecutionSucceeded",
-            ExecutionStatus::TIMED_OUT => "ExecutionTimedOut",
-            ExecutionStatus::ABORTED => "ExecutionAborted",
-            _ => "ExecutionFailed",
-        };
-        let stop = self.shared.clock.now();
-        let resume = if status == ExecutionStatus::SUCCEEDED {
-            None
-        } else {
-            self.resume_point()
-        };
-        let details = || {
-            Some(match status {
-                ExecutionStatus::SUCCEEDED => json!({
-                    "output": output.as_ref().map(Value::to_string),
-                    "outputDetails": {"truncated": false}
-                }),
-                _ => error_details(error.as_ref()),
-            })
-        };
-        // The final event and the terminal status are written under one lock, so nothing a
-        // late child records can land after them (see ExecutionShared::event).
-        self.last_event = self.shared.final_event(
-            event_type,
-            self.last_event,
-            || details().map(|d| d.to_string()),
-            status,
-        );
-        self.shared.record.with(|p| {
-            p.output = output;
-            if let Some(e) = error {
-                p.error = Some(e.error).filter(|s| !s.is_empty());
-                p.cause = e.cause;
-            }
-            p.stop_date = Some(stop);
-            p.resume = resume;
-            if let Some(j) = self.shared.record.journal() {
-                j.ended(p);
-            }
-        });
-        self.shared.record.mark_done();
-    }
-
-    /// Stops whatever is in flight: the pending future and any children, keeping what
-    /// the children achieved for a redrive.
-    fn halt(&mut self, ctx: &mut Context<Self>) {
-        if let Some(h) = self.pending.take() {
-            ctx.cancel_future(h);
-        }
-        let children = self.abort_children();
-        if let Some(pos) = self.pos.as_mut() {
-            pos.failed_fanout = children;
-        }
-    }
-
-    /// A seed for a child's random source, drawn from this actor's.
-    pub(crate) fn child_seed(&mut self) -> u64 {
-        self.rng.gen()
-    }
-}
-
-fn error_details(e: Option<&StatesError>) -> Value {
-    let mut d = Map::new();
-    if let Some(e) = e {
-        if !e.error.is_empty() {
-            d.insert("error".into(), json!(e.error));
-        }
-        if let Some(c) = &e.cause {
-            d.insert("cause".into(), json!(c));
-        }
-    }
-    Value::Object(d)
-}
-
-impl Actor for ExecutionActor {
-    type Context = Context<Self>;
-
-    fn started(&mut self, ctx: &mut Context<Self>) {
-        let input = self.start_input.take().unwrap_or(Value::Null);
-        if let Role::Root = self.role {
-            if self.recovering {
-                self.last_event = self.shared.record.with(|p| p.history.len() as u64);
-            } else if self.resume.is_some() {
-                let count = self.shared.info.redrive_count;
-                self.event("ExecutionRedriven", || {
-                    Some(json!({ "redriveCount": count }))
-                });
-                self.shared
-                    .record
-                    .with(|p| p.status = ExecutionStatus::RUNNING);
-            } else {
-                let role_arn = self.shared.role_arn.clone();
-                self.event("ExecutionStarted", || {
-                    Some(json!({
-                        "input": input.to_string(),
-                        "inputDetails": {"truncated": false},
-                        "roleArn": role_arn,
-                    }))
-                });
-            }
-            if let Some(secs) = self.shared.machine.timeout_seconds {
-                let at = self.shared.record.start_date + chrono::Duration::seconds(secs as i64);
-                let deadline = self.shared.clock.deadline(at);
-                ctx.spawn(deadline.into_actor(self).map(|(), act, ctx| {
-                    if act.finished {
-                        return;
-                    }
-                    act.halt(ctx);
-                    act.finish(
-                        ExecutionStatus::TIMED_OUT,
-                        None,
-                        Some(StatesError {
-                            error: names::TIMEOUT.into(),
-                            cause: None,
-                        }),
-                    );
-                    ctx.stop();
-                }));
-            }
-        }
-        match self.resume.take() {
-            // AWS: a redrive enters the unsuccessful state again with its original input.
-            Some(rp) => {
-                let input = self.entered_input(rp.entered_event);
-                if self.recovering && rp.entered_event > 0 {
-                    // The process died inside this state: it is still the state entered
-                    // at that event (no new Entered), so its fan-out's log stays keyed.
-                    self.pos = Some(Position {
-                        state: rp.state,
-                        input,
-                        entered_id: rp.entered_event,
-                        entered_time: iso(self.shared.clock.now()),
-                        counters: RetryCounters::default(),
-                        fanout: None,
-                        fanout_resume: None,
-                        recovered: None,
-                        failed_fanout: None,
-                    });
-                } else {
-                    self.enter(rp.state, input);
-                }
-                let recovered = self.recovered_fanout.take();
-                if let Some(pos) = self.pos.as_mut() {
-                    pos.fanout_resume = rp.fanout;
-                    pos.recovered = recovered;
-                }
-            }
-            None => {
-                let start = self.body.start_at;
-                self.enter(start, input);
-            }
-        }
-        self.drive(ctx);
-    }
-
-    fn stopped(&mut self, _: &mut Context<Self>) {
-        // A root can only stop early if its arbiter shuts down; the record must not be left
-        // RUNNING with waiters blocked forever.
-        if !self.finished {
-            if let Role::Root = self.role {
-                if self.shared.record.journal().is_some() {
-                    // Durable: the store keeps it RUNNING, and the next service on the data
-                    // directory continues it. Only wake whoever waits here.
-                    self.shared.record.mark_done();
-                    return;
-                }
-                self.finish(
-                    ExecutionStatus::ABORTED,
-                    None,
-                    Some(StatesError {
-                        error: String::new(),
-                        cause: Some("The runtime shut down".into()),
-                    }),
-                );
-            }
-        }
-    }
-}
-
-impl Handler<StopExecution> for ExecutionActor {
-    type Result = ();
-
-    fn handle(&mut self, msg: StopExecution, ctx: &mut Context<Self>) {
-        if self.finished {
-            return;
-        }
-        self.halt(ctx);
-        self.finish(
-            ExecutionStatus::ABORTED,
-            None,
-            Some(StatesError {
-                error: msg.error.unwrap_or_default(),
-                cause: msg.cause,
-            }),
-        );
-        ctx.stop();
-    }
-}
-
-impl Handler<Abort> for ExecutionActor {
-    type Result = ();
-
-    /// The parent gave up on this branch or iteration (and recorded that): stop, with
-    /// this actor's own children.
-    fn handle(&mut self, _: Abort, ctx: &mut Context<Self>) {
-        if self.finished {
-            return;
-        }
-        self.halt(ctx);
-        self.finished = true;
-        ctx.stop();
     }
 }

@@ -7,6 +7,7 @@
 
 use super::execution::{ExecutionActor, Flow, Role};
 use super::history::state_aborted_event;
+pub use super::result_table::{ChildStatus, ResultTable};
 use super::resume::{ChildCursor, ChildResume, ResumePoint};
 use crate::asl::model::{Body, MapState, ParallelState, State, StateKind};
 use crate::data::{ContextObject, Scope, StatesError};
@@ -45,81 +46,6 @@ pub struct Abort;
 #[rtype(result = "()")]
 struct Refill {
     run: u64,
-}
-
-/// Where one child stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum ChildStatus {
-    NotStarted,
-    Running,
-    Succeeded,
-    Failed,
-    Aborted,
-}
-
-/// Per-index results of a fan-out: a status byte per child, outputs stored once, errors
-/// only for the children that failed. This is the unit a snapshot records and a redrive
-/// reads: succeeded children keep their outputs, the others run again.
-#[derive(Debug, Clone, Default)]
-pub struct ResultTable {
-    status: Vec<ChildStatus>,
-    outputs: Vec<Option<Value>>,
-    errors: HashMap<u32, StatesError>,
-}
-
-impl ResultTable {
-    pub fn new(n: usize) -> Self {
-        ResultTable {
-            status: vec![ChildStatus::NotStarted; n],
-            outputs: vec![None; n],
-            errors: HashMap::new(),
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.status.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.status.is_empty()
-    }
-
-    pub fn status(&self, i: u32) -> ChildStatus {
-        self.status[i as usize]
-    }
-
-    pub fn set_running(&mut self, i: u32) {
-        self.status[i as usize] = ChildStatus::Running;
-    }
-
-    pub fn succeed(&mut self, i: u32, output: Value) {
-        self.status[i as usize] = ChildStatus::Succeeded;
-        self.outputs[i as usize] = Some(output);
-    }
-
-    pub fn fail(&mut self, i: u32, error: StatesError) {
-        self.status[i as usize] = ChildStatus::Failed;
-        self.errors.insert(i, error);
-    }
-
-    pub fn abort(&mut self, i: u32) {
-        self.status[i as usize] = ChildStatus::Aborted;
-    }
-
-    pub fn error(&self, i: u32) -> Option<&StatesError> {
-        self.errors.get(&i)
-    }
-
-    /// The outputs in index order, once every child succeeded.
-    pub fn into_outputs(self) -> Option<Vec<Value>> {
-        self.outputs.into_iter().collect()
-    }
-
-    /// Takes a succeeded child's output out of the table.
-    pub fn take_output(&mut self, i: u32) -> Option<Value> {
-        self.outputs[i as usize].take()
-    }
 }
 
 /// Parallel or Map.
@@ -519,30 +445,5 @@ impl Handler<Refill> for ExecutionActor {
             _ => return,
         }
         self.fill_window(ctx, state);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn result_table_tracks_each_child() {
-        let mut t = ResultTable::new(3);
-        assert_eq!(t.status(1), ChildStatus::NotStarted);
-        t.set_running(0);
-        t.succeed(0, json!("a"));
-        t.set_running(1);
-        t.fail(1, StatesError::new("E", "c"));
-        t.abort(2);
-        assert_eq!(t.status(0), ChildStatus::Succeeded);
-        assert_eq!(t.status(1), ChildStatus::Failed);
-        assert_eq!(t.error(1).unwrap().error, "E");
-        assert_eq!(t.status(2), ChildStatus::Aborted);
-        assert!(t.clone().into_outputs().is_none());
-        let mut ok = ResultTable::new(2);
-        ok.succeed(1, json!(2));
-        ok.succeed(0, json!(1));
-        assert_eq!(ok.into_outputs().unwrap(), vec![json!(1), json!(2)]);
     }
 }
