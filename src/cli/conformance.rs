@@ -92,26 +92,22 @@ fn parse_case(v: &Value) -> Result<Case, String> {
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default(),
-        wildcards: v
-            .get("wildcards")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|w| w.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        wildcards: strings(v, "wildcards"),
         expected: field("expected")?.clone(),
-        features: v
-            .get("features")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|w| w.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        features: strings(v, "features"),
     })
+}
+
+/// A list of strings in a case (missing or malformed lists are empty).
+fn strings(v: &Value, key: &str) -> Vec<String> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|w| w.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Runs the cases concurrently on one runtime (virtual time, a fresh execution each).

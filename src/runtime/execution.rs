@@ -87,6 +87,24 @@ pub(crate) struct Position {
     pub(crate) failed_fanout: Option<Vec<ChildResume>>,
 }
 
+impl Position {
+    /// A state just entered (or, after a restart, still in progress): fresh retry
+    /// counters, no fan-out yet.
+    pub(crate) fn new(state: StateId, input: Value, entered_id: u64, entered_time: String) -> Self {
+        Position {
+            state,
+            input,
+            entered_id,
+            entered_time,
+            counters: RetryCounters::default(),
+            fanout: None,
+            fanout_resume: None,
+            recovered: None,
+            failed_fanout: None,
+        }
+    }
+}
+
 pub struct ExecutionActor {
     pub(crate) shared: Arc<ExecutionShared>,
     pub(crate) body: Arc<Body>,
@@ -222,17 +240,12 @@ impl ExecutionActor {
                 }
             }
         }
-        self.pos = Some(Position {
-            state: id,
+        self.pos = Some(Position::new(
+            id,
             input,
             entered_id,
-            entered_time: iso(self.shared.clock.now()),
-            counters: RetryCounters::default(),
-            fanout: None,
-            fanout_resume: None,
-            recovered: None,
-            failed_fanout: None,
-        });
+            iso(self.shared.clock.now()),
+        ));
     }
 
     /// Where this body stands, for a redrive after it stopped unsuccessfully.

@@ -7,7 +7,6 @@ use super::execution::{ExecutionActor, Position, Role, StopExecution};
 use super::fanout::Abort;
 use super::record::ExecutionStatus;
 use crate::data::{names, StatesError};
-use crate::interpret::policy::RetryCounters;
 use actix::prelude::*;
 use rand::Rng;
 use serde_json::{json, Map, Value};
@@ -152,17 +151,8 @@ impl Actor for ExecutionActor {
                 if self.recovering && rp.entered_event > 0 {
                     // The process died inside this state: it is still the state entered
                     // at that event (no new Entered), so its fan-out's log stays keyed.
-                    self.pos = Some(Position {
-                        state: rp.state,
-                        input,
-                        entered_id: rp.entered_event,
-                        entered_time: iso(self.shared.clock.now()),
-                        counters: RetryCounters::default(),
-                        fanout: None,
-                        fanout_resume: None,
-                        recovered: None,
-                        failed_fanout: None,
-                    });
+                    let now = iso(self.shared.clock.now());
+                    self.pos = Some(Position::new(rp.state, input, rp.entered_event, now));
                 } else {
                     self.enter(rp.state, input);
                 }
