@@ -297,7 +297,7 @@ pub(crate) fn describe_at(
         start_date: r.start_date,
         stop_date: p.stop_date,
         input: r.input.to_string(),
-        output: p.output.map(|o| o.to_string()),
+        output: r.output_text(),
         error: p.error,
         cause: p.cause,
         redrive_count: p.redrive_count,

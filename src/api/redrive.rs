@@ -194,7 +194,6 @@ impl StepFunctions {
 fn summary_of(p: &ExecutionProgress) -> ExecutionSummary {
     ExecutionSummary {
         status: p.status,
-        output: None,
         error: None,
         cause: None,
         stop_date: p.stop_date,

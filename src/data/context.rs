@@ -138,6 +138,21 @@ impl<'a> ContextObject<'a> {
     }
 }
 
+/// An execution's facts for unit tests.
+#[cfg(test)]
+pub(crate) fn test_execution() -> ExecutionInfo {
+    ExecutionInfo {
+        id: "arn:aws:states:us-east-1:123456789012:execution:sm:e".into(),
+        name: "e".into(),
+        input: std::sync::Arc::new(json!({})),
+        role_arn: "role".into(),
+        start_time: "t0".into(),
+        redrive_count: 0,
+        state_machine_id: "arn:aws:states:us-east-1:123456789012:stateMachine:sm".into(),
+        state_machine_name: "sm".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -169,16 +169,7 @@ mod tests {
     use serde_json::json;
 
     fn info() -> ExecutionInfo {
-        ExecutionInfo {
-            id: "arn:aws:states:us-east-1:123456789012:execution:sm:e".into(),
-            name: "e".into(),
-            input: std::sync::Arc::new(json!({"in": 1})),
-            role_arn: "role".into(),
-            start_time: "t0".into(),
-            redrive_count: 0,
-            state_machine_id: "sm-arn".into(),
-            state_machine_name: "sm".into(),
-        }
+        crate::data::context::test_execution()
     }
 
     fn run(t: serde_json::Value, input: serde_json::Value) -> Result<Value, StatesError> {

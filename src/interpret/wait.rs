@@ -101,7 +101,7 @@ fn shown(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{ContextObject, ExecutionInfo};
+    use crate::data::ContextObject;
     use serde_json::json;
 
     fn plan_for(field: Value, input: Value) -> Result<WaitPlan, StatesError> {
@@ -114,16 +114,7 @@ mod tests {
         let crate::asl::StateKind::Wait(w) = &state.kind else {
             unreachable!()
         };
-        let e = ExecutionInfo {
-            id: "x".into(),
-            name: "e".into(),
-            input: std::sync::Arc::new(json!({})),
-            role_arn: "r".into(),
-            start_time: "t".into(),
-            redrive_count: 0,
-            state_machine_id: "s".into(),
-            state_machine_name: "s".into(),
-        };
+        let e = crate::data::context::test_execution();
         let c = ContextObject::new(&e, "W", "t".into());
         let now = DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z")
             .unwrap()

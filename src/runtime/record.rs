@@ -88,11 +88,11 @@ pub struct ExecutionProgress {
     pub redrive_tokens: Vec<(String, DateTime<Utc>)>,
 }
 
-/// What DescribeExecution and ListExecutions need, without copying the history.
+/// What DescribeExecution and ListExecutions need, without copying the history or the
+/// output (see [`ExecutionRecord::output_text`]).
 #[derive(Debug, Clone)]
 pub struct ExecutionSummary {
     pub status: ExecutionStatus,
-    pub output: Option<Value>,
     pub error: Option<String>,
     pub cause: Option<String>,
     pub stop_date: Option<DateTime<Utc>>,
@@ -201,12 +201,16 @@ impl ExecutionRecord {
         self.lock().clone()
     }
 
+    /// The output as JSON text, serialised in place (no copy of a large output).
+    pub fn output_text(&self) -> Option<String> {
+        self.lock().output.as_ref().map(Value::to_string)
+    }
+
     /// The progress without the history (whose length is given instead).
     pub fn summary(&self) -> ExecutionSummary {
         let p = self.lock();
         ExecutionSummary {
             status: p.status,
-            output: p.output.clone(),
             error: p.error.clone(),
             cause: p.cause.clone(),
             stop_date: p.stop_date,

@@ -1,6 +1,6 @@
 use super::*;
 use crate::asl::model::ChoiceRule;
-use crate::data::context::{ContextObject, ExecutionInfo};
+use crate::data::context::ContextObject;
 use rand::SeedableRng;
 use serde_json::json;
 
@@ -22,16 +22,7 @@ fn rule(v: Value) -> ChoiceRule {
 }
 
 fn eval(r: Value, input: Value) -> Result<bool, StatesError> {
-    let e = ExecutionInfo {
-        id: "x".into(),
-        name: "e".into(),
-        input: std::sync::Arc::new(json!({})),
-        role_arn: "r".into(),
-        start_time: "t".into(),
-        redrive_count: 0,
-        state_machine_id: "s".into(),
-        state_machine_name: "s".into(),
-    };
+    let e = crate::data::context::test_execution();
     let c = ContextObject::new(&e, "C", "t".into());
     let mut rng = rand::rngs::SmallRng::seed_from_u64(0);
     let scope = Scope::new(&input, &c, &mut rng);

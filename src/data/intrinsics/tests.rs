@@ -4,16 +4,7 @@ use rand::SeedableRng;
 use serde_json::json;
 
 fn info() -> ExecutionInfo {
-    ExecutionInfo {
-        id: "exec-arn".into(),
-        name: "e".into(),
-        input: std::sync::Arc::new(json!({})),
-        role_arn: "role".into(),
-        start_time: "t0".into(),
-        redrive_count: 0,
-        state_machine_id: "sm-arn".into(),
-        state_machine_name: "sm".into(),
-    }
+    crate::data::context::test_execution()
 }
 
 fn call(text: &str, input: Value) -> Result<Value, StatesError> {
