@@ -62,6 +62,9 @@ pub(crate) enum Role {
     Root,
     Child {
         parent: Recipient<ChildFinished>,
+        /// The Entered event of the Parallel or Map state, which names the fan-out in the
+        /// journal.
+        fanout_event: u64,
         run: u64,
         index: u32,
         /// Where the child is, so that the parent can record `{Type}StateAborted` itself,
@@ -504,11 +507,20 @@ impl ExecutionActor {
                     None
                 };
                 let Role::Child {
-                    parent, run, index, ..
+                    parent,
+                    fanout_event,
+                    run,
+                    index,
+                    ..
                 } = &self.role
                 else {
                     unreachable!("matched above")
                 };
+                // Journaled here, on the child's core, rather than by the parent, whose
+                // core every completion of the fan-out passes through.
+                if let (Ok(output), Some(j)) = (&result, self.shared.record.journal()) {
+                    j.child_done(*fanout_event, *run, *index, output);
+                }
                 parent.do_send(ChildFinished {
                     run: *run,
                     index: *index,

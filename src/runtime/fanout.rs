@@ -259,11 +259,13 @@ impl ExecutionActor {
                 self.last_event
             };
             let cursor = Arc::new(ChildCursor::default());
+            let fanout_event = self.pos.as_ref().map_or(0, |p| p.entered_id);
             let child = ExecutionActor::with(
                 Arc::clone(&self.shared),
                 body,
                 Role::Child {
                     parent: me.clone(),
+                    fanout_event,
                     run,
                     index,
                     cursor: Arc::clone(&cursor),
@@ -378,9 +380,6 @@ impl Handler<ChildFinished> for ExecutionActor {
         let kind = f.kind;
         match msg.outcome {
             Ok(output) => {
-                if let Some(j) = self.shared.record.journal() {
-                    j.child_done(pos.entered_id, f.run, msg.index, &output);
-                }
                 f.table.succeed(msg.index, output);
                 f.remaining -= 1;
                 let done = f.remaining == 0;

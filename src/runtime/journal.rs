@@ -17,7 +17,7 @@ pub trait Journal: Send + Sync {
         previous: u64,
         timestamp: DateTime<Utc>,
         event_type: &str,
-        details: Option<String>,
+        details: Option<&str>,
     );
     /// The execution's top-level body entered a state: where a restart continues if the
     /// process dies before the execution ends.

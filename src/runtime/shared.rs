@@ -118,7 +118,7 @@ impl ExecutionShared {
             details().map(|d| (details_key(event_type), d.into()));
         let timestamp = self.clock.now();
         let journal = self.record.journal();
-        let text = journal.and(details.as_ref().map(|(_, d)| d.to_string()));
+        let text = journal.and(details.as_ref().map(|(_, d)| std::sync::Arc::clone(d)));
         let recorded = self.record.with(|p| {
             let id = p.history.len() as u64 + 1;
             // A branch or iteration aborted as the execution ended may still report; the
@@ -141,7 +141,7 @@ impl ExecutionShared {
             (id, Some(previous_event_id))
         });
         if let (Some(j), (id, Some(prev))) = (journal, recorded) {
-            j.event(id, prev, timestamp, event_type, text);
+            j.event(id, prev, timestamp, event_type, text.as_deref());
         }
         recorded.0
     }
@@ -172,7 +172,7 @@ impl ExecutionShared {
                 details,
             };
             if let Some(j) = self.record.journal() {
-                let text = e.details.as_ref().map(|(_, d)| d.to_string());
+                let text = e.details.as_ref().map(|(_, d)| &**d);
                 j.event(id, e.previous_event_id, timestamp, event_type, text);
             }
             p.history.push(e);

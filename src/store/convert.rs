@@ -1,7 +1,8 @@
 //! Between the runtime's records and the store's archived entries.
 
-use super::disk::ExecutionLog;
-use super::format::{ChildNode, Ended, Entry, Event, ResumeNode, ResumeTree};
+use super::borrowed::{EntryRef, EventRef, Text};
+use super::format::{ChildNode, Ended, Entry, ResumeNode, ResumeTree};
+use super::log::ExecutionLog;
 use crate::asl::model::StateId;
 use crate::runtime::history::{details_key, HistoryEvent};
 use crate::runtime::journal::Journal;
@@ -26,15 +27,15 @@ impl Journal for ExecutionLog {
         previous: u64,
         timestamp: DateTime<Utc>,
         event_type: &str,
-        details: Option<String>,
+        details: Option<&str>,
     ) {
         self.append_or_report(
-            &Entry::Event(Event {
+            &EntryRef::Event(EventRef {
                 id,
                 previous,
                 timestamp_ms: ms(timestamp),
-                event_type: event_type.to_string(),
-                details,
+                event_type: Text(event_type),
+                details: details.map(Text),
             }),
             false,
         );

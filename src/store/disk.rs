@@ -8,20 +8,22 @@
 //!
 //! Names are percent-encoded into file names, so no name can reach outside the directory.
 
-use super::format::{self, check_header, frame, header, read_frame, FrameRead, HEADER_LEN};
+use super::format::{check_header, frame, header, read_frame, FrameRead, HEADER_LEN};
 use super::format::{ArchivedEntry, Entry, MachineMeta, Meta};
+use super::log::ExecutionLog;
+use super::writer::Writer;
 use super::StoreError;
 use rkyv::rancor;
 use rkyv::util::AlignedVec;
-use std::fs::{self, File, OpenOptions};
-use std::io::{BufWriter, Write};
+use std::fs::{self, File};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 /// A data directory.
 #[derive(Debug, Clone)]
 pub struct DiskStore {
     root: PathBuf,
+    writer: Writer,
 }
 
 /// One execution as found on disk.
@@ -56,7 +58,7 @@ fn file_name(name: &str) -> String {
     out
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+pub(super) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
     move |source| StoreError::Io {
         path: path.to_path_buf(),
         source,
@@ -118,7 +120,10 @@ impl DiskStore {
             let p = root.join(sub);
             fs::create_dir_all(&p).map_err(io(&p))?;
         }
-        Ok(DiskStore { root })
+        Ok(DiskStore {
+            root,
+            writer: Writer::start(),
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -163,12 +168,12 @@ impl DiskStore {
             reason: e.to_string(),
         })?;
         write_atomic(&dir.join("meta.rkyv"), &whole_file(&bytes))?;
-        ExecutionLog::create(&dir.join("log.rkyv"))
+        ExecutionLog::create(&dir.join("log.rkyv"), &self.writer)
     }
 
     /// Reopens an existing execution's log for appending (after a restart).
     pub fn reopen_log(&self, dir: &Path) -> Result<ExecutionLog, StoreError> {
-        ExecutionLog::append_to(&dir.join("log.rkyv"))
+        ExecutionLog::append_to(&dir.join("log.rkyv"), &self.writer)
     }
 
     /// Reads everything in the directory.
@@ -281,76 +286,4 @@ fn read_execution(dir: &Path) -> Result<LoadedExecution, StoreError> {
         torn_tail,
         dir: dir.to_path_buf(),
     })
-}
-
-/// An execution's append-only log. Entries are buffered; an end or a redrive is flushed and
-/// synced, so a finished execution's record survives a crash.
-#[derive(Debug)]
-pub struct ExecutionLog {
-    path: PathBuf,
-    /// The file and a serialisation buffer reused for every entry.
-    file: Mutex<(BufWriter<File>, AlignedVec<16>)>,
-    failed: std::sync::atomic::AtomicBool,
-}
-
-impl ExecutionLog {
-    fn create(path: &Path) -> Result<ExecutionLog, StoreError> {
-        let mut f = File::create(path).map_err(io(path))?;
-        f.write_all(&header()).map_err(io(path))?;
-        Ok(Self::wrap(path, f))
-    }
-
-    fn append_to(path: &Path) -> Result<ExecutionLog, StoreError> {
-        let f = OpenOptions::new()
-            .append(true)
-            .open(path)
-            .map_err(io(path))?;
-        Ok(Self::wrap(path, f))
-    }
-
-    fn wrap(path: &Path, f: File) -> ExecutionLog {
-        ExecutionLog {
-            path: path.to_path_buf(),
-            file: Mutex::new((BufWriter::with_capacity(256 << 10, f), AlignedVec::new())),
-            failed: std::sync::atomic::AtomicBool::new(false),
-        }
-    }
-
-    /// Appends one entry; `durable` flushes and syncs it.
-    pub fn append(&self, entry: &Entry, durable: bool) -> Result<(), StoreError> {
-        let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
-        let (f, buf) = &mut *guard;
-        let mut taken = std::mem::take(buf);
-        taken.clear();
-        let bytes =
-            rkyv::api::high::to_bytes_in::<_, rancor::Error>(entry, taken).map_err(|e| {
-                StoreError::Corrupt {
-                    path: self.path.clone(),
-                    reason: e.to_string(),
-                }
-            })?;
-        let written = format::write_frame(f, &bytes).map_err(io(&self.path));
-        *buf = bytes;
-        written?;
-        if durable {
-            f.flush().map_err(io(&self.path))?;
-            f.get_ref().sync_data().map_err(io(&self.path))?;
-        }
-        Ok(())
-    }
-
-    /// Appends, remembering (and reporting once) a failure instead of returning it: the
-    /// runtime records progress from places that cannot handle an IO error.
-    pub fn append_or_report(&self, entry: &Entry, durable: bool) {
-        if let Err(e) = self.append(entry, durable) {
-            if !self.failed.swap(true, std::sync::atomic::Ordering::Relaxed) {
-                eprintln!("sfn-runtime: the store could not record progress: {e}");
-            }
-        }
-    }
-
-    /// Whether any append failed.
-    pub fn has_failed(&self) -> bool {
-        self.failed.load(std::sync::atomic::Ordering::Relaxed)
-    }
 }

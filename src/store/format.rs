@@ -160,26 +160,26 @@ pub fn check_header(bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// Writes a framed archive (length, CRC-32, reserved, bytes, padding) without building
-/// it in memory first.
-pub fn write_frame(out: &mut impl std::io::Write, payload: &[u8]) -> std::io::Result<()> {
+/// The 16 bytes in front of a payload: its length and CRC-32, then reserved zeros.
+pub fn frame_head(payload: &[u8]) -> [u8; FRAME_HEADER_LEN] {
     let mut head = [0u8; FRAME_HEADER_LEN];
     head[..4].copy_from_slice(&(payload.len() as u32).to_le_bytes());
     head[4..8].copy_from_slice(&crc32fast::hash(payload).to_le_bytes());
-    out.write_all(&head)?;
-    out.write_all(payload)?;
+    head
+}
+
+/// The zeros after a payload of `len` bytes that keep the next frame aligned.
+pub fn frame_padding(len: usize) -> &'static [u8] {
     const ZEROS: [u8; ALIGN] = [0; ALIGN];
-    out.write_all(&ZEROS[..padded(payload.len()) - payload.len()])
+    &ZEROS[..padded(len) - len]
 }
 
 /// Frames an archive: length, CRC-32, reserved, bytes, padding.
 pub fn frame(payload: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(FRAME_HEADER_LEN + padded(payload.len()));
-    out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-    out.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
-    out.extend_from_slice(&[0u8; 8]);
+    out.extend_from_slice(&frame_head(payload));
     out.extend_from_slice(payload);
-    out.resize(FRAME_HEADER_LEN + padded(payload.len()), 0);
+    out.extend_from_slice(frame_padding(payload.len()));
     out
 }
 

@@ -6,12 +6,16 @@
 //!
 //! Imports `runtime` (to implement its `Journal`), never the API.
 
+mod borrowed;
 mod convert;
 mod disk;
 pub mod format;
+mod log;
+mod writer;
 
 pub use convert::{entries_to_state, ExecutionState};
-pub use disk::{DiskStore, ExecutionLog, Loaded, LoadedExecution};
+pub use disk::{DiskStore, Loaded, LoadedExecution};
+pub use log::ExecutionLog;
 
 use std::path::PathBuf;
 
