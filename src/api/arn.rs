@@ -140,6 +140,27 @@ impl ExecutionArn {
     }
 }
 
+/// `arn:{partition}:states:{region}:{account}:mapRun:{stateMachine}/{label}:{id}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapRunArn(String);
+
+impl FromStr for MapRunArn {
+    type Err = ApiError;
+    fn from_str(s: &str) -> Result<Self, ApiError> {
+        let p = parts(s, "mapRun", 8)?;
+        if !p[6].contains('/') {
+            return Err(ApiError::InvalidArn(format!("Invalid Arn: '{s}'")));
+        }
+        Ok(MapRunArn(s.to_string()))
+    }
+}
+
+impl fmt::Display for MapRunArn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +201,15 @@ mod tests {
         assert!("arn:aws:states:us-east-1:123456789012:stateMachine:Sm"
             .parse::<ExecutionArn>()
             .is_err());
+        for bad in [
+            "arn:aws:states:us-east-1:123456789012:mapRun:Sm:id",
+            "arn:aws:states:us-east-1:123456789012:execution:Sm/L:id",
+            "arn:aws:states:us-east-1:123456789012:mapRun:Sm/L",
+        ] {
+            assert_eq!(bad.parse::<MapRunArn>().unwrap_err().name(), "InvalidArn");
+        }
+        assert!("arn:aws:states:us-east-1:123456789012:mapRun:Sm/L:id"
+            .parse::<MapRunArn>()
+            .is_ok());
     }
 }

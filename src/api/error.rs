@@ -31,6 +31,8 @@ pub enum ApiError {
     ExecutionNotRedrivable(String),
     #[error("ValidationException: {0}")]
     ValidationException(String),
+    #[error("ResourceNotFound: {0}")]
+    ResourceNotFound(String),
 }
 
 impl ApiError {
@@ -51,6 +53,7 @@ impl ApiError {
             ApiError::ExecutionLimitExceeded(_) => "ExecutionLimitExceeded",
             ApiError::ExecutionNotRedrivable(_) => "ExecutionNotRedrivable",
             ApiError::ValidationException(_) => "ValidationException",
+            ApiError::ResourceNotFound(_) => "ResourceNotFound",
         }
     }
 
@@ -70,7 +73,8 @@ impl ApiError {
             | ApiError::ExecutionAlreadyExists(m)
             | ApiError::ExecutionLimitExceeded(m)
             | ApiError::ExecutionNotRedrivable(m)
-            | ApiError::ValidationException(m) => m,
+            | ApiError::ValidationException(m)
+            | ApiError::ResourceNotFound(m) => m,
         }
     }
 }

@@ -159,10 +159,12 @@ impl StepFunctions {
 
     pub(crate) fn execution(&self, arn: &str) -> Result<Arc<ExecutionRecord>, ApiError> {
         let parsed: ExecutionArn = arn.parse()?;
+        let arn_text = parsed.to_string();
         self.inner
             .executions
-            .get(&parsed.to_string())
+            .get(&arn_text)
             .map(|e| Arc::clone(e.value()))
+            .or_else(|| self.inner.map_runs.child(&arn_text))
             .ok_or_else(|| {
                 ApiError::ExecutionDoesNotExist(format!("Execution Does Not Exist: '{arn}'"))
             })
@@ -186,18 +188,15 @@ impl StepFunctions {
         &self,
         req: ListExecutionsInput,
     ) -> Result<ListExecutionsOutput, ApiError> {
-        let Some(sm) = req.state_machine_arn.as_deref() else {
-            return Err(ApiError::ValidationException(
-                "Must provide a StateMachine ARN or MapRun ARN".into(),
-            ));
+        let records = match (req.state_machine_arn.as_deref(), req.map_run_arn.as_deref()) {
+            (Some(sm), None) => self.executions_of(sm)?,
+            (None, Some(run)) => self.map_run_children(run)?,
+            _ => {
+                return Err(ApiError::ValidationException(
+                    "Must provide a StateMachine ARN or MapRun ARN".into(),
+                ))
+            }
         };
-        let arn: StateMachineArn = sm.parse()?;
-        let entry = self.state_machine(sm)?;
-        if entry.machine_type == StateMachineType::EXPRESS {
-            return Err(ApiError::StateMachineTypeNotSupported(
-                "This operation is not supported by EXPRESS state machines".into(),
-            ));
-        }
         let status = match req.status_filter.as_deref() {
             None => None,
             Some(s) => Some(ExecutionStatus::parse(s).ok_or_else(|| {
@@ -214,12 +213,6 @@ impl StepFunctions {
                 )))
             }
         };
-        let records: Vec<Arc<ExecutionRecord>> = self
-            .inner
-            .by_machine
-            .get(&arn.to_string())
-            .map(|v| v.iter().rev().cloned().collect())
-            .unwrap_or_default();
         let items: Vec<ExecutionListItem> = records
             .iter()
             .filter_map(|r| {
@@ -244,6 +237,23 @@ impl StepFunctions {
             executions,
             next_token,
         })
+    }
+
+    /// A STANDARD state machine's executions, newest first.
+    fn executions_of(&self, sm: &str) -> Result<Vec<Arc<ExecutionRecord>>, ApiError> {
+        let arn: StateMachineArn = sm.parse()?;
+        let entry = self.state_machine(sm)?;
+        if entry.machine_type == StateMachineType::EXPRESS {
+            return Err(ApiError::StateMachineTypeNotSupported(
+                "This operation is not supported by EXPRESS state machines".into(),
+            ));
+        }
+        Ok(self
+            .inner
+            .by_machine
+            .get(&arn.to_string())
+            .map(|v| v.iter().rev().cloned().collect())
+            .unwrap_or_default())
     }
 
     /// StopExecution: a running execution ends ABORTED; one that already ended is left as

@@ -25,6 +25,7 @@ pub mod arn;
 mod durable;
 pub mod error;
 mod executions;
+mod map_runs;
 mod page;
 mod redrive;
 mod service;

@@ -55,6 +55,7 @@ impl StepFunctions {
             redrive_count: start.redrive_count,
             recovering: start.recovering.is_some(),
             recovered_fanout: start.recovering.flatten(),
+            map_runs: Arc::clone(&self.inner.map_runs),
         });
     }
 }

@@ -55,6 +55,7 @@ pub(crate) struct Shared {
     /// The data directory, when the service is durable.
     pub(crate) store: Option<crate::store::DiskStore>,
     pub(crate) store_errors: std::sync::Mutex<Vec<String>>,
+    pub(crate) map_runs: Arc<crate::runtime::MapRuns>,
 }
 
 /// Configures a [`StepFunctions`].
@@ -183,6 +184,7 @@ impl StepFunctionsBuilder {
                 mocks: RwLock::new(self.mocks.map(Arc::new)),
                 store,
                 store_errors: std::sync::Mutex::new(Vec::new()),
+                map_runs: Arc::default(),
             }),
         };
         if let Some(loaded) = loaded {

@@ -172,6 +172,9 @@ pub struct ListExecutionsInput {
     pub status_filter: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redrive_filter: Option<String>,
+    /// The child executions of a Distributed Map's Map Run, instead of a state machine's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub map_run_arn: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -262,4 +265,75 @@ pub struct RedriveExecutionInput {
 pub struct RedriveExecutionOutput {
     #[serde(with = "epoch")]
     pub redrive_date: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescribeMapRunInput {
+    pub map_run_arn: String,
+}
+
+/// `MapRunItemCounts` and `MapRunExecutionCounts` (the same fields).
+pub use crate::runtime::map_run::MapRunCounts;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescribeMapRunOutput {
+    pub map_run_arn: String,
+    pub execution_arn: String,
+    pub status: String,
+    #[serde(with = "epoch")]
+    pub start_date: DateTime<Utc>,
+    #[serde(with = "epoch::opt", skip_serializing_if = "Option::is_none", default)]
+    pub stop_date: Option<DateTime<Utc>>,
+    pub max_concurrency: u32,
+    pub tolerated_failure_percentage: f64,
+    pub tolerated_failure_count: u64,
+    pub item_counts: MapRunCounts,
+    pub execution_counts: MapRunCounts,
+    pub redrive_count: u32,
+    #[serde(with = "epoch::opt", skip_serializing_if = "Option::is_none", default)]
+    pub redrive_date: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListMapRunsInput {
+    pub execution_arn: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MapRunListItem {
+    pub execution_arn: String,
+    pub map_run_arn: String,
+    pub state_machine_arn: String,
+    #[serde(with = "epoch")]
+    pub start_date: DateTime<Utc>,
+    #[serde(with = "epoch::opt", skip_serializing_if = "Option::is_none", default)]
+    pub stop_date: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListMapRunsOutput {
+    pub map_runs: Vec<MapRunListItem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateMapRunInput {
+    pub map_run_arn: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_concurrency: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tolerated_failure_percentage: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tolerated_failure_count: Option<i64>,
 }

@@ -223,6 +223,7 @@ pub fn list(a: ListArgs) -> i32 {
                         state_machine_arn: Some(m.state_machine_arn.clone()),
                         status_filter: a.status.clone(),
                         redrive_filter: a.redrive_filter.clone(),
+                        map_run_arn: None,
                         max_results: Some(1000),
                         next_token: token,
                     })

@@ -29,6 +29,8 @@ fn tolerance(
 ) -> Result<Option<f64>, StatesError> {
     let (v, path) = match amount {
         None => return Ok(None),
+        // A literal count is parsed as a number; 10 must read as the integer it is.
+        Some(Amount::Fixed(n)) if integer && n.fract() == 0.0 => (Value::from(*n as i64), None),
         Some(Amount::Fixed(n)) => (Value::from(*n), None),
         Some(Amount::Path(p)) => (
             crate::data::jsonpath::select(p, effective)

@@ -11,6 +11,7 @@ use super::clock::{iso, Clock};
 use super::fanout::{ChildFinished, FanOut};
 use super::handlers::HandlerRegistry;
 use super::history::{io_details, state_event};
+use super::map_run::MapRuns;
 use super::mock::MockCase;
 use super::record::{ExecutionRecord, ExecutionStatus};
 use super::resume::{ChildCursor, ChildResume, RecoveredFanOut, ResumePoint};
@@ -47,6 +48,8 @@ pub struct ExecutionSpec {
     pub recovering: bool,
     /// With `recovering`: the children the resumed state's fan-out already completed.
     pub recovered_fanout: Option<RecoveredFanOut>,
+    /// Where Distributed Map states register their Map Runs and child executions.
+    pub map_runs: Arc<MapRuns>,
 }
 
 /// Stops a running execution (StopExecution): it ends ABORTED.
@@ -70,6 +73,9 @@ pub(crate) enum Role {
         /// Where the child is, so that the parent can record `{Type}StateAborted` itself,
         /// in order, and know where a redrive resumes the child.
         cursor: Arc<ChildCursor>,
+        /// A child execution of a Distributed Map: an execution of its own, which records
+        /// its own start and end.
+        execution: bool,
     },
 }
 
@@ -163,6 +169,7 @@ impl ExecutionActor {
             spec.payload_limit,
             spec.keep_history,
             spawner,
+            spec.map_runs,
         );
         let resume = spec.resume;
         let recovering = spec.recovering;
@@ -506,6 +513,11 @@ impl ExecutionActor {
                 } else {
                     None
                 };
+                let execution_result = if self.is_child_execution() {
+                    self.child_execution_ended(&result)
+                } else {
+                    None
+                };
                 let Role::Child {
                     parent,
                     fanout_event,
@@ -526,6 +538,7 @@ impl ExecutionActor {
                     index: *index,
                     outcome: result,
                     resume,
+                    result: execution_result,
                 });
                 self.finished = true;
                 ctx.stop();

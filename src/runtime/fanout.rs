@@ -7,9 +7,10 @@
 
 use super::execution::{ExecutionActor, Flow, Role};
 use super::history::state_aborted_event;
+use super::map_run::{ChildEnd, MapRunRecord, MapRunStatus};
 pub use super::result_table::{ChildStatus, ResultTable};
 use super::resume::{ChildCursor, ChildResume, ResumePoint};
-use crate::asl::model::{Body, MapState, ParallelState, State, StateKind};
+use crate::asl::model::{Body, MapState, ParallelState, ProcessorMode, State, StateKind};
 use crate::data::{ContextObject, Scope, StatesError};
 use crate::interpret::policy::Recovery;
 use crate::interpret::{map, parallel};
@@ -33,6 +34,9 @@ pub struct ChildFinished {
     pub outcome: Result<Value, StatesError>,
     /// For a failure: where the child stopped, so a redrive resumes it there.
     pub resume: Option<ResumePoint>,
+    /// For a failed child execution of a Distributed Map: its execution result, which
+    /// takes its place in the output when the failure is tolerated.
+    pub result: Option<Value>,
 }
 
 /// The parent gave up on this child (a sibling failed, or the execution stopped).
@@ -44,15 +48,16 @@ pub struct Abort;
 /// the completions already waiting, so one refill starts many children at once.
 #[derive(Message, Debug, Clone, Copy)]
 #[rtype(result = "()")]
-struct Refill {
+pub(crate) struct Refill {
     run: u64,
 }
 
-/// Parallel or Map.
+/// Parallel, Inline Map, or Distributed Map (children are executions of their own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Parallel,
     Map,
+    Distributed,
 }
 
 /// A fan-out in progress, owned by the parent's current position.
@@ -63,22 +68,33 @@ pub struct FanOut {
     inputs: Vec<Option<Value>>,
     next: usize,
     limit: usize,
-    remaining: usize,
+    pub(crate) remaining: usize,
     running: HashMap<u32, (Addr<ExecutionActor>, Arc<ChildCursor>)>,
-    table: ResultTable,
+    pub(crate) table: ResultTable,
     refill_scheduled: bool,
+    /// The Map Run of a Distributed Map, and how many of its children failed.
+    pub(crate) map_run: Option<Arc<MapRunRecord>>,
+    pub(crate) failures: u64,
     /// Where children resume: failed children's reports, and on a redrive the children to
     /// restart inside their bodies.
     child_resume: HashMap<u32, ResumePoint>,
 }
 
 impl Kind {
+    /// Which of the fan-out's bodies child `index` runs.
+    fn body_of(self, index: u32) -> usize {
+        match self {
+            Kind::Parallel => index as usize,
+            Kind::Map | Kind::Distributed => 0,
+        }
+    }
+
     fn event(self, what: &str) -> &'static str {
         match (self, what) {
-            (Kind::Map, "Started") => "MapStateStarted",
-            (Kind::Map, "Succeeded") => "MapStateSucceeded",
-            (Kind::Map, "Failed") => "MapStateFailed",
-            (Kind::Map, _) => "MapStateAborted",
+            (Kind::Map | Kind::Distributed, "Started") => "MapStateStarted",
+            (Kind::Map | Kind::Distributed, "Succeeded") => "MapStateSucceeded",
+            (Kind::Map | Kind::Distributed, "Failed") => "MapStateFailed",
+            (Kind::Map | Kind::Distributed, _) => "MapStateAborted",
             (Kind::Parallel, "Started") => "ParallelStateStarted",
             (Kind::Parallel, "Succeeded") => "ParallelStateSucceeded",
             (Kind::Parallel, "Failed") => "ParallelStateFailed",
@@ -100,7 +116,15 @@ impl ExecutionActor {
         match parallel::branch_input(state, p, &mut scope) {
             Ok(input) => {
                 let inputs = vec![input; p.branches.len()];
-                self.start_fanout(ctx, state, Kind::Parallel, p.branches.clone(), inputs, 0)
+                self.start_fanout(
+                    ctx,
+                    state,
+                    Kind::Parallel,
+                    p.branches.clone(),
+                    inputs,
+                    0,
+                    None,
+                )
             }
             Err(e) => self.state_error(ctx, state, e, true),
         }
@@ -112,6 +136,9 @@ impl ExecutionActor {
         state: &State,
         m: &MapState,
     ) -> Flow {
+        if m.mode == ProcessorMode::Distributed {
+            return self.start_distributed(ctx, state, m);
+        }
         let pos = self.pos.as_ref().expect("a current state");
         let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
         // Iterations whose results a redrive or a restart keeps need no input.
@@ -135,13 +162,15 @@ impl ExecutionActor {
                     bodies,
                     plan.inputs,
                     plan.max_concurrency,
+                    None,
                 )
             }
             Err(e) => self.state_error(ctx, state, e, true),
         }
     }
 
-    fn start_fanout(
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn start_fanout(
         &mut self,
         ctx: &mut Context<Self>,
         state: &State,
@@ -149,12 +178,19 @@ impl ExecutionActor {
         bodies: Vec<Arc<Body>>,
         inputs: Vec<Value>,
         max_concurrency: usize,
+        map_run: Option<Arc<MapRunRecord>>,
     ) -> Flow {
         let n = inputs.len();
-        self.event(kind.event("Started"), || match kind {
-            Kind::Map => Some(json!({"length": n})),
-            Kind::Parallel => None,
-        });
+        match kind {
+            Kind::Map => {
+                self.event(kind.event("Started"), || Some(json!({"length": n})));
+            }
+            Kind::Parallel => {
+                self.event(kind.event("Started"), || None);
+            }
+            // Recorded before the Map Run started.
+            Kind::Distributed => {}
+        }
         let recovered = self.pos.as_mut().and_then(|p| p.recovered.take());
         match &recovered {
             // Continue the run the log recorded, so its completions keep counting.
@@ -183,6 +219,8 @@ impl ExecutionActor {
             table: ResultTable::new(n),
             refill_scheduled: false,
             child_resume: HashMap::new(),
+            map_run,
+            failures: 0,
         };
         let pos = self.pos.as_mut().expect("a current state");
         let mut fanout = fanout;
@@ -226,6 +264,12 @@ impl ExecutionActor {
         let me = ctx.address().recipient::<super::fanout::ChildFinished>();
         let mut batches: Vec<Vec<(AddressReceiver<ExecutionActor>, ExecutionActor)>> =
             (0..self.shared.spawner.len()).map(|_| Vec::new()).collect();
+        if let Some(f) = self.pos.as_mut().and_then(|p| p.fanout.as_mut()) {
+            // UpdateMapRun may have changed the concurrency since the last refill.
+            if let Some(r) = &f.map_run {
+                f.limit = super::distributed::window(&r.config());
+            }
+        }
         while let Some(f) = self.pos.as_mut().and_then(|p| p.fanout.as_mut()) {
             if f.running.len() >= f.limit {
                 break;
@@ -243,25 +287,23 @@ impl ExecutionActor {
             f.next += 1;
             let input = f.inputs[index as usize].take().unwrap_or(Value::Null);
             let resume = f.child_resume.remove(&index);
-            let body = Arc::clone(
-                &f.bodies[if f.kind == Kind::Map {
-                    0
-                } else {
-                    index as usize
-                }],
-            );
+            let body = Arc::clone(&f.bodies[f.kind.body_of(index)]);
             let (kind, run) = (f.kind, f.run);
-            let last = if kind == Kind::Map {
-                self.event("MapIterationStarted", || {
-                    Some(json!({"name": state.name, "index": index}))
-                })
-            } else {
-                self.last_event
+            let map_run = f.map_run.clone();
+            let (shared, last) = match (kind, map_run) {
+                (Kind::Map, _) => {
+                    let last = self.event("MapIterationStarted", || {
+                        Some(json!({"name": state.name, "index": index}))
+                    });
+                    (Arc::clone(&self.shared), last)
+                }
+                (Kind::Distributed, Some(r)) => (self.child_execution(&r, &input), 0),
+                _ => (Arc::clone(&self.shared), self.last_event),
             };
             let cursor = Arc::new(ChildCursor::default());
             let fanout_event = self.pos.as_ref().map_or(0, |p| p.entered_id);
             let child = ExecutionActor::with(
-                Arc::clone(&self.shared),
+                shared,
                 body,
                 Role::Child {
                     parent: me.clone(),
@@ -269,6 +311,7 @@ impl ExecutionActor {
                     run,
                     index,
                     cursor: Arc::clone(&cursor),
+                    execution: kind == Kind::Distributed,
                 },
                 input,
                 resume,
@@ -299,12 +342,16 @@ impl ExecutionActor {
     }
 
     /// Every child succeeded: assemble the outputs in order and leave the state.
-    fn fanout_succeeded(&mut self, ctx: &mut Context<Self>, state: &State) -> Flow {
+    pub(crate) fn fanout_succeeded(&mut self, ctx: &mut Context<Self>, state: &State) -> Flow {
         let f = self
             .pos
             .as_mut()
             .and_then(|p| p.fanout.take())
             .expect("a finished fan-out");
+        if let Some(run) = &f.map_run {
+            run.end(MapRunStatus::SUCCEEDED, self.shared.clock.now());
+            self.event("MapRunSucceeded", || None);
+        }
         self.event(f.kind.event("Succeeded"), || None);
         let outputs = f.table.into_outputs().unwrap_or_default();
         let pos = self.pos.as_ref().expect("a current state");
@@ -328,6 +375,19 @@ impl ExecutionActor {
         let name = self.body.state(self.pos.as_ref()?.state).name.clone();
         let mut running: Vec<_> = f.running.drain().collect();
         running.sort_by_key(|(i, _)| *i);
+        if let Some(run) = &f.map_run {
+            // Child executions record their own aborts; the parent records the run's.
+            for (i, (addr, _)) in running {
+                f.table.abort(i);
+                run.child_ended(1, ChildEnd::Aborted);
+                addr.do_send(Abort);
+            }
+            if run.status() == MapRunStatus::RUNNING {
+                run.end(MapRunStatus::ABORTED, self.shared.clock.now());
+                self.event("MapRunAborted", || None);
+            }
+            return Some(children_resume(&mut f));
+        }
         for (i, (addr, cursor)) in running {
             f.table.abort(i);
             if let Some((state, entered)) = cursor.abort() {
@@ -350,17 +410,31 @@ impl ExecutionActor {
             }
             addr.do_send(Abort);
         }
-        let children = (0..f.table.len() as u32)
-            .map(|i| match f.table.status(i) {
-                ChildStatus::Succeeded => {
-                    ChildResume::Succeeded(f.table.take_output(i).unwrap_or(Value::Null))
-                }
-                ChildStatus::NotStarted => ChildResume::NotStarted,
-                _ => ChildResume::Restart(f.child_resume.remove(&i).map(Box::new)),
-            })
-            .collect();
-        Some(children)
+        Some(children_resume(&mut f))
     }
+
+    /// Refills the window once the completions already queued are handled.
+    pub(crate) fn schedule_refill(&mut self, ctx: &mut Context<Self>) {
+        if let Some(f) = self.pos.as_mut().and_then(|p| p.fanout.as_mut()) {
+            if f.next < f.inputs.len() && !f.refill_scheduled {
+                f.refill_scheduled = true;
+                ctx.notify(Refill { run: f.run });
+            }
+        }
+    }
+}
+
+/// What each child of an ended fan-out achieved, for a redrive.
+fn children_resume(f: &mut FanOut) -> Vec<ChildResume> {
+    (0..f.table.len() as u32)
+        .map(|i| match f.table.status(i) {
+            ChildStatus::Succeeded => {
+                ChildResume::Succeeded(f.table.take_output(i).unwrap_or(Value::Null))
+            }
+            ChildStatus::NotStarted => ChildResume::NotStarted,
+            _ => ChildResume::Restart(f.child_resume.remove(&i).map(Box::new)),
+        })
+        .collect()
 }
 
 impl Handler<ChildFinished> for ExecutionActor {
@@ -378,6 +452,9 @@ impl Handler<ChildFinished> for ExecutionActor {
             return;
         }
         let kind = f.kind;
+        if kind == Kind::Distributed {
+            return self.distributed_child_finished(ctx, state, msg);
+        }
         match msg.outcome {
             Ok(output) => {
                 f.table.succeed(msg.index, output);

@@ -6,6 +6,7 @@ use super::clock::iso;
 use super::execution::{ExecutionActor, Position, Role, StopExecution};
 use super::fanout::Abort;
 use super::record::ExecutionStatus;
+use super::resume::ResumePoint;
 use crate::data::{names, StatesError};
 use actix::prelude::*;
 use rand::Rng;
@@ -23,6 +24,23 @@ impl ExecutionActor {
             return;
         }
         self.finished = true;
+        let resume = if status == ExecutionStatus::SUCCEEDED {
+            None
+        } else {
+            self.resume_point()
+        };
+        self.record_end(status, output, error, resume);
+    }
+
+    /// Records how this actor's execution ended (the root's, or a Distributed Map child's):
+    /// the final event, the record, the journal, and wakes whoever waits.
+    pub(crate) fn record_end(
+        &mut self,
+        status: ExecutionStatus,
+        output: Option<Value>,
+        error: Option<StatesError>,
+        resume: Option<ResumePoint>,
+    ) {
         let event_type = match status {
             ExecutionStatus::SUCCEEDED => "ExecutionSucceeded",
             ExecutionStatus::TIMED_OUT => "ExecutionTimedOut",
@@ -30,11 +48,6 @@ impl ExecutionActor {
             _ => "ExecutionFailed",
         };
         let stop = self.shared.clock.now();
-        let resume = if status == ExecutionStatus::SUCCEEDED {
-            None
-        } else {
-            self.resume_point()
-        };
         let details = || {
             Some(match status {
                 ExecutionStatus::SUCCEEDED => json!({
@@ -65,6 +78,18 @@ impl ExecutionActor {
             }
         });
         self.shared.record.mark_done();
+    }
+
+    /// ExecutionStarted: the execution's, or a Distributed Map child execution's own.
+    pub(crate) fn execution_started(&mut self, input: &Value) {
+        let role_arn = self.shared.role_arn.clone();
+        self.event("ExecutionStarted", || {
+            Some(json!({
+                "input": input.to_string(),
+                "inputDetails": {"truncated": false},
+                "roleArn": role_arn,
+            }))
+        });
     }
 
     /// Stops whatever is in flight: the pending future and any children, keeping what
@@ -115,14 +140,7 @@ impl Actor for ExecutionActor {
                     .record
                     .with(|p| p.status = ExecutionStatus::RUNNING);
             } else {
-                let role_arn = self.shared.role_arn.clone();
-                self.event("ExecutionStarted", || {
-                    Some(json!({
-                        "input": input.to_string(),
-                        "inputDetails": {"truncated": false},
-                        "roleArn": role_arn,
-                    }))
-                });
+                self.execution_started(&input);
             }
             if let Some(secs) = self.shared.machine.timeout_seconds {
                 let at = self.shared.record.start_date + chrono::Duration::seconds(secs as i64);
@@ -143,6 +161,9 @@ impl Actor for ExecutionActor {
                     ctx.stop();
                 }));
             }
+        }
+        if self.is_child_execution() {
+            self.execution_started(&input);
         }
         match self.resume.take() {
             // AWS: a redrive enters the unsuccessful state again with its original input.
@@ -224,6 +245,9 @@ impl Handler<Abort> for ExecutionActor {
             return;
         }
         self.halt(ctx);
+        if self.is_child_execution() {
+            self.child_execution_aborted();
+        }
         self.finished = true;
         ctx.stop();
     }

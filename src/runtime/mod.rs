@@ -4,12 +4,14 @@
 //! Imports `asl`, `data` and `interpret`; never the API above it.
 
 pub mod clock;
+mod distributed;
 pub mod execution;
 pub mod fanout;
 pub mod handlers;
 pub mod history;
 pub mod journal;
 mod lifecycle;
+pub mod map_run;
 pub mod mock;
 pub mod record;
 pub mod result_table;
@@ -23,6 +25,7 @@ use actix_rt::{Arbiter, System};
 pub use clock::{Clock, RealClock, VirtualClock};
 pub use execution::{ExecutionActor, ExecutionSpec, StopExecution};
 pub use handlers::{HandlerRegistry, TaskFailure, TaskHandler, TaskRequest, TaskResult};
+pub use map_run::{MapRunRecord, MapRunStatus, MapRuns};
 pub use record::{ExecutionRecord, ExecutionStatus, StateMachineType};
 use shared::Spawner;
 pub use size::json_size;

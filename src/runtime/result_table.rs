@@ -60,6 +60,13 @@ impl ResultTable {
         self.errors.insert(i, error);
     }
 
+    /// A failure the fan-out tolerates (a Distributed Map under its failure threshold):
+    /// `result` stands in the child's place in the output.
+    pub fn fail_tolerated(&mut self, i: u32, error: StatesError, result: Value) {
+        self.fail(i, error);
+        self.outputs[i as usize] = Some(result);
+    }
+
     pub fn abort(&mut self, i: u32) {
         self.status[i as usize] = ChildStatus::Aborted;
     }

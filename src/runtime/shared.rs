@@ -4,6 +4,7 @@
 use super::clock::Clock;
 use super::handlers::HandlerRegistry;
 use super::history::{details_key, HistoryEvent};
+use super::map_run::MapRuns;
 use super::mock::MockCase;
 use super::record::ExecutionRecord;
 use crate::asl::StateMachine;
@@ -62,6 +63,7 @@ pub struct ExecutionShared {
     pub payload_limit: usize,
     pub keep_history: bool,
     pub spawner: Spawner,
+    pub map_runs: Arc<MapRuns>,
     /// Event ids when no history is kept (EXPRESS): messages still cite them.
     next_event: AtomicU64,
 }
@@ -79,6 +81,7 @@ impl ExecutionShared {
         payload_limit: usize,
         keep_history: bool,
         spawner: Spawner,
+        map_runs: Arc<MapRuns>,
     ) -> Self {
         let region = record
             .execution_arn
@@ -98,6 +101,7 @@ impl ExecutionShared {
             payload_limit,
             keep_history,
             spawner,
+            map_runs,
             next_event: AtomicU64::new(0),
         }
     }

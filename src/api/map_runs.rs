@@ -1,0 +1,128 @@
+//! DescribeMapRun, ListMapRuns and UpdateMapRun, and ListExecutions by `mapRunArn`: the
+//! Map Runs that Distributed Map states start and their child executions.
+
+use super::arn::{ExecutionArn, MapRunArn};
+use super::error::ApiError;
+use super::service::StepFunctions;
+use super::types::*;
+use crate::runtime::{ExecutionRecord, MapRunRecord, StateMachineType};
+use std::sync::Arc;
+
+impl StepFunctions {
+    pub(crate) fn map_run(&self, arn: &str) -> Result<Arc<MapRunRecord>, ApiError> {
+        let parsed: MapRunArn = arn.parse()?;
+        self.inner
+            .map_runs
+            .get(&parsed.to_string())
+            .ok_or_else(|| ApiError::ResourceNotFound(format!("Resource not found: '{arn}'")))
+    }
+
+    pub fn describe_map_run(
+        &self,
+        req: DescribeMapRunInput,
+    ) -> Result<DescribeMapRunOutput, ApiError> {
+        let run = self.map_run(&req.map_run_arn)?;
+        let p = run.progress();
+        Ok(DescribeMapRunOutput {
+            map_run_arn: run.map_run_arn.clone(),
+            execution_arn: run.execution_arn.clone(),
+            status: p.status.as_str().into(),
+            start_date: run.start_date,
+            stop_date: p.stop_date,
+            max_concurrency: p.config.max_concurrency,
+            tolerated_failure_percentage: p.config.tolerated_failure_percentage.unwrap_or(0.0),
+            tolerated_failure_count: p.config.tolerated_failure_count.unwrap_or(0),
+            item_counts: p.items,
+            execution_counts: p.executions,
+            redrive_count: p.redrive_count,
+            redrive_date: p.redrive_date,
+        })
+    }
+
+    pub fn list_map_runs(&self, req: ListMapRunsInput) -> Result<ListMapRunsOutput, ApiError> {
+        let arn: ExecutionArn = req.execution_arn.parse()?;
+        // The execution must exist (a top-level one, or a child execution).
+        self.execution(&arn.to_string())?;
+        let items = self
+            .inner
+            .map_runs
+            .of_execution(&arn.to_string())
+            .into_iter()
+            .rev()
+            .map(|r| MapRunListItem {
+                execution_arn: r.execution_arn.clone(),
+                map_run_arn: r.map_run_arn.clone(),
+                state_machine_arn: r.state_machine_arn.clone(),
+                start_date: r.start_date,
+                stop_date: r.progress().stop_date,
+            })
+            .collect();
+        let (map_runs, next_token) =
+            super::page::page(items, req.max_results, req.next_token.as_deref())?;
+        Ok(ListMapRunsOutput {
+            map_runs,
+            next_token,
+        })
+    }
+
+    /// UpdateMapRun: the new limits apply at once to the running Map Run.
+    pub fn update_map_run(&self, req: UpdateMapRunInput) -> Result<(), ApiError> {
+        let run = self.map_run(&req.map_run_arn)?;
+        if req.max_concurrency.is_none()
+            && req.tolerated_failure_percentage.is_none()
+            && req.tolerated_failure_count.is_none()
+        {
+            return Err(ApiError::ValidationException(
+                "At least one of maxConcurrency, toleratedFailurePercentage or toleratedFailureCount must be given".into(),
+            ));
+        }
+        let max_concurrency = match req.max_concurrency {
+            None => None,
+            Some(m) if (0..=i64::from(u32::MAX)).contains(&m) => Some(m as u32),
+            Some(m) => {
+                return Err(ApiError::ValidationException(format!(
+                    "maxConcurrency must be at least 0, got {m}"
+                )))
+            }
+        };
+        if let Some(p) = req.tolerated_failure_percentage {
+            if !(0.0..=100.0).contains(&p) {
+                return Err(ApiError::ValidationException(format!(
+                    "toleratedFailurePercentage must be between 0 and 100, got {p}"
+                )));
+            }
+        }
+        let count = match req.tolerated_failure_count {
+            None => None,
+            Some(c) if c >= 0 => Some(c as u64),
+            Some(c) => {
+                return Err(ApiError::ValidationException(format!(
+                    "toleratedFailureCount must be at least 0, got {c}"
+                )))
+            }
+        };
+        if run.update(max_concurrency, req.tolerated_failure_percentage, count) {
+            Ok(())
+        } else {
+            Err(ApiError::ValidationException(format!(
+                "Map Run '{}' is not running",
+                run.map_run_arn
+            )))
+        }
+    }
+
+    /// The STANDARD child executions of a Map Run, newest first (ListExecutions by
+    /// `mapRunArn`).
+    pub(crate) fn map_run_children(
+        &self,
+        map_run_arn: &str,
+    ) -> Result<Vec<Arc<ExecutionRecord>>, ApiError> {
+        let run = self.map_run(map_run_arn)?;
+        if run.execution_type == StateMachineType::EXPRESS {
+            return Err(ApiError::StateMachineTypeNotSupported(
+                "This operation is not supported by EXPRESS state machines".into(),
+            ));
+        }
+        Ok(run.children().into_iter().rev().collect())
+    }
+}

@@ -1,0 +1,313 @@
+//! Distributed Map: the state starts a Map Run, and every item runs as a child execution
+//! of its own (its own ARN, record, and for STANDARD its own history), an actor like any
+//! other. The parent's history shows the run, not the iterations: MapStateStarted,
+//! MapRunStarted, then MapRunSucceeded or MapRunFailed.
+//!
+//! AWS: failed (or timed-out) children are tolerated up to ToleratedFailureCount /
+//! ToleratedFailurePercentage; past either, the run fails with
+//! `States.ExceedToleratedFailureThreshold` and its running children are aborted. A
+//! tolerated failure's place in the output holds the child's execution result.
+
+use super::clock::iso;
+use super::execution::{ExecutionActor, Flow, Role};
+use super::fanout::{ChildFinished, Kind};
+use super::map_run::{ChildEnd, MapRunConfig, MapRunRecord, MapRunStatus, MapRunUpdated};
+use super::record::{ExecutionRecord, ExecutionStatus, StateMachineType};
+use super::shared::ExecutionShared;
+use crate::asl::model::{ExecutionType, MapState, State};
+use crate::data::{names, ContextObject, ExecutionInfo, Scope, StatesError};
+use crate::interpret::map;
+use crate::interpret::policy::Recovery;
+use actix::prelude::*;
+use rand::Rng;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// AWS: without MaxConcurrency, a Map Run runs up to 10,000 child executions at once.
+pub const DISTRIBUTED_DEFAULT_CONCURRENCY: usize = 10_000;
+
+/// The cause AWS gives when a Map Run fails on its failure threshold.
+pub const THRESHOLD_CAUSE: &str = "The specified tolerance threshold was exceeded";
+
+/// How many children may run at once under a Map Run's configuration.
+pub fn window(config: &MapRunConfig) -> usize {
+    match config.max_concurrency {
+        0 => DISTRIBUTED_DEFAULT_CONCURRENCY,
+        m => m as usize,
+    }
+}
+
+impl ExecutionActor {
+    pub(crate) fn start_distributed(
+        &mut self,
+        ctx: &mut Context<Self>,
+        state: &State,
+        m: &MapState,
+    ) -> Flow {
+        let pos = self.pos.as_ref().expect("a current state");
+        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
+        let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
+        let plan = match map::plan(state, m, &mut scope, |_| false) {
+            Ok(plan) => plan,
+            Err(e) => {
+                // AWS starts the state before it judges the run's settings.
+                self.event("MapStateStarted", || None);
+                return self.state_error(ctx, state, e, true);
+            }
+        };
+        let n = plan.inputs.len();
+        self.event("MapStateStarted", || Some(json!({ "length": n })));
+        let run = self.new_map_run(state, m, &plan, ctx);
+        let arn = run.map_run_arn.clone();
+        self.event("MapRunStarted", || Some(json!({ "mapRunArn": arn })));
+        let limit = window(&run.config());
+        self.start_fanout(
+            ctx,
+            state,
+            Kind::Distributed,
+            vec![Arc::clone(&m.processor)],
+            plan.inputs,
+            limit,
+            Some(run),
+        )
+    }
+
+    fn new_map_run(
+        &mut self,
+        state: &State,
+        m: &MapState,
+        plan: &map::MapPlan,
+        ctx: &mut Context<Self>,
+    ) -> Arc<MapRunRecord> {
+        let uuid = self.uuid();
+        let info = &self.shared.info;
+        let label = m.label.as_deref().unwrap_or(&state.name);
+        // `arn:aws:states:{region}:{account}:stateMachine:{name}` → the run's names.
+        let machine_arn = &info.state_machine_id;
+        let prefix = machine_arn
+            .rsplit_once(":stateMachine:")
+            .map_or(machine_arn.as_str(), |(p, _)| p);
+        let sm = &info.state_machine_name;
+        let execution_type = match m.execution_type {
+            Some(ExecutionType::Express) => StateMachineType::EXPRESS,
+            _ => StateMachineType::STANDARD,
+        };
+        let run = Arc::new(MapRunRecord::new(
+            format!("{prefix}:mapRun:{sm}/{label}:{uuid}"),
+            info.id.clone(),
+            format!("{prefix}:stateMachine:{sm}/{label}"),
+            self.shared.clock.now(),
+            execution_type,
+            MapRunConfig {
+                max_concurrency: plan.max_concurrency as u32,
+                tolerated_failure_percentage: plan.tolerated_failure_percentage,
+                tolerated_failure_count: plan.tolerated_failure_count,
+            },
+            plan.inputs.len() as u64,
+            plan.inputs.len() as u64,
+        ));
+        run.set_on_update(ctx.address().recipient());
+        self.shared.map_runs.insert(Arc::clone(&run));
+        run
+    }
+
+    /// A random UUID from this actor's seeded source.
+    fn uuid(&mut self) -> String {
+        let bytes: [u8; 16] = self.rng.gen();
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .to_string()
+    }
+
+    /// The shared state of a new child execution of `run`, for the item `input`.
+    pub(crate) fn child_execution(
+        &mut self,
+        run: &MapRunRecord,
+        input: &Value,
+    ) -> Arc<ExecutionShared> {
+        let name = self.uuid();
+        let arn = format!(
+            "{}:{name}",
+            run.state_machine_arn
+                .replacen(":stateMachine:", ":execution:", 1)
+        );
+        let now = self.shared.clock.now();
+        let record = Arc::new(ExecutionRecord::new(
+            arn.clone(),
+            run.state_machine_arn.clone(),
+            name.clone(),
+            input.clone(),
+            now,
+            run.execution_type,
+        ));
+        let standard = run.execution_type == StateMachineType::STANDARD;
+        if standard {
+            self.shared.map_runs.add_child(run, Arc::clone(&record));
+        }
+        run.child_started(1);
+        let parent = &self.shared;
+        let info = ExecutionInfo {
+            id: arn,
+            name,
+            input: Arc::clone(&record.input),
+            role_arn: parent.role_arn.clone(),
+            start_time: iso(now),
+            redrive_count: 0,
+            state_machine_id: run.state_machine_arn.clone(),
+            state_machine_name: run
+                .state_machine_arn
+                .rsplit_once(":stateMachine:")
+                .map_or(String::new(), |(_, n)| n.to_string()),
+        };
+        Arc::new(ExecutionShared::new(
+            record,
+            Arc::clone(&parent.machine),
+            info,
+            parent.role_arn.clone(),
+            parent.mocks.clone(),
+            parent.handlers.clone(),
+            Arc::clone(&parent.clock),
+            parent.payload_limit,
+            standard,
+            parent.spawner.clone(),
+            Arc::clone(&parent.map_runs),
+        ))
+    }
+
+    /// A child execution of the Distributed Map ended (the caller checked it is current).
+    pub(crate) fn distributed_child_finished(
+        &mut self,
+        ctx: &mut Context<Self>,
+        state: &State,
+        msg: ChildFinished,
+    ) {
+        let f = self
+            .pos
+            .as_mut()
+            .and_then(|p| p.fanout.as_mut())
+            .expect("the fan-out in progress");
+        let Some(run) = f.map_run.clone() else { return };
+        f.remaining -= 1;
+        let exceeded = match msg.outcome {
+            Ok(output) => {
+                run.child_ended(1, ChildEnd::Succeeded);
+                f.table.succeed(msg.index, output);
+                false
+            }
+            Err(error) => {
+                run.child_ended(1, ChildEnd::Failed);
+                f.failures += 1;
+                let result = msg.result.unwrap_or(Value::Null);
+                f.table.fail_tolerated(msg.index, error, result);
+                run.config().exceeded(f.failures, f.table.len() as u64)
+            }
+        };
+        if exceeded {
+            self.map_run_failed(ctx, state, &run);
+            return;
+        }
+        let f = self
+            .pos
+            .as_mut()
+            .and_then(|p| p.fanout.as_mut())
+            .expect("the fan-out in progress");
+        if f.remaining == 0 {
+            if let Flow::Continue = self.fanout_succeeded(ctx, state) {
+                self.drive(ctx);
+            }
+        } else {
+            self.schedule_refill(ctx);
+        }
+    }
+
+    /// The failures passed the threshold: abort the rest, fail the run and the state.
+    fn map_run_failed(&mut self, ctx: &mut Context<Self>, state: &State, run: &MapRunRecord) {
+        let error = StatesError::new(names::EXCEED_TOLERATED_FAILURE_THRESHOLD, THRESHOLD_CAUSE);
+        run.end(MapRunStatus::FAILED, self.shared.clock.now());
+        let children = self.abort_children();
+        self.event("MapRunFailed", || {
+            Some(json!({"error": error.error, "cause": error.cause}))
+        });
+        let recovery = self.recovery(state, error, false);
+        if !matches!(recovery, Recovery::Retry { .. }) {
+            self.event("MapStateFailed", || None);
+        }
+        if let Recovery::Fail(_) = recovery {
+            if let Some(pos) = self.pos.as_mut() {
+                pos.failed_fanout = children;
+            }
+        }
+        if let Flow::Continue = self.recover(ctx, state, recovery) {
+            self.drive(ctx);
+        }
+    }
+
+    /// A child execution's body ended: its own final event and record. For a failure,
+    /// returns the execution's result as AWS puts it in the Map's output.
+    pub(crate) fn child_execution_ended(
+        &mut self,
+        result: &Result<Value, StatesError>,
+    ) -> Option<Value> {
+        // A body that fails, timeouts of its states included, fails the execution.
+        let (status, error) = match result {
+            Ok(_) => (ExecutionStatus::SUCCEEDED, None),
+            Err(e) => (ExecutionStatus::FAILED, Some(e)),
+        };
+        self.record_end(status, result.as_ref().ok().cloned(), error.cloned(), None);
+        error.map(|_| self.execution_result())
+    }
+
+    /// The parent aborted this child execution.
+    pub(crate) fn child_execution_aborted(&mut self) {
+        self.record_end(ExecutionStatus::ABORTED, None, None, None);
+    }
+
+    /// The execution as AWS reports an unsuccessful child in a Map's results.
+    fn execution_result(&self) -> Value {
+        let r = &self.shared.record;
+        let s = r.summary();
+        json!({
+            "ExecutionArn": r.execution_arn,
+            "Input": r.input.to_string(),
+            "InputDetails": {"Included": true},
+            "Name": r.name,
+            "StartDate": iso(r.start_date),
+            "StateMachineArn": r.state_machine_arn,
+            "Status": s.status.as_str(),
+            "StopDate": s.stop_date.map(iso),
+            "Error": s.error,
+            "Cause": s.cause,
+        })
+    }
+
+    /// Whether this actor is a child execution of a Distributed Map.
+    pub(crate) fn is_child_execution(&self) -> bool {
+        matches!(
+            self.role,
+            Role::Child {
+                execution: true,
+                ..
+            }
+        )
+    }
+}
+
+impl Handler<MapRunUpdated> for ExecutionActor {
+    type Result = ();
+
+    /// UpdateMapRun: a raised concurrency starts more children now; a raised tolerance
+    /// is read at the next failure.
+    fn handle(&mut self, _: MapRunUpdated, ctx: &mut Context<Self>) {
+        if self.finished {
+            return;
+        }
+        let has_run = self
+            .pos
+            .as_ref()
+            .and_then(|p| p.fanout.as_ref())
+            .is_some_and(|f| f.map_run.is_some());
+        if has_run {
+            self.schedule_refill(ctx);
+        }
+    }
+}

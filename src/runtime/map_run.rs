@@ -1,0 +1,392 @@
+//! Map Runs: what a Distributed Map state starts. A Map Run has its own ARN, status,
+//! configuration (changeable while it runs: UpdateMapRun) and counts of items and child
+//! executions; its child executions are executions of their own, with their own ARNs and,
+//! for STANDARD children, their own histories.
+//!
+//! The parent's actor owns the run and writes this record; the API reads it.
+
+use super::record::{ExecutionRecord, StateMachineType};
+use chrono::{DateTime, Utc};
+use dashmap::DashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// `MapRunStatus` of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+pub enum MapRunStatus {
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    ABORTED,
+}
+
+impl MapRunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MapRunStatus::RUNNING => "RUNNING",
+            MapRunStatus::SUCCEEDED => "SUCCEEDED",
+            MapRunStatus::FAILED => "FAILED",
+            MapRunStatus::ABORTED => "ABORTED",
+        }
+    }
+}
+
+/// `MapRunItemCounts` / `MapRunExecutionCounts`: the same fields for items and for child
+/// executions (they differ when an ItemBatcher puts several items in one execution).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MapRunCounts {
+    pub pending: u64,
+    pub running: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    pub timed_out: u64,
+    pub aborted: u64,
+    pub total: u64,
+    pub results_written: u64,
+    pub failures_not_redrivable: u64,
+    pub pending_redrive: u64,
+}
+
+/// How one child ended, as the counts see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChildEnd {
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+}
+
+impl MapRunCounts {
+    fn started(&mut self, n: u64) {
+        self.pending = self.pending.saturating_sub(n);
+        self.running += n;
+    }
+
+    fn ended(&mut self, n: u64, end: ChildEnd) {
+        self.running = self.running.saturating_sub(n);
+        match end {
+            ChildEnd::Succeeded => self.succeeded += n,
+            ChildEnd::Failed => self.failed += n,
+            ChildEnd::TimedOut => self.timed_out += n,
+            ChildEnd::Aborted => self.aborted += n,
+        }
+    }
+}
+
+/// The limits a Map Run runs under; UpdateMapRun changes them while it runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MapRunConfig {
+    /// 0: as many as allowed.
+    pub max_concurrency: u32,
+    /// Set when the state gave ToleratedFailurePercentage(Path).
+    pub tolerated_failure_percentage: Option<f64>,
+    /// Set when the state gave ToleratedFailureCount(Path).
+    pub tolerated_failure_count: Option<u64>,
+}
+
+impl MapRunConfig {
+    /// AWS: the run fails once its failed (or timed-out) children exceed either threshold
+    /// given; with neither given, one failure is too many.
+    pub fn exceeded(&self, failures: u64, total: u64) -> bool {
+        let by_count = self.tolerated_failure_count.map(|c| failures > c);
+        let by_percentage = self
+            .tolerated_failure_percentage
+            .map(|p| total > 0 && (failures as f64) * 100.0 > p * total as f64);
+        match (by_count, by_percentage) {
+            (None, None) => failures > 0,
+            (c, p) => c.unwrap_or(false) || p.unwrap_or(false),
+        }
+    }
+}
+
+/// What changes while a Map Run runs.
+#[derive(Debug, Clone)]
+pub struct MapRunProgress {
+    pub status: MapRunStatus,
+    pub stop_date: Option<DateTime<Utc>>,
+    pub config: MapRunConfig,
+    pub items: MapRunCounts,
+    pub executions: MapRunCounts,
+    pub redrive_count: u32,
+    pub redrive_date: Option<DateTime<Utc>>,
+}
+
+/// One Map Run.
+pub struct MapRunRecord {
+    pub map_run_arn: String,
+    /// The execution whose Distributed Map state started it.
+    pub execution_arn: String,
+    /// What its child executions run: `stateMachine:{name}/{label}`.
+    pub state_machine_arn: String,
+    pub start_date: DateTime<Utc>,
+    pub execution_type: StateMachineType,
+    progress: Mutex<MapRunProgress>,
+    /// STANDARD child executions, in start order (ListExecutions by mapRunArn). EXPRESS
+    /// children are not listed, as in AWS.
+    children: Mutex<Vec<Arc<ExecutionRecord>>>,
+    /// Told when UpdateMapRun raised the concurrency, so the run starts more children.
+    on_update: Mutex<Option<actix::Recipient<MapRunUpdated>>>,
+}
+
+/// The Map Run's configuration changed (API → the parent's actor).
+#[derive(actix::Message, Debug, Clone, Copy)]
+#[rtype(result = "()")]
+pub struct MapRunUpdated;
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl MapRunRecord {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        map_run_arn: String,
+        execution_arn: String,
+        state_machine_arn: String,
+        start_date: DateTime<Utc>,
+        execution_type: StateMachineType,
+        config: MapRunConfig,
+        total_items: u64,
+        total_executions: u64,
+    ) -> Self {
+        let counts = |total| MapRunCounts {
+            pending: total,
+            total,
+            ..Default::default()
+        };
+        MapRunRecord {
+            map_run_arn,
+            execution_arn,
+            state_machine_arn,
+            start_date,
+            execution_type,
+            progress: Mutex::new(MapRunProgress {
+                status: MapRunStatus::RUNNING,
+                stop_date: None,
+                config,
+                items: counts(total_items),
+                executions: counts(total_executions),
+                redrive_count: 0,
+                redrive_date: None,
+            }),
+            children: Mutex::new(Vec::new()),
+            on_update: Mutex::new(None),
+        }
+    }
+
+    /// A copy of the current progress.
+    pub fn progress(&self) -> MapRunProgress {
+        lock(&self.progress).clone()
+    }
+
+    pub fn config(&self) -> MapRunConfig {
+        lock(&self.progress).config
+    }
+
+    pub fn status(&self) -> MapRunStatus {
+        lock(&self.progress).status
+    }
+
+    /// A child execution of `items` items started.
+    pub fn child_started(&self, items: u64) {
+        let mut p = lock(&self.progress);
+        p.items.started(items);
+        p.executions.started(1);
+    }
+
+    /// A child execution of `items` items ended.
+    pub fn child_ended(&self, items: u64, end: ChildEnd) {
+        let mut p = lock(&self.progress);
+        p.items.ended(items, end);
+        p.executions.ended(1, end);
+    }
+
+    /// Results written by a ResultWriter.
+    pub fn results_written(&self, items: u64, executions: u64) {
+        let mut p = lock(&self.progress);
+        p.items.results_written += items;
+        p.executions.results_written += executions;
+    }
+
+    /// The run ended: its status and when.
+    pub fn end(&self, status: MapRunStatus, at: DateTime<Utc>) {
+        let mut p = lock(&self.progress);
+        p.status = status;
+        p.stop_date = Some(at);
+        *lock(&self.on_update) = None;
+    }
+
+    pub fn add_child(&self, r: Arc<ExecutionRecord>) {
+        lock(&self.children).push(r);
+    }
+
+    pub fn children(&self) -> Vec<Arc<ExecutionRecord>> {
+        lock(&self.children).clone()
+    }
+
+    pub fn set_on_update(&self, r: actix::Recipient<MapRunUpdated>) {
+        *lock(&self.on_update) = Some(r);
+    }
+
+    /// UpdateMapRun: changes what is given, and wakes the run. False if it has ended.
+    pub fn update(
+        &self,
+        max_concurrency: Option<u32>,
+        tolerated_failure_percentage: Option<f64>,
+        tolerated_failure_count: Option<u64>,
+    ) -> bool {
+        {
+            let mut p = lock(&self.progress);
+            if p.status != MapRunStatus::RUNNING {
+                return false;
+            }
+            if let Some(m) = max_concurrency {
+                p.config.max_concurrency = m;
+            }
+            if let Some(t) = tolerated_failure_percentage {
+                p.config.tolerated_failure_percentage = Some(t);
+            }
+            if let Some(t) = tolerated_failure_count {
+                p.config.tolerated_failure_count = Some(t);
+            }
+        }
+        if let Some(r) = lock(&self.on_update).as_ref() {
+            r.do_send(MapRunUpdated);
+        }
+        true
+    }
+}
+
+impl std::fmt::Debug for MapRunRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MapRunRecord")
+            .field("map_run_arn", &self.map_run_arn)
+            .field("progress", &self.progress())
+            .finish()
+    }
+}
+
+/// Every Map Run of a service, and the child executions that can be described.
+#[derive(Debug, Default)]
+pub struct MapRuns {
+    by_arn: DashMap<String, Arc<MapRunRecord>>,
+    /// Per parent execution ARN, in start order.
+    by_execution: DashMap<String, Vec<Arc<MapRunRecord>>>,
+    /// STANDARD child executions by ARN.
+    children: DashMap<String, Arc<ExecutionRecord>>,
+}
+
+impl MapRuns {
+    pub fn insert(&self, run: Arc<MapRunRecord>) {
+        self.by_execution
+            .entry(run.execution_arn.clone())
+            .or_default()
+            .push(Arc::clone(&run));
+        self.by_arn.insert(run.map_run_arn.clone(), run);
+    }
+
+    pub fn get(&self, map_run_arn: &str) -> Option<Arc<MapRunRecord>> {
+        self.by_arn.get(map_run_arn).map(|r| Arc::clone(&r))
+    }
+
+    /// The Map Runs an execution started, oldest first.
+    pub fn of_execution(&self, execution_arn: &str) -> Vec<Arc<MapRunRecord>> {
+        self.by_execution
+            .get(execution_arn)
+            .map(|v| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Registers a STANDARD child execution of `run`.
+    pub fn add_child(&self, run: &MapRunRecord, child: Arc<ExecutionRecord>) {
+        self.children
+            .insert(child.execution_arn.clone(), Arc::clone(&child));
+        run.add_child(child);
+    }
+
+    /// A child execution by ARN.
+    pub fn child(&self, execution_arn: &str) -> Option<Arc<ExecutionRecord>> {
+        self.children.get(execution_arn).map(|r| Arc::clone(&r))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(p: Option<f64>, c: Option<u64>) -> MapRunConfig {
+        MapRunConfig {
+            max_concurrency: 0,
+            tolerated_failure_percentage: p,
+            tolerated_failure_count: c,
+        }
+    }
+
+    #[test]
+    fn thresholds_are_exceeded_only_past_their_value() {
+        // Neither given: no failure is tolerated.
+        assert!(!cfg(None, None).exceeded(0, 10));
+        assert!(cfg(None, None).exceeded(1, 10));
+        // A count tolerates exactly that many.
+        assert!(!cfg(None, Some(3)).exceeded(3, 10));
+        assert!(cfg(None, Some(3)).exceeded(4, 10));
+        assert!(!cfg(None, Some(0)).exceeded(0, 10));
+        assert!(cfg(None, Some(0)).exceeded(1, 10));
+        // A percentage of the total items: 50% of 10 tolerates 5, not 6.
+        assert!(!cfg(Some(50.0), None).exceeded(5, 10));
+        assert!(cfg(Some(50.0), None).exceeded(6, 10));
+        assert!(!cfg(Some(100.0), None).exceeded(10, 10));
+        assert!(cfg(Some(0.0), None).exceeded(1, 10));
+        // 1.1% of 1,000 tolerates 11, not 12.
+        assert!(!cfg(Some(1.1), None).exceeded(11, 1000));
+        assert!(cfg(Some(1.1), None).exceeded(12, 1000));
+        // Both: exceeding either fails the run.
+        assert!(cfg(Some(50.0), Some(2)).exceeded(3, 10));
+        assert!(cfg(Some(10.0), Some(5)).exceeded(2, 10));
+        assert!(!cfg(Some(20.0), Some(5)).exceeded(2, 10));
+    }
+
+    #[test]
+    fn counts_follow_children_through_their_lives() {
+        let r = MapRunRecord::new(
+            "arn:mr".into(),
+            "arn:ex".into(),
+            "arn:sm".into(),
+            Utc::now(),
+            StateMachineType::STANDARD,
+            cfg(None, None),
+            5,
+            3,
+        );
+        r.child_started(2);
+        r.child_started(2);
+        r.child_ended(2, ChildEnd::Succeeded);
+        r.child_ended(2, ChildEnd::Failed);
+        let p = r.progress();
+        assert_eq!(
+            (
+                p.items.pending,
+                p.items.running,
+                p.items.succeeded,
+                p.items.failed
+            ),
+            (1, 0, 2, 2)
+        );
+        assert_eq!(
+            (
+                p.executions.pending,
+                p.executions.succeeded,
+                p.executions.total
+            ),
+            (1, 1, 3)
+        );
+        assert!(r.update(Some(7), None, Some(1)));
+        assert_eq!(r.config().max_concurrency, 7);
+        r.end(MapRunStatus::FAILED, Utc::now());
+        assert!(
+            !r.update(Some(8), None, None),
+            "an ended run cannot be updated"
+        );
+    }
+}

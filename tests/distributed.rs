@@ -1,0 +1,399 @@
+//! Distributed Map: Map Runs, child executions, failure thresholds, the Map Run API.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use sfn_runtime::api::types::*;
+use sfn_runtime::api::StepFunctions;
+use sfn_runtime::runtime::{TaskFailure, TaskRequest};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const ITEM: &str = "arn:aws:states:::item";
+
+/// A Distributed Map over the input array whose item task fails for negative items.
+fn def(extra: Value, execution_type: &str) -> Value {
+    let mut map = json!({
+        "Type": "Map",
+        "Label": "Items",
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": execution_type},
+            "StartAt": "T",
+            "States": {"T": {"Type": "Task", "Resource": ITEM,
+                "Parameters": {"n.$": "$", "id.$": "$$.Execution.Id", "sm.$": "$$.StateMachine.Id"},
+                "End": true}}
+        },
+        "End": true
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        map[k] = v.clone();
+    }
+    json!({"StartAt": "M", "States": {"M": map}})
+}
+
+fn service() -> StepFunctions {
+    builder()
+        .handler(ITEM, |r: TaskRequest| async move {
+            let n = r.parameters["n"].as_i64().unwrap_or(0);
+            if n < 0 {
+                Err(TaskFailure::new("Item.Bad", format!("item {n}")))
+            } else {
+                Ok(r.parameters.clone())
+            }
+        })
+        .build()
+        .unwrap()
+}
+
+/// The Map Run an execution started, once it has started one.
+fn try_map_run_of(s: &StepFunctions, execution_arn: &str) -> Option<DescribeMapRunOutput> {
+    let runs = s
+        .list_map_runs(ListMapRunsInput {
+            execution_arn: execution_arn.into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(runs.map_runs.len() <= 1);
+    let arn = runs.map_runs.first()?.map_run_arn.clone();
+    Some(
+        s.describe_map_run(DescribeMapRunInput { map_run_arn: arn })
+            .unwrap(),
+    )
+}
+
+/// ListExecutions by `mapRunArn`.
+fn children_of(s: &StepFunctions, map_run_arn: &str) -> Vec<ExecutionListItem> {
+    s.list_executions(ListExecutionsInput {
+        map_run_arn: Some(map_run_arn.into()),
+        ..Default::default()
+    })
+    .unwrap()
+    .executions
+}
+
+fn map_run_of(s: &StepFunctions, execution_arn: &str) -> DescribeMapRunOutput {
+    try_map_run_of(s, execution_arn).expect("a map run")
+}
+
+#[test]
+fn each_item_runs_as_a_child_execution_of_a_map_run() {
+    let s = service();
+    let arn = create(&s, "Sm", &def(json!({}), "STANDARD"));
+    let r = start(&s, &arn, &json!([1, 2, 3]));
+    r.wait_blocking();
+    let types: Vec<String> = r.with(|p| p.history.iter().map(|e| e.event_type.into()).collect());
+    assert_eq!(
+        types,
+        [
+            "ExecutionStarted",
+            "MapStateEntered",
+            "MapStateStarted",
+            "MapRunStarted",
+            "MapRunSucceeded",
+            "MapStateSucceeded",
+            "MapStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+    let out: Value = serde_json::from_str(&sfn_runtime::api::describe(&r).output.unwrap()).unwrap();
+    let prefix = "arn:aws:states:us-east-1:123456789012:execution:Sm/Items:";
+    for (i, item) in out.as_array().unwrap().iter().enumerate() {
+        assert_eq!(item["n"], json!(i + 1));
+        assert!(item["id"].as_str().unwrap().starts_with(prefix), "{item}");
+        assert_eq!(
+            item["sm"],
+            "arn:aws:states:us-east-1:123456789012:stateMachine:Sm/Items"
+        );
+    }
+    let run = map_run_of(&s, &r.execution_arn);
+    assert!(run
+        .map_run_arn
+        .starts_with("arn:aws:states:us-east-1:123456789012:mapRun:Sm/Items:"));
+    assert_eq!(run.status, "SUCCEEDED");
+    assert_eq!(run.execution_arn, r.execution_arn);
+    assert!(run.stop_date.is_some());
+    for counts in [run.item_counts, run.execution_counts] {
+        assert_eq!((counts.succeeded, counts.total, counts.pending), (3, 3, 0));
+        assert_eq!((counts.running, counts.failed), (0, 0));
+    }
+    // The children are executions of their own: listed, described, with histories.
+    let children = children_of(&s, &run.map_run_arn);
+    assert_eq!(children.len(), 3);
+    for c in &children {
+        assert_eq!(c.status, "SUCCEEDED");
+        assert!(c.execution_arn.starts_with(prefix));
+        let d = s
+            .describe_execution(ExecutionArnInput {
+                execution_arn: c.execution_arn.clone(),
+            })
+            .unwrap();
+        assert_eq!(d.status, "SUCCEEDED");
+        let h = s
+            .get_execution_history(GetExecutionHistoryInput {
+                execution_arn: c.execution_arn.clone(),
+                ..Default::default()
+            })
+            .unwrap();
+        let types: Vec<&str> = h
+            .events
+            .iter()
+            .map(|e| e["type"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            types,
+            [
+                "ExecutionStarted",
+                "TaskStateEntered",
+                "TaskScheduled",
+                "TaskStarted",
+                "TaskSucceeded",
+                "TaskStateExited",
+                "ExecutionSucceeded"
+            ]
+        );
+    }
+}
+
+/// Runs ten items of which the first `failing` fail, under `tolerance`.
+fn run_with_failures(
+    tolerance: Value,
+    failing: usize,
+) -> (
+    DescribeExecutionOutput,
+    Vec<String>,
+    DescribeMapRunOutput,
+    StepFunctions,
+) {
+    let s = service();
+    let arn = create(&s, "Sm", &def(tolerance, "STANDARD"));
+    let items: Vec<i64> = (0..10)
+        .map(|i| {
+            if i < failing {
+                -(i as i64) - 1
+            } else {
+                i as i64
+            }
+        })
+        .collect();
+    let (d, types) = run(&s, &arn, &json!(items));
+    let run = map_run_of(&s, &d.execution_arn);
+    (d, types, run, s)
+}
+
+#[test]
+fn a_failure_count_is_tolerated_up_to_and_including_its_value() {
+    let (d, types, run, _) = run_with_failures(json!({"ToleratedFailureCount": 3}), 3);
+    assert_eq!(d.status, "SUCCEEDED");
+    assert!(types.contains(&"MapRunSucceeded".to_string()));
+    assert_eq!((run.item_counts.failed, run.item_counts.succeeded), (3, 7));
+    assert_eq!(run.tolerated_failure_count, 3);
+    // A tolerated failure's place holds the child execution's result.
+    let out: Value = serde_json::from_str(&d.output.unwrap()).unwrap();
+    let failed = &out[1];
+    assert_eq!(failed["Status"], "FAILED");
+    assert_eq!(failed["Error"], "Item.Bad");
+    assert_eq!(failed["Cause"], "item -2");
+    assert_eq!(failed["Input"], "-2");
+    assert!(failed["ExecutionArn"]
+        .as_str()
+        .unwrap()
+        .contains(":execution:Sm/Items:"));
+    assert_eq!(out[5]["n"], 5);
+
+    let (d, types, run, _) = run_with_failures(json!({"ToleratedFailureCount": 3}), 4);
+    assert_eq!(d.status, "FAILED");
+    assert_eq!(
+        d.error.as_deref(),
+        Some("States.ExceedToleratedFailureThreshold")
+    );
+    assert!(types.contains(&"MapRunFailed".to_string()));
+    assert_eq!(types.last().unwrap(), "ExecutionFailed");
+    assert_eq!(run.status, "FAILED");
+}
+
+#[test]
+fn a_failure_percentage_is_tolerated_up_to_and_including_its_value() {
+    let (d, _, run, _) = run_with_failures(json!({"ToleratedFailurePercentage": 30}), 3);
+    assert_eq!(d.status, "SUCCEEDED");
+    assert_eq!(run.tolerated_failure_percentage, 30.0);
+    let (d, _, run, _) = run_with_failures(json!({"ToleratedFailurePercentage": 30}), 4);
+    assert_eq!(d.status, "FAILED");
+    assert_eq!(
+        d.error.as_deref(),
+        Some("States.ExceedToleratedFailureThreshold")
+    );
+    assert_eq!(run.status, "FAILED");
+}
+
+#[test]
+fn without_a_threshold_one_failure_fails_the_run_and_catch_sees_its_error() {
+    let (d, _, map_run, _) = run_with_failures(json!({"MaxConcurrency": 1}), 1);
+    assert_eq!(d.status, "FAILED");
+    assert_eq!(map_run.status, "FAILED");
+    // The first item failed with MaxConcurrency 1: nothing else started.
+    assert_eq!(map_run.item_counts.failed, 1);
+    assert_eq!(map_run.item_counts.pending, 9);
+    let mut caught = def(
+        json!({"Catch": [{"ErrorEquals": ["States.ExceedToleratedFailureThreshold"], "Next": "C"}]}),
+        "STANDARD",
+    );
+    caught["States"]["C"] = json!({"Type": "Pass", "End": true});
+    let s = service();
+    let arn = create(&s, "Caught", &caught);
+    let (d, _) = run(&s, &arn, &json!([-1, 2]));
+    assert_eq!(d.status, "SUCCEEDED");
+    let out: Value = serde_json::from_str(&d.output.unwrap()).unwrap();
+    assert_eq!(out["Error"], "States.ExceedToleratedFailureThreshold");
+}
+
+#[test]
+fn express_children_are_counted_but_not_listed() {
+    let s = service();
+    let arn = create(&s, "Sm", &def(json!({}), "EXPRESS"));
+    let (d, _) = run(&s, &arn, &json!([1, 2]));
+    assert_eq!(d.status, "SUCCEEDED");
+    let run = map_run_of(&s, &d.execution_arn);
+    assert_eq!(run.execution_counts.succeeded, 2);
+    let e = s
+        .list_executions(ListExecutionsInput {
+            map_run_arn: Some(run.map_run_arn),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(e.name(), "StateMachineTypeNotSupported");
+}
+
+/// Waits (really) until `cond` holds, or fails the test.
+fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
+    let until = Instant::now() + Duration::from_secs(20);
+    while !cond() {
+        assert!(Instant::now() < until, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// A service whose item task waits for a permit of `gate`.
+fn gated(gate: Arc<tokio::sync::Semaphore>) -> StepFunctions {
+    builder()
+        .handler(ITEM, move |r: TaskRequest| {
+            let gate = Arc::clone(&gate);
+            async move {
+                gate.acquire().await.expect("open").forget();
+                Ok(r.parameters.clone())
+            }
+        })
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn update_map_run_changes_a_running_run() {
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let s = gated(Arc::clone(&gate));
+    let arn = create(&s, "Sm", &def(json!({"MaxConcurrency": 1}), "STANDARD"));
+    let r = start(&s, &arn, &json!([1, 2, 3, 4, 5, 6]));
+    eventually("the map run", || {
+        try_map_run_of(&s, &r.execution_arn).is_some()
+    });
+    let map_run_arn = map_run_of(&s, &r.execution_arn).map_run_arn;
+    let describe = || {
+        s.describe_map_run(DescribeMapRunInput {
+            map_run_arn: map_run_arn.clone(),
+        })
+        .unwrap()
+    };
+    eventually("one running child", || describe().item_counts.running == 1);
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(describe().item_counts.running, 1, "MaxConcurrency 1 holds");
+    s.update_map_run(UpdateMapRunInput {
+        map_run_arn: map_run_arn.clone(),
+        max_concurrency: Some(4),
+        tolerated_failure_count: Some(2),
+        ..Default::default()
+    })
+    .unwrap();
+    eventually("four running children", || {
+        describe().item_counts.running == 4
+    });
+    let d = describe();
+    assert_eq!((d.max_concurrency, d.tolerated_failure_count), (4, 2));
+    assert_eq!(d.item_counts.pending, 2);
+    // Bad updates are typed errors.
+    let bad = |u: UpdateMapRunInput| s.update_map_run(u).unwrap_err().name();
+    let base = || UpdateMapRunInput {
+        map_run_arn: map_run_arn.clone(),
+        ..Default::default()
+    };
+    assert_eq!(bad(base()), "ValidationException");
+    assert_eq!(
+        bad(UpdateMapRunInput {
+            max_concurrency: Some(-1),
+            ..base()
+        }),
+        "ValidationException"
+    );
+    assert_eq!(
+        bad(UpdateMapRunInput {
+            tolerated_failure_percentage: Some(101.0),
+            ..base()
+        }),
+        "ValidationException"
+    );
+    gate.add_permits(6);
+    r.wait_blocking();
+    assert_eq!(r.status().as_str(), "SUCCEEDED");
+    assert_eq!(describe().status, "SUCCEEDED");
+    assert_eq!(
+        bad(UpdateMapRunInput {
+            max_concurrency: Some(2),
+            ..base()
+        }),
+        "ValidationException",
+        "an ended run cannot be updated"
+    );
+    let missing = map_run_arn.replace(":mapRun:Sm/Items:", ":mapRun:Sm/Items:0");
+    assert_eq!(
+        bad(UpdateMapRunInput {
+            map_run_arn: missing,
+            max_concurrency: Some(1),
+            ..Default::default()
+        }),
+        "ResourceNotFound"
+    );
+    assert_eq!(
+        s.describe_map_run(DescribeMapRunInput {
+            map_run_arn: "arn:aws:states:us-east-1:123456789012:mapRun:nope".into()
+        })
+        .unwrap_err()
+        .name(),
+        "InvalidArn"
+    );
+}
+
+#[test]
+fn stopping_the_parent_aborts_its_map_run_and_children() {
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let s = gated(Arc::clone(&gate));
+    let arn = create(&s, "Sm", &def(json!({"MaxConcurrency": 2}), "STANDARD"));
+    let r = start(&s, &arn, &json!([1, 2, 3]));
+    eventually("two running children", || {
+        try_map_run_of(&s, &r.execution_arn).is_some_and(|m| m.item_counts.running == 2)
+    });
+    s.stop_execution(StopExecutionInput {
+        execution_arn: r.execution_arn.clone(),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(r.status().as_str(), "ABORTED");
+    let types: Vec<String> = r.with(|p| p.history.iter().map(|e| e.event_type.into()).collect());
+    assert!(types.contains(&"MapRunAborted".to_string()), "{types:?}");
+    let run = map_run_of(&s, &r.execution_arn);
+    assert_eq!(run.status, "ABORTED");
+    assert_eq!((run.item_counts.aborted, run.item_counts.pending), (2, 1));
+    // The aborts reach the children as messages, after the parent ended.
+    eventually("both children aborted", || {
+        let children = children_of(&s, &run.map_run_arn);
+        children.len() == 2 && children.iter().all(|c| c.status == "ABORTED")
+    });
+}
