@@ -277,10 +277,51 @@ fn write_golden(dir: &Path) {
 
 #[test]
 fn a_map_that_was_running_continues_without_rerunning_completed_iterations() {
-    let dir = temp_dir("map-restart");
+    map_restart_keeps_completed_children("INLINE");
+}
+
+#[test]
+fn a_distributed_map_that_was_running_continues_without_rerunning_completed_children() {
+    map_restart_keeps_completed_children("DISTRIBUTED");
+}
+
+/// How many children of the execution's Map have succeeded so far.
+fn children_done(s: &StepFunctions, r: &sfn_runtime::runtime::ExecutionRecord) -> usize {
+    let iterations = r.with(|p| {
+        p.history
+            .iter()
+            .filter(|e| e.event_type == "MapIterationSucceeded")
+            .count()
+    });
+    let runs = s
+        .list_map_runs(ListMapRunsInput {
+            execution_arn: r.execution_arn.clone(),
+            ..Default::default()
+        })
+        .unwrap()
+        .map_runs;
+    let distributed: u64 = runs
+        .iter()
+        .map(|m| {
+            s.describe_map_run(DescribeMapRunInput {
+                map_run_arn: m.map_run_arn.clone(),
+            })
+            .unwrap()
+            .item_counts
+            .succeeded
+        })
+        .sum();
+    iterations + distributed as usize
+}
+
+/// A 100-item Map in `mode` whose process dies with 60 items done: a new service on the
+/// directory finishes it, invoking only the other 40.
+fn map_restart_keeps_completed_children(mode: &str) {
+    let dir = temp_dir(&format!("map-restart-{mode}"));
     let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 0,
         "ItemSelector": {"n.$": "$$.Map.Item.Value"},
-        "ItemProcessor": {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::item", "End": true}}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": mode, "ExecutionType": "STANDARD"},
+            "StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::item", "End": true}}},
         "End": true}}});
     let arn = {
         let s = builder()
@@ -300,17 +341,12 @@ fn a_map_that_was_running_continues_without_rerunning_completed_iterations() {
         let sm = create(&s, "MapSm", &def);
         let r = start(&s, &sm, &json!((0..100).collect::<Vec<_>>()));
         for _ in 0..5000 {
-            let done = r.with(|p| {
-                p.history
-                    .iter()
-                    .filter(|e| e.event_type == "MapIterationSucceeded")
-                    .count()
-            });
-            if done == 60 {
+            if children_done(&s, &r) == 60 {
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
+        assert_eq!(children_done(&s, &r), 60);
         r.execution_arn.clone()
     };
     let calls = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));

@@ -159,7 +159,7 @@ impl ExecutionActor {
                 .rsplit_once(":stateMachine:")
                 .map_or(String::new(), |(_, n)| n.to_string()),
         };
-        Arc::new(ExecutionShared::new(
+        let mut shared = ExecutionShared::new(
             record,
             Arc::clone(&parent.machine),
             info,
@@ -171,7 +171,9 @@ impl ExecutionActor {
             standard,
             parent.spawner.clone(),
             Arc::clone(&parent.map_runs),
-        ))
+        );
+        shared.parent = Some(Arc::clone(&parent.record));
+        Arc::new(shared)
     }
 
     /// A child execution of the Distributed Map ended (the caller checked it is current).

@@ -530,7 +530,13 @@ impl ExecutionActor {
                 };
                 // Journaled here, on the child's core, rather than by the parent, whose
                 // core every completion of the fan-out passes through.
-                if let (Ok(output), Some(j)) = (&result, self.shared.record.journal()) {
+                // A Distributed Map's child is an execution of its own: its completion
+                // belongs to the parent's journal.
+                let owner = match (self.is_child_execution(), &self.shared.parent) {
+                    (true, Some(parent)) => parent,
+                    _ => &self.shared.record,
+                };
+                if let (Ok(output), Some(j)) = (&result, owner.journal()) {
                     j.child_done(*fanout_event, *run, *index, output);
                 }
                 parent.do_send(ChildFinished {

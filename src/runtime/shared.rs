@@ -64,6 +64,9 @@ pub struct ExecutionShared {
     pub keep_history: bool,
     pub spawner: Spawner,
     pub map_runs: Arc<MapRuns>,
+    /// For a Distributed Map's child execution: the parent execution, whose journal records
+    /// the child's completion (the child itself is not journaled).
+    pub parent: Option<Arc<ExecutionRecord>>,
     /// Event ids when no history is kept (EXPRESS): messages still cite them.
     next_event: AtomicU64,
 }
@@ -102,6 +105,7 @@ impl ExecutionShared {
             keep_history,
             spawner,
             map_runs,
+            parent: None,
             next_event: AtomicU64::new(0),
         }
     }
