@@ -5,5 +5,6 @@ pub mod asl;
 pub mod cli;
 pub mod data;
 pub mod interpret;
+pub mod objects;
 pub mod runtime;
 pub mod store;

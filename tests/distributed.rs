@@ -397,3 +397,146 @@ fn stopping_the_parent_aborts_its_map_run_and_children() {
         children.len() == 2 && children.iter().all(|c| c.status == "ABORTED")
     });
 }
+
+/// A Distributed Map whose items come from `reader`; its processor passes items through.
+fn reader_def(reader: Value) -> Value {
+    json!({"StartAt": "M", "States": {"M": {"Type": "Map",
+        "ItemReader": reader,
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+            "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+        "End": true}}})
+}
+
+fn get_object(key: &str, config: Value) -> Value {
+    json!({"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": config,
+           "Parameters": {"Bucket": "inputs", "Key": key}})
+}
+
+fn read_with(s: &StepFunctions, reader: Value, input: Value) -> DescribeExecutionOutput {
+    let arn = create(s, &format!("R{}", rand_name()), &reader_def(reader));
+    run(s, &arn, &input).0
+}
+
+fn rand_name() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+fn output_of(d: &DescribeExecutionOutput) -> Value {
+    assert_eq!(d.status, "SUCCEEDED", "{:?} {:?}", d.error, d.cause);
+    serde_json::from_str(d.output.as_deref().unwrap()).unwrap()
+}
+
+#[test]
+fn item_readers_read_json_jsonl_csv_and_listings() {
+    let s = builder()
+        .object("inputs", "items.json", r#"[{"a": 1}, {"a": 2}, {"a": 3}]"#)
+        .object("inputs", "items.jsonl", "{\"b\": 1}\n{\"b\": 2}\n")
+        .object("inputs", "rows.csv", "id,name\n1,x\n2,\"y, z\"\n")
+        .object("inputs", "rows.tsv", "1\tx\n2\ty\n")
+        .object("inputs", "logs/a.txt", "aaa")
+        .object("inputs", "logs/b.txt", "bb")
+        .object("inputs", "other.txt", "c")
+        .build()
+        .unwrap();
+    let json_items = read_with(
+        &s,
+        get_object("items.json", json!({"InputType": "JSON"})),
+        json!({}),
+    );
+    assert_eq!(
+        output_of(&json_items),
+        json!([{"a": 1}, {"a": 2}, {"a": 3}])
+    );
+    let capped = read_with(
+        &s,
+        get_object(
+            "items.json",
+            json!({"InputType": "JSON", "MaxItemsPath": "$.max"}),
+        ),
+        json!({"max": 2}),
+    );
+    assert_eq!(output_of(&capped), json!([{"a": 1}, {"a": 2}]));
+    let lines = read_with(
+        &s,
+        get_object("items.jsonl", json!({"InputType": "JSONL"})),
+        json!({}),
+    );
+    assert_eq!(output_of(&lines), json!([{"b": 1}, {"b": 2}]));
+    let csv = read_with(
+        &s,
+        get_object("rows.csv", json!({"InputType": "CSV"})),
+        json!({}),
+    );
+    assert_eq!(
+        output_of(&csv),
+        json!([{"id": "1", "name": "x"}, {"id": "2", "name": "y, z"}])
+    );
+    let tsv = read_with(
+        &s,
+        get_object(
+            "rows.tsv",
+            json!({"InputType": "CSV", "CSVHeaderLocation": "GIVEN",
+                   "CSVHeaders": ["n", "v"], "CSVDelimiter": "TAB", "MaxItems": 1}),
+        ),
+        json!({}),
+    );
+    assert_eq!(output_of(&tsv), json!([{"n": "1", "v": "x"}]));
+    let listed = read_with(
+        &s,
+        json!({"Resource": "arn:aws:states:::s3:listObjectsV2",
+               "Parameters": {"Bucket": "inputs", "Prefix.$": "$.prefix"}}),
+        json!({"prefix": "logs/"}),
+    );
+    let listed = output_of(&listed);
+    let keys: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["Key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["logs/a.txt", "logs/b.txt"]);
+    assert_eq!(listed[0]["Size"], 3);
+    assert_eq!(listed[0]["StorageClass"], "STANDARD");
+}
+
+#[test]
+fn item_readers_never_leave_the_object_root() {
+    let base = std::env::temp_dir().join(format!("sfn-objects-{}", std::process::id()));
+    let root = base.join("root");
+    std::fs::create_dir_all(root.join("inputs")).unwrap();
+    std::fs::write(base.join("secret.json"), "[1, 2]").unwrap();
+    std::fs::write(root.join("inputs").join("ok.json"), "[7]").unwrap();
+    let s = builder().objects_dir(&root).build().unwrap();
+    let ok = read_with(
+        &s,
+        get_object("ok.json", json!({"InputType": "JSON"})),
+        json!({}),
+    );
+    assert_eq!(output_of(&ok), json!([7]));
+    for key in [
+        "../secret.json",
+        "../../secret.json",
+        "%2e%2e/secret.json",
+        "%2E%2E%2Fsecret.json",
+        "/etc/passwd",
+        "..\\secret.json",
+    ] {
+        let d = read_with(&s, get_object(key, json!({"InputType": "JSON"})), json!({}));
+        assert_eq!(d.status, "FAILED", "{key}");
+        assert_eq!(d.error.as_deref(), Some("States.ItemReaderFailed"), "{key}");
+    }
+    let bucket_escape = json!({"Resource": "arn:aws:states:::s3:getObject",
+        "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "..", "Key": "secret.json"}});
+    let d = read_with(&s, bucket_escape, json!({}));
+    assert_eq!(d.error.as_deref(), Some("States.ItemReaderFailed"));
+    let missing = read_with(
+        &s,
+        get_object("nope.json", json!({"InputType": "JSON"})),
+        json!({}),
+    );
+    assert_eq!(missing.error.as_deref(), Some("States.ItemReaderFailed"));
+    let _ = std::fs::remove_dir_all(&base);
+}

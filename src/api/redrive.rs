@@ -56,6 +56,7 @@ impl StepFunctions {
             recovering: start.recovering.is_some(),
             recovered_fanout: start.recovering.flatten(),
             map_runs: Arc::clone(&self.inner.map_runs),
+            objects: Arc::clone(&self.inner.objects),
         });
     }
 }

@@ -56,6 +56,8 @@ pub(crate) struct Shared {
     pub(crate) store: Option<crate::store::DiskStore>,
     pub(crate) store_errors: std::sync::Mutex<Vec<String>>,
     pub(crate) map_runs: Arc<crate::runtime::MapRuns>,
+    /// The object store behind `s3://` URIs.
+    pub(crate) objects: Arc<dyn crate::objects::ObjectStore>,
 }
 
 /// Configures a [`StepFunctions`].
@@ -70,6 +72,8 @@ pub struct StepFunctionsBuilder {
     handlers: HandlerRegistry,
     mocks: Option<MockConfig>,
     data_dir: Option<std::path::PathBuf>,
+    objects_dir: Option<std::path::PathBuf>,
+    objects: Vec<(String, String, Vec<u8>)>,
 }
 
 impl Default for StepFunctionsBuilder {
@@ -85,6 +89,8 @@ impl Default for StepFunctionsBuilder {
             handlers: HandlerRegistry::new(),
             mocks: None,
             data_dir: None,
+            objects_dir: None,
+            objects: Vec::new(),
         }
     }
 }
@@ -158,7 +164,43 @@ impl StepFunctionsBuilder {
         self
     }
 
+    /// Where `s3://bucket/key` objects live: `DIR/bucket/key`. Default: `objects/` inside
+    /// the data directory, or, without one, in memory.
+    pub fn objects_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.objects_dir = Some(dir.into());
+        self
+    }
+
+    /// Puts an object in the object store when the service starts (for ItemReader inputs).
+    pub fn object(
+        mut self,
+        bucket: impl Into<String>,
+        key: impl Into<String>,
+        bytes: impl Into<Vec<u8>>,
+    ) -> Self {
+        self.objects.push((bucket.into(), key.into(), bytes.into()));
+        self
+    }
+
+    fn object_store(&self) -> std::io::Result<Arc<dyn crate::objects::ObjectStore>> {
+        let dir = self
+            .objects_dir
+            .clone()
+            .or_else(|| self.data_dir.as_ref().map(|d| d.join("objects")));
+        let store: Arc<dyn crate::objects::ObjectStore> = match dir {
+            Some(d) => Arc::new(crate::objects::DirStore::open(d)?),
+            None => Arc::new(crate::objects::MemStore::default()),
+        };
+        for (bucket, key, bytes) in &self.objects {
+            store
+                .put(bucket, key, bytes)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+        }
+        Ok(store)
+    }
+
     pub fn build(self) -> std::io::Result<StepFunctions> {
+        let objects = self.object_store()?;
         let store = match &self.data_dir {
             Some(d) => Some(
                 crate::store::DiskStore::open(d)
@@ -185,6 +227,7 @@ impl StepFunctionsBuilder {
                 store,
                 store_errors: std::sync::Mutex::new(Vec::new()),
                 map_runs: Arc::default(),
+                objects,
             }),
         };
         if let Some(loaded) = loaded {

@@ -2,6 +2,7 @@
 //! ItemSelector, where `$$.Map.Item.Index`/`.Value` name it) is one iteration's input; the
 //! state's result is the array of iteration outputs, in item order.
 
+use super::item_reader::ReaderRequest;
 use crate::asl::model::{Amount, MapState, State};
 use crate::data::payload::{eval_template, invalid_path};
 use crate::data::{ContextObject, Scope, StatesError};
@@ -67,12 +68,14 @@ fn tolerance(
 }
 
 /// Plans the iterations. `kept(i)` says an iteration's result is already known (a redrive
-/// or a restart keeps it): its input is not built.
+/// or a restart keeps it): its input is not built. `read` gives the items of an ItemReader
+/// (the runtime reads them); without a reader, ItemsPath selects them from the input.
 pub fn plan(
     state: &State,
     m: &MapState,
     scope: &mut Scope,
     kept: impl Fn(usize) -> bool,
+    read: impl FnOnce(ReaderRequest) -> Result<Vec<Value>, StatesError>,
 ) -> Result<MapPlan, StatesError> {
     let effective = super::effective_input(state, scope.input, scope.context)?;
     let max_concurrency = match &m.max_concurrency {
@@ -106,7 +109,12 @@ pub fn plan(
     )?
     .map(|n| n as u64);
     let selected;
-    let items: &Value = if m.items_path.is_root() {
+    let items: &Value = if let Some(reader) = &m.item_reader {
+        let mut s = Scope::new(&effective, scope.context, scope.rng);
+        let request = super::item_reader::request(reader, &mut s)?;
+        selected = Value::Array(read(request)?);
+        &selected
+    } else if m.items_path.is_root() {
         &effective
     } else {
         selected = crate::data::jsonpath::select(&m.items_path, &effective)

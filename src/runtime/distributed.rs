@@ -47,7 +47,9 @@ impl ExecutionActor {
         let pos = self.pos.as_ref().expect("a current state");
         let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
-        let plan = match map::plan(state, m, &mut scope, |_| false) {
+        let objects = Arc::clone(&self.shared.objects);
+        let read = |request| super::item_source::read(&*objects, request);
+        let plan = match map::plan(state, m, &mut scope, |_| false, read) {
             Ok(plan) => plan,
             Err(e) => {
                 // AWS starts the state before it judges the run's settings.
@@ -171,6 +173,7 @@ impl ExecutionActor {
             standard,
             parent.spawner.clone(),
             Arc::clone(&parent.map_runs),
+            Arc::clone(&parent.objects),
         );
         shared.parent = Some(Arc::clone(&parent.record));
         Arc::new(shared)

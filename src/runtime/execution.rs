@@ -21,6 +21,7 @@ use crate::asl::model::{Body, State, StateId, StateKind, StateMachine, Transitio
 use crate::data::{names, ContextObject, ExecutionInfo, Scope, StatesError};
 use crate::interpret::policy::{self, Recovery, RetryCounters};
 use crate::interpret::{choice, fail, pass, succeed, wait};
+use crate::objects::ObjectStore;
 use actix::prelude::*;
 use futures::future::BoxFuture;
 use rand::rngs::SmallRng;
@@ -50,6 +51,8 @@ pub struct ExecutionSpec {
     pub recovered_fanout: Option<RecoveredFanOut>,
     /// Where Distributed Map states register their Map Runs and child executions.
     pub map_runs: Arc<MapRuns>,
+    /// The object store behind `s3://` (ItemReader, ResultWriter).
+    pub objects: Arc<dyn ObjectStore>,
 }
 
 /// Stops a running execution (StopExecution): it ends ABORTED.
@@ -170,6 +173,7 @@ impl ExecutionActor {
             spec.keep_history,
             spawner,
             spec.map_runs,
+            spec.objects,
         );
         let resume = spec.resume;
         let recovering = spec.recovering;

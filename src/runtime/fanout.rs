@@ -152,7 +152,8 @@ impl ExecutionActor {
                     .is_some_and(|r| r.completed.contains_key(&(i as u32)))
         };
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
-        match map::plan(state, m, &mut scope, kept) {
+        let no_reader = |_| Err(StatesError::runtime("an Inline Map has no ItemReader"));
+        match map::plan(state, m, &mut scope, kept, no_reader) {
             Ok(plan) => {
                 let bodies = vec![Arc::clone(&m.processor)];
                 self.start_fanout(

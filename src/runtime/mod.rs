@@ -9,6 +9,7 @@ pub mod execution;
 pub mod fanout;
 pub mod handlers;
 pub mod history;
+mod item_source;
 pub mod journal;
 mod lifecycle;
 pub mod map_run;

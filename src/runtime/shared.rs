@@ -9,6 +9,7 @@ use super::mock::MockCase;
 use super::record::ExecutionRecord;
 use crate::asl::StateMachine;
 use crate::data::ExecutionInfo;
+use crate::objects::ObjectStore;
 use actix_rt::ArbiterHandle;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -64,6 +65,7 @@ pub struct ExecutionShared {
     pub keep_history: bool,
     pub spawner: Spawner,
     pub map_runs: Arc<MapRuns>,
+    pub objects: Arc<dyn ObjectStore>,
     /// For a Distributed Map's child execution: the parent execution, whose journal records
     /// the child's completion (the child itself is not journaled).
     pub parent: Option<Arc<ExecutionRecord>>,
@@ -85,6 +87,7 @@ impl ExecutionShared {
         keep_history: bool,
         spawner: Spawner,
         map_runs: Arc<MapRuns>,
+        objects: Arc<dyn ObjectStore>,
     ) -> Self {
         let region = record
             .execution_arn
@@ -105,6 +108,7 @@ impl ExecutionShared {
             keep_history,
             spawner,
             map_runs,
+            objects,
             parent: None,
             next_event: AtomicU64::new(0),
         }

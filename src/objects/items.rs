@@ -1,0 +1,235 @@
+//! Items from an object, as a Distributed Map's ItemReader reads them: a JSON array, JSON
+//! Lines, or CSV rows (as objects of strings keyed by the header). Items are handed to a
+//! callback one at a time as they are parsed, so a file is never held in memory whole.
+
+use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+use std::io::{BufRead, BufReader, Read};
+
+/// `ReaderConfig.InputType`, with its CSV options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputType {
+    Json,
+    Jsonl,
+    Csv {
+        /// `CSVHeaders` when `CSVHeaderLocation` is GIVEN; `None`: the first row.
+        headers: Option<Vec<String>>,
+        delimiter: u8,
+    },
+}
+
+/// Why items could not be read (the runtime reports it as `States.ItemReaderFailed`).
+#[derive(Debug, thiserror::Error)]
+pub enum ItemsError {
+    #[error("{0}")]
+    Format(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Reads items from `input`, at most `max_items` of them (all when `None`), giving each
+/// to `each`. Returns how many were read.
+pub fn read_items(
+    input: impl Read,
+    kind: &InputType,
+    max_items: Option<u64>,
+    mut each: impl FnMut(Value),
+) -> Result<u64, ItemsError> {
+    let limit = max_items.unwrap_or(u64::MAX);
+    if limit == 0 {
+        return Ok(0);
+    }
+    let mut n = 0u64;
+    let mut take = |v: Value| {
+        each(v);
+        n += 1;
+        n < limit
+    };
+    match kind {
+        InputType::Json => json_array(input, &mut take)?,
+        InputType::Jsonl => json_lines(input, &mut take)?,
+        InputType::Csv { headers, delimiter } => {
+            csv_rows(input, headers.as_deref(), *delimiter, &mut take)?
+        }
+    }
+    Ok(n)
+}
+
+/// The message a visitor stops the parse with once it has taken enough items.
+const ENOUGH: &str = "sfn-runtime: enough items";
+
+struct Each<'a>(&'a mut dyn FnMut(Value) -> bool);
+
+impl<'de> Visitor<'de> for Each<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON array of items")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(v) = seq.next_element::<Value>()? {
+            if !(self.0)(v) {
+                return Err(de::Error::custom(ENOUGH));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Each<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+fn json_array(input: impl Read, take: &mut dyn FnMut(Value) -> bool) -> Result<(), ItemsError> {
+    let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(256 << 10, input));
+    match Each(take).deserialize(&mut de) {
+        Ok(()) => de
+            .end()
+            .map_err(|e| ItemsError::Format(format!("the JSON file has more than one value: {e}"))),
+        Err(e) if e.to_string().starts_with(ENOUGH) => Ok(()),
+        Err(e) if e.is_io() => Err(ItemsError::Io(e.into())),
+        Err(e) => Err(ItemsError::Format(format!(
+            "the JSON file must hold an array of items: {e}"
+        ))),
+    }
+}
+
+fn json_lines(input: impl Read, take: &mut dyn FnMut(Value) -> bool) -> Result<(), ItemsError> {
+    let reader = BufReader::with_capacity(256 << 10, input);
+    for (i, line) in reader.lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v = serde_json::from_str(&line)
+            .map_err(|e| ItemsError::Format(format!("line {} is not JSON: {e}", i + 1)))?;
+        if !take(v) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn csv_rows(
+    input: impl Read,
+    given: Option<&[String]>,
+    delimiter: u8,
+    take: &mut dyn FnMut(Value) -> bool,
+) -> Result<(), ItemsError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(input);
+    let mut records = reader.records();
+    let headers: Vec<String> = match given {
+        Some(h) => h.to_vec(),
+        None => match records.next() {
+            None => return Ok(()),
+            Some(r) => r.map_err(csv_error)?.iter().map(str::to_string).collect(),
+        },
+    };
+    for (i, r) in records.enumerate() {
+        let r = r.map_err(csv_error)?;
+        if r.len() != headers.len() {
+            return Err(ItemsError::Format(format!(
+                "CSV row {} has {} fields, the header has {}",
+                i + 1,
+                r.len(),
+                headers.len()
+            )));
+        }
+        let item: Map<String, Value> = headers
+            .iter()
+            .zip(r.iter())
+            .map(|(h, v)| (h.clone(), Value::String(v.to_string())))
+            .collect();
+        if !take(Value::Object(item)) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn csv_error(e: csv::Error) -> ItemsError {
+    ItemsError::Format(format!("the CSV file cannot be read: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn all(text: &str, kind: &InputType, max: Option<u64>) -> Result<Vec<Value>, ItemsError> {
+        let mut out = Vec::new();
+        read_items(text.as_bytes(), kind, max, |v| out.push(v))?;
+        Ok(out)
+    }
+
+    #[test]
+    fn json_arrays_stream_and_stop_at_max_items() {
+        let text = r#"[1, {"a": [2]}, "x", null]"#;
+        assert_eq!(
+            all(text, &InputType::Json, None).unwrap(),
+            vec![json!(1), json!({"a": [2]}), json!("x"), json!(null)]
+        );
+        assert_eq!(all(text, &InputType::Json, Some(2)).unwrap().len(), 2);
+        assert_eq!(all(text, &InputType::Json, Some(0)).unwrap().len(), 0);
+        // Stopping early does not read (or judge) the rest.
+        assert_eq!(
+            all("[1, 2, oops", &InputType::Json, Some(2)).unwrap().len(),
+            2
+        );
+        for bad in [r#"{"a": 1}"#, "[1, 2", "[1] [2]", "nope"] {
+            assert!(
+                matches!(all(bad, &InputType::Json, None), Err(ItemsError::Format(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_lines_skip_blank_lines() {
+        let text = "{\"a\":1}\n\n[2]\n\"s\"\n";
+        assert_eq!(
+            all(text, &InputType::Jsonl, None).unwrap(),
+            vec![json!({"a": 1}), json!([2]), json!("s")]
+        );
+        assert_eq!(all(text, &InputType::Jsonl, Some(1)).unwrap().len(), 1);
+        assert!(all("{\"a\":1}\nnot json\n", &InputType::Jsonl, None).is_err());
+    }
+
+    #[test]
+    fn csv_rows_become_objects_of_strings() {
+        let first_row = InputType::Csv {
+            headers: None,
+            delimiter: b',',
+        };
+        let text = "id,name\n1,\"a, b\"\n2,c\n";
+        assert_eq!(
+            all(text, &first_row, None).unwrap(),
+            vec![
+                json!({"id": "1", "name": "a, b"}),
+                json!({"id": "2", "name": "c"})
+            ]
+        );
+        let given = InputType::Csv {
+            headers: Some(vec!["x".into(), "y".into()]),
+            delimiter: b'|',
+        };
+        assert_eq!(
+            all("1|2\n3|4\n", &given, Some(1)).unwrap(),
+            vec![json!({"x": "1", "y": "2"})]
+        );
+        assert!(matches!(
+            all("a,b\n1\n", &first_row, None),
+            Err(ItemsError::Format(_))
+        ));
+        assert!(all("", &first_row, None).unwrap().is_empty());
+    }
+}
