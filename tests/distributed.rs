@@ -540,3 +540,140 @@ fn item_readers_never_leave_the_object_root() {
     assert_eq!(missing.error.as_deref(), Some("States.ItemReaderFailed"));
     let _ = std::fs::remove_dir_all(&base);
 }
+
+/// A Distributed Map of the item task with a ResultWriter.
+fn writer_def(writer: Value, extra: Value) -> Value {
+    let mut d = def(extra, "STANDARD");
+    d["States"]["M"]["ResultWriter"] = writer;
+    d
+}
+
+/// An object of bucket `results` under the objects root (a JSON or JSON Lines file).
+fn read_object(root: &std::path::Path, key: &str) -> Value {
+    let text = std::fs::read_to_string(root.join("results").join(key)).unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|_| {
+        Value::Array(
+            text.lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect(),
+        )
+    })
+}
+
+#[test]
+fn result_writer_writes_manifest_and_split_result_files() {
+    let root = std::env::temp_dir().join(format!("sfn-results-{}", std::process::id()));
+    let s = builder()
+        .objects_dir(&root)
+        .result_file_limit(600)
+        .handler(ITEM, |r: TaskRequest| async move {
+            let n = r.parameters["n"].as_i64().unwrap_or(0);
+            if n < 0 {
+                Err(TaskFailure::new("Item.Bad", "negative"))
+            } else {
+                Ok(json!({"n": n}))
+            }
+        })
+        .build()
+        .unwrap();
+    let arn = create(
+        &s,
+        "Sm",
+        &writer_def(
+            json!({"Resource": "arn:aws:states:::s3:putObject",
+                   "Parameters": {"Bucket": "results", "Prefix.$": "$.prefix"}}),
+            json!({"ToleratedFailureCount": 1, "ItemsPath": "$.items"}),
+        ),
+    );
+    let (d, _) = run(
+        &s,
+        &arn,
+        &json!({"prefix": "out", "items": [0, 1, -2, 3, 4, 5]}),
+    );
+    let out = output_of(&d);
+    let run_arn = out["MapRunArn"].as_str().unwrap().to_string();
+    let id = run_arn.rsplit(':').next().unwrap();
+    assert_eq!(
+        out["ResultWriterDetails"],
+        json!({"Bucket": "results", "Key": format!("out/{id}/manifest.json")})
+    );
+    let manifest = read_object(&root, &format!("out/{id}/manifest.json"));
+    assert_eq!(manifest["DestinationBucket"], "results");
+    assert_eq!(manifest["MapRunArn"], run_arn.as_str());
+    assert_eq!(manifest["ResultFiles"]["PENDING"], json!([]));
+    let failed = manifest["ResultFiles"]["FAILED"].as_array().unwrap();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["Key"], format!("out/{id}/FAILED_0.json"));
+    let failed_items = read_object(&root, &format!("out/{id}/FAILED_0.json"));
+    assert_eq!(failed_items[0]["Error"], "Item.Bad");
+    assert_eq!(failed_items[0]["Input"], "-2");
+    // Five whole execution results of ~300 bytes do not fit one 600-byte file.
+    let succeeded = manifest["ResultFiles"]["SUCCEEDED"].as_array().unwrap();
+    assert!(succeeded.len() > 1, "{succeeded:?}");
+    let mut outputs = Vec::new();
+    for (i, f) in succeeded.iter().enumerate() {
+        assert_eq!(f["Key"], format!("out/{id}/SUCCEEDED_{i}.json"));
+        let items = read_object(&root, f["Key"].as_str().unwrap());
+        let size = std::fs::metadata(root.join("results").join(f["Key"].as_str().unwrap()))
+            .unwrap()
+            .len();
+        assert_eq!(f["Size"], size);
+        for e in items.as_array().unwrap() {
+            assert_eq!(e["Status"], "SUCCEEDED");
+            assert!(e["ExecutionArn"]
+                .as_str()
+                .unwrap()
+                .contains(":execution:Sm/Items:"));
+            outputs.push(serde_json::from_str::<Value>(e["Output"].as_str().unwrap()).unwrap());
+        }
+    }
+    assert_eq!(outputs, [0, 1, 3, 4, 5].map(|n| json!({"n": n})));
+    let run = map_run_of(&s, &d.execution_arn);
+    assert_eq!(run.item_counts.results_written, 6);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn writer_config_alone_shapes_the_output_without_writing() {
+    let s = builder()
+        .handler(ITEM, |r: TaskRequest| async move {
+            let n = r.parameters["n"].as_i64().unwrap_or(0);
+            Ok(json!([n, n * 10]))
+        })
+        .build()
+        .unwrap();
+    for (t, expected) in [
+        ("FLATTEN", json!([1, 10, 2, 20])),
+        ("COMPACT", json!([[1, 10], [2, 20]])),
+    ] {
+        let arn = create(
+            &s,
+            &format!("W{t}"),
+            &writer_def(json!({"WriterConfig": {"Transformation": t}}), json!({})),
+        );
+        let (d, _) = run(&s, &arn, &json!([1, 2]));
+        assert_eq!(output_of(&d), expected, "{t}");
+    }
+    let arn = create(
+        &s,
+        "WNone",
+        &writer_def(
+            json!({"WriterConfig": {"Transformation": "NONE"}}),
+            json!({}),
+        ),
+    );
+    let (d, _) = run(&s, &arn, &json!([1]));
+    let out = output_of(&d);
+    assert_eq!(out[0]["Status"], "SUCCEEDED");
+    assert_eq!(out[0]["Output"], "[1,10]");
+    let arn = create(
+        &s,
+        "WBad",
+        &writer_def(
+            json!({"Resource": "arn:aws:states:::s3:getObject"}),
+            json!({}),
+        ),
+    );
+    let (d, _) = run(&s, &arn, &json!([1]));
+    assert_eq!(d.error.as_deref(), Some("States.ResultWriterFailed"));
+}

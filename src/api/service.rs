@@ -74,6 +74,7 @@ pub struct StepFunctionsBuilder {
     data_dir: Option<std::path::PathBuf>,
     objects_dir: Option<std::path::PathBuf>,
     objects: Vec<(String, String, Vec<u8>)>,
+    result_file_limit: u64,
 }
 
 impl Default for StepFunctionsBuilder {
@@ -91,6 +92,7 @@ impl Default for StepFunctionsBuilder {
             data_dir: None,
             objects_dir: None,
             objects: Vec::new(),
+            result_file_limit: crate::runtime::result_files::DEFAULT_RESULT_FILE_LIMIT,
         }
     }
 }
@@ -182,6 +184,12 @@ impl StepFunctionsBuilder {
         self
     }
 
+    /// The size at which a ResultWriter starts its next results file (AWS: 5 GB).
+    pub fn result_file_limit(mut self, bytes: u64) -> Self {
+        self.result_file_limit = bytes;
+        self
+    }
+
     fn object_store(&self) -> std::io::Result<Arc<dyn crate::objects::ObjectStore>> {
         let dir = self
             .objects_dir
@@ -226,7 +234,9 @@ impl StepFunctionsBuilder {
                 mocks: RwLock::new(self.mocks.map(Arc::new)),
                 store,
                 store_errors: std::sync::Mutex::new(Vec::new()),
-                map_runs: Arc::default(),
+                map_runs: Arc::new(crate::runtime::MapRuns::with_result_file_limit(
+                    self.result_file_limit,
+                )),
                 objects,
             }),
         };

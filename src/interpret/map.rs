@@ -3,6 +3,7 @@
 //! state's result is the array of iteration outputs, in item order.
 
 use super::item_reader::ReaderRequest;
+use super::result_writer::WriterRequest;
 use crate::asl::model::{Amount, MapState, State};
 use crate::data::payload::{eval_template, invalid_path};
 use crate::data::{ContextObject, Scope, StatesError};
@@ -19,6 +20,8 @@ pub struct MapPlan {
     pub tolerated_failure_percentage: Option<f64>,
     /// ToleratedFailureCount(Path), checked to be a non-negative integer.
     pub tolerated_failure_count: Option<u64>,
+    /// A Distributed Map's ResultWriter, evaluated.
+    pub writer: Option<WriterRequest>,
 }
 
 /// Resolves a tolerance given as a number or a path, with AWS's checks and texts.
@@ -108,6 +111,13 @@ pub fn plan(
         true,
     )?
     .map(|n| n as u64);
+    let writer = match &m.result_writer {
+        None => None,
+        Some(w) => {
+            let mut s = Scope::new(&effective, scope.context, scope.rng);
+            Some(super::result_writer::request(w, &mut s)?)
+        }
+    };
     let selected;
     let items: &Value = if let Some(reader) = &m.item_reader {
         let mut s = Scope::new(&effective, scope.context, scope.rng);
@@ -157,6 +167,7 @@ pub fn plan(
         max_concurrency,
         tolerated_failure_percentage,
         tolerated_failure_count,
+        writer,
     })
 }
 
@@ -167,11 +178,22 @@ pub fn finish(
     outputs: Vec<Value>,
     scope: &mut Scope,
 ) -> Result<Value, StatesError> {
+    finish_value(state, m, Value::Array(outputs), scope)
+}
+
+/// The state's output from its result (a Distributed Map with a ResultWriter has a result
+/// that is not the array of outputs).
+pub fn finish_value(
+    state: &State,
+    m: &MapState,
+    result: Value,
+    scope: &mut Scope,
+) -> Result<Value, StatesError> {
     super::apply_result(
         state,
         m.result_selector.as_ref(),
         &m.result_path,
-        Value::Array(outputs),
+        result,
         scope,
     )
 }

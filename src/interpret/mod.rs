@@ -13,6 +13,7 @@ pub mod map;
 pub mod parallel;
 pub mod pass;
 pub mod policy;
+pub mod result_writer;
 pub mod succeed;
 pub mod task;
 pub mod wait;

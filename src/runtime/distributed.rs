@@ -13,6 +13,7 @@ use super::execution::{ExecutionActor, Flow, Role};
 use super::fanout::{ChildFinished, Kind};
 use super::map_run::{ChildEnd, MapRunConfig, MapRunRecord, MapRunStatus, MapRunUpdated};
 use super::record::{ExecutionRecord, ExecutionStatus, StateMachineType};
+use super::result_files::{self, RunResults};
 use super::shared::ExecutionShared;
 use crate::asl::model::{ExecutionType, MapState, State};
 use crate::data::{names, ContextObject, ExecutionInfo, Scope, StatesError};
@@ -94,7 +95,7 @@ impl ExecutionActor {
             Some(ExecutionType::Express) => StateMachineType::EXPRESS,
             _ => StateMachineType::STANDARD,
         };
-        let run = Arc::new(MapRunRecord::new(
+        let mut run = MapRunRecord::new(
             format!("{prefix}:mapRun:{sm}/{label}:{uuid}"),
             info.id.clone(),
             format!("{prefix}:stateMachine:{sm}/{label}"),
@@ -107,7 +108,9 @@ impl ExecutionActor {
             },
             plan.inputs.len() as u64,
             plan.inputs.len() as u64,
-        ));
+        );
+        run.writer = plan.writer.clone();
+        let run = Arc::new(run);
         run.set_on_update(ctx.address().recipient());
         self.shared.map_runs.insert(Arc::clone(&run));
         run
@@ -176,6 +179,7 @@ impl ExecutionActor {
             Arc::clone(&parent.objects),
         );
         shared.parent = Some(Arc::clone(&parent.record));
+        shared.detailed_result = run.writer.is_some();
         Arc::new(shared)
     }
 
@@ -196,7 +200,12 @@ impl ExecutionActor {
         let exceeded = match msg.outcome {
             Ok(output) => {
                 run.child_ended(1, ChildEnd::Succeeded);
-                f.table.succeed(msg.index, output);
+                // A ResultWriter writes the whole execution result.
+                let kept = match (&run.writer, msg.result) {
+                    (Some(_), Some(whole)) => whole,
+                    _ => output,
+                };
+                f.table.succeed(msg.index, kept);
                 false
             }
             Err(error) => {
@@ -229,6 +238,16 @@ impl ExecutionActor {
     fn map_run_failed(&mut self, ctx: &mut Context<Self>, state: &State, run: &MapRunRecord) {
         let error = StatesError::new(names::EXCEED_TOLERATED_FAILURE_THRESHOLD, THRESHOLD_CAUSE);
         run.end(MapRunStatus::FAILED, self.shared.clock.now());
+        if run.writer.is_some() {
+            // AWS writes the results of a failed run too; the run's error is what counts.
+            let results = self
+                .pos
+                .as_mut()
+                .and_then(|p| p.fanout.as_mut())
+                .map(|f| f.results(false))
+                .unwrap_or_default();
+            let _ = self.write_results(run, results);
+        }
         let children = self.abort_children();
         self.event("MapRunFailed", || {
             Some(json!({"error": error.error, "cause": error.cause}))
@@ -247,6 +266,24 @@ impl ExecutionActor {
         }
     }
 
+    /// Writes a Map Run's results as its ResultWriter says; returns the state's result.
+    pub(crate) fn write_results(
+        &self,
+        run: &MapRunRecord,
+        results: RunResults,
+    ) -> Result<Value, StatesError> {
+        let Some(request) = &run.writer else {
+            return Ok(Value::Null);
+        };
+        result_files::finish(
+            &*self.shared.objects,
+            request,
+            run,
+            results,
+            self.shared.map_runs.result_file_limit,
+        )
+    }
+
     /// A child execution's body ended: its own final event and record. For a failure,
     /// returns the execution's result as AWS puts it in the Map's output.
     pub(crate) fn child_execution_ended(
@@ -259,7 +296,7 @@ impl ExecutionActor {
             Err(e) => (ExecutionStatus::FAILED, Some(e)),
         };
         self.record_end(status, result.as_ref().ok().cloned(), error.cloned(), None);
-        error.map(|_| self.execution_result())
+        (error.is_some() || self.shared.detailed_result).then(|| self.execution_result())
     }
 
     /// The parent aborted this child execution.
@@ -271,18 +308,25 @@ impl ExecutionActor {
     fn execution_result(&self) -> Value {
         let r = &self.shared.record;
         let s = r.summary();
-        json!({
+        let mut v = json!({
             "ExecutionArn": r.execution_arn,
             "Input": r.input.to_string(),
             "InputDetails": {"Included": true},
             "Name": r.name,
+            "RedriveCount": s.redrive_count,
             "StartDate": iso(r.start_date),
             "StateMachineArn": r.state_machine_arn,
             "Status": s.status.as_str(),
             "StopDate": s.stop_date.map(iso),
-            "Error": s.error,
-            "Cause": s.cause,
-        })
+        });
+        if s.status == ExecutionStatus::SUCCEEDED {
+            v["Output"] = json!(r.output_text());
+            v["OutputDetails"] = json!({"Included": true});
+        } else {
+            v["Error"] = json!(s.error);
+            v["Cause"] = json!(s.cause);
+        }
+        v
     }
 
     /// Whether this actor is a child execution of a Distributed Map.

@@ -8,6 +8,7 @@
 use super::execution::{ExecutionActor, Flow, Role};
 use super::history::state_aborted_event;
 use super::map_run::{ChildEnd, MapRunRecord, MapRunStatus};
+use super::result_files::RunResults;
 pub use super::result_table::{ChildStatus, ResultTable};
 use super::resume::{ChildCursor, ChildResume, ResumePoint};
 use crate::asl::model::{Body, MapState, ParallelState, ProcessorMode, State, StateKind};
@@ -354,11 +355,24 @@ impl ExecutionActor {
             self.event("MapRunSucceeded", || None);
         }
         self.event(f.kind.event("Succeeded"), || None);
+        let mut f = f;
+        // A ResultWriter makes the result: written files, or transformed results.
+        let written = f
+            .map_run
+            .clone()
+            .filter(|r| r.writer.is_some())
+            .map(|run| self.write_results(&run, f.results(true)));
         let outputs = f.table.into_outputs().unwrap_or_default();
         let pos = self.pos.as_ref().expect("a current state");
         let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
         let (out, transition) = match &state.kind {
+            StateKind::Map(m) if written.is_some() => (
+                written
+                    .expect("matched")
+                    .and_then(|v| map::finish_value(state, m, v, &mut scope)),
+                m.transition,
+            ),
             StateKind::Parallel(p) => (
                 parallel::finish(state, p, outputs, &mut scope),
                 p.transition,
@@ -422,6 +436,34 @@ impl ExecutionActor {
                 ctx.notify(Refill { run: f.run });
             }
         }
+    }
+}
+
+impl FanOut {
+    /// A Distributed Map's results per category, in item order; `take` moves the outputs
+    /// out of the table instead of copying them.
+    pub(crate) fn results(&mut self, take: bool) -> RunResults {
+        let mut r = RunResults::default();
+        for i in 0..self.table.len() as u32 {
+            let output = |t: &mut ResultTable| {
+                if take {
+                    t.take_output(i)
+                } else {
+                    t.output(i).cloned()
+                }
+                .unwrap_or(Value::Null)
+            };
+            match self.table.status(i) {
+                ChildStatus::Succeeded => r.succeeded.push(output(&mut self.table)),
+                ChildStatus::Failed => r.failed.push(output(&mut self.table)),
+                ChildStatus::NotStarted => r.pending.push(json!({
+                    "Input": self.inputs[i as usize].as_ref().map(Value::to_string),
+                    "Status": "PENDING",
+                })),
+                ChildStatus::Running | ChildStatus::Aborted => {}
+            }
+        }
+        r
     }
 }
 

@@ -6,6 +6,7 @@
 //! The parent's actor owns the run and writes this record; the API reads it.
 
 use super::record::{ExecutionRecord, StateMachineType};
+use crate::interpret::result_writer::WriterRequest;
 use chrono::{DateTime, Utc};
 use dashmap::DashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -121,6 +122,8 @@ pub struct MapRunRecord {
     pub state_machine_arn: String,
     pub start_date: DateTime<Utc>,
     pub execution_type: StateMachineType,
+    /// Where and how its results are written (ResultWriter).
+    pub writer: Option<WriterRequest>,
     progress: Mutex<MapRunProgress>,
     /// STANDARD child executions, in start order (ListExecutions by mapRunArn). EXPRESS
     /// children are not listed, as in AWS.
@@ -161,6 +164,7 @@ impl MapRunRecord {
             state_machine_arn,
             start_date,
             execution_type,
+            writer: None,
             progress: Mutex::new(MapRunProgress {
                 status: MapRunStatus::RUNNING,
                 stop_date: None,
@@ -268,8 +272,10 @@ impl std::fmt::Debug for MapRunRecord {
 }
 
 /// Every Map Run of a service, and the child executions that can be described.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MapRuns {
+    /// How large a ResultWriter file may grow before the next one starts.
+    pub result_file_limit: u64,
     by_arn: DashMap<String, Arc<MapRunRecord>>,
     /// Per parent execution ARN, in start order.
     by_execution: DashMap<String, Vec<Arc<MapRunRecord>>>,
@@ -277,7 +283,22 @@ pub struct MapRuns {
     children: DashMap<String, Arc<ExecutionRecord>>,
 }
 
+impl Default for MapRuns {
+    fn default() -> Self {
+        Self::with_result_file_limit(super::result_files::DEFAULT_RESULT_FILE_LIMIT)
+    }
+}
+
 impl MapRuns {
+    pub fn with_result_file_limit(result_file_limit: u64) -> Self {
+        MapRuns {
+            result_file_limit,
+            by_arn: DashMap::new(),
+            by_execution: DashMap::new(),
+            children: DashMap::new(),
+        }
+    }
+
     pub fn insert(&self, run: Arc<MapRunRecord>) {
         self.by_execution
             .entry(run.execution_arn.clone())

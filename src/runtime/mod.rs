@@ -15,6 +15,7 @@ mod lifecycle;
 pub mod map_run;
 pub mod mock;
 pub mod record;
+pub mod result_files;
 pub mod result_table;
 pub mod resume;
 mod shared;

@@ -80,6 +80,11 @@ impl ResultTable {
         self.outputs.into_iter().collect()
     }
 
+    /// A child's output (or a tolerated failure's result), if it has one.
+    pub fn output(&self, i: u32) -> Option<&Value> {
+        self.outputs[i as usize].as_ref()
+    }
+
     /// Takes a succeeded child's output out of the table.
     pub fn take_output(&mut self, i: u32) -> Option<Value> {
         self.outputs[i as usize].take()

@@ -69,6 +69,9 @@ pub struct ExecutionShared {
     /// For a Distributed Map's child execution: the parent execution, whose journal records
     /// the child's completion (the child itself is not journaled).
     pub parent: Option<Arc<ExecutionRecord>>,
+    /// A child execution whose whole execution result its parent needs (a ResultWriter
+    /// writes it), not only its output.
+    pub detailed_result: bool,
     /// Event ids when no history is kept (EXPRESS): messages still cite them.
     next_event: AtomicU64,
 }
@@ -110,6 +113,7 @@ impl ExecutionShared {
             map_runs,
             objects,
             parent: None,
+            detailed_result: false,
             next_event: AtomicU64::new(0),
         }
     }
