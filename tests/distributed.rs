@@ -677,3 +677,37 @@ fn writer_config_alone_shapes_the_output_without_writing() {
     let (d, _) = run(&s, &arn, &json!([1]));
     assert_eq!(d.error.as_deref(), Some("States.ResultWriterFailed"));
 }
+
+#[test]
+fn item_batcher_groups_items_and_counts_items_and_executions_apart() {
+    let s = service();
+    let mut d = reader_def(json!(null));
+    let m = d["States"]["M"].as_object_mut().unwrap();
+    m.remove("ItemReader");
+    m.insert(
+        "ItemBatcher".into(),
+        json!({"MaxItemsPerBatchPath": "$.per", "BatchInput": {"k.$": "$.k"}}),
+    );
+    m.insert("ItemsPath".into(), json!("$.items"));
+    m.insert("ItemSelector".into(), json!({"v.$": "$$.Map.Item.Value"}));
+    let arn = create(&s, "Batches", &d);
+    let (out, _) = run(
+        &s,
+        &arn,
+        &json!({"per": 3, "k": "key", "items": [1, 2, 3, 4, 5, 6, 7]}),
+    );
+    assert_eq!(
+        output_of(&out),
+        json!([
+            {"BatchInput": {"k": "key"}, "Items": [{"v": 1}, {"v": 2}, {"v": 3}]},
+            {"BatchInput": {"k": "key"}, "Items": [{"v": 4}, {"v": 5}, {"v": 6}]},
+            {"BatchInput": {"k": "key"}, "Items": [{"v": 7}]}
+        ])
+    );
+    let map_run = map_run_of(&s, &out.execution_arn);
+    let (items, executions) = (map_run.item_counts, map_run.execution_counts);
+    assert_eq!((items.total, items.succeeded), (7, 7));
+    assert_eq!((executions.total, executions.succeeded), (3, 3));
+    let (bad, _) = run(&s, &arn, &json!({"per": 0, "k": 1, "items": [1]}));
+    assert_eq!(bad.error.as_deref(), Some("States.Runtime"));
+}

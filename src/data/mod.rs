@@ -9,7 +9,9 @@ pub mod intrinsics;
 pub mod jsonpath;
 pub mod payload;
 pub mod scope;
+mod size;
 
 pub use context::{ContextObject, ExecutionInfo};
 pub use error::{names, StatesError};
 pub use scope::Scope;
+pub use size::json_size;

@@ -22,6 +22,8 @@ pub struct MapPlan {
     pub tolerated_failure_count: Option<u64>,
     /// A Distributed Map's ResultWriter, evaluated.
     pub writer: Option<WriterRequest>,
+    /// With an ItemBatcher, `inputs` are batches; this says how many items each holds.
+    pub batch_sizes: Option<Vec<u32>>,
 }
 
 /// Resolves a tolerance given as a number or a path, with AWS's checks and texts.
@@ -162,8 +164,18 @@ pub fn plan(
             out
         }
     };
+    let (inputs, batch_sizes) = match &m.item_batcher {
+        None => (inputs, None),
+        Some(spec) => {
+            let mut s = Scope::new(&effective, scope.context, scope.rng);
+            let b = super::item_batcher::batcher(spec, &mut s)?;
+            let (batches, sizes) = super::item_batcher::batch(&b, inputs)?;
+            (batches, Some(sizes))
+        }
+    };
     Ok(MapPlan {
         inputs,
+        batch_sizes,
         max_concurrency,
         tolerated_failure_percentage,
         tolerated_failure_count,

@@ -8,6 +8,7 @@
 
 pub mod choice;
 pub mod fail;
+pub mod item_batcher;
 pub mod item_reader;
 pub mod map;
 pub mod parallel;

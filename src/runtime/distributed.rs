@@ -106,10 +106,15 @@ impl ExecutionActor {
                 tolerated_failure_percentage: plan.tolerated_failure_percentage,
                 tolerated_failure_count: plan.tolerated_failure_count,
             },
-            plan.inputs.len() as u64,
+            plan.batch_sizes
+                .as_ref()
+                .map_or(plan.inputs.len() as u64, |s| {
+                    s.iter().map(|&n| u64::from(n)).sum()
+                }),
             plan.inputs.len() as u64,
         );
         run.writer = plan.writer.clone();
+        run.batch_sizes = plan.batch_sizes.clone();
         let run = Arc::new(run);
         run.set_on_update(ctx.address().recipient());
         self.shared.map_runs.insert(Arc::clone(&run));
@@ -128,6 +133,7 @@ impl ExecutionActor {
     pub(crate) fn child_execution(
         &mut self,
         run: &MapRunRecord,
+        index: u32,
         input: &Value,
     ) -> Arc<ExecutionShared> {
         let name = self.uuid();
@@ -149,7 +155,7 @@ impl ExecutionActor {
         if standard {
             self.shared.map_runs.add_child(run, Arc::clone(&record));
         }
-        run.child_started(1);
+        run.child_started(run.items_of(index));
         let parent = &self.shared;
         let info = ExecutionInfo {
             id: arn,
@@ -199,7 +205,7 @@ impl ExecutionActor {
         f.remaining -= 1;
         let exceeded = match msg.outcome {
             Ok(output) => {
-                run.child_ended(1, ChildEnd::Succeeded);
+                run.child_ended(run.items_of(msg.index), ChildEnd::Succeeded);
                 // A ResultWriter writes the whole execution result.
                 let kept = match (&run.writer, msg.result) {
                     (Some(_), Some(whole)) => whole,
@@ -209,11 +215,13 @@ impl ExecutionActor {
                 false
             }
             Err(error) => {
-                run.child_ended(1, ChildEnd::Failed);
-                f.failures += 1;
+                // AWS counts failed items (a failed batch fails all of its items).
+                let items = run.items_of(msg.index);
+                run.child_ended(items, ChildEnd::Failed);
+                f.failures += items;
                 let result = msg.result.unwrap_or(Value::Null);
                 f.table.fail_tolerated(msg.index, error, result);
-                run.config().exceeded(f.failures, f.table.len() as u64)
+                run.config().exceeded(f.failures, run.total_items())
             }
         };
         if exceeded {

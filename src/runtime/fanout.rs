@@ -299,7 +299,7 @@ impl ExecutionActor {
                     });
                     (Arc::clone(&self.shared), last)
                 }
-                (Kind::Distributed, Some(r)) => (self.child_execution(&r, &input), 0),
+                (Kind::Distributed, Some(r)) => (self.child_execution(&r, index, &input), 0),
                 _ => (Arc::clone(&self.shared), self.last_event),
             };
             let cursor = Arc::new(ChildCursor::default());
@@ -394,7 +394,7 @@ impl ExecutionActor {
             // Child executions record their own aborts; the parent records the run's.
             for (i, (addr, _)) in running {
                 f.table.abort(i);
-                run.child_ended(1, ChildEnd::Aborted);
+                run.child_ended(run.items_of(i), ChildEnd::Aborted);
                 addr.do_send(Abort);
             }
             if run.status() == MapRunStatus::RUNNING {

@@ -124,6 +124,8 @@ pub struct MapRunRecord {
     pub execution_type: StateMachineType,
     /// Where and how its results are written (ResultWriter).
     pub writer: Option<WriterRequest>,
+    /// With an ItemBatcher: how many items each child execution holds (else one each).
+    pub batch_sizes: Option<Vec<u32>>,
     progress: Mutex<MapRunProgress>,
     /// STANDARD child executions, in start order (ListExecutions by mapRunArn). EXPRESS
     /// children are not listed, as in AWS.
@@ -165,6 +167,7 @@ impl MapRunRecord {
             start_date,
             execution_type,
             writer: None,
+            batch_sizes: None,
             progress: Mutex::new(MapRunProgress {
                 status: MapRunStatus::RUNNING,
                 stop_date: None,
@@ -190,6 +193,19 @@ impl MapRunRecord {
 
     pub fn status(&self) -> MapRunStatus {
         lock(&self.progress).status
+    }
+
+    /// How many items child `index` holds.
+    pub fn items_of(&self, index: u32) -> u64 {
+        self.batch_sizes
+            .as_ref()
+            .and_then(|s| s.get(index as usize))
+            .map_or(1, |&n| u64::from(n))
+    }
+
+    /// How many items the run has.
+    pub fn total_items(&self) -> u64 {
+        lock(&self.progress).items.total
     }
 
     /// A child execution of `items` items started.

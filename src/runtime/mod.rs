@@ -19,9 +19,10 @@ pub mod result_files;
 pub mod result_table;
 pub mod resume;
 mod shared;
-mod size;
+
 mod task_call;
 
+pub use crate::data::json_size;
 use actix::prelude::*;
 use actix_rt::{Arbiter, System};
 pub use clock::{Clock, RealClock, VirtualClock};
@@ -30,7 +31,6 @@ pub use handlers::{HandlerRegistry, TaskFailure, TaskHandler, TaskRequest, TaskR
 pub use map_run::{MapRunRecord, MapRunStatus, MapRuns};
 pub use record::{ExecutionRecord, ExecutionStatus, StateMachineType};
 use shared::Spawner;
-pub use size::json_size;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 

@@ -1,0 +1,157 @@
+//! A Distributed Map's ItemBatcher: items (after ItemSelector) grouped so that each child
+//! execution gets `{"BatchInput": ..., "Items": [...]}`.
+//!
+//! AWS: a batch holds at most `MaxItemsPerBatch(Path)` items and its input is at most
+//! `MaxInputBytesPerBatch(Path)` bytes (itself at most 256 KiB); at least one of the two
+//! is given. `BatchInput` goes to every batch.
+
+use crate::asl::template::Template;
+use crate::data::json_size;
+use crate::data::payload::{eval_template, invalid_path};
+use crate::data::{Scope, StatesError};
+use serde_json::{Map, Value};
+
+/// AWS: a batch's input is at most 256 KiB.
+pub const MAX_BATCH_BYTES: u64 = 262_144;
+
+/// The batcher, evaluated against the state's effective input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batcher {
+    pub max_items: Option<u64>,
+    pub max_bytes: Option<u64>,
+    pub batch_input: Option<Value>,
+}
+
+fn amount(spec: &Value, field: &str, scope: &Scope) -> Result<Option<u64>, StatesError> {
+    let path_field = format!("{field}Path");
+    let v = match (spec.get(field), spec.get(&path_field)) {
+        (Some(v), _) => v.clone(),
+        (None, Some(Value::String(p))) => {
+            let path = crate::asl::path::Path::parse(p)
+                .map_err(|e| StatesError::runtime(format!("{path_field} '{p}': {e}")))?;
+            crate::data::jsonpath::select(&path, scope.input)
+                .map(|s| s.to_value())
+                .map_err(|e| invalid_path(&path, &e.message))?
+        }
+        _ => return Ok(None),
+    };
+    match v.as_u64() {
+        Some(n) if n > 0 => Ok(Some(n)),
+        _ => Err(StatesError::runtime(format!(
+            "The {field} value \"{v}\" is not a valid positive integer."
+        ))),
+    }
+}
+
+pub fn batcher(spec: &Value, scope: &mut Scope) -> Result<Batcher, StatesError> {
+    let max_items = amount(spec, "MaxItemsPerBatch", scope)?;
+    let max_bytes = amount(spec, "MaxInputBytesPerBatch", scope)?;
+    if max_bytes.is_some_and(|b| b > MAX_BATCH_BYTES) {
+        return Err(StatesError::runtime(format!(
+            "MaxInputBytesPerBatch must be at most {MAX_BATCH_BYTES}."
+        )));
+    }
+    if max_items.is_none() && max_bytes.is_none() {
+        return Err(StatesError::runtime(
+            "An ItemBatcher needs MaxItemsPerBatch(Path) or MaxInputBytesPerBatch(Path).",
+        ));
+    }
+    let batch_input = match spec.get("BatchInput") {
+        None => None,
+        Some(t) => {
+            let t = Template::compile(t).map_err(|e| {
+                StatesError::runtime(format!("BatchInput cannot be evaluated: {e:?}"))
+            })?;
+            Some(eval_template(&t, scope)?)
+        }
+    };
+    Ok(Batcher {
+        max_items,
+        max_bytes,
+        batch_input,
+    })
+}
+
+fn batch_value(batch_input: &Option<Value>, items: Vec<Value>) -> Value {
+    let mut m = Map::new();
+    if let Some(b) = batch_input {
+        m.insert("BatchInput".into(), b.clone());
+    }
+    m.insert("Items".into(), Value::Array(items));
+    Value::Object(m)
+}
+
+/// Groups `items` in order; returns each batch's input and how many items it holds.
+pub fn batch(b: &Batcher, items: Vec<Value>) -> Result<(Vec<Value>, Vec<u32>), StatesError> {
+    let max_items = b.max_items.unwrap_or(u64::MAX) as usize;
+    let max_bytes = b.max_bytes.unwrap_or(u64::MAX) as usize;
+    // `{"BatchInput":...,"Items":[]}` before any item.
+    let empty = json_size(&batch_value(&b.batch_input, Vec::new()));
+    let (mut batches, mut sizes) = (Vec::new(), Vec::new());
+    let mut current: Vec<Value> = Vec::new();
+    let mut bytes = empty;
+    for item in items {
+        let size = json_size(&item) + usize::from(!current.is_empty());
+        if empty + size > max_bytes {
+            return Err(StatesError::runtime(format!(
+                "An item of {size} bytes does not fit in a batch of at most {max_bytes} bytes (MaxInputBytesPerBatch)."
+            )));
+        }
+        if !current.is_empty() && (current.len() >= max_items || bytes + size > max_bytes) {
+            sizes.push(current.len() as u32);
+            batches.push(batch_value(&b.batch_input, std::mem::take(&mut current)));
+            bytes = empty;
+        }
+        bytes += json_size(&item) + usize::from(!current.is_empty());
+        current.push(item);
+    }
+    if !current.is_empty() {
+        sizes.push(current.len() as u32);
+        batches.push(batch_value(&b.batch_input, current));
+    }
+    Ok((batches, sizes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn b(max_items: Option<u64>, max_bytes: Option<u64>, input: Option<Value>) -> Batcher {
+        Batcher {
+            max_items,
+            max_bytes,
+            batch_input: input,
+        }
+    }
+
+    #[test]
+    fn batches_close_exactly_at_their_limits() {
+        let items: Vec<Value> = (0..7).map(|i| json!(i)).collect();
+        let (batches, sizes) = batch(&b(Some(3), None, None), items.clone()).unwrap();
+        assert_eq!(sizes, [3, 3, 1]);
+        assert_eq!(batches[0], json!({"Items": [0, 1, 2]}));
+        let (batches, _) = batch(&b(Some(7), None, Some(json!({"k": 1}))), items).unwrap();
+        assert_eq!(
+            batches,
+            [json!({"BatchInput": {"k": 1}, "Items": [0, 1, 2, 3, 4, 5, 6]})]
+        );
+        // {"Items":[]} is 12 bytes; "aaaa" is 6: two fit in 25 bytes ({"Items":["aaaa","aaaa"]}),
+        // a third would need 32.
+        let words: Vec<Value> = (0..5).map(|_| json!("aaaa")).collect();
+        let two = json_size(&json!({"Items": ["aaaa", "aaaa"]})) as u64;
+        assert_eq!(two, 25);
+        let (batches, sizes) = batch(&b(None, Some(two), None), words.clone()).unwrap();
+        assert_eq!(sizes, [2, 2, 1]);
+        for v in &batches {
+            assert!(json_size(v) as u64 <= two);
+        }
+        let (_, sizes) = batch(&b(None, Some(two - 1), None), words.clone()).unwrap();
+        assert_eq!(sizes, [1, 1, 1, 1, 1]);
+        assert!(batch(&b(None, Some(15), None), words).is_err());
+        assert_eq!(
+            batch(&b(Some(2), None, None), vec![]).unwrap().1,
+            Vec::<u32>::new()
+        );
+    }
+}
