@@ -89,19 +89,9 @@ pub fn request(writer: &Value, scope: &mut Scope) -> Result<WriterRequest, State
     })
 }
 
-/// One child's result as the transformation shapes it. `whole` is the child's execution
-/// result (with `Status`, and `Output` as JSON text when it succeeded).
-pub fn shape(t: Transformation, whole: Value, out: &mut Vec<Value>) {
-    let succeeded = whole.get("Status").and_then(Value::as_str) == Some("SUCCEEDED");
-    if t == Transformation::None || !succeeded {
-        out.push(whole);
-        return;
-    }
-    let output = whole
-        .get("Output")
-        .and_then(Value::as_str)
-        .and_then(|s| serde_json::from_str(s).ok())
-        .unwrap_or(Value::Null);
+/// A succeeded child's output as COMPACT (as it is) or FLATTEN (an array's elements in
+/// its place) shape it. (NONE keeps the whole execution result instead.)
+pub fn shape(t: Transformation, output: Value, out: &mut Vec<Value>) {
     match (t, output) {
         (Transformation::Flatten, Value::Array(items)) => out.extend(items),
         (_, v) => out.push(v),
@@ -114,17 +104,11 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn transformations_shape_results() {
-        let ok = json!({"Status": "SUCCEEDED", "Output": "[1,2]"});
-        let bad = json!({"Status": "FAILED", "Error": "E"});
+    fn transformations_shape_outputs() {
         let mut out = Vec::new();
-        for r in [&ok, &bad] {
-            shape(Transformation::Flatten, r.clone(), &mut out);
-        }
-        assert_eq!(out, vec![json!(1), json!(2), bad.clone()]);
-        out.clear();
-        shape(Transformation::Compact, ok.clone(), &mut out);
-        shape(Transformation::None, ok.clone(), &mut out);
-        assert_eq!(out, vec![json!([1, 2]), ok]);
+        shape(Transformation::Flatten, json!([1, 2]), &mut out);
+        shape(Transformation::Flatten, json!({"a": 1}), &mut out);
+        shape(Transformation::Compact, json!([3]), &mut out);
+        assert_eq!(out, vec![json!(1), json!(2), json!({"a": 1}), json!([3])]);
     }
 }

@@ -30,6 +30,35 @@ pub const DISTRIBUTED_DEFAULT_CONCURRENCY: usize = 10_000;
 /// The cause AWS gives when a Map Run fails on its failure threshold.
 pub const THRESHOLD_CAUSE: &str = "The specified tolerance threshold was exceeded";
 
+/// A child's execution result as AWS writes it (ResultWriter, Transformation NONE).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ExecutionResult<'a> {
+    execution_arn: &'a str,
+    input: String,
+    input_details: Included,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output_details: Option<Included>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cause: Option<&'a str>,
+    redrive_count: u32,
+    start_date: String,
+    state_machine_arn: &'a str,
+    status: &'a str,
+    stop_date: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Included {
+    included: bool,
+}
+
 /// How many children may run at once under a Map Run's configuration.
 pub fn window(config: &MapRunConfig) -> usize {
     match config.max_concurrency {
@@ -185,7 +214,7 @@ impl ExecutionActor {
             Arc::clone(&parent.objects),
         );
         shared.parent = Some(Arc::clone(&parent.record));
-        shared.detailed_result = run.writer.is_some();
+        shared.detailed_result = run.needs_whole_results();
         Arc::new(shared)
     }
 
@@ -206,12 +235,14 @@ impl ExecutionActor {
         let exceeded = match msg.outcome {
             Ok(output) => {
                 run.child_ended(run.items_of(msg.index), ChildEnd::Succeeded);
-                // A ResultWriter writes the whole execution result.
-                let kept = match (&run.writer, msg.result) {
-                    (Some(_), Some(whole)) => whole,
-                    _ => output,
-                };
-                f.table.succeed(msg.index, kept);
+                match msg.result {
+                    // A ResultWriter writes the whole execution result, not the output.
+                    Some(whole) if run.needs_whole_results() => {
+                        f.wholes.insert(msg.index, whole);
+                        f.table.succeed(msg.index, Value::Null);
+                    }
+                    _ => f.table.succeed(msg.index, output),
+                }
                 false
             }
             Err(error) => {
@@ -219,8 +250,15 @@ impl ExecutionActor {
                 let items = run.items_of(msg.index);
                 run.child_ended(items, ChildEnd::Failed);
                 f.failures += items;
-                let result = msg.result.unwrap_or(Value::Null);
-                f.table.fail_tolerated(msg.index, error, result);
+                let whole = msg.result.unwrap_or_default();
+                if run.writer.is_some() {
+                    f.table.fail_tolerated(msg.index, error, Value::Null);
+                    f.wholes.insert(msg.index, whole);
+                } else {
+                    // The output array holds the failure's execution result.
+                    let v = serde_json::from_str(&whole).unwrap_or(Value::Null);
+                    f.table.fail_tolerated(msg.index, error, v);
+                }
                 run.config().exceeded(f.failures, run.total_items())
             }
         };
@@ -292,12 +330,13 @@ impl ExecutionActor {
         )
     }
 
-    /// A child execution's body ended: its own final event and record. For a failure,
-    /// returns the execution's result as AWS puts it in the Map's output.
+    /// A child execution's body ended: its own final event and record. Returns its
+    /// execution result as JSON text when the parent needs it (a failure, or a ResultWriter
+    /// that writes whole results).
     pub(crate) fn child_execution_ended(
         &mut self,
         result: &Result<Value, StatesError>,
-    ) -> Option<Value> {
+    ) -> Option<String> {
         // A body that fails, timeouts of its states included, fails the execution.
         let (status, error) = match result {
             Ok(_) => (ExecutionStatus::SUCCEEDED, None),
@@ -312,29 +351,27 @@ impl ExecutionActor {
         self.record_end(ExecutionStatus::ABORTED, None, None, None);
     }
 
-    /// The execution as AWS reports an unsuccessful child in a Map's results.
-    fn execution_result(&self) -> Value {
+    /// The execution as AWS reports a child in a Map Run's results, as JSON text.
+    fn execution_result(&self) -> String {
         let r = &self.shared.record;
         let s = r.summary();
-        let mut v = json!({
-            "ExecutionArn": r.execution_arn,
-            "Input": r.input.to_string(),
-            "InputDetails": {"Included": true},
-            "Name": r.name,
-            "RedriveCount": s.redrive_count,
-            "StartDate": iso(r.start_date),
-            "StateMachineArn": r.state_machine_arn,
-            "Status": s.status.as_str(),
-            "StopDate": s.stop_date.map(iso),
-        });
-        if s.status == ExecutionStatus::SUCCEEDED {
-            v["Output"] = json!(r.output_text());
-            v["OutputDetails"] = json!({"Included": true});
-        } else {
-            v["Error"] = json!(s.error);
-            v["Cause"] = json!(s.cause);
-        }
-        v
+        let succeeded = s.status == ExecutionStatus::SUCCEEDED;
+        let result = ExecutionResult {
+            execution_arn: &r.execution_arn,
+            input: r.input.to_string(),
+            input_details: Included { included: true },
+            name: &r.name,
+            output: if succeeded { r.output_text() } else { None },
+            output_details: succeeded.then_some(Included { included: true }),
+            error: s.error.as_deref().filter(|_| !succeeded),
+            cause: s.cause.as_deref().filter(|_| !succeeded),
+            redrive_count: s.redrive_count,
+            start_date: iso(r.start_date),
+            state_machine_arn: &r.state_machine_arn,
+            status: s.status.as_str(),
+            stop_date: s.stop_date.map(iso),
+        };
+        serde_json::to_string(&result).unwrap_or_default()
     }
 
     /// Whether this actor is a child execution of a Distributed Map.

@@ -8,7 +8,7 @@
 use super::execution::{ExecutionActor, Flow, Role};
 use super::history::state_aborted_event;
 use super::map_run::{ChildEnd, MapRunRecord, MapRunStatus};
-use super::result_files::RunResults;
+use super::result_files::{Entry, RunResults};
 pub use super::result_table::{ChildStatus, ResultTable};
 use super::resume::{ChildCursor, ChildResume, ResumePoint};
 use crate::asl::model::{Body, MapState, ParallelState, ProcessorMode, State, StateKind};
@@ -35,9 +35,9 @@ pub struct ChildFinished {
     pub outcome: Result<Value, StatesError>,
     /// For a failure: where the child stopped, so a redrive resumes it there.
     pub resume: Option<ResumePoint>,
-    /// For a failed child execution of a Distributed Map: its execution result, which
-    /// takes its place in the output when the failure is tolerated.
-    pub result: Option<Value>,
+    /// For a child execution of a Distributed Map that failed, or whose parent writes
+    /// whole results: its execution result as JSON text.
+    pub result: Option<String>,
 }
 
 /// The parent gave up on this child (a sibling failed, or the execution stopped).
@@ -76,6 +76,9 @@ pub struct FanOut {
     /// The Map Run of a Distributed Map, and how many of its children failed.
     pub(crate) map_run: Option<Arc<MapRunRecord>>,
     pub(crate) failures: u64,
+    /// Whole execution results (JSON text) of a Distributed Map's children, where its
+    /// ResultWriter needs them.
+    pub(crate) wholes: HashMap<u32, String>,
     /// Where children resume: failed children's reports, and on a redrive the children to
     /// restart inside their bodies.
     child_resume: HashMap<u32, ResumePoint>,
@@ -223,6 +226,7 @@ impl ExecutionActor {
             child_resume: HashMap::new(),
             map_run,
             failures: 0,
+            wholes: HashMap::new(),
         };
         let pos = self.pos.as_mut().expect("a current state");
         let mut fanout = fanout;
@@ -445,21 +449,26 @@ impl FanOut {
     pub(crate) fn results(&mut self, take: bool) -> RunResults {
         let mut r = RunResults::default();
         for i in 0..self.table.len() as u32 {
-            let output = |t: &mut ResultTable| {
-                if take {
-                    t.take_output(i)
-                } else {
-                    t.output(i).cloned()
-                }
-                .unwrap_or(Value::Null)
+            let whole = if take {
+                self.wholes.remove(&i)
+            } else {
+                self.wholes.get(&i).cloned()
+            };
+            let entry = match whole {
+                Some(text) => Entry::Whole(text),
+                None if take => Entry::Output(self.table.take_output(i).unwrap_or(Value::Null)),
+                None => Entry::Output(self.table.output(i).cloned().unwrap_or(Value::Null)),
             };
             match self.table.status(i) {
-                ChildStatus::Succeeded => r.succeeded.push(output(&mut self.table)),
-                ChildStatus::Failed => r.failed.push(output(&mut self.table)),
-                ChildStatus::NotStarted => r.pending.push(json!({
-                    "Input": self.inputs[i as usize].as_ref().map(Value::to_string),
-                    "Status": "PENDING",
-                })),
+                ChildStatus::Succeeded => r.succeeded.push(entry),
+                ChildStatus::Failed => r.failed.push(entry),
+                ChildStatus::NotStarted => r.pending.push(Entry::Whole(
+                    json!({
+                        "Input": self.inputs[i as usize].as_ref().map(Value::to_string),
+                        "Status": "PENDING",
+                    })
+                    .to_string(),
+                )),
                 ChildStatus::Running | ChildStatus::Aborted => {}
             }
         }

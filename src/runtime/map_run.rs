@@ -6,7 +6,7 @@
 //! The parent's actor owns the run and writes this record; the API reads it.
 
 use super::record::{ExecutionRecord, StateMachineType};
-use crate::interpret::result_writer::WriterRequest;
+use crate::interpret::result_writer::{Transformation, WriterRequest};
 use chrono::{DateTime, Utc};
 use dashmap::DashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -193,6 +193,14 @@ impl MapRunRecord {
 
     pub fn status(&self) -> MapRunStatus {
         lock(&self.progress).status
+    }
+
+    /// Whether children's whole execution results are kept: a ResultWriter writes them
+    /// (Transformation NONE).
+    pub fn needs_whole_results(&self) -> bool {
+        self.writer
+            .as_ref()
+            .is_some_and(|w| w.transformation == Transformation::None)
     }
 
     /// How many items child `index` holds.

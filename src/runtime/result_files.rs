@@ -12,12 +12,37 @@ use serde_json::{json, Value};
 /// AWS splits result files at 5 GB.
 pub const DEFAULT_RESULT_FILE_LIMIT: u64 = 5 << 30;
 
+/// One child's result: its whole execution result as JSON text (what NONE writes, and
+/// what a failure always is), or a succeeded child's output (what COMPACT and FLATTEN
+/// shape).
+#[derive(Debug)]
+pub enum Entry {
+    Whole(String),
+    Output(Value),
+}
+
 /// The results of a run, per category, in item order.
 #[derive(Debug, Default)]
 pub struct RunResults {
-    pub succeeded: Vec<Value>,
-    pub failed: Vec<Value>,
-    pub pending: Vec<Value>,
+    pub succeeded: Vec<Entry>,
+    pub failed: Vec<Entry>,
+    pub pending: Vec<Entry>,
+}
+
+/// Entries as JSON texts, outputs shaped by `t`.
+fn texts(entries: Vec<Entry>, t: Transformation) -> Vec<String> {
+    let mut out = Vec::with_capacity(entries.len());
+    let mut shaped = Vec::new();
+    for e in entries {
+        match e {
+            Entry::Whole(text) => out.push(text),
+            Entry::Output(v) => {
+                shape(t, v, &mut shaped);
+                out.extend(shaped.drain(..).map(|v| v.to_string()));
+            }
+        }
+    }
+    out
 }
 
 fn failed(e: impl std::fmt::Display) -> StatesError {
@@ -39,8 +64,11 @@ pub fn finish(
 ) -> Result<Value, StatesError> {
     let Some((bucket, prefix)) = &request.destination else {
         let mut out = Vec::new();
-        for r in results.succeeded.into_iter().chain(results.failed) {
-            shape(request.transformation, r, &mut out);
+        for e in results.succeeded.into_iter().chain(results.failed) {
+            match e {
+                Entry::Whole(text) => out.push(serde_json::from_str(&text).unwrap_or(Value::Null)),
+                Entry::Output(v) => shape(request.transformation, v, &mut out),
+            }
         }
         return Ok(Value::Array(out));
     };
@@ -51,15 +79,12 @@ pub fn finish(
     };
     let written = (results.succeeded.len() + results.failed.len()) as u64;
     let mut files = serde_json::Map::new();
-    for (name, entries, t) in [
-        ("FAILED", results.failed, Transformation::None),
-        ("PENDING", results.pending, Transformation::None),
-        ("SUCCEEDED", results.succeeded, request.transformation),
+    for (name, entries) in [
+        ("FAILED", results.failed),
+        ("PENDING", results.pending),
+        ("SUCCEEDED", results.succeeded),
     ] {
-        let mut shaped = Vec::with_capacity(entries.len());
-        for e in entries {
-            shape(t, e, &mut shaped);
-        }
+        let shaped = texts(entries, request.transformation);
         let keys = write_files(
             store,
             bucket,
@@ -94,14 +119,14 @@ fn write_files(
     bucket: &str,
     dir: &str,
     name: &str,
-    entries: &[Value],
+    entries: &[String],
     output_type: OutputType,
     limit: u64,
 ) -> Result<Vec<Value>, StatesError> {
     let mut keys = Vec::new();
-    let mut chunk: Vec<String> = Vec::new();
+    let mut chunk: Vec<&str> = Vec::new();
     let mut size = 0u64;
-    let mut flush = |chunk: &mut Vec<String>| -> Result<(), StatesError> {
+    let mut flush = |chunk: &mut Vec<&str>| -> Result<(), StatesError> {
         if chunk.is_empty() {
             return Ok(());
         }
@@ -115,8 +140,7 @@ fn write_files(
         chunk.clear();
         Ok(())
     };
-    for e in entries {
-        let text = e.to_string();
+    for text in entries {
         if size > 0 && size + text.len() as u64 + 1 > limit {
             flush(&mut chunk)?;
             size = 0;
