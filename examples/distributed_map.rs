@@ -7,6 +7,10 @@ use sfn_runtime::api::types::{CreateStateMachineInput, StartExecutionInput};
 use sfn_runtime::api::StepFunctions;
 use std::time::Instant;
 
+/// As the `sfn` binary does: glibc's allocator fragments under many small JSON values.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: u64 = std::env::args()
         .nth(1)

@@ -236,3 +236,51 @@ fn redrive_in_a_new_process_from_the_data_directory() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("InvalidArn"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn run_reads_items_from_and_writes_results_to_the_objects_dir() {
+    let root = std::env::temp_dir().join(format!("sfn-cli-objects-{}", std::process::id()));
+    std::fs::create_dir_all(root.join("items")).unwrap();
+    std::fs::write(root.join("items").join("rows.csv"), "id,n\na,1\nb,2\n").unwrap();
+    let def = tmp(
+        "dm.asl.json",
+        r#"{"StartAt": "M", "States": {"M": {"Type": "Map",
+          "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                         "ReaderConfig": {"InputType": "CSV"},
+                         "Parameters": {"Bucket": "items", "Key": "rows.csv"}},
+          "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+             "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+          "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject",
+                           "Parameters": {"Bucket": "results", "Prefix": "out"}},
+          "End": true}}}"#,
+    );
+    let o = sfn(&[
+        "run",
+        def.to_str().unwrap(),
+        "--objects-dir",
+        root.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let key = out["ResultWriterDetails"]["Key"].as_str().unwrap();
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(root.join("results").join(key)).unwrap()).unwrap();
+    let file = manifest["ResultFiles"]["SUCCEEDED"][0]["Key"]
+        .as_str()
+        .unwrap();
+    let results: Value =
+        serde_json::from_slice(&std::fs::read(root.join("results").join(file)).unwrap()).unwrap();
+    let outputs: Vec<&str> = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["Output"].as_str().unwrap())
+        .collect();
+    assert_eq!(outputs, [r#"{"id":"a","n":"1"}"#, r#"{"id":"b","n":"2"}"#]);
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -2,6 +2,7 @@
 //! their issues). Parsing with clap; each command in its own file.
 
 pub mod conformance;
+mod progress;
 pub mod run;
 pub mod stored;
 

@@ -38,6 +38,10 @@ pub struct RunArgs {
     /// `describe`, `history` and `list` find them later.
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
+    /// Where `s3://bucket/key` objects live (DIR/bucket/key) for ItemReader and
+    /// ResultWriter; default: `objects/` in the data directory, else in memory.
+    #[arg(long)]
+    pub objects_dir: Option<PathBuf>,
 }
 
 /// Exit codes: 0 SUCCEEDED, 1 FAILED/TIMED_OUT/ABORTED, 2 bad usage or invalid definition.
@@ -101,6 +105,9 @@ fn run(args: &RunArgs) -> Result<i32, String> {
     if let Some(dir) = &args.data_dir {
         builder = builder.data_dir(dir);
     }
+    if let Some(dir) = &args.objects_dir {
+        builder = builder.objects_dir(dir);
+    }
     if let Some(path) = &args.mock_config {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -147,6 +154,6 @@ fn run(args: &RunArgs) -> Result<i32, String> {
             trace_header: None,
         })
         .map_err(|e| e.to_string())?;
-    record.wait_blocking();
+    super::progress::wait_with_progress(&sfn, &record);
     Ok(super::print_outcome(&describe(&record), args.json))
 }

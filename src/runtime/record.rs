@@ -257,6 +257,11 @@ impl ExecutionRecord {
     }
 
     /// Blocks the calling (non-async) thread until the execution has finished.
+    /// Whether the execution has ended (or its actor is gone).
+    pub fn is_done(&self) -> bool {
+        *self.done.borrow()
+    }
+
     pub fn wait_blocking(&self) {
         let mut rx = self.done.subscribe();
         futures::executor::block_on(async move {
