@@ -62,6 +62,19 @@ fn try_map_run_of(s: &StepFunctions, execution_arn: &str) -> Option<DescribeMapR
     )
 }
 
+/// GetExecutionHistory's event types.
+fn history_of(s: &StepFunctions, execution_arn: &str) -> Vec<String> {
+    s.get_execution_history(GetExecutionHistoryInput {
+        execution_arn: execution_arn.into(),
+        ..Default::default()
+    })
+    .unwrap()
+    .events
+    .iter()
+    .map(|e| e["type"].as_str().unwrap().to_string())
+    .collect()
+}
+
 /// ListExecutions by `mapRunArn`.
 fn children_of(s: &StepFunctions, map_run_arn: &str) -> Vec<ExecutionListItem> {
     s.list_executions(ListExecutionsInput {
@@ -129,17 +142,7 @@ fn each_item_runs_as_a_child_execution_of_a_map_run() {
             })
             .unwrap();
         assert_eq!(d.status, "SUCCEEDED");
-        let h = s
-            .get_execution_history(GetExecutionHistoryInput {
-                execution_arn: c.execution_arn.clone(),
-                ..Default::default()
-            })
-            .unwrap();
-        let types: Vec<&str> = h
-            .events
-            .iter()
-            .map(|e| e["type"].as_str().unwrap())
-            .collect();
+        let types = history_of(&s, &c.execution_arn);
         assert_eq!(
             types,
             [
@@ -710,4 +713,111 @@ fn item_batcher_groups_items_and_counts_items_and_executions_apart() {
     assert_eq!((executions.total, executions.succeeded), (3, 3));
     let (bad, _) = run(&s, &arn, &json!({"per": 0, "k": 1, "items": [1]}));
     assert_eq!(bad.error.as_deref(), Some("States.Runtime"));
+}
+
+/// A service whose item task fails for negative items while `failing` is set, and that
+/// counts the invocations of each item.
+fn counting(
+    failing: Arc<std::sync::atomic::AtomicBool>,
+    calls: Arc<std::sync::Mutex<Vec<i64>>>,
+) -> StepFunctions {
+    builder()
+        .handler(ITEM, move |r: TaskRequest| {
+            let n = r.parameters["n"].as_i64().unwrap_or(0);
+            calls.lock().unwrap().push(n);
+            let fail = n < 0 && failing.load(std::sync::atomic::Ordering::Relaxed);
+            async move {
+                if fail {
+                    Err(TaskFailure::new("Item.Bad", "not yet"))
+                } else {
+                    Ok(json!(n.abs()))
+                }
+            }
+        })
+        .build()
+        .unwrap()
+}
+
+fn redrive_map_run(execution_type: &str) {
+    let failing = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let calls = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let s = counting(Arc::clone(&failing), Arc::clone(&calls));
+    let mut d = def(
+        json!({"MaxConcurrency": 1, "ToleratedFailureCount": 1}),
+        execution_type,
+    );
+    d["States"]["M"]["ItemProcessor"]["States"]["T"]["Parameters"] = json!({"n.$": "$"});
+    let arn = create(&s, "Sm", &d);
+    let items = json!([0, 1, 2, -3, 4, -5, 6, 7, 8, 9]);
+    let r = start(&s, &arn, &items);
+    r.wait_blocking();
+    assert_eq!(r.status().as_str(), "FAILED");
+    let first = map_run_of(&s, &r.execution_arn);
+    assert_eq!(first.status, "FAILED");
+    assert_eq!(
+        (first.item_counts.failed, first.item_counts.pending),
+        (2, 4)
+    );
+    let failed_children: Vec<String> = if execution_type == "STANDARD" {
+        children_of(&s, &first.map_run_arn)
+            .into_iter()
+            .filter(|c| c.status == "FAILED")
+            .map(|c| c.execution_arn)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    failing.store(false, std::sync::atomic::Ordering::Relaxed);
+    calls.lock().unwrap().clear();
+    s.redrive_execution(RedriveExecutionInput {
+        execution_arn: r.execution_arn.clone(),
+        client_token: None,
+    })
+    .unwrap();
+    r.wait_blocking();
+    assert_eq!(r.status().as_str(), "SUCCEEDED");
+    let out: Value = serde_json::from_str(&sfn_runtime::api::describe(&r).output.unwrap()).unwrap();
+    assert_eq!(out, json!([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    // Only the unsuccessful and never-started items ran again.
+    let mut again = calls.lock().unwrap().clone();
+    again.sort();
+    assert_eq!(again, [-5, -3, 6, 7, 8, 9]);
+    let types: Vec<String> = r.with(|p| p.history.iter().map(|e| e.event_type.into()).collect());
+    let redriven = types.iter().position(|t| t == "ExecutionRedriven").unwrap();
+    assert!(
+        types[redriven..].contains(&"MapRunRedriven".to_string()),
+        "{types:?}"
+    );
+    assert!(!types[redriven..].contains(&"MapRunStarted".to_string()));
+    // The same Map Run, redriven once.
+    let run = map_run_of(&s, &r.execution_arn);
+    assert_eq!(run.map_run_arn, first.map_run_arn);
+    assert_eq!((run.status.as_str(), run.redrive_count), ("SUCCEEDED", 1));
+    assert!(run.redrive_date.is_some());
+    assert_eq!((run.item_counts.succeeded, run.item_counts.failed), (10, 0));
+    if execution_type == "STANDARD" {
+        // Failed STANDARD children were redriven: same ARNs, histories continued.
+        let children = children_of(&s, &run.map_run_arn);
+        assert_eq!(children.len(), 10);
+        assert_eq!(failed_children.len(), 2);
+        for arn in failed_children {
+            let c = children.iter().find(|c| c.execution_arn == arn).unwrap();
+            assert_eq!((c.status.as_str(), c.redrive_count), ("SUCCEEDED", 1));
+            let types = history_of(&s, &arn);
+            assert_eq!(types.first().map(String::as_str), Some("ExecutionStarted"));
+            assert!(types.iter().any(|t| t == "ExecutionFailed"));
+            assert!(types.iter().any(|t| t == "ExecutionRedriven"));
+            assert_eq!(types.last().map(String::as_str), Some("ExecutionSucceeded"));
+        }
+    }
+}
+
+#[test]
+fn redriving_the_parent_redrives_its_map_run_with_standard_children() {
+    redrive_map_run("STANDARD");
+}
+
+#[test]
+fn redriving_the_parent_reruns_failed_express_children() {
+    redrive_map_run("EXPRESS");
 }

@@ -59,6 +59,15 @@ struct Included {
     included: bool,
 }
 
+/// A child execution about to run.
+pub(crate) struct ChildExecution {
+    pub(crate) shared: Arc<ExecutionShared>,
+    /// The last event of its history (a redriven child continues it).
+    pub(crate) last_event: u64,
+    /// A STANDARD child redriven: it continues where it stopped. Otherwise it starts anew.
+    pub(crate) redriven: bool,
+}
+
 /// How many children may run at once under a Map Run's configuration.
 pub fn window(config: &MapRunConfig) -> usize {
     match config.max_concurrency {
@@ -89,9 +98,24 @@ impl ExecutionActor {
         };
         let n = plan.inputs.len();
         self.event("MapStateStarted", || Some(json!({ "length": n })));
-        let run = self.new_map_run(state, m, &plan, ctx);
-        let arn = run.map_run_arn.clone();
-        self.event("MapRunStarted", || Some(json!({ "mapRunArn": arn })));
+        let run = match self.run_to_redrive(&state.name) {
+            Some(run) => {
+                // AWS: redriving the parent redrives its failed Map Run, same ARN.
+                let count = run.redrive(self.shared.clock.now());
+                run.set_on_update(ctx.address().recipient());
+                let arn = run.map_run_arn.clone();
+                self.event("MapRunRedriven", || {
+                    Some(json!({ "mapRunArn": arn, "redriveCount": count }))
+                });
+                run
+            }
+            None => {
+                let run = self.new_map_run(state, m, &plan, ctx);
+                let arn = run.map_run_arn.clone();
+                self.event("MapRunStarted", || Some(json!({ "mapRunArn": arn })));
+                run
+            }
+        };
         let limit = window(&run.config());
         self.start_fanout(
             ctx,
@@ -102,6 +126,21 @@ impl ExecutionActor {
             limit,
             Some(run),
         )
+    }
+
+    /// On a redrive of this state: the Map Run it started before, if that run ended
+    /// unsuccessfully. (A run that never started is started anew.)
+    fn run_to_redrive(&self, state_name: &str) -> Option<Arc<MapRunRecord>> {
+        let pos = self.pos.as_ref()?;
+        pos.fanout_resume.as_ref()?;
+        let run = self
+            .shared
+            .map_runs
+            .of_execution(&self.shared.info.id)
+            .into_iter()
+            .rev()
+            .find(|r| r.state_name == state_name)?;
+        matches!(run.status(), MapRunStatus::FAILED | MapRunStatus::ABORTED).then_some(run)
     }
 
     fn new_map_run(
@@ -143,6 +182,7 @@ impl ExecutionActor {
             plan.inputs.len() as u64,
         );
         run.writer = plan.writer.clone();
+        run.state_name = state.name.clone();
         run.batch_sizes = plan.batch_sizes.clone();
         let run = Arc::new(run);
         run.set_on_update(ctx.address().recipient());
@@ -164,41 +204,68 @@ impl ExecutionActor {
         run: &MapRunRecord,
         index: u32,
         input: &Value,
-    ) -> Arc<ExecutionShared> {
-        let name = self.uuid();
-        let arn = format!(
-            "{}:{name}",
-            run.state_machine_arn
-                .replacen(":stateMachine:", ":execution:", 1)
-        );
+    ) -> ChildExecution {
         let now = self.shared.clock.now();
-        let record = Arc::new(ExecutionRecord::new(
-            arn.clone(),
-            run.state_machine_arn.clone(),
-            name.clone(),
-            input.clone(),
-            now,
-            run.execution_type,
-        ));
         let standard = run.execution_type == StateMachineType::STANDARD;
-        if standard {
-            self.shared.map_runs.add_child(run, Arc::clone(&record));
-        }
+        // AWS: a redrive redrives an unsuccessful STANDARD child (same ARN, its history
+        // continues); EXPRESS children start anew.
+        let before = run.child_at(index).filter(|r| {
+            matches!(
+                r.status(),
+                ExecutionStatus::FAILED | ExecutionStatus::ABORTED
+            )
+        });
+        let (record, redrive_count) = match before {
+            Some(record) => {
+                let count = record.with(|p| {
+                    p.status = ExecutionStatus::RUNNING;
+                    p.redrive_count += 1;
+                    p.redrive_date = Some(now);
+                    (p.stop_date, p.error, p.cause, p.output) = (None, None, None, None);
+                    p.redrive_count
+                });
+                record.mark_running();
+                (record, count)
+            }
+            None => {
+                let name = self.uuid();
+                let arn = format!(
+                    "{}:{name}",
+                    run.state_machine_arn
+                        .replacen(":stateMachine:", ":execution:", 1)
+                );
+                let record = Arc::new(ExecutionRecord::new(
+                    arn,
+                    run.state_machine_arn.clone(),
+                    name,
+                    input.clone(),
+                    now,
+                    run.execution_type,
+                ));
+                if standard {
+                    self.shared
+                        .map_runs
+                        .add_child(run, index, Arc::clone(&record));
+                }
+                (record, 0)
+            }
+        };
         run.child_started(run.items_of(index));
         let parent = &self.shared;
         let info = ExecutionInfo {
-            id: arn,
-            name,
+            id: record.execution_arn.clone(),
+            name: record.name.clone(),
             input: Arc::clone(&record.input),
             role_arn: parent.role_arn.clone(),
-            start_time: iso(now),
-            redrive_count: 0,
+            start_time: iso(record.start_date),
+            redrive_count,
             state_machine_id: run.state_machine_arn.clone(),
             state_machine_name: run
                 .state_machine_arn
                 .rsplit_once(":stateMachine:")
                 .map_or(String::new(), |(_, n)| n.to_string()),
         };
+        let last_event = record.with(|p| p.history.len() as u64);
         let mut shared = ExecutionShared::new(
             record,
             Arc::clone(&parent.machine),
@@ -215,7 +282,11 @@ impl ExecutionActor {
         );
         shared.parent = Some(Arc::clone(&parent.record));
         shared.detailed_result = run.needs_whole_results();
-        Arc::new(shared)
+        ChildExecution {
+            shared: Arc::new(shared),
+            last_event,
+            redriven: redrive_count > 0,
+        }
     }
 
     /// A child execution of the Distributed Map ended (the caller checked it is current).
@@ -250,6 +321,10 @@ impl ExecutionActor {
                 let items = run.items_of(msg.index);
                 run.child_ended(items, ChildEnd::Failed);
                 f.failures += items;
+                if let Some(rp) = msg.resume {
+                    // Where a redrive continues this child.
+                    f.child_resume.insert(msg.index, rp);
+                }
                 let whole = msg.result.unwrap_or_default();
                 if run.writer.is_some() {
                     f.table.fail_tolerated(msg.index, error, Value::Null);

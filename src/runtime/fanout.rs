@@ -81,7 +81,7 @@ pub struct FanOut {
     pub(crate) wholes: HashMap<u32, String>,
     /// Where children resume: failed children's reports, and on a redrive the children to
     /// restart inside their bodies.
-    child_resume: HashMap<u32, ResumePoint>,
+    pub(crate) child_resume: HashMap<u32, ResumePoint>,
 }
 
 impl Kind {
@@ -292,7 +292,7 @@ impl ExecutionActor {
             let index = f.next as u32;
             f.next += 1;
             let input = f.inputs[index as usize].take().unwrap_or(Value::Null);
-            let resume = f.child_resume.remove(&index);
+            let mut resume = f.child_resume.remove(&index);
             let body = Arc::clone(&f.bodies[f.kind.body_of(index)]);
             let (kind, run) = (f.kind, f.run);
             let map_run = f.map_run.clone();
@@ -303,7 +303,13 @@ impl ExecutionActor {
                     });
                     (Arc::clone(&self.shared), last)
                 }
-                (Kind::Distributed, Some(r)) => (self.child_execution(&r, index, &input), 0),
+                (Kind::Distributed, Some(r)) => {
+                    let child = self.child_execution(&r, index, &input);
+                    if !child.redriven {
+                        resume = None;
+                    }
+                    (child.shared, child.last_event)
+                }
                 _ => (Arc::clone(&self.shared), self.last_event),
             };
             let cursor = Arc::new(ChildCursor::default());

@@ -163,7 +163,14 @@ impl Actor for ExecutionActor {
             }
         }
         if self.is_child_execution() {
-            self.execution_started(&input);
+            if self.resume.is_some() {
+                let count = self.shared.info.redrive_count;
+                self.event("ExecutionRedriven", || {
+                    Some(json!({ "redriveCount": count }))
+                });
+            } else {
+                self.execution_started(&input);
+            }
         }
         match self.resume.take() {
             // AWS: a redrive enters the unsuccessful state again with its original input.

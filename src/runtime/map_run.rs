@@ -122,6 +122,8 @@ pub struct MapRunRecord {
     pub state_machine_arn: String,
     pub start_date: DateTime<Utc>,
     pub execution_type: StateMachineType,
+    /// The Distributed Map state that started it.
+    pub state_name: String,
     /// Where and how its results are written (ResultWriter).
     pub writer: Option<WriterRequest>,
     /// With an ItemBatcher: how many items each child execution holds (else one each).
@@ -130,6 +132,8 @@ pub struct MapRunRecord {
     /// STANDARD child executions, in start order (ListExecutions by mapRunArn). EXPRESS
     /// children are not listed, as in AWS.
     children: Mutex<Vec<Arc<ExecutionRecord>>>,
+    /// STANDARD child executions by item (or batch) index: a redrive redrives them.
+    by_index: Mutex<std::collections::HashMap<u32, Arc<ExecutionRecord>>>,
     /// Told when UpdateMapRun raised the concurrency, so the run starts more children.
     on_update: Mutex<Option<actix::Recipient<MapRunUpdated>>>,
 }
@@ -166,6 +170,7 @@ impl MapRunRecord {
             state_machine_arn,
             start_date,
             execution_type,
+            state_name: String::new(),
             writer: None,
             batch_sizes: None,
             progress: Mutex::new(MapRunProgress {
@@ -178,6 +183,7 @@ impl MapRunRecord {
                 redrive_date: None,
             }),
             children: Mutex::new(Vec::new()),
+            by_index: Mutex::new(std::collections::HashMap::new()),
             on_update: Mutex::new(None),
         }
     }
@@ -245,8 +251,32 @@ impl MapRunRecord {
         *lock(&self.on_update) = None;
     }
 
-    pub fn add_child(&self, r: Arc<ExecutionRecord>) {
+    pub fn add_child(&self, index: u32, r: Arc<ExecutionRecord>) {
+        lock(&self.by_index).insert(index, Arc::clone(&r));
         lock(&self.children).push(r);
+    }
+
+    /// The STANDARD child execution that ran item (or batch) `index`.
+    pub fn child_at(&self, index: u32) -> Option<Arc<ExecutionRecord>> {
+        lock(&self.by_index).get(&index).cloned()
+    }
+
+    /// RedriveExecution of the parent redrives this failed or aborted run: it runs again,
+    /// its unsuccessful children pending once more. Returns the new redrive count.
+    pub fn redrive(&self, at: DateTime<Utc>) -> u32 {
+        let mut guard = lock(&self.progress);
+        let p = &mut *guard;
+        p.status = MapRunStatus::RUNNING;
+        p.stop_date = None;
+        p.redrive_count += 1;
+        p.redrive_date = Some(at);
+        for c in [&mut p.items, &mut p.executions] {
+            let again = c.failed + c.timed_out + c.aborted + c.running;
+            c.pending += again;
+            c.pending_redrive = again;
+            (c.failed, c.timed_out, c.aborted, c.running) = (0, 0, 0, 0);
+        }
+        p.redrive_count
     }
 
     pub fn children(&self) -> Vec<Arc<ExecutionRecord>> {
@@ -343,11 +373,11 @@ impl MapRuns {
             .unwrap_or_default()
     }
 
-    /// Registers a STANDARD child execution of `run`.
-    pub fn add_child(&self, run: &MapRunRecord, child: Arc<ExecutionRecord>) {
+    /// Registers a STANDARD child execution of `run`, which runs item (or batch) `index`.
+    pub fn add_child(&self, run: &MapRunRecord, index: u32, child: Arc<ExecutionRecord>) {
         self.children
             .insert(child.execution_arn.clone(), Arc::clone(&child));
-        run.add_child(child);
+        run.add_child(index, child);
     }
 
     /// A child execution by ARN.
