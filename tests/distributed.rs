@@ -767,6 +767,21 @@ fn redrive_map_run(execution_type: &str) {
     } else {
         Vec::new()
     };
+    for arn in &failed_children {
+        let d = s
+            .describe_execution(ExecutionArnInput {
+                execution_arn: arn.clone(),
+            })
+            .unwrap();
+        assert_eq!(d.redrive_status, "REDRIVABLE_BY_MAP_RUN");
+        let e = s
+            .redrive_execution(RedriveExecutionInput {
+                execution_arn: arn.clone(),
+                client_token: None,
+            })
+            .unwrap_err();
+        assert_eq!(e.name(), "ExecutionNotRedrivable");
+    }
     failing.store(false, std::sync::atomic::Ordering::Relaxed);
     calls.lock().unwrap().clear();
     s.redrive_execution(RedriveExecutionInput {

@@ -177,7 +177,12 @@ impl StepFunctions {
         let r = self.execution(&req.execution_arn)?;
         let sm_exists = self.inner.state_machines.contains_key(&r.state_machine_arn);
         let mut d = describe_at(&r, Some(self.inner.clock.now()), self.inner.history_limit);
-        if !sm_exists && d.redrive_status == "REDRIVABLE" {
+        let map_run_child = self.inner.map_runs.child(&r.execution_arn).is_some();
+        if map_run_child && d.redrive_status == "REDRIVABLE" {
+            // AWS: a Distributed Map's child is redriven by redriving its parent.
+            d.redrive_status = "REDRIVABLE_BY_MAP_RUN".into();
+            d.redrive_status_reason = None;
+        } else if !sm_exists && d.redrive_status == "REDRIVABLE" {
             d.redrive_status = "NOT_REDRIVABLE".into();
             d.redrive_status_reason = Some(super::redrive::DELETING.into());
         }

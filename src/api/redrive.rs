@@ -116,6 +116,12 @@ impl StepFunctions {
         req: RedriveExecutionInput,
     ) -> Result<RedriveExecutionOutput, ApiError> {
         let record = self.execution(&req.execution_arn)?;
+        if self.inner.map_runs.child(&record.execution_arn).is_some() {
+            return Err(ApiError::ExecutionNotRedrivable(
+                "A child execution of a Map Run is redriven by redriving its parent execution"
+                    .into(),
+            ));
+        }
         if let Some(t) = &req.client_token {
             if t.is_empty() || t.len() > 64 || !t.is_ascii() {
                 return Err(ApiError::ValidationException(
