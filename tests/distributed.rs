@@ -836,3 +836,35 @@ fn redriving_the_parent_redrives_its_map_run_with_standard_children() {
 fn redriving_the_parent_reruns_failed_express_children() {
     redrive_map_run("EXPRESS");
 }
+
+#[test]
+fn result_writer_writes_json_lines_when_asked() {
+    let root = std::env::temp_dir().join(format!("sfn-results-jsonl-{}", std::process::id()));
+    let s = builder()
+        .objects_dir(&root)
+        .handler(ITEM, |r: TaskRequest| async move {
+            Ok(json!([r.parameters["n"].clone()]))
+        })
+        .build()
+        .unwrap();
+    let arn = create(
+        &s,
+        "Lines",
+        &writer_def(
+            json!({"Resource": "arn:aws:states:::s3:putObject",
+                   "Parameters": {"Bucket": "results", "Prefix": "p"},
+                   "WriterConfig": {"Transformation": "FLATTEN", "OutputType": "JSONL"}}),
+            json!({}),
+        ),
+    );
+    let (d, _) = run(&s, &arn, &json!([1, 2, 3]));
+    let out = output_of(&d);
+    let manifest = read_object(&root, out["ResultWriterDetails"]["Key"].as_str().unwrap());
+    let file = manifest["ResultFiles"]["SUCCEEDED"][0]["Key"]
+        .as_str()
+        .unwrap();
+    assert!(file.ends_with("/SUCCEEDED_0.jsonl"), "{file}");
+    let text = std::fs::read_to_string(root.join("results").join(file)).unwrap();
+    assert_eq!(text, "1\n2\n3\n");
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -130,10 +130,21 @@ fn write_files(
         if chunk.is_empty() {
             return Ok(());
         }
-        let (body, ext) = match output_type {
-            OutputType::Json => (format!("[{}]", chunk.join(",")), "json"),
-            OutputType::Jsonl => (chunk.join("\n") + "\n", "jsonl"),
+        // Built in one buffer of the right size: result files are large.
+        let (sep, open, close, ext) = match output_type {
+            OutputType::Json => (",", "[", "]", "json"),
+            OutputType::Jsonl => ("\n", "", "\n", "jsonl"),
         };
+        let len: usize = chunk.iter().map(|c| c.len() + 1).sum::<usize>() + 2;
+        let mut body = String::with_capacity(len);
+        body.push_str(open);
+        for (i, c) in chunk.iter().enumerate() {
+            if i > 0 {
+                body.push_str(sep);
+            }
+            body.push_str(c);
+        }
+        body.push_str(close);
         let key = format!("{dir}/{name}_{}.{ext}", keys.len());
         store.put(bucket, &key, body.as_bytes()).map_err(failed)?;
         keys.push(json!({"Key": key, "Size": body.len()}));
