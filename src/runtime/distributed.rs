@@ -16,7 +16,7 @@ use super::record::{ExecutionRecord, ExecutionStatus, StateMachineType};
 use super::result_files::{self, RunResults};
 use super::shared::ExecutionShared;
 use crate::asl::model::{ExecutionType, MapState, State};
-use crate::data::{names, ContextObject, ExecutionInfo, Scope, StatesError};
+use crate::data::{names, ContextObject, Scope, StatesError};
 use crate::interpret::map;
 use crate::interpret::policy::Recovery;
 use actix::prelude::*;
@@ -252,19 +252,11 @@ impl ExecutionActor {
         };
         run.child_started(run.items_of(index));
         let parent = &self.shared;
-        let info = ExecutionInfo {
-            id: record.execution_arn.clone(),
-            name: record.name.clone(),
-            input: Arc::clone(&record.input),
-            role_arn: parent.role_arn.clone(),
-            start_time: iso(record.start_date),
-            redrive_count,
-            state_machine_id: run.state_machine_arn.clone(),
-            state_machine_name: run
-                .state_machine_arn
-                .rsplit_once(":stateMachine:")
-                .map_or(String::new(), |(_, n)| n.to_string()),
-        };
+        let machine_name = run
+            .state_machine_arn
+            .rsplit_once(":stateMachine:")
+            .map_or("", |(_, n)| n);
+        let info = record.info(&parent.role_arn, redrive_count, machine_name);
         let last_event = record.with(|p| p.history.len() as u64);
         let mut shared = ExecutionShared::new(
             record,

@@ -18,7 +18,7 @@ use super::resume::{ChildCursor, ChildResume, RecoveredFanOut, ResumePoint};
 use super::shared::{ExecutionShared, Spawner};
 use crate::asl::model::{Body, State, StateId, StateKind, StateMachine, Transition};
 use crate::data::json_size;
-use crate::data::{names, ContextObject, ExecutionInfo, Scope, StatesError};
+use crate::data::{names, ContextObject, Scope, StatesError};
 use crate::interpret::policy::{self, Recovery, RetryCounters};
 use crate::interpret::{choice, fail, pass, succeed, wait};
 use crate::objects::ObjectStore;
@@ -145,16 +145,7 @@ impl ExecutionActor {
     /// The root actor of a new execution.
     pub fn new(spec: ExecutionSpec, spawner: Spawner) -> Self {
         let record = &spec.record;
-        let info = ExecutionInfo {
-            id: record.execution_arn.clone(),
-            name: record.name.clone(),
-            input: Arc::clone(&record.input),
-            role_arn: spec.role_arn.clone(),
-            start_time: iso(record.start_date),
-            redrive_count: spec.redrive_count,
-            state_machine_id: record.state_machine_arn.clone(),
-            state_machine_name: spec.state_machine_name.clone(),
-        };
+        let info = record.info(&spec.role_arn, spec.redrive_count, &spec.state_machine_name);
         let body = Arc::clone(&spec.machine.body);
         let input = if spec.resume.is_some() {
             Value::Null

@@ -162,6 +162,25 @@ impl ExecutionRecord {
         }
     }
 
+    /// The facts `$$.Execution` and `$$.StateMachine` give about this execution.
+    pub fn info(
+        &self,
+        role_arn: &str,
+        redrive_count: u32,
+        state_machine_name: &str,
+    ) -> crate::data::ExecutionInfo {
+        crate::data::ExecutionInfo {
+            id: self.execution_arn.clone(),
+            name: self.name.clone(),
+            input: Arc::clone(&self.input),
+            role_arn: role_arn.to_string(),
+            start_time: super::clock::iso(self.start_date),
+            redrive_count,
+            state_machine_id: self.state_machine_arn.clone(),
+            state_machine_name: state_machine_name.to_string(),
+        }
+    }
+
     /// Connects the durable store's log (once, before the execution runs).
     pub fn set_journal(&self, j: Arc<dyn super::journal::Journal>) {
         let _ = self.journal.set(j);
