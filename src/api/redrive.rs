@@ -161,12 +161,7 @@ impl StepFunctions {
                 ));
             }
             p.status = ExecutionStatus::PENDING_REDRIVE;
-            p.redrive_count += 1;
-            p.redrive_date = Some(now);
-            p.stop_date = None;
-            p.error = None;
-            p.cause = None;
-            p.output = None;
+            p.begin_redrive(now);
             if let Some(t) = &req.client_token {
                 p.redrive_tokens.push((t.clone(), now));
                 if p.redrive_tokens.len() > TOKENS_KEPT {

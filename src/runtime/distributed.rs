@@ -18,9 +18,7 @@ use super::shared::ExecutionShared;
 use crate::asl::model::{ExecutionType, MapState, State};
 use crate::data::{names, ContextObject, Scope, StatesError};
 use crate::interpret::map;
-use crate::interpret::policy::Recovery;
 use actix::prelude::*;
-use rand::Rng;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -190,14 +188,6 @@ impl ExecutionActor {
         run
     }
 
-    /// A random UUID from this actor's seeded source.
-    fn uuid(&mut self) -> String {
-        let bytes: [u8; 16] = self.rng.gen();
-        uuid::Builder::from_random_bytes(bytes)
-            .into_uuid()
-            .to_string()
-    }
-
     /// The shared state of a new child execution of `run`, for the item `input`.
     pub(crate) fn child_execution(
         &mut self,
@@ -219,10 +209,7 @@ impl ExecutionActor {
             Some(record) => {
                 let count = record.with(|p| {
                     p.status = ExecutionStatus::RUNNING;
-                    p.redrive_count += 1;
-                    p.redrive_date = Some(now);
-                    (p.stop_date, p.error, p.cause, p.output) = (None, None, None, None);
-                    p.redrive_count
+                    p.begin_redrive(now)
                 });
                 record.mark_running();
                 (record, count)
@@ -365,18 +352,7 @@ impl ExecutionActor {
         self.event("MapRunFailed", || {
             Some(json!({"error": error.error, "cause": error.cause}))
         });
-        let recovery = self.recovery(state, error, false);
-        if !matches!(recovery, Recovery::Retry { .. }) {
-            self.event("MapStateFailed", || None);
-        }
-        if let Recovery::Fail(_) = recovery {
-            if let Some(pos) = self.pos.as_mut() {
-                pos.failed_fanout = children;
-            }
-        }
-        if let Flow::Continue = self.recover(ctx, state, recovery) {
-            self.drive(ctx);
-        }
+        self.fanout_failed(ctx, state, Kind::Distributed, error, children);
     }
 
     /// Writes a Map Run's results as its ResultWriter says; returns the state's result.

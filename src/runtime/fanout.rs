@@ -548,21 +548,36 @@ impl Handler<ChildFinished> for ExecutionActor {
                     });
                 }
                 let children = self.abort_children();
-                // AWS records {Map,Parallel}StateFailed only when the state gives up, not
-                // before a retry (which records another ...StateStarted).
-                let recovery = self.recovery(state, error, false);
-                if !matches!(recovery, Recovery::Retry { .. }) {
-                    self.event(kind.event("Failed"), || None);
-                }
-                if let Recovery::Fail(_) = recovery {
-                    if let Some(pos) = self.pos.as_mut() {
-                        pos.failed_fanout = children;
-                    }
-                }
-                if let Flow::Continue = self.recover(ctx, state, recovery) {
-                    self.drive(ctx);
-                }
+                self.fanout_failed(ctx, state, kind, error, children);
             }
+        }
+    }
+}
+
+impl ExecutionActor {
+    /// The fan-out failed with `error` (its children already aborted, `children` saying
+    /// what each achieved): retry, catch or fail the state.
+    pub(crate) fn fanout_failed(
+        &mut self,
+        ctx: &mut Context<Self>,
+        state: &State,
+        kind: Kind,
+        error: StatesError,
+        children: Option<Vec<ChildResume>>,
+    ) {
+        // AWS records {Map,Parallel}StateFailed only when the state gives up, not before a
+        // retry (which records another ...StateStarted).
+        let recovery = self.recovery(state, error, false);
+        if !matches!(recovery, Recovery::Retry { .. }) {
+            self.event(kind.event("Failed"), || None);
+        }
+        if let Recovery::Fail(_) = recovery {
+            if let Some(pos) = self.pos.as_mut() {
+                pos.failed_fanout = children;
+            }
+        }
+        if let Flow::Continue = self.recover(ctx, state, recovery) {
+            self.drive(ctx);
         }
     }
 }

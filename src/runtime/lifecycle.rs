@@ -104,6 +104,15 @@ impl ExecutionActor {
         }
     }
 
+    /// A random UUID (task tokens, Map Run and child execution ids), drawn from this
+    /// actor's seeded source so runs are reproducible.
+    pub(crate) fn uuid(&mut self) -> String {
+        let bytes: [u8; 16] = self.rng.gen();
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .to_string()
+    }
+
     /// A seed for a child's random source, drawn from this actor's.
     pub(crate) fn child_seed(&mut self) -> u64 {
         self.rng.gen()

@@ -88,6 +88,20 @@ pub struct ExecutionProgress {
     pub redrive_tokens: Vec<(String, DateTime<Utc>)>,
 }
 
+impl ExecutionProgress {
+    /// A redrive was accepted: one more redrive, dated `at`, and the last run's result
+    /// forgotten. Returns the new redrive count. (The caller sets the status.)
+    pub fn begin_redrive(&mut self, at: DateTime<Utc>) -> u32 {
+        self.redrive_count += 1;
+        self.redrive_date = Some(at);
+        self.stop_date = None;
+        self.error = None;
+        self.cause = None;
+        self.output = None;
+        self.redrive_count
+    }
+}
+
 /// What DescribeExecution and ListExecutions need, without copying the history or the
 /// output (see [`ExecutionRecord::output_text`]).
 #[derive(Debug, Clone)]

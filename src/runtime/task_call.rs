@@ -21,19 +21,14 @@ impl ExecutionActor {
         t: &TaskState,
     ) -> Flow {
         let family = Family::of(&t.resource);
+        let task_token =
+            (family == Family::Service(Pattern::WaitForTaskToken)).then(|| self.uuid());
         let pos = self.pos.as_ref().expect("a current state");
         let attempt = pos.counters.total() as u32;
         let mut context =
             ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
         context.retry_count = Some(attempt);
-        if family == Family::Service(Pattern::WaitForTaskToken) {
-            let bytes: [u8; 16] = rand::Rng::gen(&mut self.rng);
-            context.task_token = Some(
-                uuid::Builder::from_random_bytes(bytes)
-                    .into_uuid()
-                    .to_string(),
-            );
-        }
+        context.task_token = task_token;
         let task_token = context.task_token.clone();
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
         let call = match task::prepare(state, t, &mut scope) {
