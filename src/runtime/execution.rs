@@ -8,6 +8,7 @@
 //! `fanout.rs`, start and end in `lifecycle.rs`.
 
 use super::clock::{iso, Clock};
+use super::completions::Completions;
 use super::fanout::{ChildFinished, FanOut};
 use super::handlers::HandlerRegistry;
 use super::history::{io_details, state_event};
@@ -67,7 +68,7 @@ pub struct StopExecution {
 pub(crate) enum Role {
     Root,
     Child {
-        parent: Recipient<ChildFinished>,
+        parent: Arc<Completions>,
         /// The Entered event of the Parallel or Map state, which names the fan-out in the
         /// journal.
         fanout_event: u64,
@@ -133,6 +134,8 @@ pub struct ExecutionActor {
     pub(crate) last_event: u64,
     pub(crate) finished: bool,
     pub(crate) fanout_runs: u64,
+    /// Where this actor's children report, made with its first fan-out.
+    pub(crate) completions: Option<Arc<Completions>>,
 }
 
 /// Whether the synchronous loop goes on or waits for a future or message.
@@ -205,6 +208,7 @@ impl ExecutionActor {
             last_event,
             finished: false,
             fanout_runs: 0,
+            completions: None,
         }
     }
 
@@ -534,7 +538,7 @@ impl ExecutionActor {
                 if let (Ok(output), Some(j)) = (&result, owner.journal()) {
                     j.child_done(*fanout_event, *run, *index, output);
                 }
-                parent.do_send(ChildFinished {
+                parent.report(ChildFinished {
                     run: *run,
                     index: *index,
                     outcome: result,

@@ -5,6 +5,7 @@
 //! AWS: a failed branch or iteration fails the state with its error; the others are
 //! aborted. Retry runs the whole fan-out again; Catch leaves the state.
 
+use super::completions::{Completions, ReportsWaiting};
 use super::execution::{ExecutionActor, Flow, Role};
 use super::history::state_aborted_event;
 use super::map_run::{ChildEnd, MapRunRecord, MapRunStatus};
@@ -25,9 +26,8 @@ use std::sync::Arc;
 /// window, so a million-item Map never holds a million actors.
 pub const UNBOUNDED_WINDOW: usize = 1000;
 
-/// A branch or iteration finished (child → parent).
-#[derive(Message, Debug)]
-#[rtype(result = "()")]
+/// A branch or iteration finished (child → parent, through the parent's [`Completions`]).
+#[derive(Debug)]
 pub struct ChildFinished {
     /// Which run of the fan-out (a retry starts a new one; late reports are ignored).
     pub run: u64,
@@ -267,7 +267,10 @@ impl ExecutionActor {
     /// Children are started in one batch per arbiter: one cross-thread message (and wake-up)
     /// per arbiter instead of one per child.
     fn fill_window(&mut self, ctx: &mut Context<Self>, state: &State) {
-        let me = ctx.address().recipient::<super::fanout::ChildFinished>();
+        let me = Arc::clone(
+            self.completions
+                .get_or_insert_with(|| Arc::new(Completions::new(ctx.address().recipient()))),
+        );
         let mut batches: Vec<Vec<(AddressReceiver<ExecutionActor>, ExecutionActor)>> =
             (0..self.shared.spawner.len()).map(|_| Vec::new()).collect();
         if let Some(f) = self.pos.as_mut().and_then(|p| p.fanout.as_mut()) {
@@ -495,10 +498,21 @@ fn children_resume(f: &mut FanOut) -> Vec<ChildResume> {
         .collect()
 }
 
-impl Handler<ChildFinished> for ExecutionActor {
+impl Handler<ReportsWaiting> for ExecutionActor {
     type Result = ();
 
-    fn handle(&mut self, msg: ChildFinished, ctx: &mut Context<Self>) {
+    fn handle(&mut self, _: ReportsWaiting, ctx: &mut Context<Self>) {
+        let Some(completions) = self.completions.clone() else {
+            return;
+        };
+        for report in completions.take() {
+            self.child_finished(report, ctx);
+        }
+    }
+}
+
+impl ExecutionActor {
+    fn child_finished(&mut self, msg: ChildFinished, ctx: &mut Context<Self>) {
         if self.finished {
             return;
         }

@@ -4,6 +4,7 @@
 //! Imports `asl`, `data` and `interpret`; never the API above it.
 
 pub mod clock;
+mod completions;
 mod distributed;
 pub mod execution;
 pub mod fanout;
