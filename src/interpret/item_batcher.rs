@@ -81,33 +81,79 @@ fn batch_value(batch_input: &Option<Value>, items: Vec<Value>) -> Value {
     Value::Object(m)
 }
 
-/// Groups `items` in order; returns each batch's input and how many items it holds.
-pub fn batch(b: &Batcher, items: Vec<Value>) -> Result<(Vec<Value>, Vec<u32>), StatesError> {
-    let max_items = b.max_items.unwrap_or(u64::MAX) as usize;
-    let max_bytes = b.max_bytes.unwrap_or(u64::MAX) as usize;
-    // `{"BatchInput":...,"Items":[]}` before any item.
-    let empty = json_size(&batch_value(&b.batch_input, Vec::new()));
-    let (mut batches, mut sizes) = (Vec::new(), Vec::new());
-    let mut current: Vec<Value> = Vec::new();
-    let mut bytes = empty;
-    for item in items {
-        let size = json_size(&item) + usize::from(!current.is_empty());
-        if empty + size > max_bytes {
+/// Groups items into batches as they come, in order.
+pub struct Batching<'a> {
+    b: &'a Batcher,
+    max_items: usize,
+    max_bytes: usize,
+    /// The size of `{"BatchInput":...,"Items":[]}`, before any item.
+    empty: usize,
+    current: Vec<Value>,
+    bytes: usize,
+}
+
+impl<'a> Batching<'a> {
+    pub fn new(b: &'a Batcher) -> Self {
+        Batching {
+            b,
+            max_items: b.max_items.unwrap_or(u64::MAX) as usize,
+            max_bytes: b.max_bytes.unwrap_or(u64::MAX) as usize,
+            empty: json_size(&batch_value(&b.batch_input, Vec::new())),
+            current: Vec::new(),
+            bytes: 0,
+        }
+    }
+
+    /// Adds an item; returns the batch it closed (its input and how many items it holds).
+    pub fn push(&mut self, item: Value) -> Result<Option<(Value, u32)>, StatesError> {
+        let size = json_size(&item);
+        if self.empty + size > self.max_bytes {
             return Err(StatesError::runtime(format!(
-                "An item of {size} bytes does not fit in a batch of at most {max_bytes} bytes (MaxInputBytesPerBatch)."
+                "An item of {size} bytes does not fit in a batch of at most {} bytes (MaxInputBytesPerBatch).",
+                self.max_bytes
             )));
         }
-        if !current.is_empty() && (current.len() >= max_items || bytes + size > max_bytes) {
-            sizes.push(current.len() as u32);
-            batches.push(batch_value(&b.batch_input, std::mem::take(&mut current)));
-            bytes = empty;
-        }
-        bytes += json_size(&item) + usize::from(!current.is_empty());
-        current.push(item);
+        let comma = usize::from(!self.current.is_empty());
+        let closed = if !self.current.is_empty()
+            && (self.current.len() >= self.max_items
+                || self.empty + self.bytes + size + comma > self.max_bytes)
+        {
+            self.finish()
+        } else {
+            None
+        };
+        self.bytes += size + usize::from(!self.current.is_empty());
+        self.current.push(item);
+        Ok(closed)
     }
-    if !current.is_empty() {
-        sizes.push(current.len() as u32);
-        batches.push(batch_value(&b.batch_input, current));
+
+    /// The last batch, if it holds any item.
+    pub fn finish(&mut self) -> Option<(Value, u32)> {
+        if self.current.is_empty() {
+            return None;
+        }
+        self.bytes = 0;
+        let items = std::mem::take(&mut self.current);
+        let n = items.len() as u32;
+        Some((batch_value(&self.b.batch_input, items), n))
+    }
+}
+
+/// Groups `items` in order; returns each batch's input and how many items it holds.
+pub fn batch(b: &Batcher, items: Vec<Value>) -> Result<(Vec<Value>, Vec<u32>), StatesError> {
+    let (mut batches, mut sizes) = (Vec::new(), Vec::new());
+    let mut batching = Batching::new(b);
+    let mut keep = |(v, n)| {
+        batches.push(v);
+        sizes.push(n);
+    };
+    for item in items {
+        if let Some(closed) = batching.push(item)? {
+            keep(closed);
+        }
+    }
+    if let Some(last) = batching.finish() {
+        keep(last);
     }
     Ok((batches, sizes))
 }

@@ -9,11 +9,19 @@ use crate::data::payload::{eval_template, invalid_path};
 use crate::data::{ContextObject, Scope, StatesError};
 use serde_json::Value;
 
-/// What the iterations start with.
+/// What the iterations of an Inline Map start with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapPlan {
     /// One input per iteration, in item order.
     pub inputs: Vec<Value>,
+    /// At most this many iterations at once; 0 means no limit.
+    pub max_concurrency: usize,
+}
+
+/// A Map state's settings, evaluated against its effective input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapSettings {
+    pub effective: Value,
     /// At most this many iterations at once; 0 means no limit.
     pub max_concurrency: usize,
     /// ToleratedFailurePercentage(Path), checked to lie in [0, 100].
@@ -22,8 +30,15 @@ pub struct MapPlan {
     pub tolerated_failure_count: Option<u64>,
     /// A Distributed Map's ResultWriter, evaluated.
     pub writer: Option<WriterRequest>,
-    /// With an ItemBatcher, `inputs` are batches; this says how many items each holds.
-    pub batch_sizes: Option<Vec<u32>>,
+}
+
+/// Where a Map state's items come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemsSource {
+    /// An ItemReader (the runtime reads the object store).
+    Reader(ReaderRequest),
+    /// The array ItemsPath selects from the effective input.
+    Items(Vec<Value>),
 }
 
 /// Resolves a tolerance given as a number or a path, with AWS's checks and texts.
@@ -72,16 +87,12 @@ fn tolerance(
     Ok(Some(n))
 }
 
-/// Plans the iterations. `kept(i)` says an iteration's result is already known (a redrive
-/// or a restart keeps it): its input is not built. `read` gives the items of an ItemReader
-/// (the runtime reads them); without a reader, ItemsPath selects them from the input.
-pub fn plan(
+/// Evaluates the state's settings (MaxConcurrency, tolerances, ResultWriter).
+pub fn settings(
     state: &State,
     m: &MapState,
     scope: &mut Scope,
-    kept: impl Fn(usize) -> bool,
-    read: impl FnOnce(ReaderRequest) -> Result<Vec<Value>, StatesError>,
-) -> Result<MapPlan, StatesError> {
+) -> Result<MapSettings, StatesError> {
     let effective = super::effective_input(state, scope.input, scope.context)?;
     let max_concurrency = match &m.max_concurrency {
         None => 0,
@@ -120,66 +131,88 @@ pub fn plan(
             Some(super::result_writer::request(w, &mut s)?)
         }
     };
-    let selected;
-    let items: &Value = if let Some(reader) = &m.item_reader {
-        let mut s = Scope::new(&effective, scope.context, scope.rng);
-        let request = super::item_reader::request(reader, &mut s)?;
-        selected = Value::Array(read(request)?);
-        &selected
-    } else if m.items_path.is_root() {
-        &effective
-    } else {
-        selected = crate::data::jsonpath::select(&m.items_path, &effective)
-            .map(|s| s.to_value())
-            .map_err(|e| invalid_path(&m.items_path, &e.message))?;
-        &selected
-    };
-    let Value::Array(items) = items else {
-        return Err(StatesError::runtime(format!(
-            "Map state input must be an array but was: {items}"
-        )));
-    };
-    let inputs = match &m.item_selector {
-        None => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| if kept(i) { Value::Null } else { v.clone() })
-            .collect(),
-        Some(t) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                if kept(i) {
-                    out.push(Value::Null);
-                    continue;
-                }
-                let ctx = ContextObject::new(
-                    scope.context.execution,
-                    scope.context.state_name,
-                    scope.context.entered_time.clone(),
-                )
-                .with_map_item(i as u64, item);
-                let mut s = Scope::new(&effective, &ctx, scope.rng);
-                out.push(eval_template(t, &mut s)?);
-            }
-            out
-        }
-    };
-    let (inputs, batch_sizes) = match &m.item_batcher {
-        None => (inputs, None),
-        Some(spec) => {
-            let mut s = Scope::new(&effective, scope.context, scope.rng);
-            let b = super::item_batcher::batcher(spec, &mut s)?;
-            let (batches, sizes) = super::item_batcher::batch(&b, inputs)?;
-            (batches, Some(sizes))
-        }
-    };
-    Ok(MapPlan {
-        inputs,
-        batch_sizes,
+    Ok(MapSettings {
+        effective: effective.into_owned(),
         max_concurrency,
         tolerated_failure_percentage,
         tolerated_failure_count,
         writer,
+    })
+}
+
+/// Where the items come from: the ItemReader's request, or the array ItemsPath selects.
+pub fn source(
+    m: &MapState,
+    settings: &MapSettings,
+    scope: &mut Scope,
+) -> Result<ItemsSource, StatesError> {
+    let effective = &settings.effective;
+    if let Some(reader) = &m.item_reader {
+        let mut s = Scope::new(effective, scope.context, scope.rng);
+        return Ok(ItemsSource::Reader(super::item_reader::request(
+            reader, &mut s,
+        )?));
+    }
+    let selected = if m.items_path.is_root() {
+        effective.clone()
+    } else {
+        crate::data::jsonpath::select(&m.items_path, effective)
+            .map(|s| s.to_value())
+            .map_err(|e| invalid_path(&m.items_path, &e.message))?
+    };
+    match selected {
+        Value::Array(items) => Ok(ItemsSource::Items(items)),
+        other => Err(StatesError::runtime(format!(
+            "Map state input must be an array but was: {other}"
+        ))),
+    }
+}
+
+/// The input of the iteration for item `index`: the item, or what ItemSelector makes of it
+/// (with `$$.Map.Item.Index` and `.Value` naming it).
+pub fn select_item(
+    m: &MapState,
+    effective: &Value,
+    scope: &mut Scope,
+    index: u64,
+    item: Value,
+) -> Result<Value, StatesError> {
+    let Some(t) = &m.item_selector else {
+        return Ok(item);
+    };
+    let ctx = ContextObject::new(
+        scope.context.execution,
+        scope.context.state_name,
+        scope.context.entered_time.clone(),
+    )
+    .with_map_item(index, &item);
+    let mut s = Scope::new(effective, &ctx, scope.rng);
+    eval_template(t, &mut s)
+}
+
+/// Plans the iterations of an Inline Map. `kept(i)` says an iteration's result is already
+/// known (a redrive or a restart keeps it): its input is not built.
+pub fn plan(
+    state: &State,
+    m: &MapState,
+    scope: &mut Scope,
+    kept: impl Fn(usize) -> bool,
+) -> Result<MapPlan, StatesError> {
+    let settings = settings(state, m, scope)?;
+    let ItemsSource::Items(items) = source(m, &settings, scope)? else {
+        return Err(StatesError::runtime("an Inline Map has no ItemReader"));
+    };
+    let mut inputs = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        inputs.push(if kept(i) {
+            Value::Null
+        } else {
+            select_item(m, &settings.effective, scope, i as u64, item)?
+        });
+    }
+    Ok(MapPlan {
+        inputs,
+        max_concurrency: settings.max_concurrency,
     })
 }
 

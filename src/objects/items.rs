@@ -28,12 +28,12 @@ pub enum ItemsError {
 }
 
 /// Reads items from `input`, at most `max_items` of them (all when `None`), giving each
-/// to `each`. Returns how many were read.
+/// to `each`, which says whether to go on. Returns how many were read.
 pub fn read_items(
     input: impl Read,
     kind: &InputType,
     max_items: Option<u64>,
-    mut each: impl FnMut(Value),
+    mut each: impl FnMut(Value) -> bool,
 ) -> Result<u64, ItemsError> {
     let limit = max_items.unwrap_or(u64::MAX);
     if limit == 0 {
@@ -41,9 +41,8 @@ pub fn read_items(
     }
     let mut n = 0u64;
     let mut take = |v: Value| {
-        each(v);
         n += 1;
-        n < limit
+        each(v) && n < limit
     };
     match kind {
         InputType::Json => json_array(input, &mut take)?,
@@ -167,7 +166,10 @@ mod tests {
 
     fn all(text: &str, kind: &InputType, max: Option<u64>) -> Result<Vec<Value>, ItemsError> {
         let mut out = Vec::new();
-        read_items(text.as_bytes(), kind, max, |v| out.push(v))?;
+        read_items(text.as_bytes(), kind, max, |v| {
+            out.push(v);
+            true
+        })?;
         Ok(out)
     }
 

@@ -10,14 +10,15 @@
 
 use super::clock::iso;
 use super::execution::{ExecutionActor, Flow, Role};
-use super::fanout::{ChildFinished, Kind};
+use super::fanout::{ChildFinished, Inputs, Kind};
+use super::item_feed::{Counted, FeedSpec, ItemFeed};
 use super::map_run::{ChildEnd, MapRunConfig, MapRunRecord, MapRunStatus, MapRunUpdated};
 use super::record::{ExecutionRecord, ExecutionStatus, StateMachineType};
 use super::result_files::{self, RunResults};
 use super::shared::ExecutionShared;
-use crate::asl::model::{ExecutionType, MapState, State};
+use crate::asl::model::{ExecutionType, MapState, State, StateKind};
 use crate::data::{names, ContextObject, Scope, StatesError};
-use crate::interpret::map;
+use crate::interpret::{item_batcher, map};
 use actix::prelude::*;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -81,20 +82,77 @@ impl ExecutionActor {
         state: &State,
         m: &MapState,
     ) -> Flow {
+        let seed = self.child_seed();
         let pos = self.pos.as_ref().expect("a current state");
         let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
-        let objects = Arc::clone(&self.shared.objects);
-        let read = |request| super::item_source::read(&*objects, request);
-        let plan = match map::plan(state, m, &mut scope, |_| false, read) {
-            Ok(plan) => plan,
+        let planned = map::settings(state, m, &mut scope).and_then(|settings| {
+            let source = map::source(m, &settings, &mut scope)?;
+            let batcher = match &m.item_batcher {
+                None => None,
+                Some(spec) => {
+                    let mut s = Scope::new(&settings.effective, scope.context, scope.rng);
+                    Some(item_batcher::batcher(spec, &mut s)?)
+                }
+            };
+            Ok((settings, source, batcher))
+        });
+        let (settings, source, batcher) = match planned {
+            Ok(planned) => planned,
             Err(e) => {
                 // AWS starts the state before it judges the run's settings.
                 self.event("MapStateStarted", || None);
                 return self.state_error(ctx, state, e, true);
             }
         };
-        let n = plan.inputs.len();
+        let spec = FeedSpec {
+            source,
+            objects: Arc::clone(&self.shared.objects),
+            body: Arc::clone(&self.body),
+            state: pos.state,
+            info: self.shared.info.clone(),
+            entered_time: pos.entered_time.clone(),
+            effective: settings.effective.clone(),
+            batcher,
+            seed,
+        };
+        let (counted, feed) = ItemFeed::start(spec);
+        let counted = async move {
+            counted.await.unwrap_or_else(|_| {
+                Err(StatesError::new(
+                    names::ITEM_READER_FAILED,
+                    "the items could not be read",
+                ))
+            })
+        };
+        self.suspend(ctx, Box::pin(counted), move |act, ctx, counted| {
+            let body = Arc::clone(&act.body);
+            let state = body.state(act.pos.as_ref().expect("a Map state").state);
+            let StateKind::Map(m) = &state.kind else {
+                unreachable!("items are counted for a Map state")
+            };
+            act.distributed_counted(ctx, state, m, settings, feed, counted)
+        })
+    }
+
+    /// The items are counted: start the Map Run (or redrive it) and its children.
+    fn distributed_counted(
+        &mut self,
+        ctx: &mut Context<Self>,
+        state: &State,
+        m: &MapState,
+        settings: map::MapSettings,
+        feed: ItemFeed,
+        counted: Result<Counted, StatesError>,
+    ) -> Flow {
+        let counted = match counted {
+            Ok(c) => c,
+            Err(e) => {
+                self.event("MapStateStarted", || None);
+                return self.state_error(ctx, state, e, true);
+            }
+        };
+        let n = counted.children as usize;
         self.event("MapStateStarted", || Some(json!({ "length": n })));
         let run = match self.run_to_redrive(&state.name) {
             Some(run) => {
@@ -108,7 +166,7 @@ impl ExecutionActor {
                 run
             }
             None => {
-                let run = self.new_map_run(state, m, &plan, ctx);
+                let run = self.new_map_run(state, m, &settings, counted, ctx);
                 let arn = run.map_run_arn.clone();
                 self.event("MapRunStarted", || Some(json!({ "mapRunArn": arn })));
                 run
@@ -120,7 +178,7 @@ impl ExecutionActor {
             state,
             Kind::Distributed,
             vec![Arc::clone(&m.processor)],
-            plan.inputs,
+            Inputs::Fed { feed, len: n },
             limit,
             Some(run),
         )
@@ -145,7 +203,8 @@ impl ExecutionActor {
         &mut self,
         state: &State,
         m: &MapState,
-        plan: &map::MapPlan,
+        settings: &map::MapSettings,
+        counted: Counted,
         ctx: &mut Context<Self>,
     ) -> Arc<MapRunRecord> {
         let uuid = self.uuid();
@@ -168,20 +227,16 @@ impl ExecutionActor {
             self.shared.clock.now(),
             execution_type,
             MapRunConfig {
-                max_concurrency: plan.max_concurrency as u32,
-                tolerated_failure_percentage: plan.tolerated_failure_percentage,
-                tolerated_failure_count: plan.tolerated_failure_count,
+                max_concurrency: settings.max_concurrency as u32,
+                tolerated_failure_percentage: settings.tolerated_failure_percentage,
+                tolerated_failure_count: settings.tolerated_failure_count,
             },
-            plan.batch_sizes
-                .as_ref()
-                .map_or(plan.inputs.len() as u64, |s| {
-                    s.iter().map(|&n| u64::from(n)).sum()
-                }),
-            plan.inputs.len() as u64,
+            counted.items,
+            counted.children,
         );
-        run.writer = plan.writer.clone();
+        run.writer = settings.writer.clone();
         run.state_name = state.name.clone();
-        run.batch_sizes = plan.batch_sizes.clone();
+        run.batch_sizes = counted.batch_sizes;
         let run = Arc::new(run);
         run.set_on_update(ctx.address().recipient());
         self.shared.map_runs.insert(Arc::clone(&run));
@@ -317,7 +372,9 @@ impl ExecutionActor {
             }
         };
         if exceeded {
-            self.map_run_failed(ctx, state, &run);
+            let error =
+                StatesError::new(names::EXCEED_TOLERATED_FAILURE_THRESHOLD, THRESHOLD_CAUSE);
+            self.map_run_failed(ctx, state, error);
             return;
         }
         let f = self
@@ -334,9 +391,23 @@ impl ExecutionActor {
         }
     }
 
-    /// The failures passed the threshold: abort the rest, fail the run and the state.
-    fn map_run_failed(&mut self, ctx: &mut Context<Self>, state: &State, run: &MapRunRecord) {
-        let error = StatesError::new(names::EXCEED_TOLERATED_FAILURE_THRESHOLD, THRESHOLD_CAUSE);
+    /// The run failed (its failures passed the threshold, or its items could not be read):
+    /// abort the rest, fail the run and the state.
+    pub(crate) fn map_run_failed(
+        &mut self,
+        ctx: &mut Context<Self>,
+        state: &State,
+        error: StatesError,
+    ) {
+        let run = self
+            .pos
+            .as_ref()
+            .and_then(|p| p.fanout.as_ref())
+            .and_then(|f| f.map_run.clone());
+        let Some(run) = run else {
+            let children = self.abort_children();
+            return self.fanout_failed(ctx, state, Kind::Distributed, error, children);
+        };
         run.end(MapRunStatus::FAILED, self.shared.clock.now());
         if run.writer.is_some() {
             // AWS writes the results of a failed run too; the run's error is what counts.
@@ -346,7 +417,7 @@ impl ExecutionActor {
                 .and_then(|p| p.fanout.as_mut())
                 .map(|f| f.results(false))
                 .unwrap_or_default();
-            let _ = self.write_results(run, results);
+            let _ = self.write_results(&run, results);
         }
         let children = self.abort_children();
         self.event("MapRunFailed", || {

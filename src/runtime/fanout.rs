@@ -8,6 +8,7 @@
 use super::completions::{Completions, ReportsWaiting};
 use super::execution::{ExecutionActor, Flow, Role};
 use super::history::state_aborted_event;
+use super::item_feed::ItemFeed;
 use super::map_run::{ChildEnd, MapRunRecord, MapRunStatus};
 use super::result_files::{Entry, RunResults};
 pub use super::result_table::{ChildStatus, ResultTable};
@@ -61,12 +62,47 @@ pub enum Kind {
     Distributed,
 }
 
+/// The children's inputs: listed (Parallel, Inline Map), or fed as children start
+/// (Distributed Map).
+pub(crate) enum Inputs {
+    Listed(Vec<Option<Value>>),
+    Fed { feed: ItemFeed, len: usize },
+}
+
+impl Inputs {
+    pub(crate) fn listed(inputs: Vec<Value>) -> Self {
+        Inputs::Listed(inputs.into_iter().map(Some).collect())
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Inputs::Listed(v) => v.len(),
+            Inputs::Fed { len, .. } => *len,
+        }
+    }
+
+    /// Child `index`'s input, taken once; a feed is taken in increasing order.
+    fn take(&mut self, index: u32) -> Result<Value, StatesError> {
+        match self {
+            Inputs::Listed(v) => Ok(v[index as usize].take().unwrap_or(Value::Null)),
+            Inputs::Fed { feed, .. } => feed.take(index),
+        }
+    }
+
+    /// A child whose result is kept needs no input.
+    fn forget(&mut self, index: u32) {
+        if let Inputs::Listed(v) = self {
+            v[index as usize] = None;
+        }
+    }
+}
+
 /// A fan-out in progress, owned by the parent's current position.
 pub struct FanOut {
     kind: Kind,
     run: u64,
     bodies: Vec<Arc<Body>>,
-    inputs: Vec<Option<Value>>,
+    inputs: Inputs,
     next: usize,
     limit: usize,
     pub(crate) remaining: usize,
@@ -119,7 +155,7 @@ impl ExecutionActor {
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
         match parallel::branch_input(state, p, &mut scope) {
             Ok(input) => {
-                let inputs = vec![input; p.branches.len()];
+                let inputs = Inputs::listed(vec![input; p.branches.len()]);
                 self.start_fanout(
                     ctx,
                     state,
@@ -156,8 +192,7 @@ impl ExecutionActor {
                     .is_some_and(|r| r.completed.contains_key(&(i as u32)))
         };
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
-        let no_reader = |_| Err(StatesError::runtime("an Inline Map has no ItemReader"));
-        match map::plan(state, m, &mut scope, kept, no_reader) {
+        match map::plan(state, m, &mut scope, kept) {
             Ok(plan) => {
                 let bodies = vec![Arc::clone(&m.processor)];
                 self.start_fanout(
@@ -165,7 +200,7 @@ impl ExecutionActor {
                     state,
                     Kind::Map,
                     bodies,
-                    plan.inputs,
+                    Inputs::listed(plan.inputs),
                     plan.max_concurrency,
                     None,
                 )
@@ -181,7 +216,7 @@ impl ExecutionActor {
         state: &State,
         kind: Kind,
         bodies: Vec<Arc<Body>>,
-        inputs: Vec<Value>,
+        inputs: Inputs,
         max_concurrency: usize,
         map_run: Option<Arc<MapRunRecord>>,
     ) -> Flow {
@@ -216,7 +251,7 @@ impl ExecutionActor {
             kind,
             run: self.fanout_runs,
             bodies,
-            inputs: inputs.into_iter().map(Some).collect(),
+            inputs,
             next: 0,
             limit,
             remaining: n,
@@ -236,7 +271,7 @@ impl ExecutionActor {
                 match child {
                     ChildResume::Succeeded(v) => {
                         fanout.table.succeed(i as u32, v);
-                        fanout.inputs[i] = None;
+                        fanout.inputs.forget(i as u32);
                         fanout.remaining -= 1;
                     }
                     ChildResume::Restart(Some(rp)) => {
@@ -249,7 +284,7 @@ impl ExecutionActor {
         for (i, v) in recovered.map(|r| r.completed).unwrap_or_default() {
             if (i as usize) < n && fanout.table.status(i) == ChildStatus::NotStarted {
                 fanout.table.succeed(i, v);
-                fanout.inputs[i as usize] = None;
+                fanout.inputs.forget(i);
                 fanout.remaining -= 1;
             }
         }
@@ -279,6 +314,7 @@ impl ExecutionActor {
                 f.limit = super::distributed::window(&r.config());
             }
         }
+        let mut feed_error = None;
         while let Some(f) = self.pos.as_mut().and_then(|p| p.fanout.as_mut()) {
             if f.running.len() >= f.limit {
                 break;
@@ -294,7 +330,13 @@ impl ExecutionActor {
             }
             let index = f.next as u32;
             f.next += 1;
-            let input = f.inputs[index as usize].take().unwrap_or(Value::Null);
+            let input = match f.inputs.take(index) {
+                Ok(v) => v,
+                Err(e) => {
+                    feed_error = Some(e);
+                    break;
+                }
+            };
             let mut resume = f.child_resume.remove(&index);
             let body = Arc::clone(&f.bodies[f.kind.body_of(index)]);
             let (kind, run) = (f.kind, f.run);
@@ -353,6 +395,9 @@ impl ExecutionActor {
                     Context::with_receiver(rx).run(child);
                 }
             });
+        }
+        if let Some(e) = feed_error {
+            self.map_run_failed(ctx, state, e);
         }
     }
 
@@ -473,7 +518,7 @@ impl FanOut {
                 ChildStatus::Failed => r.failed.push(entry),
                 ChildStatus::NotStarted => r.pending.push(Entry::Whole(
                     json!({
-                        "Input": self.inputs[i as usize].as_ref().map(Value::to_string),
+                        "Input": self.inputs.take(i).ok().map(|v| v.to_string()),
                         "Status": "PENDING",
                     })
                     .to_string(),

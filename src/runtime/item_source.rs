@@ -10,8 +10,12 @@ fn failed(e: impl std::fmt::Display) -> StatesError {
     StatesError::new(names::ITEM_READER_FAILED, e.to_string())
 }
 
-/// The items of `request`, in order.
-pub fn read(store: &dyn ObjectStore, request: ReaderRequest) -> Result<Vec<Value>, StatesError> {
+/// Gives the items of `request` to `each` in order, while it says to go on.
+pub fn read_each(
+    store: &dyn ObjectStore,
+    request: &ReaderRequest,
+    mut each: impl FnMut(Value) -> bool,
+) -> Result<(), StatesError> {
     match request {
         ReaderRequest::GetObject {
             bucket,
@@ -19,11 +23,10 @@ pub fn read(store: &dyn ObjectStore, request: ReaderRequest) -> Result<Vec<Value
             input_type,
             max_items,
         } => {
-            let object = store.get(&bucket, &key).map_err(failed)?;
-            let mut items = Vec::new();
-            read_items(object, &input_type, max_items, |v| items.push(v))
+            let object = store.get(bucket, key).map_err(failed)?;
+            read_items(object, input_type, *max_items, each)
                 .map_err(|e| failed(format!("s3://{bucket}/{key}: {e}")))?;
-            Ok(items)
+            Ok(())
         }
         ReaderRequest::ListObjects {
             bucket,
@@ -31,22 +34,22 @@ pub fn read(store: &dyn ObjectStore, request: ReaderRequest) -> Result<Vec<Value
             max_items,
         } => {
             let listed = store
-                .list(&bucket, &prefix)
+                .list(bucket, prefix)
                 .map_err(|e: ObjectError| failed(e))?;
             let limit = max_items.unwrap_or(u64::MAX) as usize;
-            Ok(listed
-                .into_iter()
-                .take(limit)
-                .map(|o| {
-                    json!({
-                        "Etag": o.etag,
-                        "Key": o.key,
-                        "LastModified": o.last_modified,
-                        "Size": o.size,
-                        "StorageClass": "STANDARD",
-                    })
-                })
-                .collect())
+            for o in listed.into_iter().take(limit) {
+                let item = json!({
+                    "Etag": o.etag,
+                    "Key": o.key,
+                    "LastModified": o.last_modified,
+                    "Size": o.size,
+                    "StorageClass": "STANDARD",
+                });
+                if !each(item) {
+                    break;
+                }
+            }
+            Ok(())
         }
     }
 }

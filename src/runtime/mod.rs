@@ -10,6 +10,7 @@ pub mod execution;
 pub mod fanout;
 pub mod handlers;
 pub mod history;
+mod item_feed;
 mod item_source;
 pub mod journal;
 mod lifecycle;
