@@ -1,8 +1,8 @@
 //! Objects as files: `ROOT/<bucket>/<key>`.
 
-use super::{check_bucket, key_segments, ObjectError, ObjectMeta, ObjectStore};
+use super::{check_bucket, key_segments, ObjectError, ObjectMeta, ObjectStore, ObjectWriter};
 use std::fs::{self, File};
-use std::io::{BufReader, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// A folder per bucket under a root.
@@ -107,6 +107,20 @@ impl ObjectStore for DirStore {
         Ok(())
     }
 
+    fn create(&self, bucket: &str, key: &str) -> Result<Box<dyn ObjectWriter>, ObjectError> {
+        let path = self.path(bucket, key)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let tmp = path.with_extension("part");
+        let file = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+        Ok(Box::new(Upload {
+            file: Some(file),
+            tmp,
+            path,
+        }))
+    }
+
     fn list(&self, bucket: &str, prefix: &str) -> Result<Vec<ObjectMeta>, ObjectError> {
         let dir = self.bucket_dir(bucket)?;
         if !dir.is_dir() {
@@ -120,5 +134,56 @@ impl ObjectStore for DirStore {
             .into_iter()
             .map(|(k, p)| meta(k, &p).map_err(ObjectError::from))
             .collect()
+    }
+}
+
+/// An object being written aside, renamed into place when committed.
+struct Upload {
+    /// `None` once committed.
+    file: Option<BufWriter<File>>,
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl Upload {
+    fn file(&mut self) -> std::io::Result<&mut BufWriter<File>> {
+        self.file
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("the object is already committed"))
+    }
+}
+
+impl Write for Upload {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file()?.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.file()?.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file()?.flush()
+    }
+}
+
+impl ObjectWriter for Upload {
+    fn commit(mut self: Box<Self>) -> Result<(), ObjectError> {
+        let Some(file) = self.file.take() else {
+            return Ok(());
+        };
+        let file = file.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        fs::rename(&self.tmp, &self.path)?;
+        Ok(())
+    }
+}
+
+impl Drop for Upload {
+    /// An upload given up leaves nothing behind.
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = fs::remove_file(&self.tmp);
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! Objects in memory, for a runtime without a data directory and for tests.
 
-use super::{check_bucket, key_segments, ObjectError, ObjectMeta, ObjectStore};
+use super::{check_bucket, key_segments, ObjectError, ObjectMeta, ObjectStore, ObjectWriter};
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::sync::{Arc, RwLock};
 
 /// One bucket's objects by key, in key order (as S3 lists them).
@@ -11,7 +11,44 @@ type Bucket = BTreeMap<String, Arc<[u8]>>;
 /// Buckets of objects in memory; a bucket exists once something was put in it.
 #[derive(Debug, Default)]
 pub struct MemStore {
-    buckets: RwLock<BTreeMap<String, Bucket>>,
+    buckets: Arc<RwLock<BTreeMap<String, Bucket>>>,
+}
+
+/// An object being written: its bytes so far.
+struct Upload {
+    buckets: Arc<RwLock<BTreeMap<String, Bucket>>>,
+    bucket: String,
+    key: String,
+    bytes: Vec<u8>,
+}
+
+impl Write for Upload {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl ObjectWriter for Upload {
+    fn commit(self: Box<Self>) -> Result<(), ObjectError> {
+        let Upload {
+            buckets,
+            bucket,
+            key,
+            bytes,
+        } = *self;
+        buckets
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(bucket)
+            .or_default()
+            .insert(key, bytes.into());
+        Ok(())
+    }
 }
 
 /// Reads a shared byte buffer without copying it.
@@ -52,6 +89,17 @@ impl ObjectStore for MemStore {
             .or_default()
             .insert(key.into(), bytes.into());
         Ok(())
+    }
+
+    fn create(&self, bucket: &str, key: &str) -> Result<Box<dyn ObjectWriter>, ObjectError> {
+        check_bucket(bucket)?;
+        key_segments(key)?;
+        Ok(Box::new(Upload {
+            buckets: Arc::clone(&self.buckets),
+            bucket: bucket.into(),
+            key: key.into(),
+            bytes: Vec::new(),
+        }))
     }
 
     fn list(&self, bucket: &str, prefix: &str) -> Result<Vec<ObjectMeta>, ObjectError> {

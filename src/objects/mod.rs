@@ -15,7 +15,7 @@ mod memory;
 pub use dir::DirStore;
 pub use memory::MemStore;
 
-use std::io::Read;
+use std::io::{Read, Write};
 
 /// What went wrong reaching an object.
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +48,14 @@ pub trait ObjectStore: Send + Sync {
     fn put(&self, bucket: &str, key: &str, bytes: &[u8]) -> Result<(), ObjectError>;
     /// The objects whose keys start with `prefix`, in key order.
     fn list(&self, bucket: &str, prefix: &str) -> Result<Vec<ObjectMeta>, ObjectError>;
+    /// Starts writing an object part by part, for objects too large to build in memory.
+    fn create(&self, bucket: &str, key: &str) -> Result<Box<dyn ObjectWriter>, ObjectError>;
+}
+
+/// An object being written part by part. As with an S3 multipart upload, nobody sees it
+/// (and an older object of that key stays) until it is committed.
+pub trait ObjectWriter: Write + Send {
+    fn commit(self: Box<Self>) -> Result<(), ObjectError>;
 }
 
 /// Checks an S3 bucket name (3–63 of `a-z 0-9 . -`, starting and ending with a letter or

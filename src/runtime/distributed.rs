@@ -14,7 +14,7 @@ use super::fanout::{ChildFinished, Inputs, Kind};
 use super::item_feed::{Counted, FeedSpec, ItemFeed};
 use super::map_run::{ChildEnd, MapRunConfig, MapRunRecord, MapRunStatus, MapRunUpdated};
 use super::record::{ExecutionRecord, ExecutionStatus, StateMachineType};
-use super::result_files::{self, RunResults};
+use super::result_files::Entry;
 use super::shared::ExecutionShared;
 use crate::asl::model::{ExecutionType, MapState, State, StateKind};
 use crate::data::{names, ContextObject, Scope, StatesError};
@@ -330,6 +330,8 @@ impl ExecutionActor {
         state: &State,
         msg: ChildFinished,
     ) {
+        let store = Arc::clone(&self.shared.objects);
+        let limit = self.shared.map_runs.result_file_limit;
         let f = self
             .pos
             .as_mut()
@@ -337,18 +339,16 @@ impl ExecutionActor {
             .expect("the fan-out in progress");
         let Some(run) = f.map_run.clone() else { return };
         f.remaining -= 1;
-        let exceeded = match msg.outcome {
+        let (exceeded, kept) = match msg.outcome {
             Ok(output) => {
                 run.child_ended(run.items_of(msg.index), ChildEnd::Succeeded);
-                match msg.result {
-                    // A ResultWriter writes the whole execution result, not the output.
-                    Some(whole) if run.needs_whole_results() => {
-                        f.wholes.insert(msg.index, whole);
-                        f.table.succeed(msg.index, Value::Null);
-                    }
-                    _ => f.table.succeed(msg.index, output),
-                }
-                false
+                // A ResultWriter writes the whole execution result, not the output.
+                let entry = match msg.result.filter(|_| run.needs_whole_results()) {
+                    Some(text) => Entry::Whole(text),
+                    None => Entry::Output(output),
+                };
+                let kept = f.keep_result(msg.index, entry, None, &store, limit);
+                (false, kept)
             }
             Err(error) => {
                 // AWS counts failed items (a failed batch fails all of its items).
@@ -359,18 +359,15 @@ impl ExecutionActor {
                     // Where a redrive continues this child.
                     f.child_resume.insert(msg.index, rp);
                 }
-                let whole = msg.result.unwrap_or_default();
-                if run.writer.is_some() {
-                    f.table.fail_tolerated(msg.index, error, Value::Null);
-                    f.wholes.insert(msg.index, whole);
-                } else {
-                    // The output array holds the failure's execution result.
-                    let v = serde_json::from_str(&whole).unwrap_or(Value::Null);
-                    f.table.fail_tolerated(msg.index, error, v);
-                }
-                run.config().exceeded(f.failures, run.total_items())
+                let entry = Entry::Whole(msg.result.unwrap_or_default());
+                let kept = f.keep_result(msg.index, entry, Some(error), &store, limit);
+                (run.config().exceeded(f.failures, run.total_items()), kept)
             }
         };
+        if let Err(e) = kept {
+            self.map_run_failed(ctx, state, e);
+            return;
+        }
         if exceeded {
             let error =
                 StatesError::new(names::EXCEED_TOLERATED_FAILURE_THRESHOLD, THRESHOLD_CAUSE);
@@ -409,39 +406,18 @@ impl ExecutionActor {
             return self.fanout_failed(ctx, state, Kind::Distributed, error, children);
         };
         run.end(MapRunStatus::FAILED, self.shared.clock.now());
-        if run.writer.is_some() {
+        if let Some(mut f) = self.pos.as_mut().and_then(|p| p.fanout.take()) {
             // AWS writes the results of a failed run too; the run's error is what counts.
-            let results = self
-                .pos
-                .as_mut()
-                .and_then(|p| p.fanout.as_mut())
-                .map(|f| f.results(false))
-                .unwrap_or_default();
-            let _ = self.write_results(&run, results);
+            let _ = self.write_results(&mut f, false);
+            if let Some(p) = self.pos.as_mut() {
+                p.fanout = Some(f);
+            }
         }
         let children = self.abort_children();
         self.event("MapRunFailed", || {
             Some(json!({"error": error.error, "cause": error.cause}))
         });
         self.fanout_failed(ctx, state, Kind::Distributed, error, children);
-    }
-
-    /// Writes a Map Run's results as its ResultWriter says; returns the state's result.
-    pub(crate) fn write_results(
-        &self,
-        run: &MapRunRecord,
-        results: RunResults,
-    ) -> Result<Value, StatesError> {
-        let Some(request) = &run.writer else {
-            return Ok(Value::Null);
-        };
-        result_files::finish(
-            &*self.shared.objects,
-            request,
-            run,
-            results,
-            self.shared.map_runs.result_file_limit,
-        )
     }
 
     /// A child execution's body ended: its own final event and record. Returns its

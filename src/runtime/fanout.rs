@@ -10,7 +10,7 @@ use super::execution::{ExecutionActor, Flow, Role};
 use super::history::state_aborted_event;
 use super::item_feed::ItemFeed;
 use super::map_run::{ChildEnd, MapRunRecord, MapRunStatus};
-use super::result_files::{Entry, RunResults};
+use super::result_files::ResultSink;
 pub use super::result_table::{ChildStatus, ResultTable};
 use super::resume::{ChildCursor, ChildResume, ResumePoint};
 use crate::asl::model::{Body, MapState, ParallelState, ProcessorMode, State, StateKind};
@@ -82,7 +82,7 @@ impl Inputs {
     }
 
     /// Child `index`'s input, taken once; a feed is taken in increasing order.
-    fn take(&mut self, index: u32) -> Result<Value, StatesError> {
+    pub(crate) fn take(&mut self, index: u32) -> Result<Value, StatesError> {
         match self {
             Inputs::Listed(v) => Ok(v[index as usize].take().unwrap_or(Value::Null)),
             Inputs::Fed { feed, .. } => feed.take(index),
@@ -102,7 +102,7 @@ pub struct FanOut {
     kind: Kind,
     run: u64,
     bodies: Vec<Arc<Body>>,
-    inputs: Inputs,
+    pub(crate) inputs: Inputs,
     next: usize,
     limit: usize,
     pub(crate) remaining: usize,
@@ -113,8 +113,10 @@ pub struct FanOut {
     pub(crate) map_run: Option<Arc<MapRunRecord>>,
     pub(crate) failures: u64,
     /// Whole execution results (JSON text) of a Distributed Map's children, where its
-    /// ResultWriter needs them.
+    /// ResultWriter needs them and writes no files.
     pub(crate) wholes: HashMap<u32, String>,
+    /// The result files of a Distributed Map's ResultWriter, written as children finish.
+    pub(crate) sink: Option<ResultSink>,
     /// Where children resume: failed children's reports, and on a redrive the children to
     /// restart inside their bodies.
     pub(crate) child_resume: HashMap<u32, ResumePoint>,
@@ -262,6 +264,7 @@ impl ExecutionActor {
             map_run,
             failures: 0,
             wholes: HashMap::new(),
+            sink: None,
         };
         let pos = self.pos.as_mut().expect("a current state");
         let mut fanout = fanout;
@@ -415,11 +418,7 @@ impl ExecutionActor {
         self.event(f.kind.event("Succeeded"), || None);
         let mut f = f;
         // A ResultWriter makes the result: written files, or transformed results.
-        let written = f
-            .map_run
-            .clone()
-            .filter(|r| r.writer.is_some())
-            .map(|run| self.write_results(&run, f.results(true)));
+        let written = self.write_results(&mut f, true);
         let outputs = f.table.into_outputs().unwrap_or_default();
         let pos = self.pos.as_ref().expect("a current state");
         let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
@@ -494,39 +493,6 @@ impl ExecutionActor {
                 ctx.notify(Refill { run: f.run });
             }
         }
-    }
-}
-
-impl FanOut {
-    /// A Distributed Map's results per category, in item order; `take` moves the outputs
-    /// out of the table instead of copying them.
-    pub(crate) fn results(&mut self, take: bool) -> RunResults {
-        let mut r = RunResults::default();
-        for i in 0..self.table.len() as u32 {
-            let whole = if take {
-                self.wholes.remove(&i)
-            } else {
-                self.wholes.get(&i).cloned()
-            };
-            let entry = match whole {
-                Some(text) => Entry::Whole(text),
-                None if take => Entry::Output(self.table.take_output(i).unwrap_or(Value::Null)),
-                None => Entry::Output(self.table.output(i).cloned().unwrap_or(Value::Null)),
-            };
-            match self.table.status(i) {
-                ChildStatus::Succeeded => r.succeeded.push(entry),
-                ChildStatus::Failed => r.failed.push(entry),
-                ChildStatus::NotStarted => r.pending.push(Entry::Whole(
-                    json!({
-                        "Input": self.inputs.take(i).ok().map(|v| v.to_string()),
-                        "Status": "PENDING",
-                    })
-                    .to_string(),
-                )),
-                ChildStatus::Running | ChildStatus::Aborted => {}
-            }
-        }
-        r
     }
 }
 

@@ -20,6 +20,7 @@ pub mod record;
 pub mod result_files;
 pub mod result_table;
 pub mod resume;
+mod run_results;
 mod shared;
 
 mod task_call;

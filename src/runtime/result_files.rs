@@ -5,44 +5,29 @@
 
 use super::map_run::MapRunRecord;
 use crate::data::{names, StatesError};
-use crate::interpret::result_writer::{shape, OutputType, Transformation, WriterRequest};
-use crate::objects::ObjectStore;
+use crate::interpret::result_writer::{shape, OutputType, WriterRequest};
+use crate::objects::{ObjectStore, ObjectWriter};
 use serde_json::{json, Value};
+use std::io::Read;
+use std::sync::Arc;
 
 /// AWS splits result files at 5 GB.
 pub const DEFAULT_RESULT_FILE_LIMIT: u64 = 5 << 30;
 
-/// One child's result: its whole execution result as JSON text (what NONE writes, and
-/// what a failure always is), or a succeeded child's output (what COMPACT and FLATTEN
-/// shape).
+/// One child's result: its whole execution result as JSON text (what NONE writes, what a
+/// failure always is, and what a pending item is), or a succeeded child's output (what
+/// COMPACT and FLATTEN shape).
 #[derive(Debug)]
 pub enum Entry {
     Whole(String),
     Output(Value),
 }
 
-/// The results of a run, per category, in item order.
+/// The results of a run kept in memory, per category, in item order.
 #[derive(Debug, Default)]
 pub struct RunResults {
     pub succeeded: Vec<Entry>,
     pub failed: Vec<Entry>,
-    pub pending: Vec<Entry>,
-}
-
-/// Entries as JSON texts, outputs shaped by `t`.
-fn texts(entries: Vec<Entry>, t: Transformation) -> Vec<String> {
-    let mut out = Vec::with_capacity(entries.len());
-    let mut shaped = Vec::new();
-    for e in entries {
-        match e {
-            Entry::Whole(text) => out.push(text),
-            Entry::Output(v) => {
-                shape(t, v, &mut shaped);
-                out.extend(shaped.drain(..).map(|v| v.to_string()));
-            }
-        }
-    }
-    out
 }
 
 fn failed(e: impl std::fmt::Display) -> StatesError {
@@ -54,111 +39,211 @@ fn run_id(arn: &str) -> &str {
     arn.rsplit(':').next().unwrap_or(arn)
 }
 
-/// Writes (or, without a destination, returns) the results; returns the Map state's result.
-pub fn finish(
-    store: &dyn ObjectStore,
-    request: &WriterRequest,
-    run: &MapRunRecord,
-    results: RunResults,
-    file_limit: u64,
-) -> Result<Value, StatesError> {
-    let Some((bucket, prefix)) = &request.destination else {
-        let mut out = Vec::new();
-        for e in results.succeeded.into_iter().chain(results.failed) {
-            match e {
-                Entry::Whole(text) => out.push(serde_json::from_str(&text).unwrap_or(Value::Null)),
-                Entry::Output(v) => shape(request.transformation, v, &mut out),
-            }
+/// Without a destination (WriterConfig alone), the results shaped as the state's result.
+pub fn in_memory(request: &WriterRequest, results: RunResults) -> Value {
+    let mut out = Vec::new();
+    for e in results.succeeded.into_iter().chain(results.failed) {
+        match e {
+            Entry::Whole(text) => out.push(serde_json::from_str(&text).unwrap_or(Value::Null)),
+            Entry::Output(v) => shape(request.transformation, v, &mut out),
         }
-        return Ok(Value::Array(out));
-    };
-    let dir = if prefix.is_empty() {
-        run_id(&run.map_run_arn).to_string()
-    } else {
-        format!("{prefix}/{}", run_id(&run.map_run_arn))
-    };
-    let written = (results.succeeded.len() + results.failed.len()) as u64;
-    let mut files = serde_json::Map::new();
-    for (name, entries) in [
-        ("FAILED", results.failed),
-        ("PENDING", results.pending),
-        ("SUCCEEDED", results.succeeded),
-    ] {
-        let shaped = texts(entries, request.transformation);
-        let keys = write_files(
-            store,
-            bucket,
-            &dir,
-            name,
-            &shaped,
-            request.output_type,
-            file_limit,
-        )?;
-        files.insert(name.into(), Value::Array(keys));
     }
-    let manifest_key = format!("{dir}/manifest.json");
-    let manifest = json!({
-        "DestinationBucket": bucket,
-        "MapRunArn": run.map_run_arn,
-        "ResultFiles": files,
-    });
-    store
-        .put(bucket, &manifest_key, manifest.to_string().as_bytes())
-        .map_err(failed)?;
-    run.results_written(written, written);
-    Ok(json!({
-        "MapRunArn": run.map_run_arn,
-        "ResultWriterDetails": {"Bucket": bucket, "Key": manifest_key},
-    }))
+    Value::Array(out)
 }
 
-/// Writes `entries` as `{name}_0.json`, `{name}_1.json`, ... of at most `limit` bytes each
-/// (a single entry larger than that gets a file of its own); returns `{"Key", "Size"}` of each.
-fn write_files(
-    store: &dyn ObjectStore,
-    bucket: &str,
-    dir: &str,
-    name: &str,
-    entries: &[String],
-    output_type: OutputType,
+/// Which file set a result goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    Failed,
+    Pending,
+    Succeeded,
+}
+
+/// One category's files: those closed, and the one being written.
+struct Files {
+    name: &'static str,
+    closed: Vec<Value>,
+    open: Option<OpenFile>,
+}
+
+struct OpenFile {
+    key: String,
+    writer: Box<dyn ObjectWriter>,
+    /// Bytes written so far.
+    bytes: u64,
+    /// What counts against the size limit: each entry and its separator.
+    size: u64,
+}
+
+/// A Map Run's result files, written as its children finish: nothing of the results is
+/// held beyond the part of a file being written.
+pub struct ResultSink {
+    store: Arc<dyn ObjectStore>,
+    bucket: String,
+    dir: String,
+    map_run_arn: String,
+    request: WriterRequest,
     limit: u64,
-) -> Result<Vec<Value>, StatesError> {
-    let mut keys = Vec::new();
-    let mut chunk: Vec<&str> = Vec::new();
-    let mut size = 0u64;
-    let mut flush = |chunk: &mut Vec<&str>| -> Result<(), StatesError> {
-        if chunk.is_empty() {
-            return Ok(());
-        }
-        // Built in one buffer of the right size: result files are large.
-        let (sep, open, close, ext) = match output_type {
-            OutputType::Json => (",", "[", "]", "json"),
-            OutputType::Jsonl => ("\n", "", "\n", "jsonl"),
+    files: [Files; 3],
+    /// Entries written (succeeded and failed; pending ones are not results).
+    written: u64,
+    shaped: Vec<Value>,
+}
+
+impl ResultSink {
+    /// A sink for `run`'s results, if its ResultWriter has a destination. A redriven run
+    /// keeps the succeeded files its earlier attempts wrote and adds files after them.
+    pub fn open(
+        store: Arc<dyn ObjectStore>,
+        request: &WriterRequest,
+        run: &MapRunRecord,
+        limit: u64,
+    ) -> Option<ResultSink> {
+        let (bucket, prefix) = request.destination.clone()?;
+        let dir = if prefix.is_empty() {
+            run_id(&run.map_run_arn).to_string()
+        } else {
+            format!("{prefix}/{}", run_id(&run.map_run_arn))
         };
-        let len: usize = chunk.iter().map(|c| c.len() + 1).sum::<usize>() + 2;
-        let mut body = String::with_capacity(len);
-        body.push_str(open);
-        for (i, c) in chunk.iter().enumerate() {
-            if i > 0 {
-                body.push_str(sep);
-            }
-            body.push_str(c);
+        let files = |name| Files {
+            name,
+            closed: Vec::new(),
+            open: None,
+        };
+        let mut sink = ResultSink {
+            store,
+            bucket,
+            dir,
+            map_run_arn: run.map_run_arn.clone(),
+            request: request.clone(),
+            limit,
+            files: [files("FAILED"), files("PENDING"), files("SUCCEEDED")],
+            written: 0,
+            shaped: Vec::new(),
+        };
+        if run.progress().redrive_count > 0 {
+            sink.files[Category::Succeeded as usize].closed = sink.earlier_succeeded();
         }
-        body.push_str(close);
-        let key = format!("{dir}/{name}_{}.{ext}", keys.len());
-        store.put(bucket, &key, body.as_bytes()).map_err(failed)?;
-        keys.push(json!({"Key": key, "Size": body.len()}));
-        chunk.clear();
-        Ok(())
-    };
-    for text in entries {
-        if size > 0 && size + text.len() as u64 + 1 > limit {
-            flush(&mut chunk)?;
-            size = 0;
-        }
-        size += text.len() as u64 + 1;
-        chunk.push(text);
+        Some(sink)
     }
-    flush(&mut chunk)?;
-    Ok(keys)
+
+    /// The succeeded files named by the manifest an earlier attempt wrote.
+    fn earlier_succeeded(&self) -> Vec<Value> {
+        let key = format!("{}/manifest.json", self.dir);
+        let Ok(mut object) = self.store.get(&self.bucket, &key) else {
+            return Vec::new();
+        };
+        let mut text = String::new();
+        if object.read_to_string(&mut text).is_err() {
+            return Vec::new();
+        }
+        serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|m| m["ResultFiles"]["SUCCEEDED"].as_array().cloned())
+            .unwrap_or_default()
+    }
+
+    /// Adds one child's result (or a pending item) to its category's files.
+    pub fn add(&mut self, category: Category, entry: Entry) -> Result<(), StatesError> {
+        if category != Category::Pending {
+            self.written += 1;
+        }
+        match entry {
+            Entry::Whole(text) => self.add_text(category, &text),
+            Entry::Output(v) => {
+                let mut shaped = std::mem::take(&mut self.shaped);
+                shape(self.request.transformation, v, &mut shaped);
+                let r = shaped
+                    .drain(..)
+                    .try_for_each(|v| self.add_text(category, &v.to_string()));
+                self.shaped = shaped;
+                r
+            }
+        }
+    }
+
+    fn add_text(&mut self, category: Category, text: &str) -> Result<(), StatesError> {
+        let len = text.len() as u64 + 1;
+        let (sep, open) = match self.request.output_type {
+            OutputType::Json => (",", "["),
+            OutputType::Jsonl => ("\n", ""),
+        };
+        let full = self.files[category as usize]
+            .open
+            .as_ref()
+            .is_some_and(|f| f.size > 0 && f.size + len > self.limit);
+        if full {
+            self.close(category)?;
+        }
+        if self.files[category as usize].open.is_none() {
+            let ext = match self.request.output_type {
+                OutputType::Json => "json",
+                OutputType::Jsonl => "jsonl",
+            };
+            let files = &self.files[category as usize];
+            let key = format!("{}/{}_{}.{ext}", self.dir, files.name, files.closed.len());
+            let mut writer = self.store.create(&self.bucket, &key).map_err(failed)?;
+            writer.write_all(open.as_bytes()).map_err(failed)?;
+            self.files[category as usize].open = Some(OpenFile {
+                key,
+                writer,
+                bytes: open.len() as u64,
+                size: 0,
+            });
+        }
+        let f = self.files[category as usize]
+            .open
+            .as_mut()
+            .expect("a file just opened");
+        if f.size > 0 {
+            f.writer.write_all(sep.as_bytes()).map_err(failed)?;
+            f.bytes += 1;
+        }
+        f.writer.write_all(text.as_bytes()).map_err(failed)?;
+        f.bytes += text.len() as u64;
+        f.size += len;
+        Ok(())
+    }
+
+    fn close(&mut self, category: Category) -> Result<(), StatesError> {
+        let files = &mut self.files[category as usize];
+        let Some(mut f) = files.open.take() else {
+            return Ok(());
+        };
+        let close = match self.request.output_type {
+            OutputType::Json => "]",
+            OutputType::Jsonl => "\n",
+        };
+        f.writer.write_all(close.as_bytes()).map_err(failed)?;
+        f.writer.commit().map_err(failed)?;
+        files
+            .closed
+            .push(json!({"Key": f.key, "Size": f.bytes + 1}));
+        Ok(())
+    }
+
+    /// Closes the files and writes the manifest; returns the Map state's result.
+    pub fn finish(mut self, run: &MapRunRecord) -> Result<Value, StatesError> {
+        for c in [Category::Failed, Category::Pending, Category::Succeeded] {
+            self.close(c)?;
+        }
+        let mut listed = serde_json::Map::new();
+        for f in &mut self.files {
+            listed.insert(f.name.into(), Value::Array(std::mem::take(&mut f.closed)));
+        }
+        let manifest_key = format!("{}/manifest.json", self.dir);
+        let manifest = json!({
+            "DestinationBucket": self.bucket,
+            "MapRunArn": self.map_run_arn,
+            "ResultFiles": listed,
+        });
+        self.store
+            .put(&self.bucket, &manifest_key, manifest.to_string().as_bytes())
+            .map_err(failed)?;
+        run.results_written(self.written, self.written);
+        Ok(json!({
+            "MapRunArn": self.map_run_arn,
+            "ResultWriterDetails": {"Bucket": self.bucket, "Key": manifest_key},
+        }))
+    }
 }

@@ -21,6 +21,8 @@ pub enum ChildStatus {
 #[derive(Debug, Clone, Default)]
 pub struct ResultTable {
     status: Vec<ChildStatus>,
+    /// Empty until an output is kept: a Map Run whose results go to files keeps none, and
+    /// its table costs a byte per child.
     outputs: Vec<Option<Value>>,
     errors: HashMap<u32, StatesError>,
 }
@@ -29,9 +31,16 @@ impl ResultTable {
     pub fn new(n: usize) -> Self {
         ResultTable {
             status: vec![ChildStatus::NotStarted; n],
-            outputs: vec![None; n],
+            outputs: Vec::new(),
             errors: HashMap::new(),
         }
+    }
+
+    fn set_output(&mut self, i: u32, output: Value) {
+        if self.outputs.is_empty() {
+            self.outputs.resize(self.status.len(), None);
+        }
+        self.outputs[i as usize] = Some(output);
     }
 
     pub fn len(&self) -> usize {
@@ -52,7 +61,12 @@ impl ResultTable {
 
     pub fn succeed(&mut self, i: u32, output: Value) {
         self.status[i as usize] = ChildStatus::Succeeded;
-        self.outputs[i as usize] = Some(output);
+        self.set_output(i, output);
+    }
+
+    /// A child succeeded whose output is kept elsewhere.
+    pub fn mark_succeeded(&mut self, i: u32) {
+        self.status[i as usize] = ChildStatus::Succeeded;
     }
 
     pub fn fail(&mut self, i: u32, error: StatesError) {
@@ -64,7 +78,7 @@ impl ResultTable {
     /// `result` stands in the child's place in the output.
     pub fn fail_tolerated(&mut self, i: u32, error: StatesError, result: Value) {
         self.fail(i, error);
-        self.outputs[i as usize] = Some(result);
+        self.set_output(i, result);
     }
 
     pub fn abort(&mut self, i: u32) {
@@ -75,19 +89,22 @@ impl ResultTable {
         self.errors.get(&i)
     }
 
-    /// The outputs in index order, once every child succeeded.
+    /// The outputs in index order, once every child has one.
     pub fn into_outputs(self) -> Option<Vec<Value>> {
+        if self.outputs.is_empty() && !self.status.is_empty() {
+            return None;
+        }
         self.outputs.into_iter().collect()
     }
 
     /// A child's output (or a tolerated failure's result), if it has one.
     pub fn output(&self, i: u32) -> Option<&Value> {
-        self.outputs[i as usize].as_ref()
+        self.outputs.get(i as usize).and_then(Option::as_ref)
     }
 
     /// Takes a succeeded child's output out of the table.
     pub fn take_output(&mut self, i: u32) -> Option<Value> {
-        self.outputs[i as usize].take()
+        self.outputs.get_mut(i as usize).and_then(Option::take)
     }
 }
 

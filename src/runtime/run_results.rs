@@ -1,0 +1,121 @@
+//! Where a Distributed Map's child results go: into its ResultWriter's files as children
+//! finish, or (without files) into the fan-out's table, to make the state's result.
+
+use super::execution::ExecutionActor;
+use super::fanout::{ChildStatus, FanOut};
+use super::result_files::{self, Category, Entry, ResultSink, RunResults};
+use crate::data::StatesError;
+use crate::objects::ObjectStore;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+impl FanOut {
+    /// The run's result files, opened on first use, if its ResultWriter writes files.
+    fn sink(&mut self, store: &Arc<dyn ObjectStore>, limit: u64) -> Option<&mut ResultSink> {
+        if self.sink.is_none() {
+            let run = self.map_run.as_ref()?;
+            let request = run.writer.as_ref().filter(|w| w.destination.is_some())?;
+            self.sink = ResultSink::open(Arc::clone(store), request, run, limit);
+        }
+        self.sink.as_mut()
+    }
+
+    /// Keeps child `index`'s result: succeeded, or failed with `error` (a failure under the
+    /// run's threshold).
+    pub(crate) fn keep_result(
+        &mut self,
+        index: u32,
+        entry: Entry,
+        error: Option<StatesError>,
+        store: &Arc<dyn ObjectStore>,
+        limit: u64,
+    ) -> Result<(), StatesError> {
+        let writer = self.map_run.as_ref().is_some_and(|r| r.writer.is_some());
+        if let Some(sink) = self.sink(store, limit) {
+            let category = match error {
+                None => Category::Succeeded,
+                Some(_) => Category::Failed,
+            };
+            sink.add(category, entry)?;
+            match error {
+                None => self.table.mark_succeeded(index),
+                Some(e) => self.table.fail(index, e),
+            }
+            return Ok(());
+        }
+        match (entry, error) {
+            (Entry::Whole(text), None) => {
+                self.wholes.insert(index, text);
+                self.table.mark_succeeded(index);
+            }
+            (Entry::Output(v), None) => self.table.succeed(index, v),
+            (Entry::Whole(text), Some(e)) if writer => {
+                self.wholes.insert(index, text);
+                self.table.fail(index, e);
+            }
+            // Without a ResultWriter the output array holds the failure's execution result.
+            (entry, Some(e)) => {
+                let v = match entry {
+                    Entry::Whole(text) => serde_json::from_str(&text).unwrap_or(Value::Null),
+                    Entry::Output(v) => v,
+                };
+                self.table.fail_tolerated(index, e, v);
+            }
+        }
+        Ok(())
+    }
+
+    /// The results kept in memory, per category, in item order; `take` moves the outputs
+    /// out of the table instead of copying them.
+    fn results(&mut self, take: bool) -> RunResults {
+        let mut r = RunResults::default();
+        for i in 0..self.table.len() as u32 {
+            let whole = if take {
+                self.wholes.remove(&i)
+            } else {
+                self.wholes.get(&i).cloned()
+            };
+            let entry = match whole {
+                Some(text) => Entry::Whole(text),
+                None if take => Entry::Output(self.table.take_output(i).unwrap_or(Value::Null)),
+                None => Entry::Output(self.table.output(i).cloned().unwrap_or(Value::Null)),
+            };
+            match self.table.status(i) {
+                ChildStatus::Succeeded => r.succeeded.push(entry),
+                ChildStatus::Failed => r.failed.push(entry),
+                _ => {}
+            }
+        }
+        r
+    }
+}
+
+impl ExecutionActor {
+    /// Finishes a Map Run's results as its ResultWriter says (the items never started are
+    /// written as pending); returns the state's result, or `None` without a ResultWriter.
+    pub(crate) fn write_results(
+        &self,
+        f: &mut FanOut,
+        take: bool,
+    ) -> Option<Result<Value, StatesError>> {
+        let run = f.map_run.clone()?;
+        let request = run.writer.as_ref()?;
+        if request.destination.is_none() {
+            return Some(Ok(result_files::in_memory(request, f.results(take))));
+        }
+        let limit = self.shared.map_runs.result_file_limit;
+        f.sink(&self.shared.objects, limit)?;
+        let mut sink = f.sink.take()?;
+        for i in 0..f.table.len() as u32 {
+            if f.table.status(i) != ChildStatus::NotStarted {
+                continue;
+            }
+            let input = f.inputs.take(i).ok().map(|v| v.to_string());
+            let pending = json!({"Input": input, "Status": "PENDING"}).to_string();
+            if let Err(e) = sink.add(Category::Pending, Entry::Whole(pending)) {
+                return Some(Err(e));
+            }
+        }
+        Some(sink.finish(&run))
+    }
+}
