@@ -243,13 +243,23 @@ impl ExecutionActor {
         run
     }
 
-    /// The shared state of a new child execution of `run`, for the item `input`.
-    pub(crate) fn child_execution(
-        &mut self,
-        run: &MapRunRecord,
-        index: u32,
-        input: &Value,
-    ) -> ChildExecution {
+    /// A child execution starting: its own record and shared state in place of the
+    /// parent's it was made with. A child that is not a redriven STANDARD one starts anew.
+    pub(crate) fn become_child_execution(&mut self, run: &MapRunRecord, input: &Value) {
+        let Role::Child { index, .. } = self.role else {
+            return;
+        };
+        let child = self.child_execution(run, index, input);
+        if !child.redriven {
+            self.resume = None;
+        }
+        self.shared = child.shared;
+        self.last_event = child.last_event;
+    }
+
+    /// The shared state of a new child execution of `run`, for the item `input`, made from
+    /// the parent's (`self.shared`, until the child replaces it).
+    fn child_execution(&mut self, run: &MapRunRecord, index: u32, input: &Value) -> ChildExecution {
         let now = self.shared.clock.now();
         let standard = run.execution_type == StateMachineType::STANDARD;
         // AWS: a redrive redrives an unsuccessful STANDARD child (same ARN, its history
@@ -292,7 +302,6 @@ impl ExecutionActor {
                 (record, 0)
             }
         };
-        run.child_started(run.items_of(index));
         let parent = &self.shared;
         let machine_name = run
             .state_machine_arn

@@ -12,6 +12,7 @@ use super::completions::Completions;
 use super::fanout::{ChildFinished, FanOut};
 use super::handlers::HandlerRegistry;
 use super::history::{io_details, state_event};
+use super::map_run::MapRunRecord;
 use super::map_run::MapRuns;
 use super::mock::MockCase;
 use super::record::{ExecutionRecord, ExecutionStatus};
@@ -136,6 +137,8 @@ pub struct ExecutionActor {
     pub(crate) fanout_runs: u64,
     /// Where this actor's children report, made with its first fan-out.
     pub(crate) completions: Option<Arc<Completions>>,
+    /// A Distributed Map's child execution not started yet: the run it belongs to.
+    pub(crate) child_run: Option<Arc<MapRunRecord>>,
 }
 
 /// Whether the synchronous loop goes on or waits for a future or message.
@@ -209,6 +212,7 @@ impl ExecutionActor {
             finished: false,
             fanout_runs: 0,
             completions: None,
+            child_run: None,
         }
     }
 

@@ -340,26 +340,24 @@ impl ExecutionActor {
                     break;
                 }
             };
-            let mut resume = f.child_resume.remove(&index);
+            let resume = f.child_resume.remove(&index);
             let body = Arc::clone(&f.bodies[f.kind.body_of(index)]);
             let (kind, run) = (f.kind, f.run);
             let map_run = f.map_run.clone();
-            let (shared, last) = match (kind, map_run) {
-                (Kind::Map, _) => {
+            let (shared, last) = match kind {
+                Kind::Map => {
                     let last = self.event("MapIterationStarted", || {
                         Some(json!({"name": state.name, "index": index}))
                     });
                     (Arc::clone(&self.shared), last)
                 }
-                (Kind::Distributed, Some(r)) => {
-                    let child = self.child_execution(&r, index, &input);
-                    if !child.redriven {
-                        resume = None;
-                    }
-                    (child.shared, child.last_event)
-                }
-                _ => (Arc::clone(&self.shared), self.last_event),
+                // A child execution makes its own record on its own core (see `started`).
+                Kind::Distributed => (Arc::clone(&self.shared), 0),
+                Kind::Parallel => (Arc::clone(&self.shared), self.last_event),
             };
+            if let Some(r) = &map_run {
+                r.child_started(r.items_of(index));
+            }
             let cursor = Arc::new(ChildCursor::default());
             let fanout_event = self.pos.as_ref().map_or(0, |p| p.entered_id);
             let child = ExecutionActor::with(
@@ -378,6 +376,8 @@ impl ExecutionActor {
                 self.child_seed(),
                 last,
             );
+            let mut child = child;
+            child.child_run = map_run;
             let (tx, rx) = channel::channel(16);
             batches[self.shared.spawner.pick()].push((rx, child));
             let addr = Addr::new(tx);

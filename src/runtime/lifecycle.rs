@@ -137,6 +137,9 @@ impl Actor for ExecutionActor {
 
     fn started(&mut self, ctx: &mut Context<Self>) {
         let input = self.start_input.take().unwrap_or(Value::Null);
+        if let Some(run) = self.child_run.take() {
+            self.become_child_execution(&run, &input);
+        }
         if let Role::Root = self.role {
             if self.recovering {
                 self.last_event = self.shared.record.with(|p| p.history.len() as u64);
