@@ -91,7 +91,7 @@ proptest! {
     fn templates_without_dollar_keys_are_constant(v in json_value()) {
         let t = Template::compile(&v).unwrap();
         let e = info();
-        let c = ContextObject::new(&e, "S", "t".into());
+        let c = ContextObject::new(&e, "S", chrono::DateTime::UNIX_EPOCH);
         let mut rng = rand::SeedableRng::seed_from_u64(1);
         let input = json!({"x": 1});
         let mut scope = Scope::new(&input, &c, &mut rng);
@@ -103,7 +103,7 @@ proptest! {
         let (path, expected) = walk(&input, &choices);
         let t = Template::compile(&json!({"copy.$": path, "fixed": [1, {"n.$": "$$.State.Name"}]})).unwrap();
         let e = info();
-        let c = ContextObject::new(&e, "S", "t".into());
+        let c = ContextObject::new(&e, "S", chrono::DateTime::UNIX_EPOCH);
         let mut rng = rand::SeedableRng::seed_from_u64(1);
         let mut scope = Scope::new(&input, &c, &mut rng);
         prop_assert_eq!(eval_template(&t, &mut scope).unwrap(), json!({"copy": expected, "fixed": [1, {"n": "S"}]}));

@@ -3,6 +3,7 @@
 //! Built as JSON only when a `$$` path is evaluated, and then once per state, so states that
 //! never read it pay nothing.
 
+use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 use std::cell::OnceCell;
 
@@ -26,7 +27,7 @@ pub struct ExecutionInfo {
 pub struct ContextObject<'a> {
     pub execution: &'a ExecutionInfo,
     pub state_name: &'a str,
-    pub entered_time: String,
+    pub entered_time: DateTime<Utc>,
     /// Present for states that can retry (Task, Parallel, Map).
     pub retry_count: Option<u32>,
     pub task_token: Option<String>,
@@ -42,7 +43,11 @@ pub struct ContextObject<'a> {
 }
 
 impl<'a> ContextObject<'a> {
-    pub fn new(execution: &'a ExecutionInfo, state_name: &'a str, entered_time: String) -> Self {
+    pub fn new(
+        execution: &'a ExecutionInfo,
+        state_name: &'a str,
+        entered_time: DateTime<Utc>,
+    ) -> Self {
         ContextObject {
             execution,
             state_name,
@@ -105,7 +110,7 @@ impl<'a> ContextObject<'a> {
             state.insert("Name".into(), Value::String(self.state_name.to_string()));
             state.insert(
                 "EnteredTime".into(),
-                Value::String(self.entered_time.clone()),
+                Value::String(super::time::iso(self.entered_time)),
             );
             if let Some(n) = self.retry_count {
                 state.insert("RetryCount".into(), json!(n));
@@ -170,7 +175,8 @@ mod tests {
             state_machine_name: "m".into(),
         };
         let item = json!("v");
-        let mut c = ContextObject::new(&e, "S", "t1".into()).with_map_item(3, &item);
+        let mut c =
+            ContextObject::new(&e, "S", chrono::DateTime::UNIX_EPOCH).with_map_item(3, &item);
         c.retry_count = Some(1);
         c.task_token = Some("tok".into());
         let v = c.value();
@@ -178,11 +184,11 @@ mod tests {
         assert_eq!(v["Execution"]["Input"], json!({"a": 1}));
         assert_eq!(
             v["State"],
-            json!({"Name": "S", "EnteredTime": "t1", "RetryCount": 1})
+            json!({"Name": "S", "EnteredTime": "1970-01-01T00:00:00.000Z", "RetryCount": 1})
         );
         assert_eq!(v["Task"]["Token"], json!("tok"));
         assert_eq!(v["Map"]["Item"], json!({"Index": 3, "Value": "v"}));
-        let plain = ContextObject::new(&e, "S", "t1".into());
+        let plain = ContextObject::new(&e, "S", chrono::DateTime::UNIX_EPOCH);
         assert!(plain.value().get("Task").is_none());
     }
 
@@ -201,7 +207,7 @@ mod tests {
             state_machine_name: "m".into(),
         };
         let item = json!({"k": "v"});
-        let c = ContextObject::new(&e, "S", "t1".into()).with_map_item(7, &item);
+        let c = ContextObject::new(&e, "S", chrono::DateTime::UNIX_EPOCH).with_map_item(7, &item);
         for p in [
             "$$.Execution.Input.a[1]",
             "$$.Execution.Input",

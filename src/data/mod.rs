@@ -10,6 +10,7 @@ pub mod jsonpath;
 pub mod payload;
 pub mod scope;
 mod size;
+pub mod time;
 
 pub use context::{ContextObject, ExecutionInfo};
 pub use error::{names, StatesError};

@@ -174,7 +174,7 @@ mod tests {
 
     fn run(t: serde_json::Value, input: serde_json::Value) -> Result<Value, StatesError> {
         let e = info();
-        let c = ContextObject::new(&e, "S", "t1".into());
+        let c = ContextObject::new(&e, "S", chrono::DateTime::UNIX_EPOCH);
         let mut rng = rand::rngs::SmallRng::seed_from_u64(1);
         let mut scope = Scope::new(&input, &c, &mut rng);
         eval_template(&Template::compile(&t).unwrap(), &mut scope)
@@ -229,7 +229,7 @@ mod tests {
     #[test]
     fn input_and_output_paths() {
         let e = info();
-        let c = ContextObject::new(&e, "S", "t1".into());
+        let c = ContextObject::new(&e, "S", chrono::DateTime::UNIX_EPOCH);
         let scope = &c;
         let p = |s: &str| Path::parse(s).unwrap();
         assert_eq!(

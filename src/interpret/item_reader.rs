@@ -162,7 +162,7 @@ mod tests {
             state_machine_id: "sm".into(),
             state_machine_name: "sm".into(),
         };
-        let ctx = ContextObject::new(&info, "M", "t".into());
+        let ctx = ContextObject::new(&info, "M", chrono::DateTime::UNIX_EPOCH);
         let mut rng = rand::SeedableRng::seed_from_u64(1);
         let mut scope = Scope::new(&input, &ctx, &mut rng);
         request(&reader, &mut scope)

@@ -183,7 +183,7 @@ pub fn select_item(
     let ctx = ContextObject::new(
         scope.context.execution,
         scope.context.state_name,
-        scope.context.entered_time.clone(),
+        scope.context.entered_time,
     )
     .with_map_item(index, &item);
     let mut s = Scope::new(effective, &ctx, scope.rng);

@@ -115,7 +115,7 @@ mod tests {
             unreachable!()
         };
         let e = crate::data::context::test_execution();
-        let c = ContextObject::new(&e, "W", "t".into());
+        let c = ContextObject::new(&e, "W", chrono::DateTime::UNIX_EPOCH);
         let now = DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z")
             .unwrap()
             .with_timezone(&Utc);

@@ -5,8 +5,12 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::sync::{Arc, RwLock};
 
+/// An object's bytes, in the parts it was written in (joining them would copy a large
+/// object once more).
+type Parts = Arc<[Vec<u8>]>;
+
 /// One bucket's objects by key, in key order (as S3 lists them).
-type Bucket = BTreeMap<String, Arc<[u8]>>;
+type Bucket = BTreeMap<String, Parts>;
 
 /// Buckets of objects in memory; a bucket exists once something was put in it.
 #[derive(Debug, Default)]
@@ -14,17 +18,27 @@ pub struct MemStore {
     buckets: Arc<RwLock<BTreeMap<String, Bucket>>>,
 }
 
-/// An object being written: its bytes so far.
+/// An object being written: its bytes so far, in parts (one growing buffer would copy
+/// everything again each time it grows).
 struct Upload {
     buckets: Arc<RwLock<BTreeMap<String, Bucket>>>,
     bucket: String,
     key: String,
-    bytes: Vec<u8>,
+    parts: Vec<Vec<u8>>,
 }
+
+const PART: usize = 1 << 20;
 
 impl Write for Upload {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.bytes.extend_from_slice(buf);
+        match self.parts.last_mut() {
+            Some(p) if p.len() + buf.len() <= p.capacity() => p.extend_from_slice(buf),
+            _ => {
+                let mut p = Vec::with_capacity(PART.max(buf.len()));
+                p.extend_from_slice(buf);
+                self.parts.push(p);
+            }
+        }
         Ok(buf.len())
     }
 
@@ -39,28 +53,36 @@ impl ObjectWriter for Upload {
             buckets,
             bucket,
             key,
-            bytes,
+            parts,
         } = *self;
         buckets
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .entry(bucket)
             .or_default()
-            .insert(key, bytes.into());
+            .insert(key, parts.into());
         Ok(())
     }
 }
 
-/// Reads a shared byte buffer without copying it.
-struct Shared(Arc<[u8]>, usize);
+/// Reads an object's parts in place: the part, and the offset in it.
+struct Shared(Parts, usize, usize);
 
 impl Read for Shared {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let rest = &self.0[self.1..];
-        let n = rest.len().min(buf.len());
-        buf[..n].copy_from_slice(&rest[..n]);
-        self.1 += n;
-        Ok(n)
+        while let Some(part) = self.0.get(self.1) {
+            let rest = &part[self.2..];
+            if rest.is_empty() {
+                self.1 += 1;
+                self.2 = 0;
+                continue;
+            }
+            let n = rest.len().min(buf.len());
+            buf[..n].copy_from_slice(&rest[..n]);
+            self.2 += n;
+            return Ok(n);
+        }
+        Ok(0)
     }
 }
 
@@ -76,7 +98,7 @@ impl ObjectStore for MemStore {
             bucket: bucket.into(),
             key: key.into(),
         })?;
-        Ok(Box::new(Shared(Arc::clone(bytes), 0)))
+        Ok(Box::new(Shared(Arc::clone(bytes), 0, 0)))
     }
 
     fn put(&self, bucket: &str, key: &str, bytes: &[u8]) -> Result<(), ObjectError> {
@@ -87,7 +109,7 @@ impl ObjectStore for MemStore {
             .unwrap_or_else(|e| e.into_inner())
             .entry(bucket.into())
             .or_default()
-            .insert(key.into(), bytes.into());
+            .insert(key.into(), Arc::from([bytes.to_vec()]));
         Ok(())
     }
 
@@ -98,7 +120,7 @@ impl ObjectStore for MemStore {
             buckets: Arc::clone(&self.buckets),
             bucket: bucket.into(),
             key: key.into(),
-            bytes: Vec::new(),
+            parts: Vec::new(),
         }))
     }
 
@@ -112,8 +134,12 @@ impl ObjectStore for MemStore {
             .take_while(|(k, _)| k.starts_with(prefix))
             .map(|(k, v)| ObjectMeta {
                 key: k.clone(),
-                size: v.len() as u64,
-                etag: format!("\"{:x}\"", crc32fast::hash(v)),
+                size: v.iter().map(|p| p.len() as u64).sum(),
+                etag: {
+                    let mut h = crc32fast::Hasher::new();
+                    v.iter().for_each(|p| h.update(p));
+                    format!("\"{:x}\"", h.finalize())
+                },
                 last_modified: "1970-01-01T00:00:00.000Z".into(),
             })
             .collect())

@@ -126,14 +126,27 @@ impl Clock for VirtualClock {
     }
 }
 
-/// AWS writes dates with millisecond precision.
-pub fn iso(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
+pub use crate::data::time::iso;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_matches_chrono() {
+        use chrono::TimeZone;
+        for (secs, nanos) in [
+            (0, 0),
+            (1_700_000_000, 123_456_789),
+            (253_402_300_799, 999_999_999),
+        ] {
+            let t = Utc.timestamp_opt(secs, nanos).unwrap();
+            assert_eq!(
+                iso(t),
+                t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            );
+        }
+    }
 
     #[actix_rt::test]
     async fn virtual_sleep_passes_time_at_once() {

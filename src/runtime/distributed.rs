@@ -84,7 +84,7 @@ impl ExecutionActor {
     ) -> Flow {
         let seed = self.child_seed();
         let pos = self.pos.as_ref().expect("a current state");
-        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
+        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time);
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
         let planned = map::settings(state, m, &mut scope).and_then(|settings| {
             let source = map::source(m, &settings, &mut scope)?;
@@ -111,7 +111,7 @@ impl ExecutionActor {
             body: Arc::clone(&self.body),
             state: pos.state,
             info: self.shared.info.clone(),
-            entered_time: pos.entered_time.clone(),
+            entered_time: pos.entered_time,
             effective: settings.effective.clone(),
             batcher,
             seed,

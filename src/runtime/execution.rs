@@ -7,7 +7,7 @@
 //! states costs no message round-trips. Task calls are in `task_call.rs`, fan-out in
 //! `fanout.rs`, start and end in `lifecycle.rs`.
 
-use super::clock::{iso, Clock};
+use super::clock::Clock;
 use super::completions::Completions;
 use super::fanout::{ChildFinished, FanOut};
 use super::handlers::HandlerRegistry;
@@ -25,6 +25,7 @@ use crate::interpret::policy::{self, Recovery, RetryCounters};
 use crate::interpret::{choice, fail, pass, succeed, wait};
 use crate::objects::ObjectStore;
 use actix::prelude::*;
+use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use rand::rngs::SmallRng;
 use rand::SeedableRng;
@@ -89,7 +90,7 @@ pub(crate) struct Position {
     pub(crate) state: StateId,
     pub(crate) input: Value,
     pub(crate) entered_id: u64,
-    pub(crate) entered_time: String,
+    pub(crate) entered_time: DateTime<Utc>,
     pub(crate) counters: RetryCounters,
     /// The branches or iterations in flight while a Parallel or Map state runs.
     pub(crate) fanout: Option<FanOut>,
@@ -104,7 +105,12 @@ pub(crate) struct Position {
 impl Position {
     /// A state just entered (or, after a restart, still in progress): fresh retry
     /// counters, no fan-out yet.
-    pub(crate) fn new(state: StateId, input: Value, entered_id: u64, entered_time: String) -> Self {
+    pub(crate) fn new(
+        state: StateId,
+        input: Value,
+        entered_id: u64,
+        entered_time: DateTime<Utc>,
+    ) -> Self {
         Position {
             state,
             input,
@@ -257,7 +263,7 @@ impl ExecutionActor {
             id,
             input,
             entered_id,
-            iso(self.shared.clock.now()),
+            self.shared.clock.now(),
         ));
     }
 
@@ -327,7 +333,7 @@ impl ExecutionActor {
         // it instead of copying it.
         let raw = std::mem::take(&mut self.pos.as_mut().expect("a current state").input);
         let pos = self.pos.as_ref().expect("a current state");
-        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
+        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time);
         match &state.kind {
             StateKind::Pass(p) => {
                 let r = pass::run(state, p, raw, &context, &mut self.rng);

@@ -153,7 +153,7 @@ impl ExecutionActor {
         p: &ParallelState,
     ) -> Flow {
         let pos = self.pos.as_ref().expect("a current state");
-        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
+        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time);
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
         match parallel::branch_input(state, p, &mut scope) {
             Ok(input) => {
@@ -182,7 +182,7 @@ impl ExecutionActor {
             return self.start_distributed(ctx, state, m);
         }
         let pos = self.pos.as_ref().expect("a current state");
-        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
+        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time);
         // Iterations whose results a redrive or a restart keeps need no input.
         let kept = |i: usize| {
             pos.fanout_resume
@@ -379,7 +379,7 @@ impl ExecutionActor {
             let mut child = child;
             child.child_run = map_run;
             let (tx, rx) = channel::channel(16);
-            batches[self.shared.spawner.pick()].push((rx, child));
+            batches[self.shared.spawner.pick_for_child()].push((rx, child));
             let addr = Addr::new(tx);
             let f = self
                 .pos
@@ -421,7 +421,7 @@ impl ExecutionActor {
         let written = self.write_results(&mut f, true);
         let outputs = f.table.into_outputs().unwrap_or_default();
         let pos = self.pos.as_ref().expect("a current state");
-        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time.clone());
+        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time);
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
         let (out, transition) = match &state.kind {
             StateKind::Map(m) if written.is_some() => (

@@ -12,6 +12,7 @@ use crate::data::{ContextObject, ExecutionInfo, Scope, StatesError};
 use crate::interpret::item_batcher::{Batcher, Batching};
 use crate::interpret::map::{select_item, ItemsSource};
 use crate::objects::ObjectStore;
+use chrono::{DateTime, Utc};
 use crossbeam::channel::{bounded, Receiver};
 use futures::channel::oneshot;
 use rand::rngs::SmallRng;
@@ -31,7 +32,7 @@ pub(crate) struct FeedSpec {
     pub body: Arc<Body>,
     pub state: StateId,
     pub info: ExecutionInfo,
-    pub entered_time: String,
+    pub entered_time: DateTime<Utc>,
     pub effective: Value,
     pub batcher: Option<Batcher>,
     /// For intrinsics in ItemSelector that draw random values: both passes draw the same.
@@ -67,7 +68,7 @@ impl FeedSpec {
                 "items fed to a state that is not a Map",
             ));
         };
-        let context = ContextObject::new(&self.info, &state.name, self.entered_time.clone());
+        let context = ContextObject::new(&self.info, &state.name, self.entered_time);
         let mut rng = SmallRng::seed_from_u64(self.seed);
         let mut batching = self.batcher.as_ref().map(Batching::new);
         let (mut index, mut error, mut stopped) = (0u64, None, false);

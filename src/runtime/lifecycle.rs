@@ -2,7 +2,6 @@
 //! execution (final event, record, waiters), StopExecution, aborts from a parent, and what
 //! happens if the runtime shuts down underneath it.
 
-use super::clock::iso;
 use super::execution::{ExecutionActor, Position, Role, StopExecution};
 use super::fanout::Abort;
 use super::record::ExecutionStatus;
@@ -191,7 +190,7 @@ impl Actor for ExecutionActor {
                 if self.recovering && rp.entered_event > 0 {
                     // The process died inside this state: it is still the state entered
                     // at that event (no new Entered), so its fan-out's log stays keyed.
-                    let now = iso(self.shared.clock.now());
+                    let now = self.shared.clock.now();
                     self.pos = Some(Position::new(rp.state, input, rp.entered_event, now));
                 } else {
                     self.enter(rp.state, input);

@@ -85,10 +85,12 @@ impl Runtime {
         let (system, arbiters) = rx
             .recv()
             .map_err(|_| std::io::Error::other("the actor system failed to start"))?;
+        let spawner = Spawner::new(arbiters);
+        spawner.mark_home();
         Ok(Runtime {
             inner: Arc::new(Inner {
                 system,
-                spawner: Spawner::new(arbiters),
+                spawner,
                 thread: Mutex::new(Some(thread)),
             }),
         })

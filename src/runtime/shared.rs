@@ -11,11 +11,18 @@ use crate::asl::StateMachine;
 use crate::data::ExecutionInfo;
 use crate::objects::ObjectStore;
 use actix_rt::ArbiterHandle;
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
+thread_local! {
+    /// The index of the arbiter this thread runs, if it runs one.
+    static HOME: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
 /// Hands out arbiters round-robin, so executions and their children spread over the cores.
 #[derive(Clone)]
+
 pub struct Spawner {
     arbiters: Arc<[ArbiterHandle]>,
     next: Arc<AtomicUsize>,
@@ -36,6 +43,32 @@ impl Spawner {
     /// The index of the next arbiter, round-robin.
     pub fn pick(&self) -> usize {
         self.next.fetch_add(1, Ordering::Relaxed) % self.arbiters.len()
+    }
+
+    /// Where a fan-out's child goes. The parent's own arbiter also handles every child's
+    /// report, so it gets one child in `2n` and the others share the rest.
+    pub fn pick_for_child(&self) -> usize {
+        let n = self.arbiters.len();
+        let Some(home) = HOME.with(Cell::get).filter(|&h| h < n && n > 1) else {
+            return self.pick();
+        };
+        let slot = self.next.fetch_add(1, Ordering::Relaxed) % (2 * n);
+        if slot == 0 {
+            return home;
+        }
+        let other = slot % (n - 1);
+        if other >= home {
+            other + 1
+        } else {
+            other
+        }
+    }
+
+    /// Tells arbiter `i`'s thread which arbiter it is.
+    pub fn mark_home(&self) {
+        for (i, a) in self.arbiters.iter().enumerate() {
+            a.spawn_fn(move || HOME.with(|h| h.set(Some(i))));
+        }
     }
 
     pub fn arbiter(&self, i: usize) -> &ArbiterHandle {

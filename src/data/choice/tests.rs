@@ -23,7 +23,7 @@ fn rule(v: Value) -> ChoiceRule {
 
 fn eval(r: Value, input: Value) -> Result<bool, StatesError> {
     let e = crate::data::context::test_execution();
-    let c = ContextObject::new(&e, "C", "t".into());
+    let c = ContextObject::new(&e, "C", chrono::DateTime::UNIX_EPOCH);
     let mut rng = rand::rngs::SmallRng::seed_from_u64(0);
     let scope = Scope::new(&input, &c, &mut rng);
     matches(&rule(r), &scope)

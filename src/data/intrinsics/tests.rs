@@ -9,7 +9,7 @@ fn info() -> ExecutionInfo {
 
 fn call(text: &str, input: Value) -> Result<Value, StatesError> {
     let e = info();
-    let c = ContextObject::new(&e, "S", "t1".into());
+    let c = ContextObject::new(&e, "S", chrono::DateTime::UNIX_EPOCH);
     let mut rng = rand::rngs::SmallRng::seed_from_u64(7);
     let mut scope = Scope::new(&input, &c, &mut rng);
     eval(&Call::parse(text).unwrap(), &mut scope, "f.$")
