@@ -2,7 +2,8 @@
 //! Lines, or CSV rows (as objects of strings keyed by the header). Items are handed to a
 //! callback one at a time as they are parsed, so a file is never held in memory whole.
 
-use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, SeqAccess, Visitor};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::io::{BufRead, BufReader, Read};
 
@@ -54,12 +55,35 @@ pub fn read_items(
     Ok(n)
 }
 
+/// Counts the items `read_items` would read, checking them as it goes but building none.
+pub fn count_items(
+    input: impl Read,
+    kind: &InputType,
+    max_items: Option<u64>,
+) -> Result<u64, ItemsError> {
+    let limit = max_items.unwrap_or(u64::MAX);
+    if limit == 0 {
+        return Ok(0);
+    }
+    let mut n = 0u64;
+    let mut take = |_: IgnoredAny| {
+        n += 1;
+        n < limit
+    };
+    match kind {
+        InputType::Json => json_array(input, &mut take)?,
+        InputType::Jsonl => json_lines(input, &mut take)?,
+        InputType::Csv { .. } => return read_items(input, kind, max_items, |_| true),
+    }
+    Ok(n)
+}
+
 /// The message a visitor stops the parse with once it has taken enough items.
 const ENOUGH: &str = "sfn-runtime: enough items";
 
-struct Each<'a>(&'a mut dyn FnMut(Value) -> bool);
+struct Each<'a, T>(&'a mut dyn FnMut(T) -> bool);
 
-impl<'de> Visitor<'de> for Each<'_> {
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Each<'_, T> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -67,7 +91,7 @@ impl<'de> Visitor<'de> for Each<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(v) = seq.next_element::<Value>()? {
+        while let Some(v) = seq.next_element::<T>()? {
             if !(self.0)(v) {
                 return Err(de::Error::custom(ENOUGH));
             }
@@ -76,7 +100,7 @@ impl<'de> Visitor<'de> for Each<'_> {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Each<'_> {
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Each<'_, T> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -84,7 +108,10 @@ impl<'de> DeserializeSeed<'de> for Each<'_> {
     }
 }
 
-fn json_array(input: impl Read, take: &mut dyn FnMut(Value) -> bool) -> Result<(), ItemsError> {
+fn json_array<T: DeserializeOwned>(
+    input: impl Read,
+    take: &mut dyn FnMut(T) -> bool,
+) -> Result<(), ItemsError> {
     let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(256 << 10, input));
     match Each(take).deserialize(&mut de) {
         Ok(()) => de
@@ -98,20 +125,29 @@ fn json_array(input: impl Read, take: &mut dyn FnMut(Value) -> bool) -> Result<(
     }
 }
 
-fn json_lines(input: impl Read, take: &mut dyn FnMut(Value) -> bool) -> Result<(), ItemsError> {
-    let reader = BufReader::with_capacity(256 << 10, input);
-    for (i, line) in reader.lines().enumerate() {
-        let line = line?;
-        if line.trim().is_empty() {
+fn json_lines<T: DeserializeOwned>(
+    input: impl Read,
+    take: &mut dyn FnMut(T) -> bool,
+) -> Result<(), ItemsError> {
+    let mut reader = BufReader::with_capacity(256 << 10, input);
+    // One buffer for every line: a file of millions of lines costs no allocation a line.
+    let mut line = Vec::new();
+    let mut number = 0u64;
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            return Ok(());
+        }
+        number += 1;
+        if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let v = serde_json::from_str(&line)
-            .map_err(|e| ItemsError::Format(format!("line {} is not JSON: {e}", i + 1)))?;
+        let v = serde_json::from_slice(&line)
+            .map_err(|e| ItemsError::Format(format!("line {number} is not JSON: {e}")))?;
         if !take(v) {
-            break;
+            return Ok(());
         }
     }
-    Ok(())
 }
 
 fn csv_rows(
@@ -193,6 +229,27 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn counting_checks_items_without_building_them() {
+        let count = |t: &str, k: &InputType, m| count_items(t.as_bytes(), k, m);
+        assert_eq!(
+            count("[1, {\"a\": [2]}, \"x\"]", &InputType::Json, None).unwrap(),
+            3
+        );
+        assert_eq!(count("[1, 2, 3]", &InputType::Json, Some(2)).unwrap(), 2);
+        assert_eq!(
+            count("{\"a\":1}\n\n[2]\n", &InputType::Jsonl, None).unwrap(),
+            2
+        );
+        assert!(count("{\"a\":1}\nnot json\n", &InputType::Jsonl, None).is_err());
+        assert!(count("[1, 2", &InputType::Json, None).is_err());
+        let csv = InputType::Csv {
+            headers: None,
+            delimiter: b',',
+        };
+        assert_eq!(count("a,b\n1,2\n3,4\n", &csv, None).unwrap(), 2);
     }
 
     #[test]

@@ -93,7 +93,7 @@ pub(crate) struct Position {
     pub(crate) entered_time: DateTime<Utc>,
     pub(crate) counters: RetryCounters,
     /// The branches or iterations in flight while a Parallel or Map state runs.
-    pub(crate) fanout: Option<FanOut>,
+    pub(crate) fanout: Option<Box<FanOut>>,
     /// On a redrive: what the branches or iterations of this state achieved before.
     pub(crate) fanout_resume: Option<Vec<ChildResume>>,
     /// After a restart: the children of this state's fan-out that already succeeded.

@@ -292,7 +292,7 @@ impl ExecutionActor {
             }
         }
         let remaining = fanout.remaining;
-        pos.fanout = Some(fanout);
+        pos.fanout = Some(Box::new(fanout));
         if remaining == 0 {
             return self.fanout_succeeded(ctx, state);
         }

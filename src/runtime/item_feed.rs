@@ -116,6 +116,20 @@ impl FeedSpec {
     }
 
     fn count(&self) -> Result<Counted, StatesError> {
+        let plain = self.batcher.is_none()
+            && match &self.body.state(self.state).kind {
+                StateKind::Map(m) => m.item_selector.is_none(),
+                _ => false,
+            };
+        if let (true, ItemsSource::Reader(r)) = (plain, &self.source) {
+            // One child an item, each its item as it is: only the number matters.
+            let n = super::item_source::count(&*self.objects, r)?;
+            return Ok(Counted {
+                items: n,
+                children: n,
+                batch_sizes: None,
+            });
+        }
         let mut sizes = self.batcher.as_ref().map(|_| Vec::new());
         let (mut items, mut children) = (0u64, 0u64);
         self.run(|_, n| {

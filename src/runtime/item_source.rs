@@ -2,7 +2,7 @@
 
 use crate::data::{names, StatesError};
 use crate::interpret::item_reader::ReaderRequest;
-use crate::objects::items::read_items;
+use crate::objects::items::{count_items, read_items};
 use crate::objects::{ObjectError, ObjectStore};
 use serde_json::{json, Value};
 
@@ -50,6 +50,30 @@ pub fn read_each(
                 }
             }
             Ok(())
+        }
+    }
+}
+
+/// How many items `read_each` would give, without making them (objects are still checked).
+pub fn count(store: &dyn ObjectStore, request: &ReaderRequest) -> Result<u64, StatesError> {
+    match request {
+        ReaderRequest::GetObject {
+            bucket,
+            key,
+            input_type,
+            max_items,
+        } => {
+            let object = store.get(bucket, key).map_err(failed)?;
+            count_items(object, input_type, *max_items)
+                .map_err(|e| failed(format!("s3://{bucket}/{key}: {e}")))
+        }
+        ReaderRequest::ListObjects { .. } => {
+            let mut n = 0;
+            read_each(store, request, |_| {
+                n += 1;
+                true
+            })?;
+            Ok(n)
         }
     }
 }
