@@ -39,8 +39,12 @@ impl Completions {
         }
     }
 
-    /// Every report waiting, in the order they came.
-    pub(crate) fn take(&self) -> Vec<ChildFinished> {
-        std::mem::take(&mut *self.queue.lock().unwrap_or_else(|e| e.into_inner()))
+    /// Every report waiting, in the order they came, swapped into `into` (which must be
+    /// empty): the two buffers keep their room, so a long fan-out stops allocating.
+    pub(crate) fn take(&self, into: &mut Vec<ChildFinished>) {
+        std::mem::swap(
+            &mut *self.queue.lock().unwrap_or_else(|e| e.into_inner()),
+            into,
+        );
     }
 }

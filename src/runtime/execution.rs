@@ -143,6 +143,8 @@ pub struct ExecutionActor {
     pub(crate) fanout_runs: u64,
     /// Where this actor's children report, made with its first fan-out.
     pub(crate) completions: Option<Arc<Completions>>,
+    /// The reports of this actor's children being handled (kept for its room).
+    pub(crate) reports: Vec<ChildFinished>,
     /// A Distributed Map's child execution not started yet: the run it belongs to.
     pub(crate) child_run: Option<Arc<MapRunRecord>>,
 }
@@ -219,6 +221,7 @@ impl ExecutionActor {
             fanout_runs: 0,
             completions: None,
             child_run: None,
+            reports: Vec::new(),
         }
     }
 

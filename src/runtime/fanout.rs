@@ -309,7 +309,8 @@ impl ExecutionActor {
             self.completions
                 .get_or_insert_with(|| Arc::new(Completions::new(ctx.address().recipient()))),
         );
-        let mut batches: Vec<Vec<(AddressReceiver<ExecutionActor>, ExecutionActor)>> =
+        // Boxed: a child actor is large, and ten thousand of them would be moved twice.
+        let mut batches: Vec<Vec<(AddressReceiver<ExecutionActor>, Box<ExecutionActor>)>> =
             (0..self.shared.spawner.len()).map(|_| Vec::new()).collect();
         if let Some(f) = self.pos.as_mut().and_then(|p| p.fanout.as_mut()) {
             // UpdateMapRun may have changed the concurrency since the last refill.
@@ -379,7 +380,7 @@ impl ExecutionActor {
             let mut child = child;
             child.child_run = map_run;
             let (tx, rx) = channel::channel(16);
-            batches[self.shared.spawner.pick_for_child()].push((rx, child));
+            batches[self.shared.spawner.pick_for_child()].push((rx, Box::new(child)));
             let addr = Addr::new(tx);
             let f = self
                 .pos
@@ -395,7 +396,7 @@ impl ExecutionActor {
             }
             self.shared.spawner.arbiter(i).spawn_fn(move || {
                 for (rx, child) in batch {
-                    Context::with_receiver(rx).run(child);
+                    Context::with_receiver(rx).run(*child);
                 }
             });
         }
@@ -516,9 +517,12 @@ impl Handler<ReportsWaiting> for ExecutionActor {
         let Some(completions) = self.completions.clone() else {
             return;
         };
-        for report in completions.take() {
+        let mut reports = std::mem::take(&mut self.reports);
+        completions.take(&mut reports);
+        for report in reports.drain(..) {
             self.child_finished(report, ctx);
         }
+        self.reports = reports;
     }
 }
 
