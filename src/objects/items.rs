@@ -34,6 +34,19 @@ pub fn read_items(
     input: impl Read,
     kind: &InputType,
     max_items: Option<u64>,
+    each: impl FnMut(Value) -> bool,
+) -> Result<u64, ItemsError> {
+    read_items_skipping(input, kind, max_items, &|_| false, each)
+}
+
+/// As `read_items`, but the items `skip(index)` names may be given as `null` without being
+/// parsed (JSON Lines: a redrive reads past the items it keeps at the cost of finding
+/// their lines).
+pub fn read_items_skipping(
+    input: impl Read,
+    kind: &InputType,
+    max_items: Option<u64>,
+    skip: &dyn Fn(u64) -> bool,
     mut each: impl FnMut(Value) -> bool,
 ) -> Result<u64, ItemsError> {
     let limit = max_items.unwrap_or(u64::MAX);
@@ -41,13 +54,13 @@ pub fn read_items(
         return Ok(0);
     }
     let mut n = 0u64;
-    let mut take = |v: Value| {
+    let mut take = |v: Option<Value>| {
         n += 1;
-        each(v) && n < limit
+        each(v.unwrap_or(Value::Null)) && n < limit
     };
     match kind {
         InputType::Json => json_array(input, &mut take)?,
-        InputType::Jsonl => json_lines(input, &mut take)?,
+        InputType::Jsonl => json_lines(input, skip, &mut take)?,
         InputType::Csv { headers, delimiter } => {
             csv_rows(input, headers.as_deref(), *delimiter, &mut take)?
         }
@@ -66,13 +79,13 @@ pub fn count_items(
         return Ok(0);
     }
     let mut n = 0u64;
-    let mut take = |_: IgnoredAny| {
+    let mut take = |_: Option<IgnoredAny>| {
         n += 1;
         n < limit
     };
     match kind {
         InputType::Json => json_array(input, &mut take)?,
-        InputType::Jsonl => json_lines(input, &mut take)?,
+        InputType::Jsonl => json_lines(input, &|_| false, &mut take)?,
         InputType::Csv { .. } => return read_items(input, kind, max_items, |_| true),
     }
     Ok(n)
@@ -81,7 +94,7 @@ pub fn count_items(
 /// The message a visitor stops the parse with once it has taken enough items.
 const ENOUGH: &str = "sfn-runtime: enough items";
 
-struct Each<'a, T>(&'a mut dyn FnMut(T) -> bool);
+struct Each<'a, T>(&'a mut dyn FnMut(Option<T>) -> bool);
 
 impl<'de, T: Deserialize<'de>> Visitor<'de> for Each<'_, T> {
     type Value = ();
@@ -92,7 +105,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for Each<'_, T> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(v) = seq.next_element::<T>()? {
-            if !(self.0)(v) {
+            if !(self.0)(Some(v)) {
                 return Err(de::Error::custom(ENOUGH));
             }
         }
@@ -110,7 +123,7 @@ impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Each<'_, T> {
 
 fn json_array<T: DeserializeOwned>(
     input: impl Read,
-    take: &mut dyn FnMut(T) -> bool,
+    take: &mut dyn FnMut(Option<T>) -> bool,
 ) -> Result<(), ItemsError> {
     let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(256 << 10, input));
     match Each(take).deserialize(&mut de) {
@@ -127,12 +140,13 @@ fn json_array<T: DeserializeOwned>(
 
 fn json_lines<T: DeserializeOwned>(
     input: impl Read,
-    take: &mut dyn FnMut(T) -> bool,
+    skip: &dyn Fn(u64) -> bool,
+    take: &mut dyn FnMut(Option<T>) -> bool,
 ) -> Result<(), ItemsError> {
     let mut reader = BufReader::with_capacity(256 << 10, input);
     // One buffer for every line: a file of millions of lines costs no allocation a line.
     let mut line = Vec::new();
-    let mut number = 0u64;
+    let (mut number, mut index) = (0u64, 0u64);
     loop {
         line.clear();
         if reader.read_until(b'\n', &mut line)? == 0 {
@@ -142,8 +156,15 @@ fn json_lines<T: DeserializeOwned>(
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let v = serde_json::from_slice(&line)
-            .map_err(|e| ItemsError::Format(format!("line {number} is not JSON: {e}")))?;
+        index += 1;
+        let v = if skip(index - 1) {
+            None
+        } else {
+            Some(
+                serde_json::from_slice(&line)
+                    .map_err(|e| ItemsError::Format(format!("line {number} is not JSON: {e}")))?,
+            )
+        };
         if !take(v) {
             return Ok(());
         }
@@ -154,7 +175,7 @@ fn csv_rows(
     input: impl Read,
     given: Option<&[String]>,
     delimiter: u8,
-    take: &mut dyn FnMut(Value) -> bool,
+    take: &mut dyn FnMut(Option<Value>) -> bool,
 ) -> Result<(), ItemsError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -184,7 +205,7 @@ fn csv_rows(
             .zip(r.iter())
             .map(|(h, v)| (h.clone(), Value::String(v.to_string())))
             .collect();
-        if !take(Value::Object(item)) {
+        if !take(Some(Value::Object(item))) {
             break;
         }
     }
@@ -250,6 +271,18 @@ mod tests {
             delimiter: b',',
         };
         assert_eq!(count("a,b\n1,2\n3,4\n", &csv, None).unwrap(), 2);
+    }
+
+    #[test]
+    fn skipped_json_lines_are_not_parsed() {
+        let mut out = Vec::new();
+        let text = "{\"a\":1}\n\nnot json\n[3]\n";
+        read_items_skipping(text.as_bytes(), &InputType::Jsonl, None, &|i| i == 1, |v| {
+            out.push(v);
+            true
+        })
+        .unwrap();
+        assert_eq!(out, vec![json!({"a": 1}), Value::Null, json!([3])]);
     }
 
     #[test]

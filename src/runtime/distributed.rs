@@ -15,6 +15,7 @@ use super::item_feed::{Counted, FeedSpec, ItemFeed};
 use super::map_run::{ChildEnd, MapRunConfig, MapRunRecord, MapRunStatus, MapRunUpdated};
 use super::record::{ExecutionRecord, ExecutionStatus, StateMachineType};
 use super::result_files::Entry;
+use super::resume::ChildResume;
 use super::shared::ExecutionShared;
 use crate::asl::model::{ExecutionType, MapState, State, StateKind};
 use crate::data::{names, ContextObject, Scope, StatesError};
@@ -105,7 +106,28 @@ impl ExecutionActor {
                 return self.state_error(ctx, state, e, true);
             }
         };
+        // A redrive reads the same items again: their count is known, and the items of
+        // the children it keeps need not be made.
+        let (known, kept) = match self.run_to_redrive(&state.name) {
+            Some(run) => {
+                let counted = Counted {
+                    items: run.total_items(),
+                    children: run.progress().executions.total,
+                    batch_sizes: run.batch_sizes.clone(),
+                };
+                let kept = pos.fanout_resume.as_ref().map(|before| {
+                    before
+                        .iter()
+                        .map(|c| matches!(c, ChildResume::Succeeded(_)))
+                        .collect()
+                });
+                (Some(counted), kept)
+            }
+            None => (None, None),
+        };
         let spec = FeedSpec {
+            known,
+            kept,
             source,
             objects: Arc::clone(&self.shared.objects),
             body: Arc::clone(&self.body),

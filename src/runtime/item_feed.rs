@@ -37,10 +37,14 @@ pub(crate) struct FeedSpec {
     pub batcher: Option<Batcher>,
     /// For intrinsics in ItemSelector that draw random values: both passes draw the same.
     pub seed: u64,
+    /// On a redrive: the totals the run counted before (no first pass), and which
+    /// children it keeps (their items need not be made).
+    pub known: Option<Counted>,
+    pub kept: Option<Vec<bool>>,
 }
 
 /// What the first pass found.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Counted {
     pub items: u64,
     pub children: u64,
@@ -94,8 +98,11 @@ impl FeedSpec {
             stopped = !go_on;
             go_on
         };
+        // Kept children's inputs are not made, where a child is one item as it is.
+        let kept = self.kept.as_deref().filter(|_| self.plain());
+        let skip = |i: u64| kept.is_some_and(|k| k.get(i as usize).copied().unwrap_or(false));
         match &self.source {
-            ItemsSource::Reader(r) => read_each(&*self.objects, r, &mut take)?,
+            ItemsSource::Reader(r) => read_each(&*self.objects, r, &skip, &mut take)?,
             ItemsSource::Items(items) => {
                 for item in items {
                     if !take(item.clone()) {
@@ -115,13 +122,20 @@ impl FeedSpec {
         Ok(())
     }
 
-    fn count(&self) -> Result<Counted, StatesError> {
-        let plain = self.batcher.is_none()
+    /// Whether each child's input is its item as it is (no ItemSelector, no ItemBatcher).
+    fn plain(&self) -> bool {
+        self.batcher.is_none()
             && match &self.body.state(self.state).kind {
                 StateKind::Map(m) => m.item_selector.is_none(),
                 _ => false,
-            };
-        if let (true, ItemsSource::Reader(r)) = (plain, &self.source) {
+            }
+    }
+
+    fn count(&self) -> Result<Counted, StatesError> {
+        if let Some(known) = &self.known {
+            return Ok(known.clone());
+        }
+        if let (true, ItemsSource::Reader(r)) = (self.plain(), &self.source) {
             // One child an item, each its item as it is: only the number matters.
             let n = super::item_source::count(&*self.objects, r)?;
             return Ok(Counted {

@@ -2,7 +2,7 @@
 
 use crate::data::{names, StatesError};
 use crate::interpret::item_reader::ReaderRequest;
-use crate::objects::items::{count_items, read_items};
+use crate::objects::items::{count_items, read_items_skipping};
 use crate::objects::{ObjectError, ObjectStore};
 use serde_json::{json, Value};
 
@@ -10,10 +10,12 @@ fn failed(e: impl std::fmt::Display) -> StatesError {
     StatesError::new(names::ITEM_READER_FAILED, e.to_string())
 }
 
-/// Gives the items of `request` to `each` in order, while it says to go on.
+/// Gives the items of `request` to `each` in order, while it says to go on. Items
+/// `skip(index)` names may be given as `null` (see `read_items_skipping`).
 pub fn read_each(
     store: &dyn ObjectStore,
     request: &ReaderRequest,
+    skip: &dyn Fn(u64) -> bool,
     mut each: impl FnMut(Value) -> bool,
 ) -> Result<(), StatesError> {
     match request {
@@ -24,7 +26,7 @@ pub fn read_each(
             max_items,
         } => {
             let object = store.get(bucket, key).map_err(failed)?;
-            read_items(object, input_type, *max_items, each)
+            read_items_skipping(object, input_type, *max_items, skip, each)
                 .map_err(|e| failed(format!("s3://{bucket}/{key}: {e}")))?;
             Ok(())
         }
@@ -69,7 +71,7 @@ pub fn count(store: &dyn ObjectStore, request: &ReaderRequest) -> Result<u64, St
         }
         ReaderRequest::ListObjects { .. } => {
             let mut n = 0;
-            read_each(store, request, |_| {
+            read_each(store, request, &|_| false, |_| {
                 n += 1;
                 true
             })?;
