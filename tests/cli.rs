@@ -286,3 +286,76 @@ fn run_reads_items_from_and_writes_results_to_the_objects_dir() {
     assert_eq!(outputs, [r#"{"id":"a","n":"1"}"#, r#"{"id":"b","n":"2"}"#]);
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn map_run_commands_read_the_runs_kept_in_the_data_dir() {
+    let dir = std::env::temp_dir().join(format!("sfn-cli-map-runs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let d = dir.to_str().unwrap();
+    let def = tmp(
+        "mapruns.asl.json",
+        r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ToleratedFailureCount": 0,
+          "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+             "StartAt": "C", "States": {
+               "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "F"}], "Default": "P"},
+               "F": {"Type": "Fail", "Error": "Item.Two"},
+               "P": {"Type": "Pass", "End": true}}},
+          "End": true}}}"#,
+    );
+    let o = sfn(&[
+        "run",
+        def.to_str().unwrap(),
+        "--input",
+        "[1, 2, 3]",
+        "--data-dir",
+        d,
+        "--name",
+        "m1",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let execution = "arn:aws:states:us-east-1:123456789012:execution:mapruns:m1";
+    let o = sfn(&["map-runs", execution, "--data-dir", d, "--json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let listed: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let runs = listed["mapRuns"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = runs[0]["mapRunArn"].as_str().unwrap();
+    assert!(run.contains(":mapRun:mapruns/M:"), "{run}");
+
+    let o = sfn(&["describe-map-run", run, "--data-dir", d, "--json"]);
+    let desc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(desc["status"], "FAILED");
+    assert_eq!(desc["executionArn"], execution);
+    assert_eq!(desc["itemCounts"]["total"], 3);
+    assert!(desc["itemCounts"]["failed"].as_u64().unwrap() >= 1);
+    let o = sfn(&["describe-map-run", run, "--data-dir", d]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.starts_with("FAILED"), "{text}");
+
+    // An ended run cannot be updated, and an update must change something.
+    let o = sfn(&[
+        "update-map-run",
+        run,
+        "--max-concurrency",
+        "5",
+        "--data-dir",
+        d,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ValidationException"));
+    let o = sfn(&["update-map-run", run, "--data-dir", d]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = sfn(&["describe-map-run", "not-an-arn", "--data-dir", d]);
+    assert_eq!(o.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}

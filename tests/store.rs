@@ -347,8 +347,9 @@ fn map_restart_keeps_completed_children(mode: &str) {
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
         assert_eq!(children_done(&s, &r), 60);
-        r.execution_arn.clone()
+        (r.execution_arn.clone(), map_run_arns(&s, &r.execution_arn))
     };
+    let (arn, runs_before) = arn;
     let calls = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let c = std::sync::Arc::clone(&calls);
     let s = builder()
@@ -373,5 +374,38 @@ fn map_restart_keeps_completed_children(mode: &str) {
         (60..100).collect::<Vec<_>>(),
         "completed iterations were not invoked again"
     );
+    if mode == "DISTRIBUTED" {
+        // The same Map Run went on, and a later service on the directory still knows it.
+        assert_eq!(runs_before.len(), 1);
+        assert_eq!(map_run_arns(&s, &arn), runs_before);
+        drop(s);
+        let later = builder().data_dir(&dir).build().unwrap();
+        assert_eq!(map_run_arns(&later, &arn), runs_before);
+        let run = later
+            .describe_map_run(DescribeMapRunInput {
+                map_run_arn: runs_before[0].clone(),
+            })
+            .unwrap();
+        assert_eq!(run.status, "SUCCEEDED");
+        assert_eq!(run.item_counts.succeeded, 100);
+        assert_eq!(run.item_counts.total, 100);
+        assert!(
+            later.store_errors().is_empty(),
+            "{:?}",
+            later.store_errors()
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn map_run_arns(s: &StepFunctions, execution_arn: &str) -> Vec<String> {
+    s.list_map_runs(ListMapRunsInput {
+        execution_arn: execution_arn.into(),
+        ..Default::default()
+    })
+    .unwrap()
+    .map_runs
+    .into_iter()
+    .map(|m| m.map_run_arn)
+    .collect()
 }

@@ -35,6 +35,11 @@ impl StepFunctions {
     /// Problems found while opening the data directory (each names its file), and later
     /// failures to record.
     pub fn store_errors(&self) -> Vec<String> {
+        if let Some(files) = &self.inner.map_run_files {
+            for e in files.take_errors() {
+                self.store_error(e);
+            }
+        }
         self.inner
             .store_errors
             .lock()
@@ -111,6 +116,19 @@ impl StepFunctions {
     pub(crate) fn restore(&self, loaded: Loaded) {
         for e in loaded.errors {
             self.store_error(e);
+        }
+        // Map Runs first: executions that continue find the runs they started.
+        if let Some(files) = &self.inner.map_run_files {
+            self.inner.map_runs.set_store(Arc::clone(files) as _);
+            let (runs, errors) = files.load();
+            for e in errors {
+                self.store_error(e);
+            }
+            for m in runs {
+                self.inner
+                    .map_runs
+                    .restore(Arc::new(crate::store::record_of(&m)));
+            }
         }
         for m in loaded.machines {
             match self.machine_from(&m) {

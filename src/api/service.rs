@@ -55,6 +55,8 @@ pub(crate) struct Shared {
     /// The data directory, when the service is durable.
     pub(crate) store: Option<crate::store::DiskStore>,
     pub(crate) store_errors: std::sync::Mutex<Vec<String>>,
+    /// Where Map Runs are kept, with a data directory.
+    pub(crate) map_run_files: Option<Arc<crate::store::MapRunFiles>>,
     pub(crate) map_runs: Arc<crate::runtime::MapRuns>,
     /// The object store behind `s3://` URIs.
     pub(crate) objects: Arc<dyn crate::objects::ObjectStore>,
@@ -217,6 +219,13 @@ impl StepFunctionsBuilder {
             None => None,
         };
         let loaded = store.as_ref().map(|s| s.load());
+        let map_run_files = match &store {
+            Some(s) => Some(Arc::new(
+                s.map_run_files()
+                    .map_err(|e| std::io::Error::other(e.to_string()))?,
+            )),
+            None => None,
+        };
         let sfn = StepFunctions {
             inner: Arc::new(Shared {
                 runtime: Runtime::new(self.workers)?,
@@ -234,6 +243,7 @@ impl StepFunctionsBuilder {
                 mocks: RwLock::new(self.mocks.map(Arc::new)),
                 store,
                 store_errors: std::sync::Mutex::new(Vec::new()),
+                map_run_files,
                 map_runs: Arc::new(crate::runtime::MapRuns::with_result_file_limit(
                     self.result_file_limit,
                 )),

@@ -2,6 +2,7 @@
 //! their issues). Parsing with clap; each command in its own file.
 
 pub mod conformance;
+mod map_runs;
 mod progress;
 pub mod run;
 pub mod stored;
@@ -29,6 +30,12 @@ pub enum Command {
     History(stored::ArnArgs),
     /// List the executions kept in a data directory (ListExecutions).
     List(stored::ListArgs),
+    /// List the Map Runs an execution's Distributed Map states started (ListMapRuns).
+    MapRuns(map_runs::ListArgs),
+    /// Describe a Map Run: status, configuration, item and execution counts (DescribeMapRun).
+    DescribeMapRun(map_runs::DescribeArgs),
+    /// Change a Map Run's concurrency or failure tolerance (UpdateMapRun).
+    UpdateMapRun(map_runs::UpdateArgs),
     /// Validate a definition (ValidateStateMachineDefinition) and print the diagnostics.
     Validate {
         /// The definition file (ASL JSON).
@@ -68,6 +75,9 @@ pub fn main() -> i32 {
         Command::Describe(a) => stored::describe(a),
         Command::History(a) => stored::history(a),
         Command::List(a) => stored::list(a),
+        Command::MapRuns(a) => map_runs::list(a),
+        Command::DescribeMapRun(a) => map_runs::describe(a),
+        Command::UpdateMapRun(a) => map_runs::update(a),
         Command::Validate { definition } => validate(&definition),
         Command::Conformance {
             dir,

@@ -56,7 +56,7 @@ pub struct ListArgs {
     pub json: bool,
 }
 
-fn open(dir: &DataDir) -> Result<StepFunctions, String> {
+pub(super) fn open(dir: &DataDir) -> Result<StepFunctions, String> {
     let sfn = StepFunctions::builder()
         .data_dir(&dir.data_dir)
         .build()
@@ -67,11 +67,11 @@ fn open(dir: &DataDir) -> Result<StepFunctions, String> {
     Ok(sfn)
 }
 
-fn api(e: ApiError) -> String {
+pub(super) fn api(e: ApiError) -> String {
     format!("{}: {}", e.name(), e.message())
 }
 
-fn print_json(v: &impl serde::Serialize) {
+pub(super) fn print_json(v: &impl serde::Serialize) {
     println!("{}", serde_json::to_string(v).expect("serialisable"));
 }
 

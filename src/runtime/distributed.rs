@@ -59,6 +59,13 @@ struct Included {
     included: bool,
 }
 
+/// How a Distributed Map state continues an earlier Map Run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Continue {
+    Redrive,
+    Restart,
+}
+
 /// A child execution about to run.
 pub(crate) struct ChildExecution {
     pub(crate) shared: Arc<ExecutionShared>,
@@ -106,21 +113,32 @@ impl ExecutionActor {
                 return self.state_error(ctx, state, e, true);
             }
         };
-        // A redrive reads the same items again: their count is known, and the items of
-        // the children it keeps need not be made.
-        let (known, kept) = match self.run_to_redrive(&state.name) {
-            Some(run) => {
+        // A redrive (or a restart) reads the same items again: their count is known, and
+        // the items of the children it keeps need not be made.
+        let (known, kept) = match self.run_to_continue(&state.name) {
+            Some((run, how)) => {
                 let counted = Counted {
                     items: run.total_items(),
                     children: run.progress().executions.total,
                     batch_sizes: run.batch_sizes.clone(),
                 };
-                let kept = pos.fanout_resume.as_ref().map(|before| {
-                    before
-                        .iter()
-                        .map(|c| matches!(c, ChildResume::Succeeded(_)))
-                        .collect()
-                });
+                let kept: Option<Vec<bool>> = match how {
+                    Continue::Redrive => pos.fanout_resume.as_ref().map(|before| {
+                        before
+                            .iter()
+                            .map(|c| matches!(c, ChildResume::Succeeded(_)))
+                            .collect()
+                    }),
+                    Continue::Restart => pos.recovered.as_ref().map(|r| {
+                        let mut kept = vec![false; counted.children as usize];
+                        for &i in r.completed.keys() {
+                            if let Some(k) = kept.get_mut(i as usize) {
+                                *k = true;
+                            }
+                        }
+                        kept
+                    }),
+                };
                 (Some(counted), kept)
             }
             None => (None, None),
@@ -176,8 +194,14 @@ impl ExecutionActor {
         };
         let n = counted.children as usize;
         self.event("MapStateStarted", || Some(json!({ "length": n })));
-        let run = match self.run_to_redrive(&state.name) {
-            Some(run) => {
+        let run = match self.run_to_continue(&state.name) {
+            Some((run, Continue::Restart)) => {
+                // The process stopped while the run ran: it goes on, same ARN.
+                run.continue_after_restart();
+                run.set_on_update(ctx.address().recipient());
+                run
+            }
+            Some((run, Continue::Redrive)) => {
                 // AWS: redriving the parent redrives its failed Map Run, same ARN.
                 let count = run.redrive(self.shared.clock.now());
                 run.set_on_update(ctx.address().recipient());
@@ -206,11 +230,18 @@ impl ExecutionActor {
         )
     }
 
-    /// On a redrive of this state: the Map Run it started before, if that run ended
-    /// unsuccessfully. (A run that never started is started anew.)
-    fn run_to_redrive(&self, state_name: &str) -> Option<Arc<MapRunRecord>> {
+    /// The Map Run this state continues: on a redrive, the run it started before if that
+    /// run ended unsuccessfully (a run that never started is started anew); after a
+    /// restart of the process inside the state, the run it was running.
+    fn run_to_continue(&self, state_name: &str) -> Option<(Arc<MapRunRecord>, Continue)> {
         let pos = self.pos.as_ref()?;
-        pos.fanout_resume.as_ref()?;
+        let how = if pos.fanout_resume.is_some() {
+            Continue::Redrive
+        } else if self.recovering && pos.recovered.is_some() {
+            Continue::Restart
+        } else {
+            return None;
+        };
         let run = self
             .shared
             .map_runs
@@ -218,7 +249,13 @@ impl ExecutionActor {
             .into_iter()
             .rev()
             .find(|r| r.state_name == state_name)?;
-        matches!(run.status(), MapRunStatus::FAILED | MapRunStatus::ABORTED).then_some(run)
+        let ok = match how {
+            Continue::Redrive => {
+                matches!(run.status(), MapRunStatus::FAILED | MapRunStatus::ABORTED)
+            }
+            Continue::Restart => run.status() == MapRunStatus::RUNNING,
+        };
+        ok.then_some((run, how))
     }
 
     fn new_map_run(

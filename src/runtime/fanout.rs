@@ -286,6 +286,11 @@ impl ExecutionActor {
         }
         for (i, v) in recovered.map(|r| r.completed).unwrap_or_default() {
             if (i as usize) < n && fanout.table.status(i) == ChildStatus::NotStarted {
+                if let Some(r) = &fanout.map_run {
+                    // A continued Map Run counts its children anew.
+                    r.child_started(r.items_of(i));
+                    r.child_ended(r.items_of(i), ChildEnd::Succeeded);
+                }
                 fanout.table.succeed(i, v);
                 fanout.inputs.forget(i);
                 fanout.remaining -= 1;

@@ -9,7 +9,7 @@ use super::record::{ExecutionRecord, StateMachineType};
 use crate::interpret::result_writer::{Transformation, WriterRequest};
 use chrono::{DateTime, Utc};
 use dashmap::DashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 /// `MapRunStatus` of the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +136,14 @@ pub struct MapRunRecord {
     by_index: Mutex<std::collections::HashMap<u32, Arc<ExecutionRecord>>>,
     /// Told when UpdateMapRun raised the concurrency, so the run starts more children.
     on_update: Mutex<Option<actix::Recipient<MapRunUpdated>>>,
+    /// Where the run is kept, if it is.
+    store: OnceLock<Arc<dyn MapRunStore>>,
+}
+
+/// Where Map Runs are kept (a data directory): told of each run as it starts, and at each
+/// change of its status or configuration. Counts kept there are as of that moment.
+pub trait MapRunStore: Send + Sync + std::fmt::Debug {
+    fn save(&self, run: &MapRunRecord);
 }
 
 /// The Map Run's configuration changed (API → the parent's actor).
@@ -185,6 +193,32 @@ impl MapRunRecord {
             children: Mutex::new(Vec::new()),
             by_index: Mutex::new(std::collections::HashMap::new()),
             on_update: Mutex::new(None),
+            store: OnceLock::new(),
+        }
+    }
+
+    /// Puts back the progress a store kept.
+    pub fn restore_progress(&self, p: MapRunProgress) {
+        *lock(&self.progress) = p;
+    }
+
+    fn persist(&self) {
+        if let Some(s) = self.store.get() {
+            s.save(self);
+        }
+    }
+
+    /// The process stopped while the run ran, and its execution continues it: the counts
+    /// start again from the items, and the children that completed are counted anew.
+    pub fn continue_after_restart(&self) {
+        let mut guard = lock(&self.progress);
+        let p = &mut *guard;
+        for c in [&mut p.items, &mut p.executions] {
+            *c = MapRunCounts {
+                pending: c.total,
+                total: c.total,
+                ..Default::default()
+            };
         }
     }
 
@@ -248,7 +282,9 @@ impl MapRunRecord {
         let mut p = lock(&self.progress);
         p.status = status;
         p.stop_date = Some(at);
+        drop(p);
         *lock(&self.on_update) = None;
+        self.persist();
     }
 
     pub fn add_child(&self, index: u32, r: Arc<ExecutionRecord>) {
@@ -276,7 +312,10 @@ impl MapRunRecord {
             c.pending_redrive = again;
             (c.failed, c.timed_out, c.aborted, c.running) = (0, 0, 0, 0);
         }
-        p.redrive_count
+        let count = p.redrive_count;
+        drop(guard);
+        self.persist();
+        count
     }
 
     pub fn children(&self) -> Vec<Arc<ExecutionRecord>> {
@@ -309,6 +348,7 @@ impl MapRunRecord {
                 p.config.tolerated_failure_count = Some(t);
             }
         }
+        self.persist();
         if let Some(r) = lock(&self.on_update).as_ref() {
             r.do_send(MapRunUpdated);
         }
@@ -335,6 +375,7 @@ pub struct MapRuns {
     by_execution: DashMap<String, Vec<Arc<MapRunRecord>>>,
     /// STANDARD child executions by ARN.
     children: DashMap<String, Arc<ExecutionRecord>>,
+    store: OnceLock<Arc<dyn MapRunStore>>,
 }
 
 impl Default for MapRuns {
@@ -350,10 +391,26 @@ impl MapRuns {
             by_arn: DashMap::new(),
             by_execution: DashMap::new(),
             children: DashMap::new(),
+            store: OnceLock::new(),
         }
     }
 
+    /// Keeps every Map Run from now on in `store`.
+    pub fn set_store(&self, store: Arc<dyn MapRunStore>) {
+        let _ = self.store.set(store);
+    }
+
+    /// A new Map Run (kept in the store, if there is one).
     pub fn insert(&self, run: Arc<MapRunRecord>) {
+        self.restore(Arc::clone(&run));
+        run.persist();
+    }
+
+    /// A Map Run the store kept.
+    pub fn restore(&self, run: Arc<MapRunRecord>) {
+        if let Some(s) = self.store.get() {
+            let _ = run.store.set(Arc::clone(s));
+        }
         self.by_execution
             .entry(run.execution_arn.clone())
             .or_default()

@@ -130,6 +130,11 @@ impl DiskStore {
         &self.root
     }
 
+    /// The Map Runs kept in the directory.
+    pub fn map_run_files(&self) -> Result<super::map_runs::MapRunFiles, StoreError> {
+        super::map_runs::MapRunFiles::open(self.root.join("map-runs"))
+    }
+
     /// Records a state machine (replacing an older record of the same name).
     pub fn save_machine(&self, m: &MachineMeta) -> Result<(), StoreError> {
         let path = self
@@ -217,14 +222,42 @@ fn sorted_entries(dir: &Path, errors: &mut Vec<StoreError>) -> Vec<PathBuf> {
 }
 
 fn read_machine(path: &Path) -> Result<MachineMeta, StoreError> {
+    read_single(path)
+}
+
+/// Reads a file holding one archive, validated.
+pub(super) fn read_single<T>(path: &Path) -> Result<T, StoreError>
+where
+    T: rkyv::Archive,
+    T::Archived: for<'a> rkyv::bytecheck::CheckBytes<rkyv::api::high::HighValidator<'a, rancor::Error>>
+        + rkyv::Deserialize<T, rkyv::api::high::HighDeserializer<rancor::Error>>,
+{
     let bytes = read_aligned(path)?;
     let payload = single_frame(path, &bytes)?;
     let mut aligned = AlignedVec::<16>::new();
     aligned.extend_from_slice(payload);
-    rkyv::from_bytes::<MachineMeta, rancor::Error>(&aligned).map_err(|e| StoreError::Corrupt {
+    rkyv::from_bytes::<T, rancor::Error>(&aligned).map_err(|e| StoreError::Corrupt {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })
+}
+
+/// Writes a file holding one archive, crash-safely.
+pub(super) fn write_whole<T>(path: &Path, value: &T) -> Result<(), StoreError>
+where
+    T: for<'a> rkyv::Serialize<
+        rkyv::api::high::HighSerializer<
+            AlignedVec,
+            rkyv::ser::allocator::ArenaHandle<'a>,
+            rancor::Error,
+        >,
+    >,
+{
+    let bytes = rkyv::to_bytes::<rancor::Error>(value).map_err(|e| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    write_atomic(path, &whole_file(&bytes))
 }
 
 fn read_execution(dir: &Path) -> Result<LoadedExecution, StoreError> {

@@ -56,6 +56,42 @@ pub struct MachineMeta {
     pub creation_date_ms: i64,
 }
 
+/// A Map Run, as of its last change of status or configuration (`map-runs/{id}.rkyv`).
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct MapRunMeta {
+    pub map_run_arn: String,
+    pub execution_arn: String,
+    pub state_machine_arn: String,
+    pub state_name: String,
+    /// 0 STANDARD, 1 EXPRESS children.
+    pub execution_type: u8,
+    pub start_date_ms: i64,
+    /// The `MapRunStatus` name.
+    pub status: String,
+    pub stop_date_ms: Option<i64>,
+    pub max_concurrency: u32,
+    pub tolerated_failure_percentage: Option<f64>,
+    pub tolerated_failure_count: Option<u64>,
+    /// Item and child execution counts, in `MapRunCounts` field order.
+    pub items: [u64; 10],
+    pub executions: [u64; 10],
+    pub redrive_count: u32,
+    pub redrive_date_ms: Option<i64>,
+    pub batch_sizes: Option<Vec<u32>>,
+    pub writer: Option<WriterMeta>,
+}
+
+/// A Map Run's ResultWriter.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct WriterMeta {
+    /// Bucket and prefix; none when it only shapes the output.
+    pub destination: Option<(String, String)>,
+    /// 0 NONE, 1 COMPACT, 2 FLATTEN.
+    pub transformation: u8,
+    /// 0 JSON, 1 JSONL.
+    pub output_type: u8,
+}
+
 /// One appended record of an execution's log.
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub enum Entry {

@@ -11,11 +11,13 @@ mod convert;
 mod disk;
 pub mod format;
 mod log;
+mod map_runs;
 mod writer;
 
 pub use convert::{entries_to_state, ExecutionState};
 pub use disk::{DiskStore, Loaded, LoadedExecution};
 pub use log::ExecutionLog;
+pub use map_runs::{record_of, MapRunFiles};
 
 use std::path::PathBuf;
 
