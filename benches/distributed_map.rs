@@ -1,7 +1,7 @@
-//! Distributed Map over 100k JSONL items read from the (in-memory) object store, EXPRESS
+//! Distributed Map over 1M JSONL items read from the object store (a directory), EXPRESS
 //! child executions of three Pass states, MaxConcurrency 10,000, ResultWriter on: the cost
-//! of a child execution per item, the reader and the result files. The 1M and 10M runs
-//! are the `distributed_map` example (see benches/README.md).
+//! of a child execution per item, the reader and the result files. The 10M run and the
+//! redrive are `benches/distributed_map.sh` (see benches/README.md).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serde_json::json;
@@ -12,7 +12,7 @@ use sfn_runtime::api::StepFunctions;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const ITEMS: u64 = 100_000;
+const ITEMS: u64 = 1_000_000;
 
 fn definition() -> String {
     json!({"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 10000,
@@ -33,9 +33,12 @@ fn definition() -> String {
 
 fn bench(c: &mut Criterion) {
     let lines: String = (0..ITEMS).map(|i| format!("{{\"id\":{i}}}\n")).collect();
+    let root = std::env::temp_dir().join(format!("sfn-bench-distributed-{}", std::process::id()));
+    std::fs::create_dir_all(root.join("items")).expect("a temporary directory");
+    std::fs::write(root.join("items/all.jsonl"), lines).expect("items written");
     let sfn = StepFunctions::builder()
         .virtual_clock()
-        .object("items", "all.jsonl", lines)
+        .objects_dir(&root)
         .build()
         .expect("runtime starts");
     let arn = sfn
@@ -50,7 +53,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("distributed_map");
     g.throughput(Throughput::Elements(ITEMS));
     g.sample_size(10);
-    g.bench_function("100k_jsonl_express_3_pass_result_writer", |b| {
+    g.bench_function("1m_jsonl_express_3_pass_result_writer", |b| {
         b.iter(|| {
             let r = sfn
                 .start(StartExecutionInput {
@@ -63,6 +66,8 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+    drop(sfn);
+    let _ = std::fs::remove_dir_all(&root);
 }
 
 criterion_group!(benches, bench);

@@ -8,7 +8,6 @@
 //! `States.ExceedToleratedFailureThreshold` and its running children are aborted. A
 //! tolerated failure's place in the output holds the child's execution result.
 
-use super::clock::iso;
 use super::execution::{ExecutionActor, Flow, Role};
 use super::fanout::{ChildFinished, Inputs, Kind};
 use super::item_feed::{Counted, FeedSpec, ItemFeed};
@@ -29,35 +28,6 @@ pub const DISTRIBUTED_DEFAULT_CONCURRENCY: usize = 10_000;
 
 /// The cause AWS gives when a Map Run fails on its failure threshold.
 pub const THRESHOLD_CAUSE: &str = "The specified tolerance threshold was exceeded";
-
-/// A child's execution result as AWS writes it (ResultWriter, Transformation NONE).
-#[derive(serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct ExecutionResult<'a> {
-    execution_arn: &'a str,
-    input: String,
-    input_details: Included,
-    name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    output: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    output_details: Option<Included>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    cause: Option<&'a str>,
-    redrive_count: u32,
-    start_date: String,
-    state_machine_arn: &'a str,
-    status: &'a str,
-    stop_date: Option<String>,
-}
-
-#[derive(serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct Included {
-    included: bool,
-}
 
 /// How a Distributed Map state continues an earlier Map Run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -323,7 +293,7 @@ impl ExecutionActor {
         let standard = run.execution_type == StateMachineType::STANDARD;
         // AWS: a redrive redrives an unsuccessful STANDARD child (same ARN, its history
         // continues); EXPRESS children start anew.
-        let before = run.child_at(index).filter(|r| {
+        let before = standard.then(|| run.child_at(index)).flatten().filter(|r| {
             matches!(
                 r.status(),
                 ExecutionStatus::FAILED | ExecutionStatus::ABORTED
@@ -340,11 +310,7 @@ impl ExecutionActor {
             }
             None => {
                 let name = self.uuid();
-                let arn = format!(
-                    "{}:{name}",
-                    run.state_machine_arn
-                        .replacen(":stateMachine:", ":execution:", 1)
-                );
+                let arn = format!("{}{name}", run.child_arn_prefix);
                 let record = Arc::new(ExecutionRecord::new(
                     arn,
                     run.state_machine_arn.clone(),
@@ -362,11 +328,7 @@ impl ExecutionActor {
             }
         };
         let parent = &self.shared;
-        let machine_name = run
-            .state_machine_arn
-            .rsplit_once(":stateMachine:")
-            .map_or("", |(_, n)| n);
-        let info = record.info(&parent.role_arn, redrive_count, machine_name);
+        let info = record.info(&parent.role_arn, redrive_count, &run.child_machine_name);
         let last_event = record.with(|p| p.history.len() as u64);
         let mut shared = ExecutionShared::new(
             record,
@@ -501,35 +463,13 @@ impl ExecutionActor {
             Err(e) => (ExecutionStatus::FAILED, Some(e)),
         };
         self.record_end(status, result.as_ref().ok().cloned(), error.cloned(), None);
-        (error.is_some() || self.shared.detailed_result).then(|| self.execution_result())
+        (error.is_some() || self.shared.detailed_result)
+            .then(|| super::child_result::execution_result(&self.shared.record))
     }
 
     /// The parent aborted this child execution.
     pub(crate) fn child_execution_aborted(&mut self) {
         self.record_end(ExecutionStatus::ABORTED, None, None, None);
-    }
-
-    /// The execution as AWS reports a child in a Map Run's results, as JSON text.
-    fn execution_result(&self) -> String {
-        let r = &self.shared.record;
-        let s = r.summary();
-        let succeeded = s.status == ExecutionStatus::SUCCEEDED;
-        let result = ExecutionResult {
-            execution_arn: &r.execution_arn,
-            input: r.input.to_string(),
-            input_details: Included { included: true },
-            name: &r.name,
-            output: if succeeded { r.output_text() } else { None },
-            output_details: succeeded.then_some(Included { included: true }),
-            error: s.error.as_deref().filter(|_| !succeeded),
-            cause: s.cause.as_deref().filter(|_| !succeeded),
-            redrive_count: s.redrive_count,
-            start_date: iso(r.start_date),
-            state_machine_arn: &r.state_machine_arn,
-            status: s.status.as_str(),
-            stop_date: s.stop_date.map(iso),
-        };
-        serde_json::to_string(&result).unwrap_or_default()
     }
 
     /// Whether this actor is a child execution of a Distributed Map.

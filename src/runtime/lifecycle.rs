@@ -107,8 +107,11 @@ impl ExecutionActor {
     /// actor's seeded source so runs are reproducible.
     pub(crate) fn uuid(&mut self) -> String {
         let bytes: [u8; 16] = self.rng.gen();
+        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
         uuid::Builder::from_random_bytes(bytes)
             .into_uuid()
+            .hyphenated()
+            .encode_lower(&mut text)
             .to_string()
     }
 

@@ -128,6 +128,10 @@ pub struct MapRunRecord {
     pub writer: Option<WriterRequest>,
     /// With an ItemBatcher: how many items each child execution holds (else one each).
     pub batch_sizes: Option<Vec<u32>>,
+    /// A child execution's ARN up to its name (`...:execution:{name}/{label}:`), and the
+    /// name of what children run (`{name}/{label}`).
+    pub child_arn_prefix: String,
+    pub child_machine_name: String,
     progress: Mutex<MapRunProgress>,
     /// STANDARD child executions, in start order (ListExecutions by mapRunArn). EXPRESS
     /// children are not listed, as in AWS.
@@ -172,7 +176,17 @@ impl MapRunRecord {
             total,
             ..Default::default()
         };
+        let child_arn_prefix = format!(
+            "{}:",
+            state_machine_arn.replacen(":stateMachine:", ":execution:", 1)
+        );
+        let child_machine_name = state_machine_arn
+            .rsplit_once(":stateMachine:")
+            .map_or("", |(_, n)| n)
+            .to_string();
         MapRunRecord {
+            child_arn_prefix,
+            child_machine_name,
             map_run_arn,
             execution_arn,
             state_machine_arn,

@@ -3,6 +3,7 @@
 //!
 //! Imports `asl`, `data` and `interpret`; never the API above it.
 
+mod child_result;
 pub mod clock;
 mod completions;
 mod distributed;
