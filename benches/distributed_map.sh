@@ -21,7 +21,7 @@ measure() {
     secs=$(grep -oE '^[0-9]+ items: [0-9.]+' "$out" | awk '{print $3}')
     rss=$(awk '/^rss_kb/ {printf "%.0f", $2 / 1024}' "$out")
     redrive=$(grep -oE '^redrive: [0-9.]+' "$out" | awk '{print $2}' || true)
-    share=$(grep -oE '[0-9.]+% of the first run' "$out" | awk '{print $1}' || true)
+    share=$(grep -oE '[0-9.]+% of the first run' "$out" | awk '{sub("%", "", $1); print $1}' || true)
     echo "$secs $rss $redrive $share"
 }
 
