@@ -2,8 +2,10 @@
 
 use super::{check_bucket, key_segments, ObjectError, ObjectMeta, ObjectStore, ObjectWriter};
 use std::fs::{self, File};
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::thread::JoinHandle;
 
 /// A folder per bucket under a root.
 #[derive(Debug, Clone)]
@@ -113,12 +115,8 @@ impl ObjectStore for DirStore {
             fs::create_dir_all(parent)?;
         }
         let tmp = path.with_extension("part");
-        let file = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
-        Ok(Box::new(Upload {
-            file: Some(file),
-            tmp,
-            path,
-        }))
+        let file = File::create(&tmp)?;
+        Ok(Box::new(Upload::start(file, tmp, path)?))
     }
 
     fn list(&self, bucket: &str, prefix: &str) -> Result<Vec<ObjectMeta>, ObjectError> {
@@ -137,52 +135,113 @@ impl ObjectStore for DirStore {
     }
 }
 
-/// An object being written aside, renamed into place when committed.
+/// An object being written aside, renamed into place when committed. Its bytes go to the
+/// file on a thread of its own, in large parts: the writer (a Map Run's parent, which
+/// also handles every child's report) only copies into a buffer.
 struct Upload {
-    /// `None` once committed.
-    file: Option<BufWriter<File>>,
+    part: Vec<u8>,
+    /// `None` once committed (or given up).
+    to_file: Option<SyncSender<Vec<u8>>>,
+    writing: Option<JoinHandle<std::io::Result<File>>>,
     tmp: PathBuf,
     path: PathBuf,
 }
 
+/// The size of the parts handed to the writing thread.
+const PART: usize = 1 << 20;
+
 impl Upload {
-    fn file(&mut self) -> std::io::Result<&mut BufWriter<File>> {
-        self.file
-            .as_mut()
-            .ok_or_else(|| std::io::Error::other("the object is already committed"))
+    fn start(file: File, tmp: PathBuf, path: PathBuf) -> std::io::Result<Upload> {
+        // Two parts in flight: the writer fills one while the thread writes another.
+        let (tx, rx) = sync_channel::<Vec<u8>>(2);
+        let writing = std::thread::Builder::new()
+            .name("sfn-upload".into())
+            .spawn(move || {
+                let mut file = file;
+                for part in rx {
+                    file.write_all(&part)?;
+                }
+                Ok(file)
+            })?;
+        Ok(Upload {
+            part: Vec::with_capacity(PART),
+            to_file: Some(tx),
+            writing: Some(writing),
+            tmp,
+            path,
+        })
+    }
+
+    fn send(&mut self) -> std::io::Result<()> {
+        let part = std::mem::replace(&mut self.part, Vec::with_capacity(PART));
+        let tx = self
+            .to_file
+            .as_ref()
+            .ok_or_else(|| std::io::Error::other("the object is already committed"))?;
+        if tx.send(part).is_err() {
+            // The thread stopped on an error: report it.
+            return Err(self
+                .finish()
+                .err()
+                .unwrap_or_else(|| std::io::Error::other("the object's writing thread stopped")));
+        }
+        Ok(())
+    }
+
+    /// Stops the thread and returns the file it wrote.
+    fn finish(&mut self) -> std::io::Result<File> {
+        self.to_file = None;
+        match self.writing.take().map(JoinHandle::join) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(std::io::Error::other(
+                "the object's writing thread panicked",
+            )),
+            None => Err(std::io::Error::other("the object is already committed")),
+        }
     }
 }
 
 impl Write for Upload {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.file()?.write(buf)
+        self.write_all(buf)?;
+        Ok(buf.len())
     }
 
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.file()?.write_all(buf)
+        self.part.extend_from_slice(buf);
+        if self.part.len() >= PART {
+            self.send()?;
+        }
+        Ok(())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.file()?.flush()
+        Ok(())
     }
 }
 
 impl ObjectWriter for Upload {
     fn commit(mut self: Box<Self>) -> Result<(), ObjectError> {
-        let Some(file) = self.file.take() else {
-            return Ok(());
+        let mut written = || -> std::io::Result<()> {
+            if !self.part.is_empty() {
+                self.send()?;
+            }
+            self.finish()?.sync_all()?;
+            fs::rename(&self.tmp, &self.path)
         };
-        let file = file.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        fs::rename(&self.tmp, &self.path)?;
-        Ok(())
+        let r = written();
+        if r.is_err() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+        Ok(r?)
     }
 }
 
 impl Drop for Upload {
     /// An upload given up leaves nothing behind.
     fn drop(&mut self) {
-        if self.file.take().is_some() {
+        if self.writing.is_some() {
+            let _ = self.finish();
             let _ = fs::remove_file(&self.tmp);
         }
     }
