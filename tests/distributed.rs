@@ -506,6 +506,52 @@ fn item_readers_read_json_jsonl_csv_and_listings() {
 }
 
 #[test]
+fn an_inventory_manifest_reads_the_rows_of_its_csv_files() {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(b"\"src\",\"a.txt\",\"3\"\n\"src\",\"b c.txt\",\"5\"\n")
+        .unwrap();
+    let manifest = json!({"sourceBucket": "src", "destinationBucket": "arn:aws:s3:::inputs",
+        "version": "2016-11-30", "fileFormat": "CSV", "fileSchema": "Bucket, Key, Size",
+        "files": [{"key": "inv/data/1.csv.gz", "size": 1, "MD5checksum": "x"},
+                  {"key": "inv/data/2.csv", "size": 1, "MD5checksum": "y"}]});
+    let s = builder()
+        .object("inputs", "inv/manifest.json", manifest.to_string())
+        .object("inputs", "inv/data/1.csv.gz", gz.finish().unwrap())
+        .object("inputs", "inv/data/2.csv", "\"src\",\"d.txt\",\"7\"\n")
+        .build()
+        .unwrap();
+    let all = read_with(
+        &s,
+        get_object("inv/manifest.json", json!({"InputType": "MANIFEST"})),
+        json!({}),
+    );
+    assert_eq!(
+        output_of(&all),
+        json!([{"Bucket": "src", "Key": "a.txt", "Size": "3"},
+               {"Bucket": "src", "Key": "b c.txt", "Size": "5"},
+               {"Bucket": "src", "Key": "d.txt", "Size": "7"}])
+    );
+    // MaxItems counts across the files.
+    let capped = read_with(
+        &s,
+        get_object(
+            "inv/manifest.json",
+            json!({"InputType": "MANIFEST", "MaxItems": 2}),
+        ),
+        json!({}),
+    );
+    assert_eq!(output_of(&capped).as_array().unwrap().len(), 2);
+    let missing = read_with(
+        &s,
+        get_object("inv/data/2.csv", json!({"InputType": "MANIFEST"})),
+        json!({}),
+    );
+    assert_eq!(missing.status, "FAILED");
+    assert_eq!(missing.error.as_deref(), Some("States.ItemReaderFailed"));
+}
+
+#[test]
 fn item_readers_never_leave_the_object_root() {
     let base = std::env::temp_dir().join(format!("sfn-objects-{}", std::process::id()));
     let root = base.join("root");

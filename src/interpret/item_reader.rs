@@ -3,7 +3,8 @@
 //!
 //! AWS: `arn:aws:states:::s3:getObject` reads one object as `ReaderConfig.InputType` JSON,
 //! JSONL or CSV (`CSVHeaderLocation` FIRST_ROW or GIVEN with `CSVHeaders`,
-//! `CSVDelimiter`); `arn:aws:states:::s3:listObjectsV2` lists a bucket and prefix, each
+//! `CSVDelimiter`), or as MANIFEST (an S3 Inventory manifest, whose CSV files hold the
+//! items); `arn:aws:states:::s3:listObjectsV2` lists a bucket and prefix, each
 //! object's metadata an item. `MaxItems(Path)` caps the items.
 
 use crate::asl::template::Template;
@@ -108,6 +109,7 @@ fn input_type(config: &Value) -> Result<InputType, StatesError> {
     match field("InputType") {
         Some("JSON") => Ok(InputType::Json),
         Some("JSONL") => Ok(InputType::Jsonl),
+        Some("MANIFEST") => Ok(InputType::Manifest),
         Some("CSV") => {
             let delimiter = match field("CSVDelimiter").unwrap_or("COMMA") {
                 "COMMA" => b',',
@@ -140,7 +142,7 @@ fn input_type(config: &Value) -> Result<InputType, StatesError> {
             "The ItemReader InputType '{other}' is not supported here"
         ))),
         None => Err(failed(
-            "An s3:getObject ItemReader needs ReaderConfig.InputType (JSON, JSONL or CSV)",
+            "An s3:getObject ItemReader needs ReaderConfig.InputType (JSON, JSONL, CSV or MANIFEST)",
         )),
     }
 }

@@ -12,6 +12,9 @@ use std::io::{BufRead, BufReader, Read};
 pub enum InputType {
     Json,
     Jsonl,
+    /// An S3 Inventory `manifest.json`: the items are the rows of the (CSV) inventory files
+    /// it names, read through the object store.
+    Manifest,
     Csv {
         /// `CSVHeaders` when `CSVHeaderLocation` is GIVEN; `None`: the first row.
         headers: Option<Vec<String>>,
@@ -64,8 +67,68 @@ pub fn read_items_skipping(
         InputType::Csv { headers, delimiter } => {
             csv_rows(input, headers.as_deref(), *delimiter, &mut take)?
         }
+        InputType::Manifest => return Err(through_the_store()),
     }
     Ok(n)
+}
+
+fn through_the_store() -> ItemsError {
+    ItemsError::Format("an S3 Inventory manifest is read through the object store".into())
+}
+
+/// What an S3 Inventory `manifest.json` says: where its files are and their columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inventory {
+    /// The bucket holding the inventory files (`destinationBucket`, an S3 bucket ARN).
+    pub bucket: String,
+    /// The inventory files, in order (`files[].key`).
+    pub keys: Vec<String>,
+    /// The columns of each row (`fileSchema`).
+    pub headers: Vec<String>,
+}
+
+/// Reads an S3 Inventory manifest. Only CSV inventories are read (as AWS: ORC and Parquet
+/// inventories are not Distributed Map input).
+pub fn inventory(input: impl Read) -> Result<Inventory, ItemsError> {
+    let m: Value = serde_json::from_reader(input)
+        .map_err(|e| ItemsError::Format(format!("the manifest is not JSON: {e}")))?;
+    let text = |field: &str| {
+        m.get(field)
+            .and_then(Value::as_str)
+            .ok_or_else(|| ItemsError::Format(format!("the manifest has no {field}")))
+    };
+    let format = text("fileFormat")?;
+    if format != "CSV" {
+        return Err(ItemsError::Format(format!(
+            "the inventory's fileFormat is {format}; only CSV inventories can be read"
+        )));
+    }
+    let destination = text("destinationBucket")?;
+    let bucket = destination
+        .strip_prefix("arn:aws:s3:::")
+        .unwrap_or(destination)
+        .to_string();
+    let headers = text("fileSchema")?
+        .split(',')
+        .map(|h| h.trim().to_string())
+        .collect();
+    let keys = m
+        .get("files")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ItemsError::Format("the manifest has no files".into()))?
+        .iter()
+        .map(|f| {
+            f.get("key")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| ItemsError::Format("a manifest file has no key".into()))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Inventory {
+        bucket,
+        keys,
+        headers,
+    })
 }
 
 /// Counts the items `read_items` would read, checking them as it goes but building none.
@@ -87,6 +150,7 @@ pub fn count_items(
         InputType::Json => json_array(input, &mut take)?,
         InputType::Jsonl => json_lines(input, &|_| false, &mut take)?,
         InputType::Csv { .. } => return read_items(input, kind, max_items, |_| true),
+        InputType::Manifest => return Err(through_the_store()),
     }
     Ok(n)
 }
@@ -283,6 +347,26 @@ mod tests {
         })
         .unwrap();
         assert_eq!(out, vec![json!({"a": 1}), Value::Null, json!([3])]);
+    }
+
+    #[test]
+    fn inventory_manifests_name_their_csv_files_and_columns() {
+        let m = r#"{"sourceBucket": "src", "destinationBucket": "arn:aws:s3:::inv",
+            "version": "2016-11-30", "fileFormat": "CSV", "fileSchema": "Bucket, Key, Size",
+            "files": [{"key": "src/cfg/data/a.csv.gz", "size": 10, "MD5checksum": "x"},
+                      {"key": "src/cfg/data/b.csv", "size": 10, "MD5checksum": "y"}]}"#;
+        assert_eq!(
+            inventory(m.as_bytes()).unwrap(),
+            Inventory {
+                bucket: "inv".into(),
+                keys: vec!["src/cfg/data/a.csv.gz".into(), "src/cfg/data/b.csv".into()],
+                headers: vec!["Bucket".into(), "Key".into(), "Size".into()],
+            }
+        );
+        let orc = m.replace("\"CSV\"", "\"ORC\"");
+        assert!(inventory(orc.as_bytes()).is_err());
+        assert!(inventory(&b"{}"[..]).is_err());
+        assert!(read_items(m.as_bytes(), &InputType::Manifest, None, |_| true).is_err());
     }
 
     #[test]

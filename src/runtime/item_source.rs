@@ -2,7 +2,7 @@
 
 use crate::data::{names, StatesError};
 use crate::interpret::item_reader::ReaderRequest;
-use crate::objects::items::{count_items, read_items_skipping};
+use crate::objects::items::{count_items, inventory, read_items_skipping, InputType};
 use crate::objects::{ObjectError, ObjectStore};
 use serde_json::{json, Value};
 
@@ -19,6 +19,12 @@ pub fn read_each(
     mut each: impl FnMut(Value) -> bool,
 ) -> Result<(), StatesError> {
     match request {
+        ReaderRequest::GetObject {
+            bucket,
+            key,
+            input_type: InputType::Manifest,
+            max_items,
+        } => read_inventory(store, bucket, key, *max_items, skip, each),
         ReaderRequest::GetObject {
             bucket,
             key,
@@ -56,6 +62,48 @@ pub fn read_each(
     }
 }
 
+/// The rows of the inventory files an S3 Inventory manifest names, in order, each an
+/// object of strings keyed by the manifest's `fileSchema`. Files ending in `.gz` are
+/// gunzipped.
+fn read_inventory(
+    store: &dyn ObjectStore,
+    bucket: &str,
+    key: &str,
+    max_items: Option<u64>,
+    skip: &dyn Fn(u64) -> bool,
+    mut each: impl FnMut(Value) -> bool,
+) -> Result<(), StatesError> {
+    let manifest = store.get(bucket, key).map_err(failed)?;
+    let inv = inventory(manifest).map_err(|e| failed(format!("s3://{bucket}/{key}: {e}")))?;
+    let rows = InputType::Csv {
+        headers: Some(inv.headers),
+        delimiter: b',',
+    };
+    let mut left = max_items.unwrap_or(u64::MAX);
+    let (mut before, mut stopped) = (0u64, false);
+    for file in &inv.keys {
+        if left == 0 || stopped {
+            break;
+        }
+        let object = store.get(&inv.bucket, file).map_err(failed)?;
+        let object: Box<dyn std::io::Read> = if file.ends_with(".gz") {
+            Box::new(flate2::read::MultiGzDecoder::new(object))
+        } else {
+            Box::new(object)
+        };
+        let offset = before;
+        let n = read_items_skipping(object, &rows, Some(left), &|i| skip(offset + i), |v| {
+            let go_on = each(v);
+            stopped = !go_on;
+            go_on
+        })
+        .map_err(|e| failed(format!("s3://{}/{file}: {e}", inv.bucket)))?;
+        before += n;
+        left -= n;
+    }
+    Ok(())
+}
+
 /// How many items `read_each` would give, without making them (objects are still checked).
 pub fn count(store: &dyn ObjectStore, request: &ReaderRequest) -> Result<u64, StatesError> {
     match request {
@@ -64,12 +112,12 @@ pub fn count(store: &dyn ObjectStore, request: &ReaderRequest) -> Result<u64, St
             key,
             input_type,
             max_items,
-        } => {
+        } if *input_type != InputType::Manifest => {
             let object = store.get(bucket, key).map_err(failed)?;
             count_items(object, input_type, *max_items)
                 .map_err(|e| failed(format!("s3://{bucket}/{key}: {e}")))
         }
-        ReaderRequest::ListObjects { .. } => {
+        ReaderRequest::GetObject { .. } | ReaderRequest::ListObjects { .. } => {
             let mut n = 0;
             read_each(store, request, &|_| false, |_| {
                 n += 1;
