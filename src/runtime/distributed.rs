@@ -29,6 +29,14 @@ pub const DISTRIBUTED_DEFAULT_CONCURRENCY: usize = 10_000;
 /// The cause AWS gives when a Map Run fails on its failure threshold.
 pub const THRESHOLD_CAUSE: &str = "The specified tolerance threshold was exceeded";
 
+/// What a Distributed Map state planned before its items were counted.
+struct Planned {
+    settings: map::MapSettings,
+    feed: ItemFeed,
+    /// The earlier Map Run it continues, and how.
+    continued: Option<(Arc<MapRunRecord>, Continue)>,
+}
+
 /// How a Distributed Map state continues an earlier Map Run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Continue {
@@ -83,34 +91,9 @@ impl ExecutionActor {
                 return self.state_error(ctx, state, e, true);
             }
         };
-        // A redrive (or a restart) reads the same items again: their count is known, and
-        // the items of the children it keeps need not be made.
-        let (known, kept) = match self.run_to_continue(&state.name) {
-            Some((run, how)) => {
-                let counted = Counted {
-                    items: run.total_items(),
-                    children: run.progress().executions.total,
-                    batch_sizes: run.batch_sizes.clone(),
-                };
-                let kept: Option<Vec<bool>> = match how {
-                    Continue::Redrive => pos.fanout_resume.as_ref().map(|before| {
-                        before
-                            .iter()
-                            .map(|c| matches!(c, ChildResume::Succeeded(_)))
-                            .collect()
-                    }),
-                    Continue::Restart => pos.recovered.as_ref().map(|r| {
-                        let mut kept = vec![false; counted.children as usize];
-                        for &i in r.completed.keys() {
-                            if let Some(k) = kept.get_mut(i as usize) {
-                                *k = true;
-                            }
-                        }
-                        kept
-                    }),
-                };
-                (Some(counted), kept)
-            }
+        let continued = self.run_to_continue(&state.name);
+        let (known, kept) = match &continued {
+            Some((run, how)) => self.known_items(run, *how),
             None => (None, None),
         };
         let spec = FeedSpec {
@@ -141,20 +124,63 @@ impl ExecutionActor {
             let StateKind::Map(m) = &state.kind else {
                 unreachable!("items are counted for a Map state")
             };
-            act.distributed_counted(ctx, state, m, settings, feed, counted)
+            let planned = Planned {
+                settings,
+                feed,
+                continued,
+            };
+            act.distributed_counted(ctx, state, m, planned, counted)
         })
     }
 
-    /// The items are counted: start the Map Run (or redrive it) and its children.
+    /// A redrive (or a restart) reads the same items again: their count is known, and the
+    /// items of the children it keeps need not be made.
+    fn known_items(
+        &self,
+        run: &MapRunRecord,
+        how: Continue,
+    ) -> (Option<Counted>, Option<Vec<bool>>) {
+        let counted = Counted {
+            items: run.total_items(),
+            children: run.progress().executions.total,
+            batch_sizes: run.batch_sizes.clone(),
+        };
+        let pos = self.pos.as_ref();
+        let kept: Option<Vec<bool>> = match how {
+            Continue::Redrive => pos.and_then(|p| p.fanout_resume.as_ref()).map(|before| {
+                before
+                    .iter()
+                    .map(|c| matches!(c, ChildResume::Succeeded(_)))
+                    .collect()
+            }),
+            Continue::Restart => pos.and_then(|p| p.recovered.as_ref()).map(|r| {
+                let mut kept = vec![false; counted.children as usize];
+                for &i in r.completed.keys() {
+                    if let Some(k) = kept.get_mut(i as usize) {
+                        *k = true;
+                    }
+                }
+                kept
+            }),
+        };
+        (Some(counted), kept)
+    }
+
+    /// The items are counted: start the Map Run (or continue an earlier one) and its
+    /// children.
     fn distributed_counted(
         &mut self,
         ctx: &mut Context<Self>,
         state: &State,
         m: &MapState,
-        settings: map::MapSettings,
-        feed: ItemFeed,
+        planned: Planned,
         counted: Result<Counted, StatesError>,
     ) -> Flow {
+        let Planned {
+            settings,
+            feed,
+            continued,
+        } = planned;
         let counted = match counted {
             Ok(c) => c,
             Err(e) => {
@@ -164,7 +190,7 @@ impl ExecutionActor {
         };
         let n = counted.children as usize;
         self.event("MapStateStarted", || Some(json!({ "length": n })));
-        let run = match self.run_to_continue(&state.name) {
+        let run = match continued {
             Some((run, Continue::Restart)) => {
                 // The process stopped while the run ran: it goes on, same ARN.
                 run.continue_after_restart();
