@@ -58,10 +58,23 @@ fn meta(key: String, path: &Path) -> std::io::Result<ObjectMeta> {
     })
 }
 
+/// What an object is written to before it is renamed into place: beside it, under a name
+/// no listing shows (and no other object's writing shares).
+const WRITING: &str = ".sfn-writing";
+
+fn aside(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(WRITING);
+    path.with_file_name(name)
+}
+
 fn walk(dir: &Path, key: &str, out: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
     for e in fs::read_dir(dir)? {
         let e = e?;
         let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with(WRITING) {
+            continue;
+        }
         let k = if key.is_empty() {
             name
         } else {
@@ -101,7 +114,7 @@ impl ObjectStore for DirStore {
             fs::create_dir_all(parent)?;
         }
         // Written aside and renamed, so a reader never sees half an object.
-        let tmp = path.with_extension("part");
+        let tmp = aside(&path);
         let mut f = File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
@@ -114,7 +127,7 @@ impl ObjectStore for DirStore {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        let tmp = path.with_extension("part");
+        let tmp = aside(&path);
         let file = File::create(&tmp)?;
         Ok(Box::new(Upload::start(file, tmp, path)?))
     }
@@ -244,5 +257,54 @@ impl Drop for Upload {
             let _ = self.finish();
             let _ = fs::remove_file(&self.tmp);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_being_written_are_not_listed_and_do_not_share_a_file() {
+        let root = std::env::temp_dir().join(format!("sfn-dirstore-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let store = DirStore::open(&root).unwrap();
+        store.put("bkt", "x.part", b"mine").unwrap();
+        let mut json = store.create("bkt", "r/a.json").unwrap();
+        let mut lines = store.create("bkt", "r/a.jsonl").unwrap();
+        json.write_all(b"[1]").unwrap();
+        lines.write_all(b"1\n").unwrap();
+        let keys = |s: &DirStore| -> Vec<String> {
+            s.list("bkt", "")
+                .unwrap()
+                .into_iter()
+                .map(|o| o.key)
+                .collect()
+        };
+        assert_eq!(keys(&store), ["x.part"]);
+        json.commit().unwrap();
+        lines.commit().unwrap();
+        assert_eq!(keys(&store), ["r/a.json", "r/a.jsonl", "x.part"]);
+        let mut text = String::new();
+        store
+            .get("bkt", "r/a.jsonl")
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, "1\n");
+        text.clear();
+        store
+            .get("bkt", "x.part")
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, "mine");
+        // An upload given up leaves nothing.
+        let mut gone = store.create("bkt", "r/gone.json").unwrap();
+        gone.write_all(b"[").unwrap();
+        drop(gone);
+        assert_eq!(keys(&store).len(), 3);
+        assert!(fs::read_dir(root.join("bkt/r")).unwrap().count() == 2);
+        let _ = fs::remove_dir_all(&root);
     }
 }
