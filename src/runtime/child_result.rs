@@ -8,12 +8,21 @@ use super::record::{ExecutionRecord, ExecutionStatus};
 use serde_json::Value;
 use std::io::Write;
 
-/// Escapes what is written to it as the contents of a JSON string.
+/// Escapes JSON text written to it as the contents of a JSON string. JSON text holds no
+/// raw control characters, so only quotes and backslashes need escaping: found with
+/// `memchr`, not byte by byte.
 struct Escaping<'a>(&'a mut Vec<u8>);
 
 impl Write for Escaping<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        escape_into(self.0, buf);
+        let mut rest = buf;
+        while let Some(i) = memchr::memchr2(b'"', b'\\', rest) {
+            self.0.extend_from_slice(&rest[..i]);
+            self.0.push(b'\\');
+            self.0.push(rest[i]);
+            rest = &rest[i + 1..];
+        }
+        self.0.extend_from_slice(rest);
         Ok(buf.len())
     }
 
