@@ -51,6 +51,33 @@ pub fn in_memory(request: &WriterRequest, results: RunResults) -> Value {
     Value::Array(out)
 }
 
+/// How a result file of an output type holds its entries.
+struct Framing {
+    open: &'static str,
+    sep: &'static str,
+    close: &'static str,
+    ext: &'static str,
+}
+
+impl Framing {
+    fn of(t: OutputType) -> Self {
+        match t {
+            OutputType::Json => Framing {
+                open: "[",
+                sep: ",",
+                close: "]",
+                ext: "json",
+            },
+            OutputType::Jsonl => Framing {
+                open: "",
+                sep: "\n",
+                close: "\n",
+                ext: "jsonl",
+            },
+        }
+    }
+}
+
 /// Which file set a result goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Category {
@@ -164,10 +191,7 @@ impl ResultSink {
 
     fn add_text(&mut self, category: Category, text: &str) -> Result<(), StatesError> {
         let len = text.len() as u64 + 1;
-        let (sep, open) = match self.request.output_type {
-            OutputType::Json => (",", "["),
-            OutputType::Jsonl => ("\n", ""),
-        };
+        let framing = Framing::of(self.request.output_type);
         let full = self.files[category as usize]
             .open
             .as_ref()
@@ -176,18 +200,20 @@ impl ResultSink {
             self.close(category)?;
         }
         if self.files[category as usize].open.is_none() {
-            let ext = match self.request.output_type {
-                OutputType::Json => "json",
-                OutputType::Jsonl => "jsonl",
-            };
             let files = &self.files[category as usize];
-            let key = format!("{}/{}_{}.{ext}", self.dir, files.name, files.closed.len());
+            let key = format!(
+                "{}/{}_{}.{}",
+                self.dir,
+                files.name,
+                files.closed.len(),
+                framing.ext
+            );
             let mut writer = self.store.create(&self.bucket, &key).map_err(failed)?;
-            writer.write_all(open.as_bytes()).map_err(failed)?;
+            writer.write_all(framing.open.as_bytes()).map_err(failed)?;
             self.files[category as usize].open = Some(OpenFile {
                 key,
                 writer,
-                bytes: open.len() as u64,
+                bytes: framing.open.len() as u64,
                 size: 0,
             });
         }
@@ -196,8 +222,8 @@ impl ResultSink {
             .as_mut()
             .expect("a file just opened");
         if f.size > 0 {
-            f.writer.write_all(sep.as_bytes()).map_err(failed)?;
-            f.bytes += 1;
+            f.writer.write_all(framing.sep.as_bytes()).map_err(failed)?;
+            f.bytes += framing.sep.len() as u64;
         }
         f.writer.write_all(text.as_bytes()).map_err(failed)?;
         f.bytes += text.len() as u64;
@@ -210,15 +236,11 @@ impl ResultSink {
         let Some(mut f) = files.open.take() else {
             return Ok(());
         };
-        let close = match self.request.output_type {
-            OutputType::Json => "]",
-            OutputType::Jsonl => "\n",
-        };
+        let close = Framing::of(self.request.output_type).close;
         f.writer.write_all(close.as_bytes()).map_err(failed)?;
         f.writer.commit().map_err(failed)?;
-        files
-            .closed
-            .push(json!({"Key": f.key, "Size": f.bytes + 1}));
+        let size = f.bytes + close.len() as u64;
+        files.closed.push(json!({"Key": f.key, "Size": size}));
         Ok(())
     }
 

@@ -11,7 +11,7 @@ use crate::runtime::map_run::{
 };
 use crate::runtime::{MapRunRecord, StateMachineType};
 use chrono::{DateTime, TimeZone, Utc};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 /// The `map-runs` directory of a data directory.
@@ -195,16 +195,12 @@ impl MapRunFiles {
     pub fn take_errors(&self) -> Vec<String> {
         std::mem::take(&mut *self.errors.lock().unwrap_or_else(|e| e.into_inner()))
     }
-
-    fn write(&self, path: &Path, meta: &MapRunMeta) -> Result<(), StoreError> {
-        write_whole(path, meta)
-    }
 }
 
 impl MapRunStore for MapRunFiles {
     fn save(&self, run: &MapRunRecord) {
         let path = self.path_of(&run.map_run_arn);
-        if let Err(e) = self.write(&path, &meta_of(run)) {
+        if let Err(e) = write_whole(&path, &meta_of(run)) {
             self.errors
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
