@@ -244,11 +244,13 @@ impl StepFunctions {
                 state: s,
                 entered_event: entered,
                 fanout: None,
+                variables: state.root_variables.clone(),
             },
             None => ResumePoint {
                 state: launch.machine.body.start_at,
                 entered_event: 0,
                 fanout: None,
+                variables: Default::default(),
             },
         };
         record.with(|p| p.status = ExecutionStatus::RUNNING);

@@ -59,6 +59,9 @@ pub struct State {
     pub input_path: Option<Path>,
     /// `None` is `"OutputPath": null` (the state outputs `{}`); absent is `$`.
     pub output_path: Option<Path>,
+    /// `Assign`: variables set when the state completes (for a Choice, when no rule
+    /// matched and it goes to Default).
+    pub assign: Option<Template>,
     pub kind: StateKind,
 }
 
@@ -164,6 +167,8 @@ pub struct Catcher {
     pub error_equals: Vec<String>,
     pub next: StateId,
     pub result_path: ResultPath,
+    /// Variables set from the error output when this catcher handles an error.
+    pub assign: Option<Template>,
 }
 
 #[derive(Debug, Clone)]
@@ -177,6 +182,8 @@ pub struct ChoiceState {
 pub struct ChoiceBranch {
     pub rule: ChoiceRule,
     pub next: StateId,
+    /// Variables set when this rule matched.
+    pub assign: Option<Template>,
 }
 
 /// A Boolean expression of a Choice state.

@@ -15,6 +15,8 @@ pub enum Root {
     Input,
     /// `$$`: the context object.
     Context,
+    /// `$name`: a workflow variable; the name is the path's first [`Segment::Child`].
+    Variable,
 }
 
 /// One step of a path.
@@ -85,16 +87,26 @@ impl Path {
         let (root, rest) = if let Some(rest) = text.strip_prefix("$$") {
             (Root::Context, rest)
         } else if let Some(rest) = text.strip_prefix('$') {
-            (Root::Input, rest)
+            match variable_name_len(rest) {
+                0 => (Root::Input, rest),
+                _ => (Root::Variable, rest),
+            }
         } else {
             return Err(err("a path must start with '$' or '$$'"));
+        };
+        let name_len = match root {
+            Root::Variable => variable_name_len(rest),
+            _ => 0,
         };
         let mut p = Cursor {
             s: rest.as_bytes(),
             src: rest,
-            i: 0,
+            i: name_len,
         };
-        let segments = p.segments(false).map_err(|r| err(&r))?;
+        let mut segments = p.segments(false).map_err(|r| err(&r))?;
+        if name_len > 0 {
+            segments.insert(0, Segment::Child(rest[..name_len].to_string()));
+        }
         if p.i != p.s.len() {
             return Err(err(&format!("unexpected '{}'", &rest[p.i..])));
         }
@@ -113,6 +125,14 @@ impl Path {
     /// `$` or `$$` with no steps.
     pub fn is_root(&self) -> bool {
         self.segments.is_empty()
+    }
+
+    /// The variable a `$name...` path reads.
+    pub fn variable(&self) -> Option<&str> {
+        match (self.root, self.segments.first()) {
+            (Root::Variable, Some(Segment::Child(name))) => Some(name),
+            _ => None,
+        }
     }
 
     /// A reference path names at most one node: only children and non-negative indexes.
@@ -138,7 +158,13 @@ impl Path {
         } else {
             "$"
         });
-        for s in self.segments.iter().take(n) {
+        // A variable's name is written as itself, not as a member of `$`.
+        let mut steps = self.segments.iter().take(n);
+        if let Some(name) = self.variable() {
+            out.push_str(name);
+            steps.next();
+        }
+        for s in steps {
             match s {
                 Segment::Child(name) => {
                     out.push_str("['");
@@ -165,6 +191,19 @@ impl std::str::FromStr for Path {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Path::parse(s)
     }
+}
+
+/// The length of the variable name that starts `rest` (the text after `$`), 0 if none: a
+/// name starts with a letter or `_` and goes on with letters, digits and `_`.
+pub fn variable_name_len(rest: &str) -> usize {
+    let mut chars = rest.char_indices();
+    match chars.next() {
+        Some((_, c)) if c.is_alphabetic() || c == '_' => {}
+        _ => return 0,
+    }
+    chars
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+        .map_or(rest.len(), |(i, _)| i)
 }
 
 struct Cursor<'a> {
@@ -482,6 +521,28 @@ mod tests {
     }
 
     #[test]
+    fn variables() {
+        let p = Path::parse("$order.items[0]").unwrap();
+        assert_eq!(p.root, Root::Variable);
+        assert_eq!(p.variable(), Some("order"));
+        assert_eq!(
+            p.segments,
+            vec![
+                Segment::Child("order".into()),
+                Segment::Child("items".into()),
+                Segment::Index(0)
+            ]
+        );
+        assert_eq!(p.normalized_prefix(2), "$order['items']");
+        let bare = Path::parse("$_x1").unwrap();
+        assert_eq!(bare.variable(), Some("_x1"));
+        assert!(!bare.is_root());
+        assert_eq!(Path::parse("$.a").unwrap().variable(), None);
+        assert_eq!(Path::parse("$[0]").unwrap().root, Root::Input);
+        assert!(Path::parse("$1x").is_err());
+    }
+
+    #[test]
     fn children_and_indexes() {
         assert_eq!(
             segs("$.a['b c'][2][-1]"),
@@ -546,7 +607,7 @@ mod tests {
 
     #[test]
     fn syntax_errors() {
-        for bad in ["$.", "$[", "$['a'", "$[abc]", "$a", "$.a]"] {
+        for bad in ["$.", "$[", "$['a'", "$[abc]", "$a.", "$.a]"] {
             assert!(Path::parse(bad).is_err(), "{bad}");
         }
     }

@@ -22,6 +22,8 @@ pub struct ExecutionInfo {
     pub state_machine_name: String,
 }
 
+static NO_VARIABLES: Value = Value::Null;
+
 /// The context object of one state's evaluation.
 #[derive(Debug)]
 pub struct ContextObject<'a> {
@@ -35,6 +37,8 @@ pub struct ContextObject<'a> {
     /// [`ContextObject::with_map_item`]).
     pub map_item: Option<(u64, &'a Value)>,
     map_index: Value,
+    /// The workflow variables the state reads (`$name` paths).
+    pub variables: Option<&'a super::Variables>,
     cache: OnceCell<Value>,
     /// The context without `Execution.Input`: most `$$` paths need only this, and building
     /// it does not copy the execution's input (which can be large, and a Map's ItemSelector
@@ -56,6 +60,7 @@ impl<'a> ContextObject<'a> {
             task_token: None,
             map_item: None,
             map_index: Value::Null,
+            variables: None,
             cache: OnceCell::new(),
             light: OnceCell::new(),
         }
@@ -68,11 +73,25 @@ impl<'a> ContextObject<'a> {
         self
     }
 
+    /// Lets `$name` paths read these variables.
+    pub fn with_variables(mut self, variables: &'a super::Variables) -> Self {
+        self.variables = Some(variables);
+        self
+    }
+
     /// The document a `$$` path is evaluated against, and how many of its steps that
     /// document already accounts for: `$$.Execution.Input...` reads the execution's input
     /// directly, other paths that do not need the input use the light context.
     pub fn doc_for(&self, path: &crate::asl::path::Path) -> (&Value, usize) {
         use crate::asl::path::Segment::Child;
+        if let Some(name) = path.variable() {
+            // An unknown variable is looked for in an empty document, so the path fails to
+            // select as any other path that names nothing does.
+            return match self.variables.and_then(|v| v.get(name)) {
+                Some(value) => (value, 1),
+                None => (&NO_VARIABLES, 0),
+            };
+        }
         match path.segments.as_slice() {
             [Child(e), Child(i), ..] if e == "Execution" && i == "Input" => {
                 (&*self.execution.input, 2)

@@ -11,8 +11,10 @@ pub mod payload;
 pub mod scope;
 mod size;
 pub mod time;
+pub mod variables;
 
 pub use context::{ContextObject, ExecutionInfo};
 pub use error::{names, StatesError};
 pub use scope::Scope;
 pub use size::json_size;
+pub use variables::Variables;

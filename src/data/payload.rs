@@ -78,6 +78,16 @@ pub fn select_ref<'a>(
         .map_err(|m| invalid_path(path, &m.message))
 }
 
+/// The value a path names in `input` (or in the context object, or a variable), failing
+/// as InputPath does when it names nothing: what the `...Path` fields of states read.
+pub fn read_path(
+    path: &Path,
+    input: &Value,
+    context: &ContextObject,
+) -> Result<Value, StatesError> {
+    select_ref(input, Some(path), context).map(Cow::into_owned)
+}
+
 /// AWS's cause for an InputPath/OutputPath (or *SecondsPath) that names nothing.
 pub fn invalid_path(path: &Path, message: &str) -> StatesError {
     StatesError::runtime(format!("Invalid path '{}' : {}", path.as_str(), message))

@@ -27,7 +27,7 @@ impl<'a> Scope<'a> {
     pub fn select(&self, path: &Path) -> Result<Selected<'a>, Missing> {
         match path.root {
             Root::Input => select(path, self.input),
-            Root::Context => {
+            Root::Context | Root::Variable => {
                 let (doc, skip) = self.context.doc_for(path);
                 crate::data::jsonpath::select_from(path, skip, doc)
             }

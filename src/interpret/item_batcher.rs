@@ -7,7 +7,7 @@
 
 use crate::asl::template::Template;
 use crate::data::json_size;
-use crate::data::payload::{eval_template, invalid_path};
+use crate::data::payload::eval_template;
 use crate::data::{Scope, StatesError};
 use serde_json::{Map, Value};
 
@@ -29,9 +29,7 @@ fn amount(spec: &Value, field: &str, scope: &Scope) -> Result<Option<u64>, State
         (None, Some(Value::String(p))) => {
             let path = crate::asl::path::Path::parse(p)
                 .map_err(|e| StatesError::runtime(format!("{path_field} '{p}': {e}")))?;
-            crate::data::jsonpath::select(&path, scope.input)
-                .map(|s| s.to_value())
-                .map_err(|e| invalid_path(&path, &e.message))?
+            crate::data::payload::read_path(&path, scope.input, scope.context)?
         }
         _ => return Ok(None),
     };

@@ -88,9 +88,7 @@ fn max_items(config: &Value, scope: &mut Scope) -> Result<Option<u64>, StatesErr
         (None, Some(Value::String(p))) => {
             let path = crate::asl::path::Path::parse(p)
                 .map_err(|e| failed(format!("MaxItemsPath '{p}': {e}")))?;
-            crate::data::jsonpath::select(&path, scope.input)
-                .map(|s| s.to_value())
-                .map_err(|e| crate::data::payload::invalid_path(&path, &e.message))?
+            crate::data::payload::read_path(&path, scope.input, scope.context)?
         }
         _ => return Ok(None),
     };

@@ -5,7 +5,7 @@
 use super::item_reader::ReaderRequest;
 use super::result_writer::WriterRequest;
 use crate::asl::model::{Amount, MapState, State};
-use crate::data::payload::{eval_template, invalid_path};
+use crate::data::payload::{eval_template, read_path};
 use crate::data::{ContextObject, Scope, StatesError};
 use serde_json::Value;
 
@@ -45,6 +45,7 @@ pub enum ItemsSource {
 fn tolerance(
     amount: Option<&Amount>,
     effective: &Value,
+    context: &ContextObject,
     field: &str,
     integer: bool,
 ) -> Result<Option<f64>, StatesError> {
@@ -53,12 +54,7 @@ fn tolerance(
         // A literal count is parsed as a number; 10 must read as the integer it is.
         Some(Amount::Fixed(n)) if integer && n.fract() == 0.0 => (Value::from(*n as i64), None),
         Some(Amount::Fixed(n)) => (Value::from(*n), None),
-        Some(Amount::Path(p)) => (
-            crate::data::jsonpath::select(p, effective)
-                .map(|s| s.to_value())
-                .map_err(|e| invalid_path(p, &e.message))?,
-            Some(p),
-        ),
+        Some(Amount::Path(p)) => (read_path(p, effective, context)?, Some(p)),
     };
     let n = if integer {
         v.as_i64().map(|n| n as f64)
@@ -98,9 +94,7 @@ pub fn settings(
         None => 0,
         Some(Amount::Fixed(n)) => *n as usize,
         Some(Amount::Path(p)) => {
-            let v = crate::data::jsonpath::select(p, &effective)
-                .map(|s| s.to_value())
-                .map_err(|e| invalid_path(p, &e.message))?;
+            let v = read_path(p, &effective, scope.context)?;
             match v.as_u64() {
                 Some(n) => n as usize,
                 None => {
@@ -114,12 +108,14 @@ pub fn settings(
     let tolerated_failure_percentage = tolerance(
         m.tolerated_failure_percentage.as_ref(),
         &effective,
+        scope.context,
         "ToleratedFailurePercentage",
         false,
     )?;
     let tolerated_failure_count = tolerance(
         m.tolerated_failure_count.as_ref(),
         &effective,
+        scope.context,
         "ToleratedFailureCount",
         true,
     )?
@@ -156,9 +152,7 @@ pub fn source(
     let selected = if m.items_path.is_root() {
         effective.clone()
     } else {
-        crate::data::jsonpath::select(&m.items_path, effective)
-            .map(|s| s.to_value())
-            .map_err(|e| invalid_path(&m.items_path, &e.message))?
+        read_path(&m.items_path, effective, scope.context)?
     };
     match selected {
         Value::Array(items) => Ok(ItemsSource::Items(items)),
@@ -180,12 +174,13 @@ pub fn select_item(
     let Some(t) = &m.item_selector else {
         return Ok(item);
     };
-    let ctx = ContextObject::new(
+    let mut ctx = ContextObject::new(
         scope.context.execution,
         scope.context.state_name,
         scope.context.entered_time,
     )
     .with_map_item(index, &item);
+    ctx.variables = scope.context.variables;
     let mut s = Scope::new(effective, &ctx, scope.rng);
     eval_template(t, &mut s)
 }
@@ -222,7 +217,7 @@ pub fn finish(
     m: &MapState,
     outputs: Vec<Value>,
     scope: &mut Scope,
-) -> Result<Value, StatesError> {
+) -> Result<super::Exit, StatesError> {
     finish_value(state, m, Value::Array(outputs), scope)
 }
 
@@ -233,7 +228,7 @@ pub fn finish_value(
     m: &MapState,
     result: Value,
     scope: &mut Scope,
-) -> Result<Value, StatesError> {
+) -> Result<super::Exit, StatesError> {
     super::apply_result(
         state,
         m.result_selector.as_ref(),

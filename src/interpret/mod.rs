@@ -23,8 +23,47 @@ use crate::asl::model::{ResultPath, State};
 use crate::asl::template::Template;
 use crate::data::payload::{apply_result_path_to, eval_template, select_path, select_ref};
 use crate::data::{ContextObject, Scope, StatesError};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::borrow::Cow;
+
+/// The variables a state's `Assign` sets when it exits (none without an Assign).
+pub type Assigned = Option<Map<String, Value>>;
+
+/// What a state hands on when it completes: its output and the variables it assigns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exit {
+    pub output: Value,
+    pub assigned: Assigned,
+}
+
+impl Exit {
+    /// An exit that assigns nothing.
+    pub fn plain(output: Value) -> Self {
+        Exit {
+            output,
+            assigned: None,
+        }
+    }
+}
+
+/// Evaluates an `Assign` with `value` as `$` (the state's result, its input for Choice and
+/// Wait, the error output in a Catcher). Its paths read the variables as they were when the
+/// state was entered, so the values it sets are all taken before any is stored.
+pub fn assign(
+    template: Option<&Template>,
+    value: &Value,
+    context: &ContextObject,
+    rng: &mut rand::rngs::SmallRng,
+) -> Result<Assigned, StatesError> {
+    let Some(t) = template else {
+        return Ok(None);
+    };
+    let mut s = Scope::new(value, context, rng);
+    match eval_template(t, &mut s)? {
+        Value::Object(m) => Ok(Some(m)),
+        _ => Ok(None),
+    }
+}
 
 /// The state's InputPath applied to its raw input, borrowed when InputPath is `$`.
 pub fn effective_input<'a>(
@@ -53,15 +92,15 @@ pub fn state_output(
     select_path(value, state.output_path.as_ref(), context)
 }
 
-/// ResultSelector → ResultPath → OutputPath: what Task, Parallel and Map do with their
-/// result. `scope.input` is the state's raw input, which ResultPath writes into.
+/// ResultSelector → Assign → ResultPath → OutputPath: what Task, Parallel and Map do with
+/// their result. `scope.input` is the state's raw input, which ResultPath writes into.
 pub fn apply_result(
     state: &State,
     result_selector: Option<&Template>,
     result_path: &ResultPath,
     result: Value,
     scope: &mut Scope,
-) -> Result<Value, StatesError> {
+) -> Result<Exit, StatesError> {
     let selected = match result_selector {
         Some(t) => {
             let mut s = Scope::new(&result, scope.context, scope.rng);
@@ -69,6 +108,10 @@ pub fn apply_result(
         }
         None => result,
     };
+    let assigned = assign(state.assign.as_ref(), &selected, scope.context, scope.rng)?;
     let combined = apply_result_path_to(scope.input, selected, result_path)?;
-    state_output(state, combined, scope.context)
+    Ok(Exit {
+        output: state_output(state, combined, scope.context)?,
+        assigned,
+    })
 }

@@ -28,7 +28,7 @@ pub fn finish(
     p: &ParallelState,
     outputs: Vec<Value>,
     scope: &mut Scope,
-) -> Result<Value, StatesError> {
+) -> Result<super::Exit, StatesError> {
     super::apply_result(
         state,
         p.result_selector.as_ref(),

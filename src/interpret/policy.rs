@@ -28,8 +28,14 @@ impl RetryCounters {
 pub enum Recovery {
     /// Run the state's work again after `delay`.
     Retry { delay: Duration },
-    /// Leave the state for `next` with this output.
-    Catch { next: StateId, output: Value },
+    /// Leave the state for `next` with this output. `catcher` (its index) may `Assign`
+    /// variables from `error_output`.
+    Catch {
+        next: StateId,
+        output: Value,
+        catcher: usize,
+        error_output: Value,
+    },
     /// Nothing handles it: the failure propagates.
     Fail(StatesError),
 }
@@ -63,13 +69,20 @@ pub fn recover(
 
 /// The Catch half alone (for states without Retry, and after retries run out).
 pub fn catch(catchers: &[Catcher], error: StatesError, raw_input: &Value) -> Recovery {
-    let Some(c) = catchers.iter().find(|c| error.matches_any(&c.error_equals)) else {
+    let Some((catcher, c)) = catchers
+        .iter()
+        .enumerate()
+        .find(|(_, c)| error.matches_any(&c.error_equals))
+    else {
         return Recovery::Fail(error);
     };
-    match apply_result_path(raw_input.clone(), error_output(&error), &c.result_path) {
+    let error_output = error_output(&error);
+    match apply_result_path(raw_input.clone(), error_output.clone(), &c.result_path) {
         Ok(output) => Recovery::Catch {
             next: c.next,
             output,
+            catcher,
+            error_output,
         },
         Err(e) => Recovery::Fail(e),
     }
@@ -121,6 +134,7 @@ mod tests {
                 Some(p) => ResultPath::At(Path::parse(p).unwrap()),
                 None => ResultPath::At(Path::parse("$").unwrap()),
             },
+            assign: None,
         }
     }
 
@@ -153,7 +167,9 @@ mod tests {
             recover(&rs, &cs, e, &mut n, &input, &mut rng),
             Recovery::Catch {
                 next: StateId(5),
-                output: json!({"a": 1, "err": {"Error": "E", "Cause": "c"}})
+                output: json!({"a": 1, "err": {"Error": "E", "Cause": "c"}}),
+                catcher: 0,
+                error_output: json!({"Error": "E", "Cause": "c"}),
             }
         );
     }

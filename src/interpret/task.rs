@@ -2,7 +2,7 @@
 //! ResultPath → OutputPath. The call itself is the runtime's job.
 
 use crate::asl::model::{Seconds, State, TaskState};
-use crate::data::payload::{eval_template, invalid_path};
+use crate::data::payload::eval_template;
 use crate::data::{names, Scope, StatesError};
 use serde_json::Value;
 
@@ -94,8 +94,8 @@ pub fn prepare(
     scope: &mut Scope,
 ) -> Result<TaskCall, StatesError> {
     let effective = super::effective_input(state, scope.input, scope.context)?;
-    let timeout_seconds = seconds(task.timeout.as_ref(), &effective)?;
-    let heartbeat_seconds = seconds(task.heartbeat.as_ref(), &effective)?;
+    let timeout_seconds = seconds(task.timeout.as_ref(), &effective, scope.context)?;
+    let heartbeat_seconds = seconds(task.heartbeat.as_ref(), &effective, scope.context)?;
     let parameters = match &task.parameters {
         Some(t) => {
             let mut s = Scope::new(&effective, scope.context, scope.rng);
@@ -153,7 +153,7 @@ pub fn finish(
     task: &TaskState,
     result: Value,
     scope: &mut Scope,
-) -> Result<Value, StatesError> {
+) -> Result<super::Exit, StatesError> {
     super::apply_result(
         state,
         task.result_selector.as_ref(),
@@ -163,14 +163,16 @@ pub fn finish(
     )
 }
 
-fn seconds(s: Option<&Seconds>, effective: &Value) -> Result<Option<u64>, StatesError> {
+fn seconds(
+    s: Option<&Seconds>,
+    effective: &Value,
+    context: &crate::data::ContextObject,
+) -> Result<Option<u64>, StatesError> {
     match s {
         None => Ok(None),
         Some(Seconds::Fixed(n)) => Ok(Some(*n)),
         Some(Seconds::Path(p)) => {
-            let v = crate::data::jsonpath::select(p, effective)
-                .map(|s| s.to_value())
-                .map_err(|m| invalid_path(p, &m.message))?;
+            let v = crate::data::payload::read_path(p, effective, context)?;
             match v.as_u64() {
                 Some(n) if n > 0 => Ok(Some(n)),
                 _ => Err(StatesError::runtime(format!(

@@ -2,9 +2,8 @@
 //! on. The runtime sleeps on its `Clock`, so virtual time makes a one-year Wait instant.
 
 use crate::asl::model::{State, WaitFor, WaitState};
-use crate::asl::path::Path;
 use crate::asl::timestamp;
-use crate::data::payload::invalid_path;
+use crate::data::payload::read_path;
 use crate::data::{ContextObject, StatesError};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
@@ -13,7 +12,7 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq)]
 pub struct WaitPlan {
     pub until: DateTime<Utc>,
-    pub output: Value,
+    pub exit: super::Exit,
 }
 
 /// AWS refuses delays whose seconds do not fit a signed 32-bit integer.
@@ -25,6 +24,7 @@ pub fn plan(
     raw: Value,
     context: &ContextObject,
     now: DateTime<Utc>,
+    rng: &mut rand::rngs::SmallRng,
 ) -> Result<WaitPlan, StatesError> {
     let effective = super::effective_owned(state, raw, context)?;
     let until = match &w.wait {
@@ -35,7 +35,7 @@ pub fn plan(
             ))
         })?,
         WaitFor::SecondsPath(p) => {
-            let v = lookup(p, &effective)?;
+            let v = read_path(p, &effective, context)?;
             let secs = match v.as_i64() {
                 Some(n) if n < 0 => {
                     return Err(StatesError::runtime(format!(
@@ -59,7 +59,7 @@ pub fn plan(
             now + Duration::seconds(secs)
         }
         WaitFor::TimestampPath(p) => {
-            let v = lookup(p, &effective)?;
+            let v = read_path(p, &effective, context)?;
             v.as_str().and_then(parse_ts).ok_or_else(|| {
                 StatesError::runtime(format!(
                     "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
@@ -72,8 +72,12 @@ pub fn plan(
     if (until - now).num_seconds() > MAX_DELAY_SECONDS {
         return Err(too_long());
     }
+    let assigned = super::assign(state.assign.as_ref(), &effective, context, rng)?;
     let output = super::state_output(state, effective, context)?;
-    Ok(WaitPlan { until, output })
+    Ok(WaitPlan {
+        until,
+        exit: super::Exit { output, assigned },
+    })
 }
 
 fn too_long() -> StatesError {
@@ -82,12 +86,6 @@ fn too_long() -> StatesError {
 
 fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
     timestamp::parse(s).map(|t| t.with_timezone(&Utc))
-}
-
-fn lookup(p: &Path, input: &Value) -> Result<Value, StatesError> {
-    crate::data::jsonpath::select(p, input)
-        .map(|s| s.to_value())
-        .map_err(|m| invalid_path(p, &m.message))
 }
 
 /// Strings appear bare in AWS's messages, other values as JSON.
@@ -119,14 +117,15 @@ mod tests {
         let now = DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        plan(state, w, input, &c, now)
+        let mut rng = rand::SeedableRng::seed_from_u64(0);
+        plan(state, w, input, &c, now, &mut rng)
     }
 
     #[test]
     fn seconds_and_timestamps() {
         let p = plan_for(json!({"Seconds": 60}), json!({"a": 1})).unwrap();
         assert_eq!(p.until.to_rfc3339(), "2024-01-01T00:01:00+00:00");
-        assert_eq!(p.output, json!({"a": 1}));
+        assert_eq!(p.exit.output, json!({"a": 1}));
         let p = plan_for(json!({"SecondsPath": "$.s"}), json!({"s": 0})).unwrap();
         assert_eq!(p.until.to_rfc3339(), "2024-01-01T00:00:00+00:00");
         let p = plan_for(

@@ -70,7 +70,8 @@ impl ExecutionActor {
     ) -> Flow {
         let seed = self.child_seed();
         let pos = self.pos.as_ref().expect("a current state");
-        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time);
+        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time)
+            .with_variables(&self.vars);
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
         let planned = map::settings(state, m, &mut scope).and_then(|settings| {
             let source = map::source(m, &settings, &mut scope)?;
@@ -108,6 +109,7 @@ impl ExecutionActor {
             effective: settings.effective.clone(),
             batcher,
             seed,
+            variables: self.vars.clone(),
         };
         let (counted, feed) = ItemFeed::start(spec);
         let counted = async move {

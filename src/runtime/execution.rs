@@ -11,7 +11,7 @@ use super::clock::Clock;
 use super::completions::Completions;
 use super::fanout::{ChildFinished, FanOut};
 use super::handlers::HandlerRegistry;
-use super::history::{io_details, state_event};
+use super::history::{exited_details, io_details, state_event};
 use super::map_run::MapRunRecord;
 use super::map_run::MapRuns;
 use super::mock::MockCase;
@@ -20,9 +20,9 @@ use super::resume::{ChildCursor, ChildResume, RecoveredFanOut, ResumePoint};
 use super::shared::{ExecutionShared, Spawner};
 use crate::asl::model::{Body, State, StateId, StateKind, StateMachine, Transition};
 use crate::data::json_size;
-use crate::data::{names, ContextObject, Scope, StatesError};
+use crate::data::{names, ContextObject, Scope, StatesError, Variables};
 use crate::interpret::policy::{self, Recovery, RetryCounters};
-use crate::interpret::{choice, fail, pass, succeed, wait};
+use crate::interpret::{choice, fail, pass, succeed, wait, Exit};
 use crate::objects::ObjectStore;
 use actix::prelude::*;
 use chrono::{DateTime, Utc};
@@ -147,6 +147,8 @@ pub struct ExecutionActor {
     pub(crate) reports: Vec<ChildFinished>,
     /// A Distributed Map's child execution not started yet: the run it belongs to.
     pub(crate) child_run: Option<Arc<MapRunRecord>>,
+    /// The workflow variables this body reads and assigns.
+    pub(crate) vars: Variables,
 }
 
 /// Whether the synchronous loop goes on or waits for a future or message.
@@ -222,6 +224,7 @@ impl ExecutionActor {
             completions: None,
             child_run: None,
             reports: Vec::new(),
+            vars: Variables::default(),
         }
     }
 
@@ -277,6 +280,7 @@ impl ExecutionActor {
             state: pos.state,
             entered_event: pos.entered_id,
             fanout: pos.failed_fanout.take(),
+            variables: self.vars.own().clone(),
         })
     }
 
@@ -336,18 +340,19 @@ impl ExecutionActor {
         // it instead of copying it.
         let raw = std::mem::take(&mut self.pos.as_mut().expect("a current state").input);
         let pos = self.pos.as_ref().expect("a current state");
-        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time);
+        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time)
+            .with_variables(&self.vars);
         match &state.kind {
             StateKind::Pass(p) => {
                 let r = pass::run(state, p, raw, &context, &mut self.rng);
                 self.complete(ctx, state, r, p.transition)
             }
             StateKind::Choice(c) => match choice::run(state, c, raw, &context, &mut self.rng) {
-                Ok((next, out)) => self.complete(ctx, state, Ok(out), Transition::Next(next)),
+                Ok((next, exit)) => self.complete(ctx, state, Ok(exit), Transition::Next(next)),
                 Err(e) => self.state_error(ctx, state, e, true),
             },
             StateKind::Succeed => {
-                let r = succeed::run(state, raw, &context);
+                let r = succeed::run(state, raw, &context).map(Exit::plain);
                 self.complete(ctx, state, r, Transition::End)
             }
             StateKind::Fail(f) => {
@@ -361,14 +366,15 @@ impl ExecutionActor {
                 }
             }
             StateKind::Wait(w) => {
-                match wait::plan(state, w, raw, &context, self.shared.clock.now()) {
+                let now = self.shared.clock.now();
+                match wait::plan(state, w, raw, &context, now, &mut self.rng) {
                     Ok(plan) => {
                         let transition = w.transition;
                         let sleep = self.shared.clock.sleep_until(plan.until);
                         self.suspend(ctx, sleep, move |act, ctx, ()| {
                             let body = Arc::clone(&act.body);
                             let state = body.state(act.pos.as_ref().expect("waiting").state);
-                            act.complete(ctx, state, Ok(plan.output), transition)
+                            act.complete(ctx, state, Ok(plan.exit), transition)
                         })
                     }
                     Err(e) => self.state_error(ctx, state, e, true),
@@ -405,24 +411,36 @@ impl ExecutionActor {
         &mut self,
         ctx: &mut Context<Self>,
         state: &State,
-        output: Result<Value, StatesError>,
+        exit: Result<Exit, StatesError>,
         transition: Transition,
     ) -> Flow {
-        let output = match output {
-            Ok(v) => v,
+        let Exit { output, assigned } = match exit {
+            Ok(exit) => exit,
             Err(e) => return self.state_error(ctx, state, e, true),
         };
         if let Err(e) = self.check_size(&output, state) {
             return self.state_error(ctx, state, e, false);
         }
-        self.event_text(state_event(state.kind.type_name(), false), || {
-            Some(io_details(&state.name, "output", &output))
-        });
+        self.exited(state, &output, assigned);
         match transition {
             Transition::Next(id) => self.enter(id, output),
             Transition::End => self.end_body(ctx, Ok(output)),
         }
         Flow::Continue
+    }
+
+    /// Records the state's Exited event and stores the variables it assigned.
+    fn exited(&mut self, state: &State, output: &Value, assigned: crate::interpret::Assigned) {
+        let event = state_event(state.kind.type_name(), false);
+        let Some(values) = assigned else {
+            self.event_text(event, || Some(io_details(&state.name, "output", output)));
+            return;
+        };
+        self.event_text(event, || Some(exited_details(&state.name, output, &values)));
+        self.vars.assign(values);
+        if let (Role::Root, Some(j)) = (&self.role, self.shared.record.journal()) {
+            j.variables(self.vars.own());
+        }
     }
 
     /// AWS: a state whose output exceeds the payload limit fails with
@@ -495,11 +513,23 @@ impl ExecutionActor {
                 // Back in the loop, the same state runs again without a new StateEntered.
                 self.suspend(ctx, sleep, |_, _, ()| Flow::Continue)
             }
-            Recovery::Catch { next, output } => {
-                self.event_text(state_event(state.kind.type_name(), false), || {
-                    Some(io_details(&state.name, "output", &output))
-                });
-                self.enter(next, output);
+            Recovery::Catch {
+                next,
+                output,
+                catcher,
+                error_output,
+            } => {
+                let pos = self.pos.as_ref().expect("a current state");
+                let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time)
+                    .with_variables(&self.vars);
+                let assign = state.catch()[catcher].assign.as_ref();
+                match crate::interpret::assign(assign, &error_output, &context, &mut self.rng) {
+                    Ok(assigned) => {
+                        self.exited(state, &output, assigned);
+                        self.enter(next, output);
+                    }
+                    Err(e) => self.end_body(ctx, Err(e)),
+                }
                 Flow::Continue
             }
             Recovery::Fail(e) => {

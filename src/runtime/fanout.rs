@@ -14,7 +14,7 @@ use super::result_files::ResultSink;
 pub use super::result_table::{ChildStatus, ResultTable};
 use super::resume::{ChildCursor, ChildResume, ResumePoint};
 use crate::asl::model::{Body, MapState, ParallelState, ProcessorMode, State, StateKind};
-use crate::data::{ContextObject, Scope, StatesError};
+use crate::data::{ContextObject, Scope, StatesError, Variables};
 use crate::interpret::policy::Recovery;
 use crate::interpret::{map, parallel};
 use actix::dev::channel::{self, AddressReceiver};
@@ -120,6 +120,9 @@ pub struct FanOut {
     /// Where children resume: failed children's reports, and on a redrive the children to
     /// restart inside their bodies.
     pub(crate) child_resume: HashMap<u32, ResumePoint>,
+    /// The variables the branches or iterations read: the parent's, which cannot change
+    /// while they run.
+    outer_vars: Option<Arc<Variables>>,
 }
 
 impl Kind {
@@ -153,7 +156,8 @@ impl ExecutionActor {
         p: &ParallelState,
     ) -> Flow {
         let pos = self.pos.as_ref().expect("a current state");
-        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time);
+        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time)
+            .with_variables(&self.vars);
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
         match parallel::branch_input(state, p, &mut scope) {
             Ok(input) => {
@@ -182,7 +186,8 @@ impl ExecutionActor {
             return self.start_distributed(ctx, state, m);
         }
         let pos = self.pos.as_ref().expect("a current state");
-        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time);
+        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time)
+            .with_variables(&self.vars);
         // Iterations whose results a redrive or a restart keeps need no input.
         let kept = |i: usize| {
             pos.fanout_resume
@@ -265,6 +270,9 @@ impl ExecutionActor {
             failures: 0,
             wholes: HashMap::new(),
             sink: None,
+            // A Distributed Map's children are executions of their own: they read none.
+            outer_vars: (kind != Kind::Distributed && !self.vars.is_empty())
+                .then(|| Arc::new(self.vars.clone())),
         };
         let pos = self.pos.as_mut().expect("a current state");
         let mut fanout = fanout;
@@ -350,6 +358,7 @@ impl ExecutionActor {
             let body = Arc::clone(&f.bodies[f.kind.body_of(index)]);
             let (kind, run) = (f.kind, f.run);
             let map_run = f.map_run.clone();
+            let outer_vars = f.outer_vars.clone();
             let (shared, last) = match kind {
                 Kind::Map => {
                     let last = self.event("MapIterationStarted", || {
@@ -384,6 +393,9 @@ impl ExecutionActor {
             );
             let mut child = child;
             child.child_run = map_run;
+            if let Some(outer) = outer_vars {
+                child.vars = Variables::within(outer);
+            }
             let (tx, rx) = channel::channel(16);
             batches[self.shared.spawner.pick_for_child()].push((rx, Box::new(child)));
             let addr = Addr::new(tx);
@@ -427,7 +439,8 @@ impl ExecutionActor {
         let written = self.write_results(&mut f, true);
         let outputs = f.table.into_outputs().unwrap_or_default();
         let pos = self.pos.as_ref().expect("a current state");
-        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time);
+        let context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time)
+            .with_variables(&self.vars);
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
         let (out, transition) = match &state.kind {
             StateKind::Map(m) if written.is_some() => (
@@ -478,6 +491,7 @@ impl ExecutionActor {
                         state,
                         entered_event: entered,
                         fanout: None,
+                        variables: Default::default(),
                     },
                 );
             }

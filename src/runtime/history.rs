@@ -231,6 +231,28 @@ pub fn io_details(name: &str, key: &str, value: &Value) -> String {
     out
 }
 
+/// StateExited details of a state that assigned variables: each value as JSON text, as
+/// AWS lists them in `assignedVariables`.
+pub fn exited_details(
+    name: &str,
+    output: &Value,
+    assigned: &serde_json::Map<String, Value>,
+) -> String {
+    let mut out = io_details(name, "output", output);
+    out.pop();
+    out.push_str(",\"assignedVariables\":{");
+    for (i, (k, v)) in assigned.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_string(&mut out, k);
+        out.push(':');
+        push_json_string(&mut out, &v.to_string());
+    }
+    out.push_str("},\"assignedVariablesDetails\":{\"truncated\":false}}");
+    out
+}
+
 /// Appends `s` as a JSON string literal.
 pub fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
@@ -261,6 +283,19 @@ pub fn push_json_string(out: &mut String, s: &str) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn exited_details_list_assigned_variables_as_json_text() {
+        let assigned = json!({"x": {"a": [1]}, "s": "t"});
+        let text = exited_details("S", &json!(1), assigned.as_object().unwrap());
+        let parsed: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            parsed,
+            json!({"name": "S", "output": "1", "outputDetails": {"truncated": false},
+                   "assignedVariables": {"x": "{\"a\":[1]}", "s": "\"t\""},
+                   "assignedVariablesDetails": {"truncated": false}})
+        );
+    }
 
     #[test]
     fn io_details_are_the_json_aws_writes() {

@@ -8,7 +8,7 @@
 
 use super::item_source::read_each;
 use crate::asl::model::{Body, StateId, StateKind};
-use crate::data::{ContextObject, ExecutionInfo, Scope, StatesError};
+use crate::data::{ContextObject, ExecutionInfo, Scope, StatesError, Variables};
 use crate::interpret::item_batcher::{Batcher, Batching};
 use crate::interpret::map::{select_item, ItemsSource};
 use crate::objects::ObjectStore;
@@ -41,6 +41,8 @@ pub(crate) struct FeedSpec {
     /// children it keeps (their items need not be made).
     pub known: Option<Counted>,
     pub kept: Option<Vec<bool>>,
+    /// The parent's variables, which ItemSelector may read.
+    pub variables: Variables,
 }
 
 /// What the first pass found.
@@ -72,7 +74,8 @@ impl FeedSpec {
                 "items fed to a state that is not a Map",
             ));
         };
-        let context = ContextObject::new(&self.info, &state.name, self.entered_time);
+        let context = ContextObject::new(&self.info, &state.name, self.entered_time)
+            .with_variables(&self.variables);
         let mut rng = SmallRng::seed_from_u64(self.seed);
         let mut batching = self.batcher.as_ref().map(Batching::new);
         let (mut index, mut error, mut stopped) = (0u64, None, false);

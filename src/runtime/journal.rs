@@ -28,6 +28,9 @@ pub trait Journal: Send + Sync {
     /// One branch or iteration of that run succeeded: recorded so that after a crash it is
     /// not run again.
     fn child_done(&self, fanout_event: u64, run: u64, index: u32, output: &serde_json::Value);
+    /// The top-level body assigned variables: all it holds now, so a restart or a redrive
+    /// reads them back.
+    fn variables(&self, values: &serde_json::Map<String, serde_json::Value>);
     /// A mocked response was used (invocation `n` of `state`), so counts survive restarts.
     fn mock_call(&self, state: &str, n: u32);
     /// The execution ended: status, result, and where a redrive would continue.

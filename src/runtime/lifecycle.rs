@@ -189,6 +189,7 @@ impl Actor for ExecutionActor {
         match self.resume.take() {
             // AWS: a redrive enters the unsuccessful state again with its original input.
             Some(rp) => {
+                self.vars.assign(rp.variables);
                 let input = self.entered_input(rp.entered_event);
                 if self.recovering && rp.entered_event > 0 {
                     // The process died inside this state: it is still the state entered

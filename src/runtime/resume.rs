@@ -19,6 +19,10 @@ pub struct ResumePoint {
     pub entered_event: u64,
     /// For a Parallel or Map state: per branch or iteration, in index order.
     pub fanout: Option<Vec<ChildResume>>,
+    /// The variables the body had assigned itself (a branch or iteration also reads those
+    /// of the scope it started from). Empty where they are not known: an aborted child
+    /// publishes only its position.
+    pub variables: serde_json::Map<String, Value>,
 }
 
 /// The branches or iterations of a fan-out that the log shows succeeded in its latest run,

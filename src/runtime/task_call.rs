@@ -25,7 +25,8 @@ impl ExecutionActor {
             (family == Family::Service(Pattern::WaitForTaskToken)).then(|| self.uuid());
         let pos = self.pos.as_ref().expect("a current state");
         let attempt = pos.counters.total() as u32;
-        let mut context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time);
+        let mut context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time)
+            .with_variables(&self.vars);
         context.retry_count = Some(attempt);
         context.task_token = task_token;
         let task_token = context.task_token.clone();
@@ -186,7 +187,8 @@ impl ExecutionActor {
                 }
                 let pos = self.pos.as_ref().expect("a task in progress");
                 let mut context =
-                    ContextObject::new(&self.shared.info, &state.name, pos.entered_time);
+                    ContextObject::new(&self.shared.info, &state.name, pos.entered_time)
+                        .with_variables(&self.vars);
                 context.retry_count = Some(pos.counters.total() as u32);
                 let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
                 let out = task::finish(state, t, v, &mut scope);

@@ -55,6 +55,11 @@ impl Journal for ExecutionLog {
         self.append_or_report(&Entry::FanOutStarted { fanout_event, run }, false);
     }
 
+    fn variables(&self, values: &serde_json::Map<String, Value>) {
+        let values = serde_json::to_string(values).unwrap_or_default();
+        self.append_or_report(&Entry::Variables { values }, false);
+    }
+
     fn child_done(&self, fanout_event: u64, run: u64, index: u32, output: &Value) {
         self.append_or_report(
             &Entry::ChildDone {
@@ -163,6 +168,9 @@ fn node(t: &ResumeTree, i: u32, depth: usize) -> Option<ResumePoint> {
         state: StateId(n.state),
         entered_event: n.entered_event,
         fanout,
+        // The top level's are set from the log's Variables entries; a branch's own are not
+        // kept.
+        variables: Default::default(),
     })
 }
 
@@ -181,6 +189,8 @@ pub struct ExecutionState {
     /// Per fan-out (by its state's Entered event): the latest run and its completed
     /// children.
     pub fanouts: HashMap<u64, RecoveredFanOut>,
+    /// The top-level body's variables as last recorded.
+    pub root_variables: serde_json::Map<String, Value>,
 }
 
 #[derive(Debug)]
@@ -232,6 +242,9 @@ pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
                         .insert(*index, serde_json::from_str(output).unwrap_or(Value::Null));
                 }
             }
+            Entry::Variables { values } => {
+                s.root_variables = serde_json::from_str(values).unwrap_or_default();
+            }
             Entry::MockCall { state, n } => {
                 let c = s.mock_calls.entry(state.clone()).or_insert(0);
                 *c = (*c).max(n + 1);
@@ -246,7 +259,10 @@ pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
                     error: end.error.clone(),
                     cause: end.cause.clone(),
                     stop_date: date(end.stop_date_ms),
-                    resume: end.resume.as_ref().and_then(unflatten),
+                    resume: end.resume.as_ref().and_then(unflatten).map(|mut rp| {
+                        rp.variables = s.root_variables.clone();
+                        rp
+                    }),
                 })
             }
             Entry::Redriven {
@@ -297,8 +313,10 @@ mod tests {
                         ChildResume::Succeeded(json!(2)),
                         ChildResume::Restart(None),
                     ]),
+                    variables: Default::default(),
                 }))),
             ]),
+            variables: Default::default(),
         };
         let t = flatten(&rp);
         assert_eq!(t.nodes.len(), 2);

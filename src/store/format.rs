@@ -124,6 +124,10 @@ pub enum Entry {
         index: u32,
         output: String,
     },
+    /// The top-level body's variables after a state assigned some, as a JSON object.
+    Variables {
+        values: String,
+    },
 }
 
 /// A history event.

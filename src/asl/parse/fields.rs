@@ -43,7 +43,7 @@ impl<'a> Fields<'a> {
     pub(crate) fn reject_unknown(&self, ctx: &mut Ctx, what: &str) {
         for k in self.obj.keys() {
             if !self.allowed.contains(&k.as_str()) {
-                if matches!(k.as_str(), "Arguments" | "Output" | "Assign") {
+                if matches!(k.as_str(), "Arguments" | "Output") {
                     ctx.error(
                         crate::asl::diagnostic::code::UNSUPPORTED_FEATURE,
                         &self.at(k),
@@ -157,10 +157,40 @@ impl<'a> Fields<'a> {
                     );
                     ResultPath::Discard
                 }
+                Some(p) if p.root == crate::asl::path::Root::Variable => {
+                    ctx.schema(
+                        &self.at("ResultPath"),
+                        "ResultPath cannot refer to a variable; use Assign".into(),
+                    );
+                    ResultPath::Discard
+                }
                 Some(p) => ResultPath::At(p),
                 None => ResultPath::Discard,
             },
         }
+    }
+
+    /// `Assign`: an object whose keys are variable names (a `.$` suffix makes the value a
+    /// path or an intrinsic call, as in Parameters).
+    pub(crate) fn assign(&self, ctx: &mut Ctx) -> Option<Template> {
+        let v = self.get("Assign")?;
+        let Some(obj) = v.as_object() else {
+            ctx.schema(&self.at("Assign"), "Assign must be an object".into());
+            return None;
+        };
+        for key in obj.keys() {
+            let name = key.strip_suffix(".$").unwrap_or(key);
+            let len = crate::asl::path::variable_name_len(name);
+            if len == 0 || len != name.len() || name == "states" {
+                ctx.schema(
+                    &format!("{}/{key}", self.at("Assign")),
+                    format!(
+                        "'{name}' is not a valid variable name: a letter or '_' followed by letters, digits or '_', and not the reserved 'states'"
+                    ),
+                );
+            }
+        }
+        self.template(ctx, "Assign")
     }
 
     pub(crate) fn template(&self, ctx: &mut Ctx, key: &str) -> Option<Template> {

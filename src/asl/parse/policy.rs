@@ -74,16 +74,18 @@ impl Ctx {
                 continue;
             };
             let mut c = Fields::new(obj, &loc);
-            c.allow(&["ErrorEquals", "Next", "ResultPath", "Comment"]);
+            c.allow(&["ErrorEquals", "Next", "ResultPath", "Comment", "Assign"]);
             c.reject_unknown(self, "a Catcher");
             let error_equals = self.error_equals(&c, i + 1 == items.len());
             let next = c.next(self, "Next", names);
             let result_path = c.result_path(self);
+            let assign = c.assign(self);
             match (error_equals, next) {
                 (Some(error_equals), Some(next)) => out.push(Catcher {
                     error_equals,
                     next,
                     result_path,
+                    assign,
                 }),
                 _ => ok = false,
             }

@@ -65,10 +65,12 @@ impl Ctx {
         };
         let f = Fields::new(obj, loc);
         let next = f.next(self, "Next", names);
+        let assign = f.assign(self);
         let rule = self.rule(v, loc, true, 0);
         Some(ChoiceBranch {
             rule: rule?,
             next: next?,
+            assign,
         })
     }
 
@@ -82,15 +84,17 @@ impl Ctx {
             return None;
         };
         let f = Fields::new(obj, loc);
-        if !top && f.has("Next") {
-            self.schema(
-                &f.at("Next"),
-                "A nested Choice rule cannot have 'Next'".into(),
-            );
+        for key in ["Next", "Assign"] {
+            if !top && f.has(key) {
+                self.schema(
+                    &f.at(key),
+                    format!("A nested Choice rule cannot have '{key}'"),
+                );
+            }
         }
         let ops: Vec<&String> = obj
             .keys()
-            .filter(|k| !matches!(k.as_str(), "Next" | "Comment" | "Variable"))
+            .filter(|k| !matches!(k.as_str(), "Next" | "Comment" | "Variable" | "Assign"))
             .collect();
         if ops.len() != 1 {
             self.schema(

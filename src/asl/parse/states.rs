@@ -60,12 +60,20 @@ impl Ctx {
         };
         let input_path = f.io_path(self, "InputPath");
         let output_path = f.io_path(self, "OutputPath");
+        // Succeed and Fail end their body: nothing could read what they assigned.
+        let assign = if matches!(type_name.as_str(), "Succeed" | "Fail") {
+            None
+        } else {
+            f.allow(&["Assign"]);
+            f.assign(self)
+        };
         f.reject_unknown(self, &format!("a {type_name} state"));
         Some(State {
             name: name.to_string(),
             comment,
             input_path,
             output_path,
+            assign,
             kind: kind?,
         })
     }

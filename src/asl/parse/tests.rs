@@ -456,10 +456,10 @@ fn jsonata_is_named_and_rejected() {
         "not supported yet",
     );
     one_error(
-        json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"x": 1}, "End": true}}}),
-        "UNSUPPORTED_FEATURE",
-        "/States/A/Assign",
-        "not supported yet",
+        json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"x-y.$": "$"}, "End": true}}}),
+        "SCHEMA_VALIDATION_FAILED",
+        "/States/A/Assign/x-y.$",
+        "not a valid variable name",
     );
 }
 
