@@ -17,7 +17,7 @@ use crate::asl::model::{Body, MapState, ParallelState, ProcessorMode, State, Sta
 use crate::data::{ContextObject, Scope, StatesError, Variables};
 use crate::interpret::policy::Recovery;
 use crate::interpret::{map, parallel};
-use actix::dev::channel::{self, AddressReceiver};
+use actix::dev::channel;
 use actix::prelude::*;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -315,16 +315,14 @@ impl ExecutionActor {
 
     /// Materialises children until the window is full or none are left to start.
     ///
-    /// Children are started in one batch per arbiter: one cross-thread message (and wake-up)
-    /// per arbiter instead of one per child.
+    /// They go to the spawner's queue in one push, from which each arbiter takes as it has
+    /// room: one cross-thread wake-up per arbiter, not one per child.
     fn fill_window(&mut self, ctx: &mut Context<Self>, state: &State) {
         let me = Arc::clone(
             self.completions
                 .get_or_insert_with(|| Arc::new(Completions::new(ctx.address().recipient()))),
         );
-        // Boxed: a child actor is large, and ten thousand of them would be moved twice.
-        let mut batches: Vec<Vec<(AddressReceiver<ExecutionActor>, Box<ExecutionActor>)>> =
-            (0..self.shared.spawner.len()).map(|_| Vec::new()).collect();
+        let mut waiting = Vec::new();
         if let Some(f) = self.pos.as_mut().and_then(|p| p.fanout.as_mut()) {
             // UpdateMapRun may have changed the concurrency since the last refill.
             if let Some(r) = &f.map_run {
@@ -397,7 +395,7 @@ impl ExecutionActor {
                 child.vars = Variables::within(outer);
             }
             let (tx, rx) = channel::channel(16);
-            batches[self.shared.spawner.pick_for_child()].push((rx, Box::new(child)));
+            waiting.push((rx, Box::new(child)));
             let addr = Addr::new(tx);
             let f = self
                 .pos
@@ -407,16 +405,7 @@ impl ExecutionActor {
             f.table.set_running(index);
             f.running.insert(index, (addr, cursor));
         }
-        for (i, batch) in batches.into_iter().enumerate() {
-            if batch.is_empty() {
-                continue;
-            }
-            self.shared.spawner.arbiter(i).spawn_fn(move || {
-                for (rx, child) in batch {
-                    Context::with_receiver(rx).run(*child);
-                }
-            });
-        }
+        self.shared.spawner.start_children(waiting);
         if let Some(e) = feed_error {
             self.map_run_failed(ctx, state, e);
         }

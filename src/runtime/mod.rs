@@ -3,6 +3,7 @@
 //!
 //! Imports `asl`, `data` and `interpret`; never the API above it.
 
+mod child_queue;
 mod child_result;
 pub mod clock;
 mod completions;
@@ -87,7 +88,6 @@ impl Runtime {
             .recv()
             .map_err(|_| std::io::Error::other("the actor system failed to start"))?;
         let spawner = Spawner::new(arbiters);
-        spawner.mark_home();
         Ok(Runtime {
             inner: Arc::new(Inner {
                 system,

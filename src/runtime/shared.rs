@@ -1,6 +1,7 @@
 //! What every actor of one execution shares: the record, the definition, the context
 //! facts, handlers and mocks, and where to spawn children.
 
+use super::child_queue::{ChildQueue, Waiting};
 use super::clock::Clock;
 use super::handlers::HandlerRegistry;
 use super::history::{details_key, HistoryEvent};
@@ -11,14 +12,8 @@ use crate::asl::StateMachine;
 use crate::data::ExecutionInfo;
 use crate::objects::ObjectStore;
 use actix_rt::ArbiterHandle;
-use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
-
-thread_local! {
-    /// The index of the arbiter this thread runs, if it runs one.
-    static HOME: Cell<Option<usize>> = const { Cell::new(None) };
-}
 
 /// Hands out arbiters round-robin, so executions and their children spread over the cores.
 #[derive(Clone)]
@@ -26,11 +21,13 @@ thread_local! {
 pub struct Spawner {
     arbiters: Arc<[ArbiterHandle]>,
     next: Arc<AtomicUsize>,
+    children: Arc<ChildQueue>,
 }
 
 impl Spawner {
     pub fn new(arbiters: Vec<ArbiterHandle>) -> Self {
         Spawner {
+            children: Arc::new(ChildQueue::new(arbiters.len())),
             arbiters: arbiters.into(),
             next: Arc::new(AtomicUsize::new(0)),
         }
@@ -45,30 +42,9 @@ impl Spawner {
         self.next.fetch_add(1, Ordering::Relaxed) % self.arbiters.len()
     }
 
-    /// Where a fan-out's child goes. The parent's own arbiter also handles every child's
-    /// report, so it gets one child in `2n` and the others share the rest.
-    pub fn pick_for_child(&self) -> usize {
-        let n = self.arbiters.len();
-        let Some(home) = HOME.with(Cell::get).filter(|&h| h < n && n > 1) else {
-            return self.pick();
-        };
-        let slot = self.next.fetch_add(1, Ordering::Relaxed) % (2 * n);
-        if slot == 0 {
-            return home;
-        }
-        let other = slot % (n - 1);
-        if other >= home {
-            other + 1
-        } else {
-            other
-        }
-    }
-
-    /// Tells arbiter `i`'s thread which arbiter it is.
-    pub fn mark_home(&self) {
-        for (i, a) in self.arbiters.iter().enumerate() {
-            a.spawn_fn(move || HOME.with(|h| h.set(Some(i))));
-        }
+    /// Starts fan-out children on whichever arbiters have room for them.
+    pub(crate) fn start_children(&self, children: Vec<Waiting>) {
+        self.children.push(children, &self.arbiters);
     }
 
     pub fn arbiter(&self, i: usize) -> &ArbiterHandle {
