@@ -4,10 +4,21 @@ use chrono::{DateTime, Utc};
 
 /// AWS writes dates with millisecond precision.
 pub fn iso(t: DateTime<Utc>) -> String {
+    let mut out = Vec::with_capacity(24);
+    write_iso(&mut out, t);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`iso`], appended to a buffer.
+pub fn write_iso(out: &mut Vec<u8>, t: DateTime<Utc>) {
     use chrono::{Datelike, Timelike};
     let year = t.year();
     if !(0..=9999).contains(&year) {
-        return t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        out.extend_from_slice(
+            t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+                .as_bytes(),
+        );
+        return;
     }
     // Written digit by digit: every event and every Map Run child result carries dates,
     // and chrono's general formatter costs several times more.
@@ -27,5 +38,5 @@ pub fn iso(t: DateTime<Utc>) -> String {
     let nanos = t.nanosecond();
     put(17, 2, t.second() + nanos / 1_000_000_000);
     put(20, 3, (nanos % 1_000_000_000) / 1_000_000);
-    String::from_utf8_lossy(&b).into_owned()
+    out.extend_from_slice(&b);
 }

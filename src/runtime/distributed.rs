@@ -490,9 +490,14 @@ impl ExecutionActor {
             Ok(_) => (ExecutionStatus::SUCCEEDED, None),
             Err(e) => (ExecutionStatus::FAILED, Some(e)),
         };
-        self.record_end(status, result.as_ref().ok().cloned(), error.cloned(), None);
+        // Only a STANDARD child can be described later: an EXPRESS child's output goes
+        // straight into its result.
+        let output = result.as_ref().ok();
+        let kept = output.filter(|_| self.shared.keep_history);
+        self.record_end(status, kept.cloned(), error.cloned(), None);
+        let given = output.filter(|_| !self.shared.keep_history);
         (error.is_some() || self.shared.detailed_result)
-            .then(|| super::child_result::execution_result(&self.shared.record))
+            .then(|| super::child_result::execution_result(&self.shared.record, given))
     }
 
     /// The parent aborted this child execution.
