@@ -358,22 +358,7 @@ impl ExecutionActor {
         let parent = &self.shared;
         let info = record.info(&parent.role_arn, redrive_count, &run.child_machine_name);
         let last_event = record.with(|p| p.history.len() as u64);
-        let mut shared = ExecutionShared::new(
-            record,
-            Arc::clone(&parent.machine),
-            info,
-            parent.role_arn.clone(),
-            parent.mocks.clone(),
-            parent.handlers.clone(),
-            Arc::clone(&parent.clock),
-            parent.payload_limit,
-            standard,
-            parent.spawner.clone(),
-            Arc::clone(&parent.map_runs),
-            Arc::clone(&parent.objects),
-        );
-        shared.parent = Some(Arc::clone(&parent.record));
-        shared.detailed_result = run.needs_whole_results();
+        let shared = parent.child(record, info, standard, run.needs_whole_results());
         ChildExecution {
             shared: Arc::new(shared),
             last_event,

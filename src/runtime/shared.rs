@@ -60,21 +60,28 @@ impl Spawner {
     }
 }
 
-/// The shared state of one execution's actors.
-pub struct ExecutionShared {
-    pub record: Arc<ExecutionRecord>,
+/// What an execution shares with the child executions of its Distributed Maps. Kept
+/// behind one `Arc`: a child made and dropped on each core would otherwise contend on a
+/// dozen reference counts.
+pub struct Common {
     pub machine: Arc<StateMachine>,
-    pub info: ExecutionInfo,
     pub role_arn: String,
     pub region: String,
     pub mocks: Option<MockCase>,
     pub handlers: HandlerRegistry,
     pub clock: Arc<dyn Clock>,
     pub payload_limit: usize,
-    pub keep_history: bool,
     pub spawner: Spawner,
     pub map_runs: Arc<MapRuns>,
     pub objects: Arc<dyn ObjectStore>,
+}
+
+/// The shared state of one execution's actors (the fields of [`Common`] read through it).
+pub struct ExecutionShared {
+    pub record: Arc<ExecutionRecord>,
+    pub info: ExecutionInfo,
+    pub keep_history: bool,
+    common: Arc<Common>,
     /// For a Distributed Map's child execution: the parent execution, whose journal records
     /// the child's completion (the child itself is not journaled).
     pub parent: Option<Arc<ExecutionRecord>>,
@@ -83,6 +90,14 @@ pub struct ExecutionShared {
     pub detailed_result: bool,
     /// Event ids when no history is kept (EXPRESS): messages still cite them.
     next_event: AtomicU64,
+}
+
+impl std::ops::Deref for ExecutionShared {
+    type Target = Common;
+
+    fn deref(&self) -> &Common {
+        &self.common
+    }
 }
 
 impl ExecutionShared {
@@ -107,22 +122,44 @@ impl ExecutionShared {
             .nth(3)
             .unwrap_or("us-east-1")
             .to_string();
-        ExecutionShared {
-            record,
+        let common = Common {
             machine,
-            info,
             role_arn,
             region,
             mocks,
             handlers,
             clock,
             payload_limit,
-            keep_history,
             spawner,
             map_runs,
             objects,
+        };
+        ExecutionShared {
+            record,
+            info,
+            keep_history,
+            common: Arc::new(common),
             parent: None,
             detailed_result: false,
+            next_event: AtomicU64::new(0),
+        }
+    }
+
+    /// The shared state of a child execution of this execution's Distributed Map.
+    pub fn child(
+        &self,
+        record: Arc<ExecutionRecord>,
+        info: ExecutionInfo,
+        keep_history: bool,
+        detailed_result: bool,
+    ) -> Self {
+        ExecutionShared {
+            record,
+            info,
+            keep_history,
+            common: Arc::clone(&self.common),
+            parent: Some(Arc::clone(&self.record)),
+            detailed_result,
             next_event: AtomicU64::new(0),
         }
     }
