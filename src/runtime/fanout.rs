@@ -280,8 +280,11 @@ impl ExecutionActor {
         if let Some(before) = pos.fanout_resume.take().filter(|b| b.len() == n) {
             for (i, child) in before.into_iter().enumerate() {
                 match child {
-                    ChildResume::Succeeded(v) => {
-                        fanout.table.succeed(i as u32, v);
+                    ChildResume::Succeeded(kept) => {
+                        match kept {
+                            Some(v) => fanout.table.succeed(i as u32, v),
+                            None => fanout.table.mark_succeeded(i as u32),
+                        }
                         fanout.inputs.forget(i as u32);
                         fanout.remaining -= 1;
                     }
@@ -509,9 +512,7 @@ impl ExecutionActor {
 fn children_resume(f: &mut FanOut) -> Vec<ChildResume> {
     (0..f.table.len() as u32)
         .map(|i| match f.table.status(i) {
-            ChildStatus::Succeeded => {
-                ChildResume::Succeeded(f.table.take_output(i).unwrap_or(Value::Null))
-            }
+            ChildStatus::Succeeded => ChildResume::Succeeded(f.table.take_output(i)),
             ChildStatus::NotStarted => ChildResume::NotStarted,
             _ => ChildResume::Restart(f.child_resume.remove(&i).map(Box::new)),
         })

@@ -38,8 +38,9 @@ pub struct RecoveredFanOut {
 pub enum ChildResume {
     /// Never started: runs from the start of its body.
     NotStarted,
-    /// Succeeded: keeps its output and is not run again.
-    Succeeded(Value),
+    /// Succeeded: keeps its output and is not run again. `None` where its result is kept
+    /// elsewhere (a Distributed Map's result files), not in the fan-out.
+    Succeeded(Option<Value>),
     /// Failed or aborted: runs again from where it stopped (or from the start if that is
     /// unknown).
     Restart(Option<Box<ResumePoint>>),
@@ -119,7 +120,7 @@ mod tests {
 
     #[test]
     fn only_unsuccessful_children_rerun() {
-        assert!(!ChildResume::Succeeded(Value::Null).reruns());
+        assert!(!ChildResume::Succeeded(None).reruns());
         assert!(ChildResume::NotStarted.reruns());
         assert!(ChildResume::Restart(None).reruns());
     }

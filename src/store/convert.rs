@@ -127,7 +127,10 @@ fn push_node(rp: &ResumePoint, nodes: &mut Vec<ResumeNode>) -> u32 {
         for c in children {
             out.push(match c {
                 ChildResume::NotStarted => ChildNode::NotStarted,
-                ChildResume::Succeeded(v) => ChildNode::Succeeded(v.to_string()),
+                // An empty text (never JSON) stands for a result kept elsewhere.
+                ChildResume::Succeeded(v) => {
+                    ChildNode::Succeeded(v.as_ref().map(Value::to_string).unwrap_or_default())
+                }
                 ChildResume::Restart(None) => ChildNode::Restart(None),
                 ChildResume::Restart(Some(inner)) => {
                     ChildNode::Restart(Some(push_node(inner, nodes)))
@@ -154,8 +157,9 @@ fn node(t: &ResumeTree, i: u32, depth: usize) -> Option<ResumePoint> {
         cs.iter()
             .map(|c| match c {
                 ChildNode::NotStarted => ChildResume::NotStarted,
+                ChildNode::Succeeded(s) if s.is_empty() => ChildResume::Succeeded(None),
                 ChildNode::Succeeded(s) => {
-                    ChildResume::Succeeded(serde_json::from_str(s).unwrap_or(Value::Null))
+                    ChildResume::Succeeded(Some(serde_json::from_str(s).unwrap_or(Value::Null)))
                 }
                 ChildNode::Restart(None) => ChildResume::Restart(None),
                 ChildNode::Restart(Some(j)) => {
@@ -303,14 +307,15 @@ mod tests {
             state: StateId(3),
             entered_event: 17,
             fanout: Some(vec![
-                ChildResume::Succeeded(json!({"a": 1})),
+                ChildResume::Succeeded(Some(json!({"a": 1}))),
+                ChildResume::Succeeded(None),
                 ChildResume::NotStarted,
                 ChildResume::Restart(None),
                 ChildResume::Restart(Some(Box::new(ResumePoint {
                     state: StateId(1),
                     entered_event: 40,
                     fanout: Some(vec![
-                        ChildResume::Succeeded(json!(2)),
+                        ChildResume::Succeeded(Some(json!(2))),
                         ChildResume::Restart(None),
                     ]),
                     variables: Default::default(),
