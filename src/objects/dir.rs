@@ -162,17 +162,28 @@ struct Upload {
 
 /// The size of the parts handed to the writing thread.
 const PART: usize = 1 << 20;
+/// How many parts may wait for the writing thread (while it flushes, the writer goes on).
+const PARTS_WAITING: usize = 16;
+/// The writing thread flushes to disk after this many bytes, so that the flush at commit
+/// (an upload is durable once committed) finds little left: half a gigabyte of results
+/// flushed at the end stalled a Map Run for most of a second.
+const FLUSH_EVERY: usize = 32 << 20;
 
 impl Upload {
     fn start(file: File, tmp: PathBuf, path: PathBuf) -> std::io::Result<Upload> {
-        // Two parts in flight: the writer fills one while the thread writes another.
-        let (tx, rx) = sync_channel::<Vec<u8>>(2);
+        let (tx, rx) = sync_channel::<Vec<u8>>(PARTS_WAITING);
         let writing = std::thread::Builder::new()
             .name("sfn-upload".into())
             .spawn(move || {
                 let mut file = file;
+                let mut unflushed = 0;
                 for part in rx {
                     file.write_all(&part)?;
+                    unflushed += part.len();
+                    if unflushed >= FLUSH_EVERY {
+                        file.sync_data()?;
+                        unflushed = 0;
+                    }
                 }
                 Ok(file)
             })?;
