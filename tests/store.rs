@@ -409,3 +409,73 @@ fn map_run_arns(s: &StepFunctions, execution_arn: &str) -> Vec<String> {
     .map(|m| m.map_run_arn)
     .collect()
 }
+
+/// A Distributed Map with a ResultWriter whose process dies with 60 of 100 children done:
+/// the run that goes on after the restart writes all 100 results, the 60 included.
+#[test]
+fn results_of_children_done_before_a_restart_are_still_written() {
+    let dir = temp_dir("writer-restart");
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 0,
+        "ItemSelector": {"n.$": "$$.Map.Item.Value"},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+            "StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::item", "End": true}}},
+        "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject",
+            "Parameters": {"Bucket": "results", "Prefix": "out"}},
+        "End": true}}});
+    let arn = {
+        let s = builder()
+            .data_dir(&dir)
+            .handler("arn:aws:states:::item", |r: TaskRequest| {
+                let n = r.parameters["n"].as_i64().unwrap();
+                async move {
+                    if n < 60 {
+                        Ok(json!(n * 3))
+                    } else {
+                        std::future::pending().await
+                    }
+                }
+            })
+            .build()
+            .unwrap();
+        let sm = create(&s, "WriterSm", &def);
+        let r = start(&s, &sm, &json!((0..100).collect::<Vec<_>>()));
+        for _ in 0..5000 {
+            if children_done(&s, &r) == 60 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        assert_eq!(children_done(&s, &r), 60);
+        r.execution_arn.clone()
+    };
+    let s = builder()
+        .data_dir(&dir)
+        .handler("arn:aws:states:::item", |r: TaskRequest| {
+            let n = r.parameters["n"].as_i64().unwrap();
+            async move { Ok(json!(n * 3)) }
+        })
+        .build()
+        .unwrap();
+    let d = wait_end(&s, &arn);
+    assert_eq!(d.status, "SUCCEEDED", "{:?}", d.cause);
+    let key = output(&d)["ResultWriterDetails"]["Key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let objects = dir.join("objects").join("results");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(objects.join(&key)).unwrap()).unwrap();
+    let mut outputs = Vec::new();
+    for file in manifest["ResultFiles"]["SUCCEEDED"].as_array().unwrap() {
+        let text = std::fs::read(objects.join(file["Key"].as_str().unwrap())).unwrap();
+        let results: Vec<serde_json::Value> = serde_json::from_slice(&text).unwrap();
+        for r in results {
+            let out: serde_json::Value =
+                serde_json::from_str(r["Output"].as_str().unwrap()).unwrap();
+            outputs.push(out.as_i64().unwrap());
+        }
+    }
+    outputs.sort();
+    assert_eq!(outputs, (0..100).map(|n| n * 3).collect::<Vec<_>>());
+    let _ = std::fs::remove_dir_all(&dir);
+}

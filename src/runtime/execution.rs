@@ -579,7 +579,10 @@ impl ExecutionActor {
                     _ => &self.shared.record,
                 };
                 if let (Ok(output), Some(j)) = (&result, owner.journal()) {
-                    j.child_done(*fanout_event, *run, *index, output);
+                    let whole = execution_result
+                        .as_deref()
+                        .filter(|_| self.shared.detailed_result);
+                    j.child_done(*fanout_event, *run, *index, output, whole);
                 }
                 parent.report(ChildFinished {
                     run: *run,

@@ -295,20 +295,34 @@ impl ExecutionActor {
                 }
             }
         }
-        for (i, v) in recovered.map(|r| r.completed).unwrap_or_default() {
+        let mut kept_failed = None;
+        let (store, limit) = (
+            Arc::clone(&self.shared.objects),
+            self.shared.map_runs.result_file_limit,
+        );
+        for (i, entry) in recovered.map(|r| r.completed).unwrap_or_default() {
             if (i as usize) < n && fanout.table.status(i) == ChildStatus::NotStarted {
                 if let Some(r) = &fanout.map_run {
                     // A continued Map Run counts its children anew.
                     r.child_started(r.items_of(i));
                     r.child_ended(r.items_of(i), ChildEnd::Succeeded);
                 }
-                fanout.table.succeed(i, v);
+                // Results written before the process died were never committed: they are
+                // written again, in the files of the run that goes on.
+                if let Err(e) = fanout.keep_result(i, entry, None, &store, limit) {
+                    kept_failed.get_or_insert(e);
+                }
                 fanout.inputs.forget(i);
                 fanout.remaining -= 1;
             }
         }
         let remaining = fanout.remaining;
         pos.fanout = Some(Box::new(fanout));
+        if let Some(e) = kept_failed {
+            // Goes on by itself (a Catch or a retry drives the loop again).
+            self.map_run_failed(ctx, state, e);
+            return Flow::Suspended;
+        }
         if remaining == 0 {
             return self.fanout_succeeded(ctx, state);
         }

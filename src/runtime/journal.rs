@@ -27,7 +27,16 @@ pub trait Journal: Send + Sync {
     fn fanout_started(&self, fanout_event: u64, run: u64);
     /// One branch or iteration of that run succeeded: recorded so that after a crash it is
     /// not run again.
-    fn child_done(&self, fanout_event: u64, run: u64, index: u32, output: &serde_json::Value);
+    /// `whole` is its whole execution result, for a Distributed Map whose ResultWriter
+    /// writes those: kept instead of the output, so a restart can still write it.
+    fn child_done(
+        &self,
+        fanout_event: u64,
+        run: u64,
+        index: u32,
+        output: &serde_json::Value,
+        whole: Option<&str>,
+    );
     /// The top-level body assigned variables: all it holds now, so a restart or a redrive
     /// reads them back.
     fn variables(&self, values: &serde_json::Map<String, serde_json::Value>);

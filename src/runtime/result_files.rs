@@ -17,7 +17,7 @@ pub const DEFAULT_RESULT_FILE_LIMIT: u64 = 5 << 30;
 /// One child's result: its whole execution result as JSON text (what NONE writes, what a
 /// failure always is, and what a pending item is), or a succeeded child's output (what
 /// COMPACT and FLATTEN shape).
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Entry {
     Whole(String),
     Output(Value),

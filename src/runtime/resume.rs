@@ -30,7 +30,8 @@ pub struct ResumePoint {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RecoveredFanOut {
     pub run: u64,
-    pub completed: std::collections::HashMap<u32, Value>,
+    /// Each child's output, or its whole execution result where the run writes those.
+    pub completed: std::collections::HashMap<u32, super::result_files::Entry>,
 }
 
 /// What a branch or iteration achieved before the execution stopped.

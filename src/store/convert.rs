@@ -7,6 +7,7 @@ use crate::asl::model::StateId;
 use crate::runtime::history::{details_key, HistoryEvent};
 use crate::runtime::journal::Journal;
 use crate::runtime::record::{ExecutionProgress, ExecutionStatus};
+use crate::runtime::result_files::Entry as Completed;
 use crate::runtime::resume::{ChildResume, RecoveredFanOut, ResumePoint};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -60,16 +61,29 @@ impl Journal for ExecutionLog {
         self.append_or_report(&Entry::Variables { values }, false);
     }
 
-    fn child_done(&self, fanout_event: u64, run: u64, index: u32, output: &Value) {
-        self.append_or_report(
-            &Entry::ChildDone {
+    fn child_done(
+        &self,
+        fanout_event: u64,
+        run: u64,
+        index: u32,
+        output: &Value,
+        whole: Option<&str>,
+    ) {
+        let entry = match whole {
+            Some(result) => Entry::ChildResult {
+                fanout_event,
+                run,
+                index,
+                result: result.to_string(),
+            },
+            None => Entry::ChildDone {
                 fanout_event,
                 run,
                 index,
                 output: output.to_string(),
             },
-            false,
-        );
+        };
+        self.append_or_report(&entry, false);
     }
 
     fn mock_call(&self, state: &str, n: u32) {
@@ -242,8 +256,18 @@ pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
                 output,
             } => {
                 if let Some(f) = s.fanouts.get_mut(fanout_event).filter(|f| f.run == *run) {
-                    f.completed
-                        .insert(*index, serde_json::from_str(output).unwrap_or(Value::Null));
+                    let output = serde_json::from_str(output).unwrap_or(Value::Null);
+                    f.completed.insert(*index, Completed::Output(output));
+                }
+            }
+            Entry::ChildResult {
+                fanout_event,
+                run,
+                index,
+                result,
+            } => {
+                if let Some(f) = s.fanouts.get_mut(fanout_event).filter(|f| f.run == *run) {
+                    f.completed.insert(*index, Completed::Whole(result.clone()));
                 }
             }
             Entry::Variables { values } => {

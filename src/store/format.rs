@@ -128,6 +128,14 @@ pub enum Entry {
     Variables {
         values: String,
     },
+    /// A Distributed Map's child succeeded; its whole execution result, which the run's
+    /// ResultWriter writes.
+    ChildResult {
+        fanout_event: u64,
+        run: u64,
+        index: u32,
+        result: String,
+    },
 }
 
 /// A history event.
