@@ -2,9 +2,11 @@
 
 pub mod api;
 pub mod asl;
+pub mod bench;
 pub mod cli;
 pub mod data;
 pub mod interpret;
+pub mod metrics;
 pub mod objects;
 pub mod runtime;
 pub mod store;

@@ -57,6 +57,7 @@ impl StepFunctions {
             recovered_fanout: start.recovering.flatten(),
             map_runs: Arc::clone(&self.inner.map_runs),
             objects: Arc::clone(&self.inner.objects),
+            observer: self.inner.observer.clone(),
         });
     }
 }

@@ -60,6 +60,7 @@ pub(crate) struct Shared {
     pub(crate) map_runs: Arc<crate::runtime::MapRuns>,
     /// The object store behind `s3://` URIs.
     pub(crate) objects: Arc<dyn crate::objects::ObjectStore>,
+    pub(crate) observer: Option<Arc<dyn crate::runtime::Observer>>,
 }
 
 /// Configures a [`StepFunctions`].
@@ -77,6 +78,7 @@ pub struct StepFunctionsBuilder {
     objects_dir: Option<std::path::PathBuf>,
     objects: Vec<(String, String, Vec<u8>)>,
     result_file_limit: u64,
+    observer: Option<Arc<dyn crate::runtime::Observer>>,
 }
 
 impl Default for StepFunctionsBuilder {
@@ -95,11 +97,19 @@ impl Default for StepFunctionsBuilder {
             objects_dir: None,
             objects: Vec::new(),
             result_file_limit: crate::runtime::result_files::DEFAULT_RESULT_FILE_LIMIT,
+            observer: None,
         }
     }
 }
 
 impl StepFunctionsBuilder {
+    /// Tells `observer` of every state, task and Map item of every execution (a latency
+    /// recorder such as [`crate::metrics::Metrics`]). Without one nothing is timed.
+    pub fn observer(mut self, observer: Arc<dyn crate::runtime::Observer>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
     /// Runs on virtual time: Waits, retries and timeouts pass instantly.
     pub fn virtual_clock(mut self) -> Self {
         self.clock = Arc::new(VirtualClock::new());
@@ -248,6 +258,7 @@ impl StepFunctionsBuilder {
                     self.result_file_limit,
                 )),
                 objects,
+                observer: self.observer,
             }),
         };
         if let Some(loaded) = loaded {

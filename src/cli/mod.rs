@@ -1,6 +1,7 @@
 //! The `sfn` command line: `run`, `validate` and `conformance` (more commands arrive with
 //! their issues). Parsing with clap; each command in its own file.
 
+pub mod bench;
 pub mod conformance;
 mod map_runs;
 mod progress;
@@ -36,6 +37,9 @@ pub enum Command {
     DescribeMapRun(map_runs::DescribeArgs),
     /// Change a Map Run's concurrency or failure tolerance (UpdateMapRun).
     UpdateMapRun(map_runs::UpdateArgs),
+    /// Load-test a workload: run its executions, then print latency percentiles and
+    /// throughput (and write them with --out and --html).
+    Bench(bench::BenchArgs),
     /// Validate a definition (ValidateStateMachineDefinition) and print the diagnostics.
     Validate {
         /// The definition file (ASL JSON).
@@ -71,6 +75,7 @@ pub fn main() -> i32 {
     };
     match cli.command {
         Command::Run(args) => run::command(args),
+        Command::Bench(args) => bench::command(args),
         Command::Redrive(a) => stored::redrive(a),
         Command::Describe(a) => stored::describe(a),
         Command::History(a) => stored::history(a),

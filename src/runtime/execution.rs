@@ -56,6 +56,8 @@ pub struct ExecutionSpec {
     pub map_runs: Arc<MapRuns>,
     /// The object store behind `s3://` (ItemReader, ResultWriter).
     pub objects: Arc<dyn ObjectStore>,
+    /// Told of every state, task and Map item, if set.
+    pub observer: Option<Arc<dyn super::Observer>>,
 }
 
 /// Stops a running execution (StopExecution): it ends ABORTED.
@@ -100,6 +102,8 @@ pub(crate) struct Position {
     pub(crate) recovered: Option<RecoveredFanOut>,
     /// The children's outcomes when this fan-out state failed, for a later redrive.
     pub(crate) failed_fanout: Option<Vec<ChildResume>>,
+    /// When the state was entered, if an observer times states.
+    pub(crate) since: Option<std::time::Instant>,
 }
 
 impl Position {
@@ -121,6 +125,7 @@ impl Position {
             fanout_resume: None,
             recovered: None,
             failed_fanout: None,
+            since: None,
         }
     }
 }
@@ -149,6 +154,9 @@ pub struct ExecutionActor {
     pub(crate) child_run: Option<Arc<MapRunRecord>>,
     /// The workflow variables this body reads and assigns.
     pub(crate) vars: Variables,
+    /// For a Map iteration or Distributed Map child, when it was dispatched, if an
+    /// observer times items.
+    pub(crate) item_since: Option<std::time::Instant>,
 }
 
 /// Whether the synchronous loop goes on or waits for a future or message.
@@ -181,6 +189,7 @@ impl ExecutionActor {
             spawner,
             spec.map_runs,
             spec.objects,
+            spec.observer,
         );
         let resume = spec.resume;
         let recovering = spec.recovering;
@@ -225,6 +234,7 @@ impl ExecutionActor {
             child_run: None,
             reports: Vec::new(),
             vars: Variables::default(),
+            item_since: None,
         }
     }
 
@@ -265,12 +275,12 @@ impl ExecutionActor {
                 }
             }
         }
-        self.pos = Some(Position::new(
-            id,
-            input,
-            entered_id,
-            self.shared.clock.now(),
-        ));
+        let mut pos = Position::new(id, input, entered_id, self.shared.clock.now());
+        if let Some(o) = &self.shared.observer {
+            o.state_entered();
+            pos.since = Some(std::time::Instant::now());
+        }
+        self.pos = Some(pos);
     }
 
     /// Where this body stands, for a redrive after it stopped unsuccessfully.
@@ -431,6 +441,12 @@ impl ExecutionActor {
 
     /// Records the state's Exited event and stores the variables it assigned.
     fn exited(&mut self, state: &State, output: &Value, assigned: crate::interpret::Assigned) {
+        if let (Some(o), Some(since)) = (
+            &self.shared.observer,
+            self.pos.as_ref().and_then(|p| p.since),
+        ) {
+            o.state_exited(since.elapsed());
+        }
         let event = state_event(state.kind.type_name(), false);
         let Some(values) = assigned else {
             self.event_text(event, || Some(io_details(&state.name, "output", output)));
@@ -578,6 +594,9 @@ impl ExecutionActor {
                     (true, Some(parent)) => parent,
                     _ => &self.shared.record,
                 };
+                if let (Some(o), Some(since)) = (&self.shared.observer, self.item_since) {
+                    o.item_done(since.elapsed());
+                }
                 if let (Ok(output), Some(j)) = (&result, owner.journal()) {
                     let whole = execution_result
                         .as_deref()

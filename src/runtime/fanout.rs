@@ -411,6 +411,9 @@ impl ExecutionActor {
             if let Some(outer) = outer_vars {
                 child.vars = Variables::within(outer);
             }
+            if kind != Kind::Parallel && self.shared.observer.is_some() {
+                child.item_since = Some(std::time::Instant::now());
+            }
             let (tx, rx) = channel::channel(16);
             waiting.push((rx, Box::new(child)));
             let addr = Addr::new(tx);

@@ -74,6 +74,7 @@ pub struct Common {
     pub spawner: Spawner,
     pub map_runs: Arc<MapRuns>,
     pub objects: Arc<dyn ObjectStore>,
+    pub observer: Option<Arc<dyn super::Observer>>,
 }
 
 /// The shared state of one execution's actors (the fields of [`Common`] read through it).
@@ -115,6 +116,7 @@ impl ExecutionShared {
         spawner: Spawner,
         map_runs: Arc<MapRuns>,
         objects: Arc<dyn ObjectStore>,
+        observer: Option<Arc<dyn super::Observer>>,
     ) -> Self {
         let region = record
             .execution_arn
@@ -133,6 +135,7 @@ impl ExecutionShared {
             spawner,
             map_runs,
             objects,
+            observer,
         };
         ExecutionShared {
             record,

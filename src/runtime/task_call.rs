@@ -65,7 +65,16 @@ impl ExecutionActor {
                 Some(json!({"resourceType": resource_type, "resource": resource, "output": "{}"}))
             });
         }
-        let answer = self.answer(state, t, family, call.parameters, attempt, task_token);
+        let mut answer = self.answer(state, t, family, call.parameters, attempt, task_token);
+        if let Some(o) = self.shared.observer.clone() {
+            let called = std::time::Instant::now();
+            answer = answer
+                .map(move |r| {
+                    o.task_answered(called.elapsed());
+                    r
+                })
+                .boxed();
+        }
         let answer = self.with_deadlines(answer, call.timeout_seconds, call.heartbeat_seconds);
         self.suspend(ctx, answer, move |act, ctx, result| {
             act.task_done(ctx, result)

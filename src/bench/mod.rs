@@ -1,0 +1,234 @@
+//! The load generator behind `sfn bench`: runs a workload's executions against an embedded
+//! service, closed-loop (a number of executions open at once) or at a fixed rate, and
+//! reports latency percentiles, throughput and peak RSS.
+//!
+//! Execution latency is timed by the generator, from StartExecution to the end. At a fixed
+//! rate it is timed from when the schedule said to start, not from when the start happened:
+//! a run that falls behind shows the wait in its latencies instead of hiding it
+//! (coordinated omission). States, tasks and Map items are timed by the runtime through
+//! an [`crate::runtime::Observer`].
+
+pub mod handlers;
+pub mod report;
+pub mod workloads;
+
+use crate::api::types::{CreateStateMachineInput, RedriveExecutionInput, StartExecutionInput};
+use crate::api::StepFunctions;
+use crate::metrics::{Kind, Metrics};
+use crate::runtime::{ExecutionRecord, ExecutionStatus};
+pub use report::{PhaseReport, Report};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+pub use workloads::Workload;
+
+/// How a workload is driven.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Executions to run (the workload's default when `None` and no duration is given).
+    pub executions: Option<u64>,
+    /// Executions open at once.
+    pub concurrency: usize,
+    /// Executions started per second (fixed-rate mode), or as fast as they finish.
+    pub rate: Option<f64>,
+    /// Stop starting executions after this long.
+    pub duration: Option<Duration>,
+    pub items: u64,
+    pub fail_rate: f64,
+    pub seed: u64,
+    /// Arbiter threads (0: one per core).
+    pub workers: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            executions: None,
+            concurrency: 1000,
+            rate: None,
+            duration: None,
+            items: 100,
+            fail_rate: 0.01,
+            seed: 1,
+            workers: 0,
+        }
+    }
+}
+
+/// Told after each execution ends: how many have ended, and how many of them failed.
+pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
+
+/// Runs `workload` as `settings` say.
+pub fn run(workload: &Workload, settings: &Settings, progress: Progress) -> Result<Report, String> {
+    if settings.concurrency == 0 {
+        return Err("--concurrency must be at least 1".into());
+    }
+    if let Some(r) = settings.rate {
+        if !(r.is_finite() && r > 0.0) {
+            return Err("--rate must be a positive number of executions per second".into());
+        }
+    }
+    let metrics = Arc::new(Metrics::new());
+    let mut builder = StepFunctions::builder()
+        .workers(settings.workers)
+        .observer(Arc::clone(&metrics) as Arc<dyn crate::runtime::Observer>);
+    for (bucket, key, bytes) in &workload.objects {
+        builder = builder.object(bucket.clone(), key.clone(), bytes.clone());
+    }
+    let sfn = handlers::register(builder, settings.seed)
+        .build()
+        .map_err(|e| format!("the runtime did not start: {e}"))?;
+    let arn = sfn
+        .create_state_machine(CreateStateMachineInput {
+            name: format!(
+                "bench-{}",
+                workload
+                    .name
+                    .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "-")
+            ),
+            definition: workload.definition.to_string(),
+            role_arn: "arn:aws:iam::123456789012:role/sfn-bench".into(),
+            r#type: Some(workload.machine_type.clone()),
+        })
+        .map_err(|e| e.to_string())?
+        .state_machine_arn;
+    let executions = match (settings.executions, settings.duration) {
+        (Some(n), _) => n,
+        (None, Some(_)) => u64::MAX,
+        (None, None) => workload.default_executions,
+    };
+    let input = workload.input.to_string();
+    let (first, records) = drive(
+        &sfn, &arn, &input, executions, settings, &metrics, &progress,
+    )?;
+    let mut phases = vec![first];
+    if workload.redrive {
+        let failed: Vec<_> = records
+            .into_iter()
+            .filter(|r| r.status() != ExecutionStatus::SUCCEEDED)
+            .collect();
+        metrics.reset();
+        phases.push(redrive(&sfn, failed, &metrics, &progress)?);
+    }
+    Ok(Report::new(
+        workload,
+        settings,
+        phases,
+        report::peak_rss_bytes(),
+    ))
+}
+
+/// Runs the executions and returns the phase's report and their records.
+fn drive(
+    sfn: &StepFunctions,
+    arn: &str,
+    input: &str,
+    executions: u64,
+    settings: &Settings,
+    metrics: &Arc<Metrics>,
+    progress: &Progress,
+) -> Result<(PhaseReport, Vec<Arc<ExecutionRecord>>), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let ended = Arc::new(AtomicU64::new(0));
+    let failed = Arc::new(AtomicU64::new(0));
+    let keep = settings.executions.is_some() || settings.duration.is_none();
+    let started = Instant::now();
+    let records = runtime.block_on(async {
+        let open = Arc::new(tokio::sync::Semaphore::new(settings.concurrency));
+        let interval = settings.rate.map(|r| Duration::from_secs_f64(1.0 / r));
+        let mut waiting = tokio::task::JoinSet::new();
+        let mut records = Vec::new();
+        let mut i: u64 = 0;
+        while i < executions {
+            if settings.duration.is_some_and(|d| started.elapsed() >= d) {
+                break;
+            }
+            let intended = match interval {
+                Some(every) => {
+                    let at = started + every.mul_f64(i as f64);
+                    tokio::time::sleep_until(at.into()).await;
+                    at
+                }
+                None => Instant::now(),
+            };
+            let Ok(permit) = Arc::clone(&open).acquire_owned().await else {
+                break;
+            };
+            let record = sfn
+                .start(StartExecutionInput {
+                    state_machine_arn: arn.to_string(),
+                    input: Some(input.to_string()),
+                    ..Default::default()
+                })
+                .map_err(|e| e.to_string())?;
+            if keep {
+                records.push(Arc::clone(&record));
+            }
+            let (m, ended, failed, progress) = (
+                Arc::clone(metrics),
+                Arc::clone(&ended),
+                Arc::clone(&failed),
+                Arc::clone(progress),
+            );
+            waiting.spawn(async move {
+                record.wait().await;
+                m.record(Kind::Execution, intended.elapsed());
+                if record.status() != ExecutionStatus::SUCCEEDED {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                }
+                let done = ended.fetch_add(1, Ordering::Relaxed) + 1;
+                progress(done, failed.load(Ordering::Relaxed));
+                drop(permit);
+            });
+            i += 1;
+            // Reap what ended, so a long run does not keep every task.
+            while waiting.try_join_next().is_some() {}
+        }
+        while waiting.join_next().await.is_some() {}
+        Ok::<_, String>(records)
+    })?;
+    let wall = started.elapsed();
+    let counts = report::Counts::of(
+        &records,
+        ended.load(Ordering::Relaxed),
+        failed.load(Ordering::Relaxed),
+    );
+    Ok((PhaseReport::new("run", wall, counts, metrics), records))
+}
+
+/// Redrives every execution that did not succeed and waits for them: the second phase of
+/// the `redrive` workload.
+fn redrive(
+    sfn: &StepFunctions,
+    failed: Vec<Arc<ExecutionRecord>>,
+    metrics: &Arc<Metrics>,
+    progress: &Progress,
+) -> Result<PhaseReport, String> {
+    let started = Instant::now();
+    for r in &failed {
+        sfn.redrive_execution(RedriveExecutionInput {
+            execution_arn: r.execution_arn.clone(),
+            client_token: None,
+        })
+        .map_err(|e| format!("RedriveExecution {}: {e}", r.execution_arn))?;
+    }
+    let mut still_failed = 0;
+    for (i, r) in failed.iter().enumerate() {
+        r.wait_blocking();
+        metrics.record(Kind::Execution, started.elapsed());
+        if r.status() != ExecutionStatus::SUCCEEDED {
+            still_failed += 1;
+        }
+        progress(i as u64 + 1, still_failed);
+    }
+    let counts = report::Counts::of(&failed, failed.len() as u64, still_failed);
+    Ok(PhaseReport::new(
+        "redrive",
+        started.elapsed(),
+        counts,
+        metrics,
+    ))
+}

@@ -1,0 +1,174 @@
+//! `sfn bench`: the report's documented shape, the named workloads, fixed-rate mode and the
+//! built-in task handlers.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use sfn_runtime::bench::{self, handlers, workloads, Settings};
+use std::sync::Arc;
+
+fn quiet() -> bench::Progress {
+    Arc::new(|_, _| {})
+}
+
+fn settings(executions: u64) -> Settings {
+    Settings {
+        executions: Some(executions),
+        concurrency: 50,
+        workers: 2,
+        ..Settings::default()
+    }
+}
+
+/// The shape the README documents for `--out report.json`.
+fn assert_report_shape(v: &Value) {
+    for key in ["workload", "machine_type", "mode"] {
+        assert!(v[key].is_string(), "{key}: {v}");
+    }
+    assert!(v["coordinated_omission_corrected"].is_boolean());
+    let s = &v["settings"];
+    for key in ["concurrency", "items", "fail_rate", "seed", "workers"] {
+        assert!(s[key].is_number(), "settings.{key}");
+    }
+    for key in ["executions", "rate", "duration_seconds"] {
+        assert!(s[key].is_number() || s[key].is_null(), "settings.{key}");
+    }
+    assert!(v["peak_rss_bytes"].is_number() || v["peak_rss_bytes"].is_null());
+    let phases = v["phases"].as_array().expect("phases");
+    assert!(!phases.is_empty());
+    for p in phases {
+        assert!(p["name"].is_string());
+        assert!(p["wall_seconds"].is_number());
+        assert!(p["transitions"].is_u64());
+        for key in ["started", "succeeded", "failed"] {
+            assert!(p["executions"][key].is_u64(), "executions.{key}");
+        }
+        for key in [
+            "executions_per_second",
+            "transitions_per_second",
+            "items_per_second",
+        ] {
+            assert!(p["throughput"][key].is_number(), "throughput.{key}");
+        }
+        for kind in ["execution", "transition", "task", "map_item"] {
+            let l = &p["latency"][kind];
+            assert!(l["count"].is_u64(), "latency.{kind}.count");
+            for q in [
+                "mean_us", "p50_us", "p90_us", "p99_us", "p99_9_us", "max_us",
+            ] {
+                assert!(l[q].is_number(), "latency.{kind}.{q}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_pass_chain_report_has_the_documented_shape_and_counts() {
+    let w = workloads::named("pass-chain", 0, 0.0).unwrap();
+    let report = bench::run(&w, &settings(200), quiet()).unwrap();
+    let v: Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_report_shape(&v);
+    assert_eq!(v["workload"], "pass-chain");
+    assert_eq!(v["mode"], "closed-loop");
+    let p = &v["phases"][0];
+    assert_eq!(
+        p["executions"],
+        json!({"started": 200, "succeeded": 200, "failed": 0})
+    );
+    let chain = workloads::CHAIN_LENGTH as u64;
+    assert_eq!(p["transitions"], json!(200 * chain));
+    assert_eq!(p["latency"]["execution"]["count"], json!(200));
+    assert_eq!(p["latency"]["transition"]["count"], json!(200 * chain));
+    assert_eq!(p["latency"]["task"]["count"], json!(0));
+    let l = &p["latency"]["execution"];
+    assert!(
+        l["p50_us"].as_f64() <= l["p99_us"].as_f64()
+            && l["p99_us"].as_f64() <= l["max_us"].as_f64()
+    );
+    let text = report.table();
+    assert!(
+        text.contains("p99.9") && text.contains("transition"),
+        "{text}"
+    );
+    let html = report.html();
+    assert!(html.contains("<svg") && html.contains("polyline"), "{html}");
+}
+
+#[test]
+fn map_and_parallel_workloads_time_their_items_and_tasks() {
+    let w = workloads::named("inline-map", 5, 0.0).unwrap();
+    let r = bench::run(&w, &settings(20), quiet()).unwrap();
+    let p = &r.phases[0];
+    assert_eq!(p.executions.succeeded, 20);
+    assert_eq!(p.latency["map_item"].count, 100);
+    assert_eq!(p.latency["task"].count, 100);
+    let w = workloads::named("parallel", 0, 0.0).unwrap();
+    let r = bench::run(&w, &settings(10), quiet()).unwrap();
+    assert_eq!(r.phases[0].latency["task"].count, 40);
+    let w = workloads::named("distributed-map", 500, 0.0).unwrap();
+    let r = bench::run(&w, &settings(1), quiet()).unwrap();
+    assert_eq!(r.phases[0].executions.succeeded, 1);
+    assert_eq!(r.phases[0].latency["map_item"].count, 500);
+}
+
+#[test]
+fn the_redrive_workload_fails_then_its_redrive_succeeds() {
+    let w = workloads::named("redrive", 1000, 0.02).unwrap();
+    let r = bench::run(&w, &settings(1), quiet()).unwrap();
+    assert_eq!(r.phases.len(), 2);
+    assert_eq!(r.phases[0].executions.failed, 1);
+    assert_eq!(r.phases[1].name, "redrive");
+    assert_eq!(r.phases[1].executions.succeeded, 1);
+    // Only what did not succeed runs again: the children that failed (more than the 1%
+    // tolerated), those the failure aborted in flight, and those it kept from starting.
+    let rerun = r.phases[1].latency["map_item"].count;
+    assert!((11..500).contains(&rerun), "{rerun}");
+}
+
+#[test]
+fn fixed_rate_mode_keeps_the_schedule_and_says_it_corrects() {
+    let w = workloads::named("pass-chain", 0, 0.0).unwrap();
+    let s = Settings {
+        rate: Some(1000.0),
+        ..settings(100)
+    };
+    let r = bench::run(&w, &s, quiet()).unwrap();
+    assert_eq!(r.mode, "fixed-rate");
+    assert!(r.coordinated_omission_corrected);
+    // 100 starts at 1,000 a second take at least 99 ms.
+    assert!(
+        r.phases[0].wall_seconds >= 0.099,
+        "{}",
+        r.phases[0].wall_seconds
+    );
+    assert_eq!(r.phases[0].executions.succeeded, 100);
+}
+
+#[test]
+fn the_built_in_handlers_answer_from_any_definition() {
+    let s = handlers::register(builder(), 42).build().unwrap();
+    let def = json!({"StartAt": "Echo", "States": {
+        "Echo": {"Type": "Task", "Resource": handlers::ECHO, "Parameters": {"k.$": "$.k"}, "Next": "Sleep"},
+        "Sleep": {"Type": "Task", "Resource": handlers::SLEEP, "Parameters": {"Millis": 1}, "ResultPath": "$.slept", "Next": "Once"},
+        "Once": {"Type": "Task", "Resource": handlers::FAIL_FIRST_ATTEMPT, "Parameters": {"Key.$": "$.k"},
+                 "Retry": [{"ErrorEquals": ["Bench.FirstAttemptFailed"], "IntervalSeconds": 1}],
+                 "ResultPath": null, "Next": "Never"},
+        "Never": {"Type": "Task", "Resource": handlers::FAIL, "Parameters": {"Probability": 0}, "ResultPath": null, "Next": "Always"},
+        "Always": {"Type": "Task", "Resource": handlers::FAIL, "Parameters": {"Probability": 1}, "End": true}}});
+    let arn = create(&s, "Handlers", &def);
+    let (d, types) = run(&s, &arn, &json!({"k": "item-1"}));
+    assert_eq!(d.status, "FAILED");
+    assert_eq!(d.error.as_deref(), Some("Bench.Failed"));
+    // The first attempt of "Once" failed and its retry succeeded.
+    assert_eq!(
+        types.iter().filter(|t| *t == "TaskFailed").count(),
+        2,
+        "{types:?}"
+    );
+    let bad = json!({"StartAt": "S", "States": {"S": {"Type": "Task", "Resource": handlers::SLEEP,
+        "Parameters": {"Distribution": {"Type": "zipf"}}, "End": true}}});
+    let arn = create(&s, "Bad", &bad);
+    let (d, _) = run(&s, &arn, &json!({}));
+    assert_eq!(d.error.as_deref(), Some("Bench.InvalidParameters"));
+}
