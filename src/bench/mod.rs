@@ -99,7 +99,13 @@ pub fn run(workload: &Workload, settings: &Settings, progress: Progress) -> Resu
     };
     let input = workload.input.to_string();
     let (first, records) = drive(
-        &sfn, &arn, &input, executions, settings, &metrics, &progress,
+        &sfn,
+        &arn,
+        &input,
+        (executions, workload.redrive),
+        settings,
+        &metrics,
+        &progress,
     )?;
     let mut phases = vec![first];
     if workload.redrive {
@@ -118,12 +124,13 @@ pub fn run(workload: &Workload, settings: &Settings, progress: Progress) -> Resu
     ))
 }
 
-/// Runs the executions and returns the phase's report and their records.
+/// Runs `executions` executions and returns the phase's report, and their records if
+/// `keep` (a redrive follows).
 fn drive(
     sfn: &StepFunctions,
     arn: &str,
     input: &str,
-    executions: u64,
+    (executions, keep): (u64, bool),
     settings: &Settings,
     metrics: &Arc<Metrics>,
     progress: &Progress,
@@ -134,7 +141,6 @@ fn drive(
         .map_err(|e| e.to_string())?;
     let ended = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
-    let keep = settings.executions.is_some() || settings.duration.is_none();
     let started = Instant::now();
     let records = runtime.block_on(async {
         let open = Arc::new(tokio::sync::Semaphore::new(settings.concurrency));
@@ -188,11 +194,12 @@ fn drive(
             while waiting.try_join_next().is_some() {}
         }
         while waiting.join_next().await.is_some() {}
-        Ok::<_, String>(records)
+        Ok::<_, String>((records, i))
     })?;
+    let (records, started_count) = records;
     let wall = started.elapsed();
-    let counts = report::Counts::of(
-        &records,
+    let counts = report::Counts::new(
+        started_count,
         ended.load(Ordering::Relaxed),
         failed.load(Ordering::Relaxed),
     );
@@ -224,7 +231,8 @@ fn redrive(
         }
         progress(i as u64 + 1, still_failed);
     }
-    let counts = report::Counts::of(&failed, failed.len() as u64, still_failed);
+    let n = failed.len() as u64;
+    let counts = report::Counts::new(n, n, still_failed);
     Ok(PhaseReport::new(
         "redrive",
         started.elapsed(),

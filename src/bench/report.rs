@@ -18,8 +18,8 @@ pub struct Counts {
 }
 
 impl Counts {
-    pub fn of<T>(records: &[T], ended: u64, failed: u64) -> Self {
-        let started = (records.len() as u64).max(ended);
+    /// `started` executions of which `ended` ended, `failed` of them unsuccessfully.
+    pub fn new(started: u64, ended: u64, failed: u64) -> Self {
         Counts {
             started,
             succeeded: ended.saturating_sub(failed),

@@ -2,8 +2,8 @@
 //! Map items, and their summaries for `sfn bench` and the benches.
 //!
 //! The runtime records from every arbiter thread at once, a million times a second: each
-//! kind keeps a few histograms, and a recording thread takes the one its thread id picks,
-//! so threads seldom wait on each other. A snapshot adds them up.
+//! kind keeps a few histograms, and each recording thread keeps to one of them, so threads
+//! seldom wait on each other. A snapshot adds them up.
 
 use hdrhistogram::Histogram;
 use serde::Serialize;
@@ -82,14 +82,11 @@ impl Sharded {
     }
 }
 
+/// Threads take shards in turn, so the first `SHARDS` recording threads never share one.
 fn shard_of_thread() -> usize {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
     thread_local! {
-        static SHARD: usize = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            std::thread::current().id().hash(&mut h);
-            h.finish() as usize % SHARDS
-        };
+        static SHARD: usize = (NEXT.fetch_add(1, Ordering::Relaxed) % SHARDS as u64) as usize;
     }
     SHARD.with(|s| *s)
 }
