@@ -1,22 +1,12 @@
 //! A chain of 100 Pass states: the interpreter's and the actor's per-state overhead.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 mod common;
 
 fn chain(n: usize) -> String {
-    let mut states = Map::new();
-    for i in 0..n {
-        let mut s = json!({"Type": "Pass", "ResultPath": "$.last", "Result": i});
-        if i + 1 == n {
-            s["End"] = Value::Bool(true);
-        } else {
-            s["Next"] = Value::String(format!("S{}", i + 1));
-        }
-        states.insert(format!("S{i}"), s);
-    }
-    json!({"StartAt": "S0", "States": states}).to_string()
+    sfn_runtime::bench::workloads::pass_chain(n).to_string()
 }
 
 fn bench(c: &mut Criterion) {

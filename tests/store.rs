@@ -11,6 +11,7 @@ use sfn_runtime::api::StepFunctions;
 use sfn_runtime::runtime::mock::MockConfig;
 use sfn_runtime::runtime::TaskRequest;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 fn temp_dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("sfn-store-{}-{name}", std::process::id()));
@@ -314,6 +315,40 @@ fn children_done(s: &StepFunctions, r: &sfn_runtime::runtime::ExecutionRecord) -
     iterations + distributed as usize
 }
 
+/// Starts `def` (a Map whose task is `arn:aws:states:::item`) over 100 items on a service
+/// on `dir` whose handler answers only items 0 to 59, and returns once those 60 are done:
+/// the process then "dies" when the caller drops the service.
+fn run_until_60_of_100_done(
+    dir: &std::path::Path,
+    name: &str,
+    def: &serde_json::Value,
+) -> (StepFunctions, Arc<sfn_runtime::runtime::ExecutionRecord>) {
+    let s = builder()
+        .data_dir(dir)
+        .handler("arn:aws:states:::item", |r: TaskRequest| {
+            let n = r.parameters["n"].as_i64().unwrap();
+            async move {
+                if n < 60 {
+                    Ok(json!(n * 3))
+                } else {
+                    std::future::pending().await
+                }
+            }
+        })
+        .build()
+        .unwrap();
+    let sm = create(&s, name, def);
+    let r = start(&s, &sm, &json!((0..100).collect::<Vec<_>>()));
+    for _ in 0..5000 {
+        if children_done(&s, &r) == 60 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    assert_eq!(children_done(&s, &r), 60);
+    (s, r)
+}
+
 /// A 100-item Map in `mode` whose process dies with 60 items done: a new service on the
 /// directory finishes it, invoking only the other 40.
 fn map_restart_keeps_completed_children(mode: &str) {
@@ -324,29 +359,7 @@ fn map_restart_keeps_completed_children(mode: &str) {
             "StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::item", "End": true}}},
         "End": true}}});
     let arn = {
-        let s = builder()
-            .data_dir(&dir)
-            .handler("arn:aws:states:::item", |r: TaskRequest| {
-                let n = r.parameters["n"].as_i64().unwrap();
-                async move {
-                    if n < 60 {
-                        Ok(json!(n * 3))
-                    } else {
-                        std::future::pending().await
-                    }
-                }
-            })
-            .build()
-            .unwrap();
-        let sm = create(&s, "MapSm", &def);
-        let r = start(&s, &sm, &json!((0..100).collect::<Vec<_>>()));
-        for _ in 0..5000 {
-            if children_done(&s, &r) == 60 {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
-        assert_eq!(children_done(&s, &r), 60);
+        let (s, r) = run_until_60_of_100_done(&dir, "MapSm", &def);
         (r.execution_arn.clone(), map_run_arns(&s, &r.execution_arn))
     };
     let (arn, runs_before) = arn;
@@ -422,32 +435,10 @@ fn results_of_children_done_before_a_restart_are_still_written() {
         "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject",
             "Parameters": {"Bucket": "results", "Prefix": "out"}},
         "End": true}}});
-    let arn = {
-        let s = builder()
-            .data_dir(&dir)
-            .handler("arn:aws:states:::item", |r: TaskRequest| {
-                let n = r.parameters["n"].as_i64().unwrap();
-                async move {
-                    if n < 60 {
-                        Ok(json!(n * 3))
-                    } else {
-                        std::future::pending().await
-                    }
-                }
-            })
-            .build()
-            .unwrap();
-        let sm = create(&s, "WriterSm", &def);
-        let r = start(&s, &sm, &json!((0..100).collect::<Vec<_>>()));
-        for _ in 0..5000 {
-            if children_done(&s, &r) == 60 {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
-        assert_eq!(children_done(&s, &r), 60);
-        r.execution_arn.clone()
-    };
+    let arn = run_until_60_of_100_done(&dir, "WriterSm", &def)
+        .1
+        .execution_arn
+        .clone();
     let s = builder()
         .data_dir(&dir)
         .handler("arn:aws:states:::item", |r: TaskRequest| {

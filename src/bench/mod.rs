@@ -22,8 +22,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 pub use workloads::Workload;
 
-/// How a workload is driven.
-#[derive(Debug, Clone)]
+/// How a workload is driven (as the report records it).
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Settings {
     /// Executions to run (the workload's default when `None` and no duration is given).
     pub executions: Option<u64>,
@@ -32,6 +32,7 @@ pub struct Settings {
     /// Executions started per second (fixed-rate mode), or as fast as they finish.
     pub rate: Option<f64>,
     /// Stop starting executions after this long.
+    #[serde(rename = "duration_seconds", serialize_with = "report::seconds")]
     pub duration: Option<Duration>,
     pub items: u64,
     pub fail_rate: f64,

@@ -84,17 +84,12 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// The settings as the report records them.
-#[derive(Debug, Clone, Serialize)]
-pub struct SettingsReport {
-    pub executions: Option<u64>,
-    pub concurrency: usize,
-    pub rate: Option<f64>,
-    pub duration_seconds: Option<f64>,
-    pub items: u64,
-    pub fail_rate: f64,
-    pub seed: u64,
-    pub workers: usize,
+/// A duration as a number of seconds (null for none).
+pub(super) fn seconds<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_f64(d.as_secs_f64()),
+        None => s.serialize_none(),
+    }
 }
 
 /// The whole report, as `--out` writes it.
@@ -106,7 +101,7 @@ pub struct Report {
     pub mode: &'static str,
     /// Execution latencies are timed from the schedule (fixed-rate mode).
     pub coordinated_omission_corrected: bool,
-    pub settings: SettingsReport,
+    pub settings: Settings,
     pub phases: Vec<PhaseReport>,
     /// The process's peak resident set (Linux), or null where unknown.
     pub peak_rss_bytes: Option<u64>,
@@ -128,16 +123,7 @@ impl Report {
                 "closed-loop"
             },
             coordinated_omission_corrected: s.rate.is_some(),
-            settings: SettingsReport {
-                executions: s.executions,
-                concurrency: s.concurrency,
-                rate: s.rate,
-                duration_seconds: s.duration.map(|d| d.as_secs_f64()),
-                items: s.items,
-                fail_rate: s.fail_rate,
-                seed: s.seed,
-                workers: s.workers,
-            },
+            settings: s.clone(),
             phases,
             peak_rss_bytes,
         }

@@ -79,6 +79,7 @@ pub fn named(name: &str, items: u64, fail_rate: f64) -> Option<Workload> {
         "distributed-map" => {
             let mut w = w(
                 distributed(
+                    "A",
                     json!({"A": {"Type": "Pass", "Next": "B"},
                            "B": {"Type": "Pass", "Parameters": {"id.$": "$.id", "seen": true}, "Next": "C"},
                            "C": {"Type": "Pass", "End": true}}),
@@ -98,6 +99,7 @@ pub fn named(name: &str, items: u64, fail_rate: f64) -> Option<Workload> {
             let tolerated = (fail_rate * 100.0 / 2.0).max(0.0);
             let mut w = w(
                 distributed(
+                    "Work",
                     json!({"Work": {"Type": "Task", "Resource": FAIL_FIRST_ATTEMPT,
                         "Parameters": {"Key.$": "$.id", "Fail.$": "$.fail"}, "End": true}}),
                     Some(tolerated),
@@ -134,7 +136,8 @@ pub fn from_definition(
     })
 }
 
-fn pass_chain(n: usize) -> Value {
+/// A chain of `n` Pass states, each putting its number at `$.last`.
+pub fn pass_chain(n: usize) -> Value {
     let mut states = Map::new();
     for i in 0..n {
         let mut s = json!({"Type": "Pass", "ResultPath": "$.last", "Result": i});
@@ -148,15 +151,10 @@ fn pass_chain(n: usize) -> Value {
     json!({"StartAt": "S0", "States": states})
 }
 
-/// A Distributed Map over the items file, EXPRESS children running `states` (from `A`,
-/// or `Work`), MaxConcurrency 10,000, its result discarded (the children's outputs would
-/// exceed the payload limit).
-fn distributed(states: Value, tolerated_percentage: Option<f64>) -> Value {
-    let start = if states.get("A").is_some() {
-        "A"
-    } else {
-        "Work"
-    };
+/// A Distributed Map over the items file, EXPRESS children running `states` from `start`,
+/// MaxConcurrency 10,000, its result discarded (the children's outputs would exceed the
+/// payload limit).
+fn distributed(start: &str, states: Value, tolerated_percentage: Option<f64>) -> Value {
     let mut m = json!({"Type": "Map", "MaxConcurrency": 10000,
         "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
             "ReaderConfig": {"InputType": "JSONL"},
