@@ -359,3 +359,61 @@ fn map_run_commands_read_the_runs_kept_in_the_data_dir() {
     assert_eq!(o.status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn bench_prints_the_table_and_writes_both_reports() {
+    let dir = std::env::temp_dir().join(format!("sfn-cli-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (json_path, html_path) = (dir.join("report.json"), dir.join("report.html"));
+    let out = sfn(&[
+        "bench",
+        "pass-chain",
+        "--executions",
+        "50",
+        "--concurrency",
+        "10",
+        "--out",
+        json_path.to_str().unwrap(),
+        "--html",
+        html_path.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    for needle in ["p50", "p99.9", "execution", "transition", "transitions/s"] {
+        assert!(table.contains(needle), "{needle} in {table}");
+    }
+    let report: Value = serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
+    assert_eq!(report["phases"][0]["executions"]["succeeded"], 50);
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(html.contains("<svg") && html.contains("pass-chain"));
+    // A definition file is a workload too; a name that is neither is refused.
+    let def = tmp(
+        "bench-def.json",
+        r#"{"StartAt": "E", "States": {"E": {"Type": "Task", "Resource": "arn:aws:states:::sfn-bench:echo", "End": true}}}"#,
+    );
+    let out = sfn(&[
+        "bench",
+        def.to_str().unwrap(),
+        "--executions",
+        "20",
+        "--input",
+        r#"{"a": 1}"#,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("task"));
+    let out = sfn(&["bench", "no-such-workload"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = sfn(&["bench", "redrive", "--fail-rate", "2"]);
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
