@@ -172,3 +172,34 @@ fn the_built_in_handlers_answer_from_any_definition() {
     let (d, _) = run(&s, &arn, &json!({}));
     assert_eq!(d.error.as_deref(), Some("Bench.InvalidParameters"));
 }
+
+/// The keys that failed their first attempt are kept in the data directory: a redrive by a
+/// later process on it succeeds.
+#[test]
+fn a_first_attempt_failure_is_remembered_across_processes() {
+    let dir = std::env::temp_dir().join(format!("sfn-bench-memory-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let def = json!({"StartAt": "Once", "States": {"Once": {"Type": "Task",
+        "Resource": handlers::FAIL_FIRST_ATTEMPT, "Parameters": {"Key.$": "$.k"}, "End": true}}});
+    let arn = {
+        let s = handlers::register(builder().data_dir(&dir), 5)
+            .build()
+            .unwrap();
+        let sm = create(&s, "Memory", &def);
+        let (d, _) = run(&s, &sm, &json!({"k": "item-9"}));
+        assert_eq!(d.status, "FAILED");
+        assert_eq!(d.error.as_deref(), Some("Bench.FirstAttemptFailed"));
+        d.execution_arn
+    };
+    let s = handlers::register(builder().data_dir(&dir), 5)
+        .build()
+        .unwrap();
+    s.redrive_execution(sfn_runtime::api::types::RedriveExecutionInput {
+        execution_arn: arn.clone(),
+        client_token: None,
+    })
+    .unwrap();
+    let d = wait_end(&s, &arn);
+    assert_eq!(d.status, "SUCCEEDED", "{:?}", d.cause);
+    let _ = std::fs::remove_dir_all(&dir);
+}

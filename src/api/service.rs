@@ -178,6 +178,11 @@ impl StepFunctionsBuilder {
         self
     }
 
+    /// The data directory set so far, if any.
+    pub fn data_dir_path(&self) -> Option<&std::path::Path> {
+        self.data_dir.as_deref()
+    }
+
     /// Where `s3://bucket/key` objects live: `DIR/bucket/key`. Default: `objects/` inside
     /// the data directory, or, without one, in memory.
     pub fn objects_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {

@@ -11,13 +11,16 @@
 //! Which keys fail, and how long a distribution sleeps, depends only on the seed and the
 //! key (the parameters when no `Key` is given), so a run can be repeated exactly. The keys
 //! that already failed their first attempt are kept by the service the handlers are
-//! registered with, so a redrive in it succeeds.
+//! registered with, and in its data directory when it has one (`sfn-bench-first-attempts`),
+//! so a redrive succeeds, also one by a later process.
 
 use crate::api::StepFunctionsBuilder;
 use crate::runtime::{TaskFailure, TaskRequest};
 use dashmap::DashSet;
 use serde_json::{json, Value};
-use std::sync::Arc;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const ECHO: &str = "arn:aws:states:::sfn-bench:echo";
@@ -25,9 +28,13 @@ pub const SLEEP: &str = "arn:aws:states:::sfn-bench:sleep";
 pub const FAIL: &str = "arn:aws:states:::sfn-bench:fail";
 pub const FAIL_FIRST_ATTEMPT: &str = "arn:aws:states:::sfn-bench:failFirstAttempt";
 
-/// Registers the four handlers, their randomness drawn from `seed`.
+/// Registers the four handlers, their randomness drawn from `seed`. Call it after
+/// `data_dir`, so that the keys that failed their first attempt are kept there.
 pub fn register(builder: StepFunctionsBuilder, seed: u64) -> StepFunctionsBuilder {
-    let failed_once: Arc<DashSet<u64>> = Arc::new(DashSet::new());
+    let memory = builder
+        .data_dir_path()
+        .map(|d| d.join("sfn-bench-first-attempts"));
+    let failed_once = Arc::new(FirstAttempts::open(memory));
     builder
         .handler(ECHO, |r: TaskRequest| async move { Ok(r.parameters) })
         .handler(SLEEP, move |r: TaskRequest| {
@@ -71,6 +78,47 @@ pub fn register(builder: StepFunctionsBuilder, seed: u64) -> StepFunctionsBuilde
                 }
             }
         })
+}
+
+/// The keys (as hashes) whose first attempt failed: in memory, and appended to a file when
+/// there is one, eight bytes a key.
+struct FirstAttempts {
+    seen: DashSet<u64>,
+    file: Option<Mutex<std::fs::File>>,
+}
+
+impl FirstAttempts {
+    fn open(path: Option<PathBuf>) -> Self {
+        let seen = DashSet::new();
+        let file = path.and_then(|p| {
+            if let Ok(bytes) = std::fs::read(&p) {
+                for k in bytes.chunks_exact(8) {
+                    seen.insert(u64::from_le_bytes(k.try_into().expect("8 bytes")));
+                }
+            }
+            let _ = std::fs::create_dir_all(p.parent()?);
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&p)
+                .ok()
+                .map(Mutex::new)
+        });
+        FirstAttempts { seen, file }
+    }
+
+    /// Remembers `key`; true if it was new. A key that cannot be written down is still
+    /// remembered for the life of the process.
+    fn insert(&self, key: u64) -> bool {
+        if !self.seen.insert(key) {
+            return false;
+        }
+        if let Some(f) = &self.file {
+            let mut f = f.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = f.write_all(&key.to_le_bytes()).and_then(|()| f.sync_data());
+        }
+        true
+    }
 }
 
 fn key(params: &Value) -> &Value {
