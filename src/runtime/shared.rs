@@ -47,10 +47,6 @@ impl Spawner {
         self.children.push(children, &self.arbiters);
     }
 
-    pub fn arbiter(&self, i: usize) -> &ArbiterHandle {
-        &self.arbiters[i]
-    }
-
     pub fn len(&self) -> usize {
         self.arbiters.len()
     }
