@@ -172,6 +172,7 @@ fn damaged_files_are_typed_errors_that_affect_nothing_else() {
         execution_arn: bad.execution_arn.clone(),
     });
     assert_eq!(e.unwrap_err().name(), "ExecutionDoesNotExist");
+    drop(s);
     // A file that is not ours at all.
     std::fs::write(dir.join("state-machines/Junk.rkyv"), b"hello").unwrap();
     let s = open(&dir);

@@ -2,19 +2,45 @@
 //! are created, and a service opened on a data directory gets them back: finished
 //! executions can be described, listed and redriven; executions that were running when the
 //! process died continue from the top-level state they were in (tasks in flight run again:
-//! at-least-once).
+//! at-least-once), at once or when [`StepFunctions::resume_execution`] names them.
+//!
+//! A start or a state machine that cannot be recorded is refused (`InternalFailure`), and a
+//! later failure to record is kept on the execution ([`ExecutionRecord::journal_error`]):
+//! nothing is reported as kept that was not.
 
+use super::error::ApiError;
 use super::redrive::{Launch, Start};
 use super::service::{StateMachineEntry, StepFunctions};
 use crate::api::arn::StateMachineArn;
 use crate::asl;
 use crate::runtime::mock::{case_from_json, case_to_json};
-use crate::runtime::resume::ResumePoint;
+use crate::runtime::resume::{RecoveredFanOut, ResumePoint};
 use crate::runtime::{ExecutionRecord, ExecutionStatus, StateMachineType};
-use crate::store::format::{MachineMeta, Meta};
-use crate::store::{entries_to_state, Loaded};
+use crate::store::format::{Entry, MachineMeta, Meta};
+use crate::store::{entries_to_state, Loaded, StoreError};
 use chrono::DateTime;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+
+/// An execution found RUNNING in the data directory and not continued yet.
+pub(crate) struct Orphan {
+    resume: ResumePoint,
+    redrive_count: u32,
+    how: Continue,
+}
+
+/// How an execution the process lost goes on.
+enum Continue {
+    /// Inside the state it was in, with the children its fan-out had completed.
+    Inside(Option<RecoveredFanOut>),
+    /// A redrive that had not entered its state again starts over, announced by
+    /// ExecutionRedriven unless that is recorded already.
+    Redrive { announced: bool },
+}
+
+fn internal(e: StoreError) -> ApiError {
+    ApiError::InternalFailure(format!("The data directory could not record it: {e}"))
+}
 
 fn type_code(t: StateMachineType) -> u8 {
     match t {
@@ -55,9 +81,9 @@ impl StepFunctions {
             .push(e.to_string());
     }
 
-    pub(crate) fn persist_machine(&self, e: &StateMachineEntry) {
+    pub(crate) fn persist_machine(&self, e: &StateMachineEntry) -> Result<(), ApiError> {
         let Some(store) = &self.inner.store else {
-            return;
+            return Ok(());
         };
         let m = MachineMeta {
             arn: e.arn.to_string(),
@@ -67,32 +93,31 @@ impl StepFunctions {
             machine_type: type_code(e.machine_type),
             creation_date_ms: e.creation_date.timestamp_millis(),
         };
-        if let Err(err) = store.save_machine(&m) {
-            self.store_error(err);
-        }
+        store.save_machine(&m).map_err(internal)
     }
 
-    pub(crate) fn forget_machine(&self, name: &str) {
+    pub(crate) fn forget_machine(&self, arn: &StateMachineArn) {
         if let Some(store) = &self.inner.store {
-            if let Err(err) = store.delete_machine(name) {
+            if let Err(err) = store.delete_machine(&arn.name, &arn.to_string()) {
                 self.store_error(err);
             }
         }
     }
 
     /// Records a new STANDARD execution and connects its log. EXPRESS executions keep no
-    /// history and cannot be redriven, so nothing of them is stored.
+    /// history and cannot be redriven, so nothing of them is stored. A name another start
+    /// recorded first is `ExecutionAlreadyExists`.
     pub(crate) fn persist_start(
         &self,
         record: &ExecutionRecord,
         entry: &StateMachineEntry,
         launch: &Launch,
-    ) {
+    ) -> Result<(), ApiError> {
         let Some(store) = &self.inner.store else {
-            return;
+            return Ok(());
         };
         if record.machine_type != StateMachineType::STANDARD {
-            return;
+            return Ok(());
         }
         let meta = Meta {
             execution_arn: record.execution_arn.clone(),
@@ -106,20 +131,54 @@ impl StepFunctions {
             start_date_ms: record.start_date.timestamp_millis(),
             mocks: launch.mocks.as_ref().map(|m| case_to_json(m).to_string()),
         };
-        match store.create_execution(&meta) {
-            Ok(log) => record.set_journal(Arc::new(log)),
-            Err(err) => self.store_error(err),
+        let log = store.create_execution(&meta).map_err(|e| match e {
+            StoreError::AlreadyExists { .. } => ApiError::ExecutionAlreadyExists(format!(
+                "Execution Already Exists: '{}'",
+                record.execution_arn
+            )),
+            other => internal(other),
+        })?;
+        if let Some(root) = &self.inner.objects_root {
+            // What a resume by a later process needs to find the same objects.
+            log.append(
+                &Entry::Objects {
+                    root: root.to_string_lossy().into_owned(),
+                },
+                false,
+            )
+            .map_err(internal)?;
         }
+        record.set_journal(Arc::new(log));
+        Ok(())
     }
 
-    /// Takes back what a data directory holds.
-    pub(crate) fn restore(&self, loaded: Loaded) {
+    /// Opens the log of an execution restored without it, before it writes again.
+    pub(crate) fn connect_log(
+        &self,
+        record: &ExecutionRecord,
+        launch: &Launch,
+    ) -> Result<(), ApiError> {
+        if record.journal().is_some() {
+            return Ok(());
+        }
+        let (Some(store), Some((dir, valid_len))) = (&self.inner.store, &launch.stored_log) else {
+            return Ok(());
+        };
+        let log = store.reopen_log(dir, *valid_len).map_err(internal)?;
+        record.set_journal(Arc::new(log));
+        Ok(())
+    }
+
+    /// Takes back what a data directory holds; RUNNING executions continue if `resume`.
+    pub(crate) fn restore(&self, loaded: Loaded, resume: bool) {
         for e in loaded.errors {
             self.store_error(e);
         }
         // Map Runs first: executions that continue find the runs they started.
         if let Some(files) = &self.inner.map_run_files {
-            self.inner.map_runs.set_store(Arc::clone(files) as _);
+            if resume || !self.is_read_only() {
+                self.inner.map_runs.set_store(Arc::clone(files) as _);
+            }
             let (runs, errors) = files.load();
             for e in errors {
                 self.store_error(e);
@@ -140,14 +199,61 @@ impl StepFunctions {
                 Err(err) => self.store_error(format!("state machine {}: {err}", m.name)),
             }
         }
-        for ex in loaded.executions {
-            if let Err(err) = self.restore_execution(ex) {
+        self.restore_lost_machines(&loaded.executions, &loaded.deleted_machines);
+        let mut executions = loaded.executions;
+        executions.sort_by_key(|e| e.meta.start_date_ms);
+        for ex in executions {
+            if let Err(err) = self.restore_execution(ex, resume) {
                 self.store_error(err);
             }
         }
-        for mut list in self.inner.by_machine.iter_mut() {
-            list.sort_by_key(|r| r.start_date);
+    }
+
+    /// A state machine whose file is missing or damaged (and that was not deleted) comes
+    /// back as its newest execution ran it, so its executions stay listed and redrivable.
+    fn restore_lost_machines(
+        &self,
+        executions: &[crate::store::LoadedExecution],
+        deleted: &[String],
+    ) {
+        let deleted: HashSet<&str> = deleted.iter().map(String::as_str).collect();
+        let mut newest: HashMap<&str, &Meta> = HashMap::new();
+        for ex in executions {
+            let arn = ex.meta.state_machine_arn.as_str();
+            if self.inner.state_machines.contains_key(arn) || deleted.contains(arn) {
+                continue;
+            }
+            let e = newest.entry(arn).or_insert(&ex.meta);
+            if ex.meta.start_date_ms > e.start_date_ms {
+                *e = &ex.meta;
+            }
         }
+        for (arn, meta) in newest {
+            let m = MachineMeta {
+                arn: arn.to_string(),
+                name: meta.state_machine_name.clone(),
+                definition: meta.definition.clone(),
+                role_arn: meta.role_arn.clone(),
+                machine_type: meta.machine_type,
+                creation_date_ms: meta.start_date_ms,
+            };
+            match self.machine_from(&m) {
+                Ok(entry) => {
+                    self.store_error(format!(
+                        "state machine {}: its file is missing or unreadable; it was taken from execution {}",
+                        m.name, meta.execution_arn
+                    ));
+                    self.inner
+                        .state_machines
+                        .insert(arn.to_string(), Arc::new(entry));
+                }
+                Err(err) => self.store_error(format!("state machine {}: {err}", m.name)),
+            }
+        }
+    }
+
+    fn is_read_only(&self) -> bool {
+        self.inner.store.as_ref().is_none_or(|s| s.is_read_only())
     }
 
     fn machine_from(&self, m: &MachineMeta) -> Result<StateMachineEntry, String> {
@@ -170,7 +276,40 @@ impl StepFunctions {
         })
     }
 
-    fn restore_execution(&self, ex: crate::store::LoadedExecution) -> Result<(), String> {
+    /// The object store an execution recorded, where it is not the service's and the
+    /// service was not given one explicitly.
+    fn recorded_objects(
+        &self,
+        entries: &[Entry],
+    ) -> Result<Option<Arc<dyn crate::objects::ObjectStore>>, String> {
+        let recorded = entries.iter().find_map(|e| match e {
+            Entry::Objects { root } => Some(std::path::PathBuf::from(root)),
+            _ => None,
+        });
+        match recorded {
+            Some(root)
+                if !self.inner.objects_explicit
+                    && self.inner.objects_root.as_ref() != Some(&root) =>
+            {
+                let store: Arc<dyn crate::objects::ObjectStore> =
+                    if self.is_read_only() {
+                        Arc::new(crate::objects::DirStore::at(root))
+                    } else {
+                        Arc::new(crate::objects::DirStore::open(&root).map_err(|e| {
+                            format!("its objects directory {}: {e}", root.display())
+                        })?)
+                    };
+                Ok(Some(store))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn restore_execution(
+        &self,
+        ex: crate::store::LoadedExecution,
+        resume: bool,
+    ) -> Result<(), String> {
         let what = |e: String| format!("{}: {e}", ex.dir.display());
         let meta = &ex.meta;
         let machine = asl::parse_definition(&meta.definition)
@@ -208,16 +347,13 @@ impl StepFunctions {
                 p.resume = end.resume;
             }
         });
-        let store = self.inner.store.as_ref().expect("restoring from a store");
-        match store.reopen_log(&ex.dir) {
-            Ok(log) => record.set_journal(Arc::new(log)),
-            Err(e) => self.store_error(e),
-        }
         let launch = Launch {
             machine: Arc::new(machine),
             state_machine_name: meta.state_machine_name.clone(),
             role_arn: meta.role_arn.clone(),
             mocks,
+            objects: self.recorded_objects(&ex.entries).map_err(what)?,
+            stored_log: Some((ex.dir.clone(), ex.valid_len)),
         };
         self.inner
             .launches
@@ -234,35 +370,105 @@ impl StepFunctions {
             record.mark_done();
             return Ok(());
         }
-        // The process died while this execution ran: continue at the top-level state it
-        // was in, with the input its Entered event recorded.
-        let recovered_fanout = state
-            .root_position
-            .and_then(|(_, entered)| state.fanouts.get(&entered).cloned());
-        let resume = match state.root_position {
-            Some((s, entered)) => ResumePoint {
-                state: s,
-                entered_event: entered,
-                fanout: None,
-                variables: state.root_variables.clone(),
+        // The process died while this execution ran: it continues at the top-level state
+        // it was in, with the input its Entered event recorded.
+        let orphan = match state.redrive_pending {
+            Some((resume, announced)) => Orphan {
+                resume,
+                redrive_count: state.redrive_count,
+                how: Continue::Redrive { announced },
             },
-            None => ResumePoint {
-                state: launch.machine.body.start_at,
-                entered_event: 0,
-                fanout: None,
-                variables: Default::default(),
+            None => Orphan {
+                resume: match state.root_position {
+                    Some((s, entered)) => ResumePoint {
+                        state: s,
+                        entered_event: entered,
+                        fanout: None,
+                        variables: state.root_variables.clone(),
+                    },
+                    None => ResumePoint {
+                        state: launch.machine.body.start_at,
+                        entered_event: 0,
+                        fanout: None,
+                        variables: Default::default(),
+                    },
+                },
+                redrive_count: state.redrive_count,
+                how: Continue::Inside(
+                    state
+                        .root_position
+                        .and_then(|(_, entered)| state.fanouts.get(&entered).cloned()),
+                ),
             },
         };
+        if resume {
+            self.continue_orphan(&record, launch, orphan)
+                .map_err(|e| what(e.message().to_string()))?;
+        } else {
+            self.inner
+                .orphans
+                .insert(record.execution_arn.clone(), orphan);
+        }
+        Ok(())
+    }
+
+    fn continue_orphan(
+        &self,
+        record: &Arc<ExecutionRecord>,
+        launch: Launch,
+        orphan: Orphan,
+    ) -> Result<(), ApiError> {
+        self.connect_log(record, &launch)?;
         record.with(|p| p.status = ExecutionStatus::RUNNING);
+        let (recovering, redrive_announced) = match orphan.how {
+            Continue::Inside(recovered) => (Some(recovered), false),
+            Continue::Redrive { announced } => (None, announced),
+        };
         self.spawn_execution(
-            &record,
+            record,
             launch,
             Start {
-                resume: Some(resume),
-                redrive_count: state.redrive_count,
-                recovering: Some(recovered_fanout),
+                resume: Some(orphan.resume),
+                redrive_count: orphan.redrive_count,
+                recovering,
+                redrive_announced,
             },
         );
         Ok(())
+    }
+
+    /// Continues an execution that was RUNNING when the process that ran it died, from the
+    /// top-level state it was in (tasks in flight run again: at-least-once). Not an AWS
+    /// operation: AWS never loses a running execution. `ExecutionDoesNotExist` if unknown,
+    /// `ValidationException` if it is not waiting to be continued.
+    pub fn resume_execution(&self, execution_arn: &str) -> Result<Arc<ExecutionRecord>, ApiError> {
+        let record = self.execution(execution_arn)?;
+        let not_waiting = || {
+            ApiError::ValidationException(format!(
+                "Execution '{}' is {} and is not waiting to be resumed",
+                record.execution_arn,
+                record.status().as_str()
+            ))
+        };
+        if !self.inner.orphans.contains_key(&record.execution_arn) {
+            return Err(not_waiting());
+        }
+        let launch = self
+            .inner
+            .launches
+            .get(&record.execution_arn)
+            .map(|l| l.clone())
+            .ok_or_else(|| {
+                ApiError::ExecutionDoesNotExist(format!(
+                    "Execution Does Not Exist: '{execution_arn}'"
+                ))
+            })?;
+        // A log that cannot be opened leaves it waiting.
+        self.connect_log(&record, &launch)?;
+        let Some((_, orphan)) = self.inner.orphans.remove(&record.execution_arn) else {
+            return Err(not_waiting());
+        };
+        self.continue_orphan(&record, launch, orphan)?;
+        Ok(record)
     }
 }

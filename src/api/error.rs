@@ -33,6 +33,10 @@ pub enum ApiError {
     ValidationException(String),
     #[error("ResourceNotFound: {0}")]
     ResourceNotFound(String),
+    /// AWS's common error for a request that failed on the service's side (HTTP 500):
+    /// here, the data directory could not record what the request would change.
+    #[error("InternalFailure: {0}")]
+    InternalFailure(String),
 }
 
 impl ApiError {
@@ -54,6 +58,7 @@ impl ApiError {
             ApiError::ExecutionNotRedrivable(_) => "ExecutionNotRedrivable",
             ApiError::ValidationException(_) => "ValidationException",
             ApiError::ResourceNotFound(_) => "ResourceNotFound",
+            ApiError::InternalFailure(_) => "InternalFailure",
         }
     }
 
@@ -74,7 +79,8 @@ impl ApiError {
             | ApiError::ExecutionLimitExceeded(m)
             | ApiError::ExecutionNotRedrivable(m)
             | ApiError::ValidationException(m)
-            | ApiError::ResourceNotFound(m) => m,
+            | ApiError::ResourceNotFound(m)
+            | ApiError::InternalFailure(m) => m,
         }
     }
 }

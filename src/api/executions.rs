@@ -116,18 +116,23 @@ impl StepFunctions {
                 v.insert(Arc::clone(&record));
             }
         }
-        self.inner
-            .by_machine
-            .entry(entry.arn.to_string())
-            .or_default()
-            .push(Arc::clone(&record));
         let launch = super::redrive::Launch {
             machine: Arc::clone(&entry.machine),
             state_machine_name: entry.arn.name.clone(),
             role_arn: entry.role_arn.clone(),
             mocks,
+            objects: None,
+            stored_log: None,
         };
-        self.persist_start(&record, &entry, &launch);
+        if let Err(e) = self.persist_start(&record, &entry, &launch) {
+            self.inner.executions.remove(&exec_arn);
+            return Err(e);
+        }
+        self.inner
+            .by_machine
+            .entry(entry.arn.to_string())
+            .or_default()
+            .push(Arc::clone(&record));
         self.inner.launches.insert(exec_arn.clone(), launch.clone());
         self.spawn_execution(
             &record,
@@ -136,6 +141,7 @@ impl StepFunctions {
                 resume: None,
                 redrive_count: 0,
                 recovering: None,
+                redrive_announced: false,
             },
         );
         Ok(record)
@@ -193,6 +199,35 @@ impl StepFunctions {
         &self,
         req: ListExecutionsInput,
     ) -> Result<ListExecutionsOutput, ApiError> {
+        if let Some(sm) = req.state_machine_arn.as_deref() {
+            let entry = self.state_machine(sm)?;
+            if entry.machine_type == StateMachineType::EXPRESS {
+                return Err(ApiError::StateMachineTypeNotSupported(
+                    "This operation is not supported by EXPRESS state machines".into(),
+                ));
+            }
+        }
+        self.list_kept_executions(req)
+    }
+
+    /// The state machine ARNs that have executions in this service, the deleted ones
+    /// included (whose executions ListExecutions no longer reaches).
+    pub(crate) fn machines_with_executions(&self) -> Vec<String> {
+        let mut arns: Vec<String> = self
+            .inner
+            .by_machine
+            .iter()
+            .map(|e| e.key().clone())
+            .collect();
+        arns.sort();
+        arns
+    }
+
+    /// ListExecutions without the check that the state machine still exists.
+    pub(crate) fn list_kept_executions(
+        &self,
+        req: ListExecutionsInput,
+    ) -> Result<ListExecutionsOutput, ApiError> {
         let records = match (req.state_machine_arn.as_deref(), req.map_run_arn.as_deref()) {
             (Some(sm), None) => self.executions_of(sm)?,
             (None, Some(run)) => self.map_run_children(run)?,
@@ -244,15 +279,9 @@ impl StepFunctions {
         })
     }
 
-    /// A STANDARD state machine's executions, newest first.
+    /// A state machine's executions, newest first.
     fn executions_of(&self, sm: &str) -> Result<Vec<Arc<ExecutionRecord>>, ApiError> {
         let arn: StateMachineArn = sm.parse()?;
-        let entry = self.state_machine(sm)?;
-        if entry.machine_type == StateMachineType::EXPRESS {
-            return Err(ApiError::StateMachineTypeNotSupported(
-                "This operation is not supported by EXPRESS state machines".into(),
-            ));
-        }
         Ok(self
             .inner
             .by_machine

@@ -33,4 +33,6 @@ pub mod types;
 
 pub use error::ApiError;
 pub use executions::describe;
-pub use service::{StateMachineEntry, StepFunctions, StepFunctionsBuilder, DEFAULT_PAYLOAD_LIMIT};
+pub use service::{
+    BuildError, StateMachineEntry, StepFunctions, StepFunctionsBuilder, DEFAULT_PAYLOAD_LIMIT,
+};

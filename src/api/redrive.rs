@@ -20,6 +20,12 @@ pub struct Launch {
     pub state_machine_name: String,
     pub role_arn: String,
     pub mocks: Option<MockCase>,
+    /// The object store it runs against, where it is not the service's (it was recorded
+    /// with another objects directory).
+    pub objects: Option<Arc<dyn crate::objects::ObjectStore>>,
+    /// Its log in the data directory and the length of the log's whole records, for one
+    /// restored without its log open: opened when the execution next writes.
+    pub stored_log: Option<(std::path::PathBuf, u64)>,
 }
 
 /// How an execution's root actor starts.
@@ -30,6 +36,8 @@ pub(crate) struct Start {
     /// Continuing a run the process lost (no ExecutionRedriven), with the children its
     /// fan-out had completed.
     pub recovering: Option<Option<RecoveredFanOut>>,
+    /// A redrive whose ExecutionRedriven event is already recorded.
+    pub redrive_announced: bool,
 }
 
 impl StepFunctions {
@@ -54,9 +62,12 @@ impl StepFunctions {
             resume: start.resume,
             redrive_count: start.redrive_count,
             recovering: start.recovering.is_some(),
+            redrive_announced: start.redrive_announced,
             recovered_fanout: start.recovering.flatten(),
             map_runs: Arc::clone(&self.inner.map_runs),
-            objects: Arc::clone(&self.inner.objects),
+            objects: launch
+                .objects
+                .unwrap_or_else(|| Arc::clone(&self.inner.objects)),
             observer: self.inner.observer.clone(),
         });
     }
@@ -156,11 +167,12 @@ impl StepFunctions {
             if !sm_exists {
                 return Err(ApiError::ExecutionNotRedrivable(DELETING.into()));
             }
-            if p.resume.is_none() || launch.is_none() {
+            let Some(launch) = launch.as_ref().filter(|_| p.resume.is_some()) else {
                 return Err(ApiError::ExecutionNotRedrivable(
                     "Execution has no unsuccessful state to redrive".into(),
                 ));
-            }
+            };
+            self.connect_log(&record, launch)?;
             p.status = ExecutionStatus::PENDING_REDRIVE;
             p.begin_redrive(now);
             if let Some(t) = &req.client_token {
@@ -189,6 +201,7 @@ impl StepFunctions {
                 resume,
                 redrive_count,
                 recovering: None,
+                redrive_announced: false,
             },
         );
         Ok(RedriveExecutionOutput { redrive_date: now })

@@ -60,7 +60,32 @@ pub(crate) struct Shared {
     pub(crate) map_runs: Arc<crate::runtime::MapRuns>,
     /// The object store behind `s3://` URIs.
     pub(crate) objects: Arc<dyn crate::objects::ObjectStore>,
+    /// Its folder, when it is one: recorded with each execution, so that a resume or a
+    /// redrive by a later process reads and writes the same objects.
+    pub(crate) objects_root: Option<std::path::PathBuf>,
+    /// Whether `objects_root` was given explicitly (it then wins over a recorded one).
+    pub(crate) objects_explicit: bool,
+    /// Executions found RUNNING in the data directory and not continued (the builder said
+    /// so): where each would continue, until [`StepFunctions::resume_execution`].
+    pub(crate) orphans: DashMap<String, super::durable::Orphan>,
     pub(crate) observer: Option<Arc<dyn crate::runtime::Observer>>,
+    /// Dropped last, after the runtime: the next process may take the data directory only
+    /// once nothing of this one writes to it.
+    pub(crate) _lock_holder: Option<crate::store::DiskStore>,
+}
+
+/// Why a [`StepFunctions`] could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The data directory could not be opened (or another process holds it).
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
+    /// The objects directory or an object given to the builder.
+    #[error("the object store: {0}")]
+    Objects(#[from] crate::objects::ObjectError),
+    /// The runtime's threads.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
 }
 
 /// Configures a [`StepFunctions`].
@@ -71,7 +96,7 @@ pub struct StepFunctionsBuilder {
     account: String,
     payload_limit: usize,
     history_limit: usize,
-    seed: u64,
+    seed: Option<u64>,
     handlers: HandlerRegistry,
     mocks: Option<MockConfig>,
     data_dir: Option<std::path::PathBuf>,
@@ -79,6 +104,8 @@ pub struct StepFunctionsBuilder {
     objects: Vec<(String, String, Vec<u8>)>,
     result_file_limit: u64,
     observer: Option<Arc<dyn crate::runtime::Observer>>,
+    read_only: bool,
+    resume_running: bool,
 }
 
 impl Default for StepFunctionsBuilder {
@@ -90,7 +117,7 @@ impl Default for StepFunctionsBuilder {
             account: "123456789012".into(),
             payload_limit: DEFAULT_PAYLOAD_LIMIT,
             history_limit: super::redrive::DEFAULT_HISTORY_LIMIT,
-            seed: 0x5f3759df,
+            seed: None,
             handlers: HandlerRegistry::new(),
             mocks: None,
             data_dir: None,
@@ -98,6 +125,8 @@ impl Default for StepFunctionsBuilder {
             objects: Vec::new(),
             result_file_limit: crate::runtime::result_files::DEFAULT_RESULT_FILE_LIMIT,
             observer: None,
+            read_only: false,
+            resume_running: true,
         }
     }
 }
@@ -151,9 +180,12 @@ impl StepFunctionsBuilder {
         self
     }
 
-    /// Seeds the random source (task tokens, UUIDs, jitter, MathRandom).
+    /// Seeds the random source (Map Run ids, child execution names, task tokens, UUIDs,
+    /// jitter, MathRandom), so that a run can be reproduced. Without a seed the source is
+    /// seeded from the operating system: ids drawn by two processes never repeat, so a
+    /// second process on a data directory cannot overwrite the first one's Map Runs.
     pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
+        self.seed = Some(seed);
         self
     }
 
@@ -175,6 +207,23 @@ impl StepFunctionsBuilder {
     /// redrivable, and executions that were running continue.
     pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
         self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Opens the data directory only to read it: executions and Map Runs can be described,
+    /// listed and read, nothing is written, no execution is continued, and no lock is
+    /// taken (another process may be running executions from it). Operations that would
+    /// write fail with `InternalFailure`.
+    pub fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
+
+    /// Whether executions found RUNNING in the data directory (their process died)
+    /// continue as soon as the service is built (the default), or only when
+    /// [`StepFunctions::resume_execution`] names them.
+    pub fn resume_running(mut self, resume: bool) -> Self {
+        self.resume_running = resume;
         self
     }
 
@@ -207,38 +256,39 @@ impl StepFunctionsBuilder {
         self
     }
 
-    fn object_store(&self) -> std::io::Result<Arc<dyn crate::objects::ObjectStore>> {
-        let dir = self
-            .objects_dir
+    /// The folder of the object store, if it is one.
+    fn objects_root(&self) -> Option<std::path::PathBuf> {
+        self.objects_dir
             .clone()
-            .or_else(|| self.data_dir.as_ref().map(|d| d.join("objects")));
-        let store: Arc<dyn crate::objects::ObjectStore> = match dir {
+            .or_else(|| self.data_dir.as_ref().map(|d| d.join("objects")))
+    }
+
+    fn object_store(&self) -> Result<Arc<dyn crate::objects::ObjectStore>, BuildError> {
+        let store: Arc<dyn crate::objects::ObjectStore> = match self.objects_root() {
+            // Read-only: a folder that does not exist is not created (it reads as empty).
+            Some(d) if self.read_only => Arc::new(crate::objects::DirStore::at(d)),
             Some(d) => Arc::new(crate::objects::DirStore::open(d)?),
             None => Arc::new(crate::objects::MemStore::default()),
         };
         for (bucket, key, bytes) in &self.objects {
-            store
-                .put(bucket, key, bytes)
-                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            store.put(bucket, key, bytes)?;
         }
         Ok(store)
     }
 
-    pub fn build(self) -> std::io::Result<StepFunctions> {
-        let objects = self.object_store()?;
+    /// Builds the service. With a data directory it takes the directory's lock (unless
+    /// read-only) and takes back what the directory holds.
+    pub fn build(self) -> Result<StepFunctions, BuildError> {
         let store = match &self.data_dir {
-            Some(d) => Some(
-                crate::store::DiskStore::open(d)
-                    .map_err(|e| std::io::Error::other(e.to_string()))?,
-            ),
+            Some(d) if self.read_only => Some(crate::store::DiskStore::open_read_only(d)),
+            Some(d) => Some(crate::store::DiskStore::open(d)?),
             None => None,
         };
+        let objects = self.object_store()?;
+        let objects_root = self.objects_root().map(|d| d.canonicalize().unwrap_or(d));
         let loaded = store.as_ref().map(|s| s.load());
         let map_run_files = match &store {
-            Some(s) => Some(Arc::new(
-                s.map_run_files()
-                    .map_err(|e| std::io::Error::other(e.to_string()))?,
-            )),
+            Some(s) => Some(Arc::new(s.map_run_files()?)),
             None => None,
         };
         let sfn = StepFunctions {
@@ -250,24 +300,28 @@ impl StepFunctionsBuilder {
                 account: self.account,
                 payload_limit: self.payload_limit,
                 history_limit: self.history_limit,
-                seed: AtomicU64::new(self.seed),
+                seed: AtomicU64::new(self.seed.unwrap_or_else(rand::random)),
                 state_machines: DashMap::new(),
                 executions: DashMap::new(),
                 by_machine: DashMap::new(),
                 launches: DashMap::new(),
                 mocks: RwLock::new(self.mocks.map(Arc::new)),
-                store,
                 store_errors: std::sync::Mutex::new(Vec::new()),
                 map_run_files,
                 map_runs: Arc::new(crate::runtime::MapRuns::with_result_file_limit(
                     self.result_file_limit,
                 )),
                 objects,
+                objects_root,
+                objects_explicit: self.objects_dir.is_some(),
+                orphans: DashMap::new(),
                 observer: self.observer,
+                _lock_holder: store.clone(),
+                store,
             }),
         };
         if let Some(loaded) = loaded {
-            sfn.restore(loaded);
+            sfn.restore(loaded, self.resume_running && !self.read_only);
         }
         Ok(sfn)
     }
@@ -357,7 +411,7 @@ impl StepFunctions {
             machine_type,
             creation_date,
         });
-        self.persist_machine(&entry);
+        self.persist_machine(&entry)?;
         self.inner.state_machines.insert(key.clone(), entry);
         Ok(CreateStateMachineOutput {
             state_machine_arn: key,
@@ -417,7 +471,7 @@ impl StepFunctions {
     pub fn delete_state_machine(&self, req: StateMachineArnInput) -> Result<(), ApiError> {
         let arn: StateMachineArn = req.state_machine_arn.parse()?;
         if self.inner.state_machines.remove(&arn.to_string()).is_some() {
-            self.forget_machine(&arn.name);
+            self.forget_machine(&arn);
         }
         Ok(())
     }

@@ -71,6 +71,7 @@ pub fn run(workload: &Workload, settings: &Settings, progress: Progress) -> Resu
     }
     let metrics = Arc::new(Metrics::new());
     let mut builder = StepFunctions::builder()
+        .seed(settings.seed)
         .workers(settings.workers)
         .observer(Arc::clone(&metrics) as Arc<dyn crate::runtime::Observer>);
     for (bucket, key, bytes) in &workload.objects {

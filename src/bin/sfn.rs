@@ -5,5 +5,11 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // Rust ignores SIGPIPE, so a print to a closed pipe (`sfn history ... | head`) would
+    // panic; a command-line tool ends quietly instead, as `cat` does.
+    // SAFETY: setting a signal's disposition to its default, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     std::process::exit(sfn_runtime::cli::main());
 }

@@ -1,7 +1,7 @@
 //! Map Run commands on a data directory: `sfn map-runs`, `sfn describe-map-run`,
 //! `sfn update-map-run` (ListMapRuns, DescribeMapRun, UpdateMapRun).
 
-use super::stored::{api, open, print_json, DataDir};
+use super::stored::{api, open, print_json, Access, DataDir};
 use crate::api::types::*;
 use crate::runtime::map_run::MapRunCounts;
 use clap::Args;
@@ -44,7 +44,7 @@ pub struct UpdateArgs {
 /// Exit codes (for the three commands): 0 done, 1 the API refused (its error is printed),
 /// 2 an unreadable data directory.
 pub fn list(a: ListArgs) -> i32 {
-    let sfn = match open(&a.dir) {
+    let sfn = match open(&a.dir, Access::Read) {
         Ok(s) => s,
         Err(e) => return fail("map-runs", e, 2),
     };
@@ -80,7 +80,7 @@ fn counts(c: &MapRunCounts) -> String {
 }
 
 pub fn describe(a: DescribeArgs) -> i32 {
-    let sfn = match open(&a.dir) {
+    let sfn = match open(&a.dir, Access::Read) {
         Ok(s) => s,
         Err(e) => return fail("describe-map-run", e, 2),
     };
@@ -108,7 +108,7 @@ pub fn describe(a: DescribeArgs) -> i32 {
 }
 
 pub fn update(a: UpdateArgs) -> i32 {
-    let sfn = match open(&a.dir) {
+    let sfn = match open(&a.dir, Access::Write) {
         Ok(s) => s,
         Err(e) => return fail("update-map-run", e, 2),
     };

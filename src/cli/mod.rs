@@ -25,6 +25,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Redrive an unsuccessful execution kept in a data directory (RedriveExecution).
     Redrive(stored::RedriveArgs),
+    /// Continue an execution that was RUNNING when the process running it died.
+    Resume(stored::ResumeArgs),
     /// Describe an execution kept in a data directory (DescribeExecution).
     Describe(stored::ArnArgs),
     /// Print an execution's history (GetExecutionHistory).
@@ -77,6 +79,7 @@ pub fn main() -> i32 {
         Command::Run(args) => run::command(args),
         Command::Bench(args) => bench::command(args),
         Command::Redrive(a) => stored::redrive(a),
+        Command::Resume(a) => stored::resume(a),
         Command::Describe(a) => stored::describe(a),
         Command::History(a) => stored::history(a),
         Command::List(a) => stored::list(a),

@@ -103,7 +103,9 @@ fn run(args: &RunArgs) -> Result<i32, String> {
         builder = builder.virtual_clock();
     }
     if let Some(dir) = &args.data_dir {
-        builder = builder.data_dir(dir);
+        // Executions another run left RUNNING wait for `sfn resume`: running them here
+        // would abandon them again when this one ends.
+        builder = builder.data_dir(dir).resume_running(false);
     }
     if let Some(dir) = &args.objects_dir {
         builder = builder.objects_dir(dir);
@@ -116,7 +118,8 @@ fn run(args: &RunArgs) -> Result<i32, String> {
     let sfn = builder
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    for e in sfn.store_errors() {
+    let store_warnings = sfn.store_errors();
+    for e in &store_warnings {
         eprintln!("warning: {e}");
     }
     let create = CreateStateMachineInput {
@@ -155,5 +158,10 @@ fn run(args: &RunArgs) -> Result<i32, String> {
         })
         .map_err(|e| e.to_string())?;
     super::progress::wait_with_progress(&sfn, &record);
-    Ok(super::print_outcome(&describe(&record), args.json))
+    let code = super::print_outcome(&describe(&record), args.json);
+    if super::stored::recorded_fully("run", &sfn, &record, store_warnings.len()) {
+        Ok(code)
+    } else {
+        Ok(2)
+    }
 }

@@ -1,7 +1,14 @@
-//! Commands on a data directory: `sfn redrive`, `sfn describe`, `sfn history`, `sfn list`.
+//! Commands on a data directory: `sfn redrive`, `sfn resume`, `sfn describe`,
+//! `sfn history`, `sfn list`.
+//!
+//! The commands that only look (`describe`, `history`, `list`, and the Map Run listings)
+//! open the directory read-only: they take no lock, write nothing and continue nothing, so
+//! they work beside a process that is running executions from it. `redrive` and `resume`
+//! take the lock and run the one execution they name to its end.
 
 use crate::api::types::*;
 use crate::api::{ApiError, StepFunctions};
+use crate::runtime::ExecutionRecord;
 use clap::Args;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -14,6 +21,19 @@ pub struct DataDir {
     /// The data directory holding state machines and executions.
     #[arg(long, default_value = DEFAULT_DATA_DIR)]
     pub data_dir: PathBuf,
+    /// Where `s3://bucket/key` objects live (DIR/bucket/key); default: the folder each
+    /// execution was started with.
+    #[arg(long)]
+    pub objects_dir: Option<PathBuf>,
+}
+
+/// How a command uses the data directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Access {
+    /// Reads only: no lock, no writes, nothing continued.
+    Read,
+    /// Takes the lock; runs only what the command names.
+    Write,
 }
 
 #[derive(Args, Debug)]
@@ -24,11 +44,25 @@ pub struct RedriveArgs {
     /// Idempotency token (the same token within 15 minutes redrives once).
     #[arg(long)]
     pub client_token: Option<String>,
-    /// Wait for the redriven execution to end (without it, the execution continues the
-    /// next time a service opens the data directory).
+    /// Print the redriven execution's outcome (its output, or with --json
+    /// DescribeExecution's fields) and exit as `sfn run` does. Either way the execution runs
+    /// to its end here: no other process would run it.
     #[arg(long)]
     pub wait: bool,
     /// Print JSON: RedriveExecution's output, or with --wait DescribeExecution's.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ResumeArgs {
+    pub execution_arn: String,
+    #[command(flatten)]
+    pub dir: DataDir,
+    /// Accepted for symmetry with `redrive`: `resume` always waits for the end.
+    #[arg(long)]
+    pub wait: bool,
+    /// Print DescribeExecution's fields as one JSON object instead of the output.
     #[arg(long)]
     pub json: bool,
 }
@@ -56,15 +90,44 @@ pub struct ListArgs {
     pub json: bool,
 }
 
-pub(super) fn open(dir: &DataDir) -> Result<StepFunctions, String> {
-    let sfn = StepFunctions::builder()
-        .data_dir(&dir.data_dir)
+pub(super) fn open(dir: &DataDir, access: Access) -> Result<StepFunctions, String> {
+    let mut builder = StepFunctions::builder().data_dir(&dir.data_dir);
+    builder = match access {
+        Access::Read => builder.read_only(),
+        Access::Write => builder.resume_running(false),
+    };
+    if let Some(objects) = &dir.objects_dir {
+        builder = builder.objects_dir(objects);
+    }
+    let sfn = builder
         .build()
         .map_err(|e| format!("cannot open {}: {e}", dir.data_dir.display()))?;
     for e in sfn.store_errors() {
         eprintln!("warning: {e}");
     }
     Ok(sfn)
+}
+
+/// After an execution this process ran ended: whether everything of it was recorded. A
+/// record that could not be kept is said, and makes the command exit 2.
+pub(crate) fn recorded_fully(
+    command: &str,
+    sfn: &StepFunctions,
+    record: &ExecutionRecord,
+    warnings_before: usize,
+) -> bool {
+    let mut complete = true;
+    if let Some(e) = record.journal_error() {
+        eprintln!(
+            "sfn {command}: the execution ran, but its record in the data directory is incomplete: {e}"
+        );
+        complete = false;
+    }
+    for e in sfn.store_errors().into_iter().skip(warnings_before) {
+        eprintln!("sfn {command}: not recorded: {e}");
+        complete = false;
+    }
+    complete
 }
 
 pub(super) fn api(e: ApiError) -> String {
@@ -76,15 +139,17 @@ pub(super) fn print_json(v: &impl serde::Serialize) {
 }
 
 /// Exit codes: 0 done (or SUCCEEDED with --wait), 1 the redrive was refused or the
-/// redriven execution did not succeed, 2 bad usage or an unreadable data directory.
+/// redriven execution did not succeed, 2 bad usage, an unusable data directory, or an
+/// execution whose record could not be kept.
 pub fn redrive(a: RedriveArgs) -> i32 {
-    let sfn = match open(&a.dir) {
+    let sfn = match open(&a.dir, Access::Write) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("sfn redrive: {e}");
             return 2;
         }
     };
+    let warnings = sfn.store_errors().len();
     let out = match sfn.redrive_execution(RedriveExecutionInput {
         execution_arn: a.execution_arn.clone(),
         client_token: a.client_token.clone(),
@@ -95,32 +160,60 @@ pub fn redrive(a: RedriveArgs) -> i32 {
             return 1;
         }
     };
-    if !a.wait {
+    let record = match sfn.execution(&a.execution_arn) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("sfn redrive: {}", api(e));
+            return 1;
+        }
+    };
+    super::progress::wait_with_progress(&sfn, &record);
+    let code = if a.wait {
+        super::print_outcome(&crate::api::describe(&record), a.json)
+    } else {
         if a.json {
             print_json(&out);
         }
-        return 0;
-    }
-    let d = loop {
-        let d = match sfn.describe_execution(ExecutionArnInput {
-            execution_arn: a.execution_arn.clone(),
-        }) {
-            Ok(d) => d,
-            Err(e) => {
-                eprintln!("sfn redrive: {}", api(e));
-                return 1;
-            }
-        };
-        if d.status != "RUNNING" && d.status != "PENDING_REDRIVE" {
-            break d;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(2));
+        0
     };
-    super::print_outcome(&d, a.json)
+    if recorded_fully("redrive", &sfn, &record, warnings) {
+        code
+    } else {
+        2
+    }
+}
+
+/// `sfn resume`: continues an execution that was RUNNING when the process running it died.
+/// Exit codes as `sfn run`: 0 SUCCEEDED, 1 it did not succeed or could not be resumed, 2
+/// an unusable data directory or a record that could not be kept.
+pub fn resume(a: ResumeArgs) -> i32 {
+    let _ = a.wait;
+    let sfn = match open(&a.dir, Access::Write) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("sfn resume: {e}");
+            return 2;
+        }
+    };
+    let warnings = sfn.store_errors().len();
+    let record = match sfn.resume_execution(&a.execution_arn) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("sfn resume: {}", api(e));
+            return 1;
+        }
+    };
+    super::progress::wait_with_progress(&sfn, &record);
+    let code = super::print_outcome(&crate::api::describe(&record), a.json);
+    if recorded_fully("resume", &sfn, &record, warnings) {
+        code
+    } else {
+        2
+    }
 }
 
 pub fn describe(a: ArnArgs) -> i32 {
-    let result = open(&a.dir).and_then(|sfn| {
+    let result = open(&a.dir, Access::Read).and_then(|sfn| {
         sfn.describe_execution(ExecutionArnInput {
             execution_arn: a.execution_arn.clone(),
         })
@@ -161,7 +254,7 @@ pub fn describe(a: ArnArgs) -> i32 {
 }
 
 pub fn history(a: ArnArgs) -> i32 {
-    let result = open(&a.dir).and_then(|sfn| {
+    let result = open(&a.dir, Access::Read).and_then(|sfn| {
         let mut events = Vec::new();
         let mut token = None;
         loop {
@@ -203,24 +296,15 @@ pub fn history(a: ArnArgs) -> i32 {
 }
 
 pub fn list(a: ListArgs) -> i32 {
-    let result = open(&a.dir).and_then(|sfn| {
-        let machines = sfn
-            .list_state_machines(PageInput {
-                max_results: Some(1000),
-                next_token: None,
-            })
-            .map_err(api)?;
+    let result = open(&a.dir, Access::Read).and_then(|sfn| {
         let mut all: Vec<Value> = Vec::new();
-        for m in machines
-            .state_machines
-            .iter()
-            .filter(|m| m.r#type == "STANDARD")
-        {
+        // Every execution kept, those of deleted state machines too.
+        for machine_arn in sfn.machines_with_executions() {
             let mut token = None;
             loop {
                 let page = sfn
-                    .list_executions(ListExecutionsInput {
-                        state_machine_arn: Some(m.state_machine_arn.clone()),
+                    .list_kept_executions(ListExecutionsInput {
+                        state_machine_arn: Some(machine_arn.clone()),
                         status_filter: a.status.clone(),
                         redrive_filter: a.redrive_filter.clone(),
                         map_run_arn: None,

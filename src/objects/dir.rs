@@ -1,8 +1,11 @@
-//! Objects as files: `ROOT/<bucket>/<key>`.
+//! Objects as files: `ROOT/<bucket>/<key>`, reached through the [`Jail`], so that no link
+//! below the root leads a read, a write or a listing outside it.
 
+use super::jail::{Jail, WRITING};
 use super::{check_bucket, key_segments, ObjectError, ObjectMeta, ObjectStore, ObjectWriter};
 use std::fs::{self, File};
 use std::io::{BufReader, Read, Write};
+use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::thread::JoinHandle;
@@ -11,6 +14,30 @@ use std::thread::JoinHandle;
 #[derive(Debug, Clone)]
 pub struct DirStore {
     root: PathBuf,
+    jail: Jail,
+}
+
+/// An object's folder (as segments below the root, its bucket first) and file name.
+struct Place<'a> {
+    dirs: Vec<&'a str>,
+    name: &'a str,
+}
+
+fn place<'a>(bucket: &'a str, key: &'a str) -> Result<Place<'a>, ObjectError> {
+    check_bucket(bucket)?;
+    let mut dirs = vec![bucket];
+    dirs.extend(key_segments(key)?);
+    let name = dirs.pop().expect("a key has a segment");
+    Ok(Place { dirs, name })
+}
+
+/// A refusal of the jail is a refusal of the key, not an IO failure.
+fn object_error(e: std::io::Error, bucket: &str, key: &str) -> ObjectError {
+    if e.kind() == std::io::ErrorKind::PermissionDenied {
+        ObjectError::Refused(format!("s3://{bucket}/{key}: {e}"))
+    } else {
+        ObjectError::Io(e)
+    }
 }
 
 impl DirStore {
@@ -18,37 +45,86 @@ impl DirStore {
     pub fn open(root: impl Into<PathBuf>) -> std::io::Result<DirStore> {
         let root = root.into();
         fs::create_dir_all(&root)?;
-        Ok(DirStore { root })
+        Ok(DirStore::at(root))
+    }
+
+    /// Uses `root` as it is, creating nothing (for reading a directory that may not exist).
+    pub fn at(root: impl Into<PathBuf>) -> DirStore {
+        let root = root.into();
+        DirStore {
+            jail: Jail::new(root.clone()),
+            root,
+        }
     }
 
     pub fn root(&self) -> &Path {
         &self.root
     }
 
-    fn bucket_dir(&self, bucket: &str) -> Result<PathBuf, ObjectError> {
-        check_bucket(bucket)?;
-        Ok(self.root.join(bucket))
+    fn folder(
+        &self,
+        bucket: &str,
+        key: &str,
+        p: &Place,
+        create: bool,
+    ) -> Result<Option<OwnedFd>, ObjectError> {
+        self.jail
+            .dir(&p.dirs, create)
+            .map_err(|e| object_error(e, bucket, key))
     }
 
-    /// The file of an object; the path is built from checked segments only, and an existing
-    /// file must not lead (through a link) outside the bucket.
-    fn path(&self, bucket: &str, key: &str) -> Result<PathBuf, ObjectError> {
-        let dir = self.bucket_dir(bucket)?;
-        let mut p = dir.clone();
-        for s in key_segments(key)? {
-            p.push(s);
+    fn bucket_exists(&self, bucket: &str) -> Result<bool, ObjectError> {
+        Ok(self
+            .jail
+            .dir(&[bucket], false)
+            .map_err(|e| object_error(e, bucket, ""))?
+            .is_some())
+    }
+
+    /// Writes `bytes` to a new temporary file in `dir` and renames it to `name`.
+    fn write_into(dir: &OwnedFd, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let (mut f, tmp) = Jail::create_temp(dir)?;
+        let written = f
+            .write_all(bytes)
+            .and_then(|()| f.sync_all())
+            .and_then(|()| Jail::rename(dir, &tmp, name));
+        if written.is_err() {
+            let _ = Jail::remove(dir, &tmp);
         }
-        if let (Ok(real), Ok(real_dir)) = (p.canonicalize(), dir.canonicalize()) {
-            if !real.starts_with(&real_dir) {
-                return Err(ObjectError::Invalid(format!("key '{key}'")));
-            }
-        }
-        Ok(p)
+        written
     }
 }
 
-fn meta(key: String, path: &Path) -> std::io::Result<ObjectMeta> {
-    let m = fs::metadata(path)?;
+/// Lists the regular files below `dir` (links and anything else are not objects).
+fn walk(dir: &OwnedFd, key: &str, out: &mut Vec<ObjectMeta>) -> std::io::Result<()> {
+    for e in fs::read_dir(Jail::listing_path(dir))? {
+        let e = e?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with(WRITING) {
+            continue;
+        }
+        let k = if key.is_empty() {
+            name.clone()
+        } else {
+            format!("{key}/{name}")
+        };
+        let t = e.file_type()?;
+        if t.is_dir() {
+            match Jail::subdir(dir, &name) {
+                Ok(sub) => walk(&sub, &k, out)?,
+                // Replaced by a link since it was listed: not followed.
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {}
+                Err(e) => return Err(e),
+            }
+        } else if t.is_file() {
+            // The entry's own metadata: a link swapped in is not followed.
+            out.push(meta(k, &e.metadata()?)?);
+        }
+    }
+    Ok(())
+}
+
+fn meta(key: String, m: &fs::Metadata) -> std::io::Result<ObjectMeta> {
     let modified: chrono::DateTime<chrono::Utc> = m.modified()?.into();
     Ok(ObjectMeta {
         etag: format!("\"{:x}-{:x}\"", m.len(), modified.timestamp_millis()),
@@ -58,93 +134,81 @@ fn meta(key: String, path: &Path) -> std::io::Result<ObjectMeta> {
     })
 }
 
-/// What an object is written to before it is renamed into place: beside it, under a name
-/// no listing shows (and no other object's writing shares).
-const WRITING: &str = ".sfn-writing";
-
-fn aside(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(WRITING);
-    path.with_file_name(name)
-}
-
-fn walk(dir: &Path, key: &str, out: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
-    for e in fs::read_dir(dir)? {
-        let e = e?;
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.ends_with(WRITING) {
-            continue;
-        }
-        let k = if key.is_empty() {
-            name
-        } else {
-            format!("{key}/{name}")
-        };
-        let t = e.file_type()?;
-        if t.is_dir() {
-            walk(&e.path(), &k, out)?;
-        } else if t.is_file() {
-            out.push((k, e.path()));
-        }
-    }
-    Ok(())
-}
-
 impl ObjectStore for DirStore {
     fn get(&self, bucket: &str, key: &str) -> Result<Box<dyn Read + Send>, ObjectError> {
-        let path = self.path(bucket, key)?;
-        match File::open(&path) {
-            Ok(f) => Ok(Box::new(BufReader::with_capacity(256 << 10, f))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if !self.bucket_dir(bucket)?.is_dir() {
-                    return Err(ObjectError::NoSuchBucket(bucket.into()));
-                }
-                Err(ObjectError::NoSuchKey {
-                    bucket: bucket.into(),
-                    key: key.into(),
-                })
+        let p = place(bucket, key)?;
+        let no_key = || ObjectError::NoSuchKey {
+            bucket: bucket.into(),
+            key: key.into(),
+        };
+        let Some(dir) = self.folder(bucket, key, &p, false)? else {
+            if !self.bucket_exists(bucket)? {
+                return Err(ObjectError::NoSuchBucket(bucket.into()));
             }
-            Err(e) => Err(e.into()),
+            return Err(no_key());
+        };
+        match Jail::open_file(&dir, p.name) {
+            Ok(f) => Ok(Box::new(BufReader::with_capacity(256 << 10, f))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(no_key()),
+            Err(e) => Err(object_error(e, bucket, key)),
         }
     }
 
     fn put(&self, bucket: &str, key: &str, bytes: &[u8]) -> Result<(), ObjectError> {
-        let path = self.path(bucket, key)?;
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
+        let p = place(bucket, key)?;
+        let dir = self
+            .folder(bucket, key, &p, true)?
+            .ok_or_else(|| ObjectError::NoSuchBucket(bucket.into()))?;
         // Written aside and renamed, so a reader never sees half an object.
-        let tmp = aside(&path);
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, &path)?;
-        Ok(())
+        Self::write_into(&dir, p.name, bytes).map_err(|e| object_error(e, bucket, key))
     }
 
     fn create(&self, bucket: &str, key: &str) -> Result<Box<dyn ObjectWriter>, ObjectError> {
-        let path = self.path(bucket, key)?;
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        let tmp = aside(&path);
-        let file = File::create(&tmp)?;
-        Ok(Box::new(Upload::start(file, tmp, path)?))
+        let p = place(bucket, key)?;
+        let dir = self
+            .folder(bucket, key, &p, true)?
+            .ok_or_else(|| ObjectError::NoSuchBucket(bucket.into()))?;
+        let (file, tmp) = Jail::create_temp(&dir).map_err(|e| object_error(e, bucket, key))?;
+        Ok(Box::new(Upload::start(file, dir, tmp, p.name.to_string())?))
     }
 
     fn list(&self, bucket: &str, prefix: &str) -> Result<Vec<ObjectMeta>, ObjectError> {
-        let dir = self.bucket_dir(bucket)?;
-        if !dir.is_dir() {
-            return Err(ObjectError::NoSuchBucket(bucket.into()));
-        }
+        check_bucket(bucket)?;
+        let dir = self
+            .jail
+            .dir(&[bucket], false)
+            .map_err(|e| object_error(e, bucket, prefix))?
+            .ok_or_else(|| ObjectError::NoSuchBucket(bucket.into()))?;
         let mut files = Vec::new();
-        walk(&dir, "", &mut files)?;
-        files.retain(|(k, _)| k.starts_with(prefix));
-        files.sort();
-        files
-            .into_iter()
-            .map(|(k, p)| meta(k, &p).map_err(ObjectError::from))
-            .collect()
+        walk(&dir, "", &mut files).map_err(|e| object_error(e, bucket, prefix))?;
+        files.retain(|o| o.key.starts_with(prefix));
+        files.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(files)
+    }
+
+    fn discard_unfinished(&self, bucket: &str, folder: &str) -> Result<usize, ObjectError> {
+        check_bucket(bucket)?;
+        let mut dirs = vec![bucket];
+        if !folder.is_empty() {
+            dirs.extend(key_segments(folder)?);
+        }
+        let Some(dir) = self
+            .jail
+            .dir(&dirs, false)
+            .map_err(|e| object_error(e, bucket, folder))?
+        else {
+            return Ok(0);
+        };
+        let mut removed = 0;
+        for e in fs::read_dir(Jail::listing_path(&dir))? {
+            let e = e?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.ends_with(WRITING) && e.file_type()?.is_file() {
+                Jail::remove(&dir, &name)?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
     }
 }
 
@@ -156,8 +220,10 @@ struct Upload {
     /// `None` once committed (or given up).
     to_file: Option<SyncSender<Vec<u8>>>,
     writing: Option<JoinHandle<std::io::Result<File>>>,
-    tmp: PathBuf,
-    path: PathBuf,
+    /// The folder, the temporary file's name in it, and the object's.
+    dir: OwnedFd,
+    tmp: String,
+    name: String,
 }
 
 /// The size of the parts handed to the writing thread.
@@ -170,7 +236,7 @@ const PARTS_WAITING: usize = 16;
 const FLUSH_EVERY: usize = 32 << 20;
 
 impl Upload {
-    fn start(file: File, tmp: PathBuf, path: PathBuf) -> std::io::Result<Upload> {
+    fn start(file: File, dir: OwnedFd, tmp: String, name: String) -> std::io::Result<Upload> {
         let (tx, rx) = sync_channel::<Vec<u8>>(PARTS_WAITING);
         let writing = std::thread::Builder::new()
             .name("sfn-upload".into())
@@ -191,8 +257,9 @@ impl Upload {
             part: Vec::with_capacity(PART),
             to_file: Some(tx),
             writing: Some(writing),
+            dir,
             tmp,
-            path,
+            name,
         })
     }
 
@@ -251,11 +318,11 @@ impl ObjectWriter for Upload {
                 self.send()?;
             }
             self.finish()?.sync_all()?;
-            fs::rename(&self.tmp, &self.path)
+            Jail::rename(&self.dir, &self.tmp, &self.name)
         };
         let r = written();
         if r.is_err() {
-            let _ = fs::remove_file(&self.tmp);
+            let _ = Jail::remove(&self.dir, &self.tmp);
         }
         Ok(r?)
     }
@@ -266,7 +333,7 @@ impl Drop for Upload {
     fn drop(&mut self) {
         if self.writing.is_some() {
             let _ = self.finish();
-            let _ = fs::remove_file(&self.tmp);
+            let _ = Jail::remove(&self.dir, &self.tmp);
         }
     }
 }

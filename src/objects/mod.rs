@@ -10,6 +10,7 @@
 
 mod dir;
 pub mod items;
+mod jail;
 mod memory;
 
 pub use dir::DirStore;
@@ -26,6 +27,10 @@ pub enum ObjectError {
     NoSuchKey { bucket: String, key: String },
     #[error("Invalid bucket or key: {0}")]
     Invalid(String),
+    /// The path leads through a link or to something that is not a file: refused, since it
+    /// could lead outside the objects directory.
+    #[error("Access denied: {0}")]
+    Refused(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -50,6 +55,12 @@ pub trait ObjectStore: Send + Sync {
     fn list(&self, bucket: &str, prefix: &str) -> Result<Vec<ObjectMeta>, ObjectError>;
     /// Starts writing an object part by part, for objects too large to build in memory.
     fn create(&self, bucket: &str, key: &str) -> Result<Box<dyn ObjectWriter>, ObjectError>;
+    /// Removes what uploads into the folder `folder` (a key prefix ending before a `/`)
+    /// left unfinished when their process died; returns how many.
+    fn discard_unfinished(&self, bucket: &str, folder: &str) -> Result<usize, ObjectError> {
+        let _ = (bucket, folder);
+        Ok(0)
+    }
 }
 
 /// An object being written part by part. As with an S3 multipart upload, nobody sees it

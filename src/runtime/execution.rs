@@ -50,6 +50,9 @@ pub struct ExecutionSpec {
     pub redrive_count: u32,
     /// Continuing after a restart of the process, not a redrive: no ExecutionRedriven.
     pub recovering: bool,
+    /// A redrive whose ExecutionRedriven event is already in the history (the process
+    /// that accepted it died before entering the state again): not announced twice.
+    pub redrive_announced: bool,
     /// With `recovering`: the children the resumed state's fan-out already completed.
     pub recovered_fanout: Option<RecoveredFanOut>,
     /// Where Distributed Map states register their Map Runs and child executions.
@@ -139,6 +142,8 @@ pub struct ExecutionActor {
     pub(crate) resume: Option<ResumePoint>,
     /// The resume continues a run the process lost, rather than redriving an ended one.
     pub(crate) recovering: bool,
+    /// See [`ExecutionSpec::redrive_announced`].
+    pub(crate) redrive_announced: bool,
     pub(crate) recovered_fanout: Option<RecoveredFanOut>,
     pub(crate) rng: SmallRng,
     pub(crate) pos: Option<Position>,
@@ -203,6 +208,7 @@ impl ExecutionActor {
             0,
         );
         actor.recovering = recovering;
+        actor.redrive_announced = spec.redrive_announced;
         actor.recovered_fanout = spec.recovered_fanout;
         actor
     }
@@ -223,6 +229,7 @@ impl ExecutionActor {
             start_input: Some(input),
             resume,
             recovering: false,
+            redrive_announced: false,
             recovered_fanout: None,
             rng: SmallRng::seed_from_u64(seed),
             pos: None,

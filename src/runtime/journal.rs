@@ -46,4 +46,8 @@ pub trait Journal: Send + Sync {
     fn ended(&self, progress: &ExecutionProgress);
     /// A redrive was accepted.
     fn redriven(&self, count: u32, date: DateTime<Utc>, client_token: Option<&str>);
+    /// The first thing that could not be recorded, if any: the record is then incomplete.
+    fn failure(&self) -> Option<String> {
+        None
+    }
 }

@@ -143,13 +143,18 @@ impl Actor for ExecutionActor {
             self.become_child_execution(&run, &input);
         }
         if let Role::Root = self.role {
-            if self.recovering {
+            if self.recovering || self.redrive_announced {
                 self.last_event = self.shared.record.with(|p| p.history.len() as u64);
+            }
+            if self.recovering {
+                // Continuing where the process died: its events are all in the history.
             } else if self.resume.is_some() {
-                let count = self.shared.info.redrive_count;
-                self.event("ExecutionRedriven", || {
-                    Some(json!({ "redriveCount": count }))
-                });
+                if !self.redrive_announced {
+                    let count = self.shared.info.redrive_count;
+                    self.event("ExecutionRedriven", || {
+                        Some(json!({ "redriveCount": count }))
+                    });
+                }
                 self.shared
                     .record
                     .with(|p| p.status = ExecutionStatus::RUNNING);

@@ -204,6 +204,12 @@ impl ExecutionRecord {
         self.journal.get()
     }
 
+    /// Why the durable record of this execution is incomplete, if it is (a full disk, a
+    /// removed directory): the execution ran, but a later process will not find all of it.
+    pub fn journal_error(&self) -> Option<String> {
+        self.journal.get().and_then(|j| j.failure())
+    }
+
     /// Where StopExecution is delivered while the execution's actor runs.
     pub(crate) fn set_stopper(&self, r: actix::Recipient<super::execution::StopExecution>) {
         *self.stopper.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);

@@ -148,6 +148,9 @@ impl ResultSink {
             written: 0,
             shaped: Vec::new(),
         };
+        // A process that died while writing this run's files left them unfinished; they
+        // are written again (the run's folder holds only its own files).
+        let _ = sink.store.discard_unfinished(&sink.bucket, &sink.dir);
         if run.progress().redrive_count > 0 {
             sink.files[Category::Succeeded as usize].closed = sink.earlier_succeeded();
         }

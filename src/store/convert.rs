@@ -22,6 +22,10 @@ fn date(ms: i64) -> DateTime<Utc> {
 }
 
 impl Journal for ExecutionLog {
+    fn failure(&self) -> Option<String> {
+        self.failure()
+    }
+
     fn event(
         &self,
         id: u64,
@@ -209,6 +213,10 @@ pub struct ExecutionState {
     pub fanouts: HashMap<u64, RecoveredFanOut>,
     /// The top-level body's variables as last recorded.
     pub root_variables: serde_json::Map<String, Value>,
+    /// A redrive the log accepted whose state was not entered again before the process
+    /// died: it starts over from the end's resume point. The flag says whether its
+    /// ExecutionRedriven event was recorded.
+    pub redrive_pending: Option<(ResumePoint, bool)>,
 }
 
 #[derive(Debug)]
@@ -221,25 +229,38 @@ pub struct EndedState {
     pub resume: Option<ResumePoint>,
 }
 
+fn event_of(ev: &super::format::Event) -> HistoryEvent {
+    HistoryEvent {
+        timestamp: date(ev.timestamp_ms),
+        event_type: intern(&ev.event_type),
+        id: ev.id,
+        previous_event_id: ev.previous,
+        details: ev
+            .details
+            .as_ref()
+            .map(|d| (details_key(intern(&ev.event_type)), d.as_str().into())),
+    }
+}
+
 /// Replays the log in order.
 pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
     let mut s = ExecutionState::default();
     for e in entries {
         match e {
-            Entry::Event(ev) => s.history.push(HistoryEvent {
-                timestamp: date(ev.timestamp_ms),
-                event_type: intern(&ev.event_type),
-                id: ev.id,
-                previous_event_id: ev.previous,
-                details: ev
-                    .details
-                    .as_ref()
-                    .map(|d| (details_key(intern(&ev.event_type)), d.as_str().into())),
-            }),
+            Entry::Event(ev) if ev.event_type == "ExecutionRedriven" => {
+                if let Some((_, announced)) = s.redrive_pending.as_mut() {
+                    *announced = true;
+                }
+                s.history.push(event_of(ev));
+            }
+            Entry::Event(ev) => s.history.push(event_of(ev)),
             Entry::RootEntered {
                 state,
                 entered_event,
-            } => s.root_position = Some((StateId(*state), *entered_event)),
+            } => {
+                s.root_position = Some((StateId(*state), *entered_event));
+                s.redrive_pending = None;
+            }
             Entry::FanOutStarted { fanout_event, run } => {
                 s.fanouts.insert(
                     *fanout_event,
@@ -270,6 +291,7 @@ pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
                     f.completed.insert(*index, Completed::Whole(result.clone()));
                 }
             }
+            Entry::Objects { .. } => {}
             Entry::Variables { values } => {
                 s.root_variables = serde_json::from_str(values).unwrap_or_default();
             }
@@ -303,8 +325,9 @@ pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
                 if let Some(t) = client_token {
                     s.redrive_tokens.push((t.clone(), date(*date_ms)));
                 }
-                // A redrive reopens the execution: its previous end no longer stands.
-                s.ended = None;
+                // A redrive reopens the execution: its previous end no longer stands, and
+                // until its state is entered again it restarts from that end.
+                s.redrive_pending = s.ended.take().and_then(|e| e.resume).map(|rp| (rp, false));
             }
         }
     }

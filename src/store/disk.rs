@@ -6,24 +6,34 @@
 //! DATA/executions/<machine>/<name>/log.rkyv
 //! ```
 //!
-//! Names are percent-encoded into file names, so no name can reach outside the directory.
+//! Names are percent-encoded into file names, so no name can reach outside the directory;
+//! a name whose encoding would pass the file system's 255 bytes is shortened and given a
+//! hash of the whole (the meta archive keeps the name itself).
+//!
+//! A store opened to write holds the directory's [`DirLock`]; one opened read-only never
+//! creates, truncates or appends anything, so `describe` or `list` can look at a directory
+//! that another process is running executions from.
 
 use super::format::{check_header, frame, header, read_frame, FrameRead, HEADER_LEN};
 use super::format::{ArchivedEntry, Entry, MachineMeta, Meta};
+use super::lock::DirLock;
 use super::log::ExecutionLog;
 use super::writer::Writer;
 use super::StoreError;
 use rkyv::rancor;
 use rkyv::util::AlignedVec;
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A data directory.
 #[derive(Debug, Clone)]
 pub struct DiskStore {
     root: PathBuf,
-    writer: Writer,
+    /// The writer thread and the directory's lock; `None` when opened read-only.
+    writing: Option<(Writer, Arc<DirLock>)>,
 }
 
 /// One execution as found on disk.
@@ -33,6 +43,8 @@ pub struct LoadedExecution {
     pub entries: Vec<Entry>,
     /// The log ended in a partial frame (a write a crash cut short); it was ignored.
     pub torn_tail: bool,
+    /// The length of the log up to its last whole record: where appending continues.
+    pub valid_len: u64,
     pub dir: PathBuf,
 }
 
@@ -41,12 +53,23 @@ pub struct LoadedExecution {
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub machines: Vec<MachineMeta>,
+    /// The ARNs of state machines that were deleted (their executions stay).
+    pub deleted_machines: Vec<String>,
     pub executions: Vec<LoadedExecution>,
     pub errors: Vec<StoreError>,
 }
 
-/// Percent-encodes everything but `[A-Za-z0-9_-]`, so `..` or `/` cannot escape.
-fn file_name(name: &str) -> String {
+/// Encoded names longer than this are shortened: with an extension they must stay under
+/// the 255 bytes a file name may have (AWS names have 80 characters, which may take 4
+/// bytes each and 3 encoded bytes per byte).
+const LONGEST_NAME: usize = 200;
+/// What is kept of an encoded name that is shortened, before its hash.
+const SHORTENED_TO: usize = 120;
+
+/// Percent-encodes everything but `[A-Za-z0-9_-]`, so `..` or `/` cannot escape. A long
+/// encoding keeps its start and ends in `~` and a SHA-256 of the whole name; `~` is always
+/// encoded otherwise, so a shortened name never equals another's encoding.
+pub(super) fn file_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for b in name.bytes() {
         if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
@@ -54,6 +77,20 @@ fn file_name(name: &str) -> String {
         } else {
             out.push_str(&format!("%{b:02x}"));
         }
+    }
+    if out.len() <= LONGEST_NAME {
+        return out;
+    }
+    use sha2::Digest;
+    let mut cut = SHORTENED_TO;
+    // Never split an escape.
+    while out.as_bytes()[cut - 1] == b'%' || out.as_bytes()[cut - 2] == b'%' {
+        cut -= 1;
+    }
+    out.truncate(cut);
+    out.push('~');
+    for b in &sha2::Sha256::digest(name.as_bytes())[..16] {
+        out.push_str(&format!("{b:02x}"));
     }
     out
 }
@@ -69,7 +106,13 @@ pub(super) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ 
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let tmp = path.with_extension("tmp");
     {
-        let mut f = File::create(&tmp).map_err(io(&tmp))?;
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&tmp)
+            .map_err(io(&tmp))?;
         f.write_all(bytes).map_err(io(&tmp))?;
         f.sync_all().map_err(io(&tmp))?;
     }
@@ -83,9 +126,37 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Opens a file of the store for reading, refusing anything but a regular file: a FIFO
+/// or a device would block or never end, and a link may lead out of the directory.
+pub(super) fn open_regular(path: &Path) -> Result<File, StoreError> {
+    let f = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| {
+            if e.raw_os_error() == Some(libc::ELOOP) {
+                not_regular(path)
+            } else {
+                io(path)(e)
+            }
+        })?;
+    let kind = f.metadata().map_err(io(path))?;
+    if !kind.is_file() {
+        return Err(not_regular(path));
+    }
+    Ok(f)
+}
+
+fn not_regular(path: &Path) -> StoreError {
+    StoreError::Corrupt {
+        path: path.to_path_buf(),
+        reason: "not a regular file; skipped".into(),
+    }
+}
+
 /// Reads a file into a 16-byte-aligned buffer, so archives can be accessed in place.
 fn read_aligned(path: &Path) -> Result<AlignedVec<16>, StoreError> {
-    let mut f = File::open(path).map_err(io(path))?;
+    let mut f = open_regular(path)?;
     let mut buf = AlignedVec::<16>::new();
     buf.extend_from_reader(&mut f).map_err(io(path))?;
     Ok(buf)
@@ -113,90 +184,146 @@ fn single_frame<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a [u8], StoreError
 }
 
 impl DiskStore {
-    /// Opens (creating if needed) a data directory.
+    /// Opens (creating if needed) a data directory to run executions from, taking its lock:
+    /// [`StoreError::Locked`] names the process that holds it.
     pub fn open(root: impl Into<PathBuf>) -> Result<DiskStore, StoreError> {
         let root = root.into();
         for sub in ["state-machines", "executions"] {
             let p = root.join(sub);
             fs::create_dir_all(&p).map_err(io(&p))?;
         }
+        let lock = DirLock::acquire(&root)?;
         Ok(DiskStore {
             root,
-            writer: Writer::start(),
+            writing: Some((Writer::start(), Arc::new(lock))),
         })
+    }
+
+    /// Opens a data directory only to read it: nothing is created or written, and no lock
+    /// is taken. A directory that does not exist reads as empty.
+    pub fn open_read_only(root: impl Into<PathBuf>) -> DiskStore {
+        DiskStore {
+            root: root.into(),
+            writing: None,
+        }
     }
 
     pub fn root(&self) -> &Path {
         &self.root
     }
 
+    /// Whether the store was opened only to read.
+    pub fn is_read_only(&self) -> bool {
+        self.writing.is_none()
+    }
+
+    fn writer(&self) -> Result<&Writer, StoreError> {
+        match &self.writing {
+            Some((w, _)) => Ok(w),
+            None => Err(StoreError::ReadOnly {
+                path: self.root.clone(),
+            }),
+        }
+    }
+
     /// The Map Runs kept in the directory.
     pub fn map_run_files(&self) -> Result<super::map_runs::MapRunFiles, StoreError> {
-        super::map_runs::MapRunFiles::open(self.root.join("map-runs"))
+        super::map_runs::MapRunFiles::open(self.root.join("map-runs"), self.is_read_only())
+    }
+
+    fn machine_path(&self, name: &str, extension: &str) -> PathBuf {
+        self.root
+            .join("state-machines")
+            .join(format!("{}.{extension}", file_name(name)))
     }
 
     /// Records a state machine (replacing an older record of the same name).
     pub fn save_machine(&self, m: &MachineMeta) -> Result<(), StoreError> {
-        let path = self
-            .root
-            .join("state-machines")
-            .join(format!("{}.rkyv", file_name(&m.name)));
+        self.writer()?;
+        let path = self.machine_path(&m.name, "rkyv");
         let bytes = rkyv::to_bytes::<rancor::Error>(m).map_err(|e| StoreError::Corrupt {
             path: path.clone(),
             reason: e.to_string(),
         })?;
-        write_atomic(&path, &whole_file(&bytes))
+        write_atomic(&path, &whole_file(&bytes))?;
+        remove_if_there(&self.machine_path(&m.name, "deleted"))
     }
 
-    /// Forgets a state machine (its executions stay).
-    pub fn delete_machine(&self, name: &str) -> Result<(), StoreError> {
-        let path = self
-            .root
-            .join("state-machines")
-            .join(format!("{}.rkyv", file_name(name)));
-        match fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(&path)(e)),
-            _ => Ok(()),
-        }
+    /// Forgets a state machine (its executions stay). A tombstone holding its ARN tells a
+    /// deletion from a lost file: the executions of a machine whose file is missing bring
+    /// it back, those of a deleted one do not.
+    pub fn delete_machine(&self, name: &str, arn: &str) -> Result<(), StoreError> {
+        self.writer()?;
+        write_atomic(&self.machine_path(name, "deleted"), arn.as_bytes())?;
+        remove_if_there(&self.machine_path(name, "rkyv"))
     }
 
-    /// Records a new execution and opens its log.
+    /// Records a new execution and opens its log. The execution's directory is created
+    /// exclusively: [`StoreError::AlreadyExists`] if another start took the name.
     pub fn create_execution(&self, meta: &Meta) -> Result<ExecutionLog, StoreError> {
-        let dir = self
+        let writer = self.writer()?;
+        let parent = self
             .root
             .join("executions")
-            .join(file_name(&meta.state_machine_name))
-            .join(file_name(&meta.name));
-        fs::create_dir_all(&dir).map_err(io(&dir))?;
+            .join(file_name(&meta.state_machine_name));
+        fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let dir = parent.join(file_name(&meta.name));
+        match fs::create_dir(&dir) {
+            Ok(()) => {}
+            // A start that died before its meta was written left only the directory.
+            Err(e)
+                if e.kind() == std::io::ErrorKind::AlreadyExists
+                    && fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir())
+                    && fs::symlink_metadata(dir.join("meta.rkyv")).is_err() => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(StoreError::AlreadyExists { path: dir })
+            }
+            Err(e) => return Err(io(&dir)(e)),
+        }
         let bytes = rkyv::to_bytes::<rancor::Error>(meta).map_err(|e| StoreError::Corrupt {
             path: dir.clone(),
             reason: e.to_string(),
         })?;
         write_atomic(&dir.join("meta.rkyv"), &whole_file(&bytes))?;
-        ExecutionLog::create(&dir.join("log.rkyv"), &self.writer)
+        ExecutionLog::create(&dir.join("log.rkyv"), writer)
     }
 
-    /// Reopens an existing execution's log for appending (after a restart).
-    pub fn reopen_log(&self, dir: &Path) -> Result<ExecutionLog, StoreError> {
-        ExecutionLog::append_to(&dir.join("log.rkyv"), &self.writer)
+    /// Reopens an existing execution's log for appending (after a restart), first cutting
+    /// it back to `valid_len`, the end of its last whole record: what a crash left of a
+    /// torn write would otherwise sit in front of every later record.
+    pub fn reopen_log(&self, dir: &Path, valid_len: u64) -> Result<ExecutionLog, StoreError> {
+        ExecutionLog::append_to(&dir.join("log.rkyv"), valid_len, self.writer()?)
     }
 
     /// Reads everything in the directory.
     pub fn load(&self) -> Loaded {
         let mut out = Loaded::default();
+        if self.is_read_only() && !self.root.exists() {
+            return out;
+        }
         let machines = self.root.join("state-machines");
         for path in sorted_entries(&machines, &mut out.errors) {
-            if path.extension().and_then(|e| e.to_str()) != Some("rkyv") {
-                continue;
-            }
-            match read_machine(&path) {
-                Ok(m) => out.machines.push(m),
-                Err(e) => out.errors.push(e),
+            match path.extension().and_then(|e| e.to_str()) {
+                Some("rkyv") => match read_machine(&path) {
+                    Ok(m) => out.machines.push(m),
+                    Err(e) => out.errors.push(e),
+                },
+                Some("deleted") => match read_small(&path) {
+                    Ok(arn) => out.deleted_machines.push(arn),
+                    Err(e) => out.errors.push(e),
+                },
+                _ => {}
             }
         }
         let executions = self.root.join("executions");
         for machine_dir in sorted_entries(&executions, &mut out.errors) {
+            if !is_dir(&machine_dir, &mut out.errors) {
+                continue;
+            }
             for dir in sorted_entries(&machine_dir, &mut out.errors) {
+                if !is_dir(&dir, &mut out.errors) {
+                    continue;
+                }
                 match read_execution(&dir) {
                     Ok(e) => out.executions.push(e),
                     Err(e) => out.errors.push(e),
@@ -207,6 +334,41 @@ impl DiskStore {
     }
 }
 
+fn remove_if_there(path: &Path) -> Result<(), StoreError> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(path)(e)),
+        _ => Ok(()),
+    }
+}
+
+/// Whether a directory entry is a real directory (not a link); anything else is reported.
+fn is_dir(path: &Path, errors: &mut Vec<StoreError>) -> bool {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => true,
+        Ok(_) => {
+            errors.push(StoreError::Corrupt {
+                path: path.to_path_buf(),
+                reason: "not a directory; skipped".into(),
+            });
+            false
+        }
+        Err(e) => {
+            errors.push(io(path)(e));
+            false
+        }
+    }
+}
+
+/// A small text file (a tombstone), read whole.
+fn read_small(path: &Path) -> Result<String, StoreError> {
+    let mut text = String::new();
+    open_regular(path)?
+        .take(4096)
+        .read_to_string(&mut text)
+        .map_err(io(path))?;
+    Ok(text)
+}
+
 fn sorted_entries(dir: &Path, errors: &mut Vec<StoreError>) -> Vec<PathBuf> {
     match fs::read_dir(dir) {
         Ok(rd) => {
@@ -214,6 +376,7 @@ fn sorted_entries(dir: &Path, errors: &mut Vec<StoreError>) -> Vec<PathBuf> {
             v.sort();
             v
         }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => {
             errors.push(io(dir)(e));
             Vec::new()
@@ -317,6 +480,7 @@ fn read_execution(dir: &Path) -> Result<LoadedExecution, StoreError> {
         meta,
         entries,
         torn_tail,
+        valid_len: at as u64,
         dir: dir.to_path_buf(),
     })
 }

@@ -136,6 +136,11 @@ pub enum Entry {
         index: u32,
         result: String,
     },
+    /// The folder of the object store the execution was started with (ItemReader and
+    /// ResultWriter objects), so that a later process continues against the same one.
+    Objects {
+        root: String,
+    },
 }
 
 /// A history event.

@@ -17,6 +17,7 @@ use rkyv::Serialize;
 use std::cell::RefCell;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -57,16 +58,32 @@ pub struct ExecutionLog {
 
 impl ExecutionLog {
     pub(super) fn create(path: &Path, writer: &Writer) -> Result<ExecutionLog, StoreError> {
-        let mut f = File::create(path).map_err(io(path))?;
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map_err(io(path))?;
         f.write_all(&header()).map_err(io(path))?;
         Ok(Self::wrap(path, f, writer))
     }
 
-    pub(super) fn append_to(path: &Path, writer: &Writer) -> Result<ExecutionLog, StoreError> {
+    /// Opens a log to append to it after its first `valid_len` bytes, cutting off (and
+    /// syncing the cut of) whatever follows them.
+    pub(super) fn append_to(
+        path: &Path,
+        valid_len: u64,
+        writer: &Writer,
+    ) -> Result<ExecutionLog, StoreError> {
         let f = OpenOptions::new()
             .append(true)
+            .custom_flags(libc::O_NOFOLLOW)
             .open(path)
             .map_err(io(path))?;
+        let len = f.metadata().map_err(io(path))?.len();
+        if len != valid_len {
+            f.set_len(valid_len).map_err(io(path))?;
+            f.sync_data().map_err(io(path))?;
+        }
         Ok(Self::wrap(path, f, writer))
     }
 
@@ -129,6 +146,11 @@ impl ExecutionLog {
     /// Whether any append failed.
     pub fn has_failed(&self) -> bool {
         self.file.has_failed()
+    }
+
+    /// The first failure to append, if any.
+    pub fn failure(&self) -> Option<String> {
+        self.file.failure()
     }
 }
 

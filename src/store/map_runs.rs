@@ -18,6 +18,7 @@ use std::sync::Mutex;
 #[derive(Debug)]
 pub struct MapRunFiles {
     dir: PathBuf,
+    read_only: bool,
     /// Runs that could not be written, for the service to report.
     errors: Mutex<Vec<String>>,
 }
@@ -148,10 +149,13 @@ pub fn record_of(m: &MapRunMeta) -> MapRunRecord {
 }
 
 impl MapRunFiles {
-    pub(super) fn open(dir: PathBuf) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(&dir).map_err(super::disk::io(&dir))?;
+    pub(super) fn open(dir: PathBuf, read_only: bool) -> Result<Self, StoreError> {
+        if !read_only {
+            std::fs::create_dir_all(&dir).map_err(super::disk::io(&dir))?;
+        }
         Ok(MapRunFiles {
             dir,
+            read_only,
             errors: Mutex::new(Vec::new()),
         })
     }
@@ -173,6 +177,7 @@ impl MapRunFiles {
         let (mut runs, mut errors) = (Vec::new(), Vec::new());
         let mut paths: Vec<PathBuf> = match std::fs::read_dir(&self.dir) {
             Ok(d) => d.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (runs, errors),
             Err(e) => {
                 errors.push(super::disk::io(&self.dir)(e));
                 return (runs, errors);
@@ -200,7 +205,12 @@ impl MapRunFiles {
 impl MapRunStore for MapRunFiles {
     fn save(&self, run: &MapRunRecord) {
         let path = self.path_of(&run.map_run_arn);
-        if let Err(e) = write_whole(&path, &meta_of(run)) {
+        let saved = if self.read_only {
+            Err(StoreError::ReadOnly { path })
+        } else {
+            write_whole(&path, &meta_of(run))
+        };
+        if let Err(e) = saved {
             self.errors
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())

@@ -10,12 +10,14 @@ mod borrowed;
 mod convert;
 mod disk;
 pub mod format;
+mod lock;
 mod log;
 mod map_runs;
 mod writer;
 
 pub use convert::{entries_to_state, ExecutionState};
 pub use disk::{DiskStore, Loaded, LoadedExecution};
+pub use lock::DirLock;
 pub use log::ExecutionLog;
 pub use map_runs::{record_of, MapRunFiles};
 
@@ -31,4 +33,13 @@ pub enum StoreError {
     },
     #[error("{path} is corrupt: {reason}")]
     Corrupt { path: PathBuf, reason: String },
+    /// Another process runs executions from the directory.
+    #[error("the data directory {dir} is in use by {}", match holder { Some(pid) => format!("process {pid}"), None => "another process".into() })]
+    Locked { dir: PathBuf, holder: Option<u32> },
+    /// An execution of that name is already recorded.
+    #[error("{path} already exists")]
+    AlreadyExists { path: PathBuf },
+    /// The store was opened only to read.
+    #[error("{path} is open read-only")]
+    ReadOnly { path: PathBuf },
 }

@@ -30,6 +30,8 @@ pub(super) struct LogFile {
     /// The file and how many bytes were written to it since it was last synced.
     file: Mutex<(File, u64)>,
     failed: AtomicBool,
+    /// The first failure, for the execution to report.
+    first_failure: std::sync::OnceLock<String>,
 }
 
 impl LogFile {
@@ -38,6 +40,7 @@ impl LogFile {
             path,
             file: Mutex::new((file, 0)),
             failed: AtomicBool::new(false),
+            first_failure: std::sync::OnceLock::new(),
         })
     }
 
@@ -57,8 +60,12 @@ impl LogFile {
     /// places that cannot handle an IO error.
     pub(super) fn report(&self, e: StoreError) {
         if !self.failed.swap(true, Ordering::Relaxed) {
-            eprintln!("sfn-runtime: the store could not record progress: {e}");
+            let _ = self.first_failure.set(e.to_string());
         }
+    }
+
+    pub(super) fn failure(&self) -> Option<String> {
+        self.first_failure.get().cloned()
     }
 
     pub(super) fn has_failed(&self) -> bool {
