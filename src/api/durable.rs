@@ -131,23 +131,22 @@ impl StepFunctions {
             start_date_ms: record.start_date.timestamp_millis(),
             mocks: launch.mocks.as_ref().map(|m| case_to_json(m).to_string()),
         };
-        let log = store.create_execution(&meta).map_err(|e| match e {
+        // What a resume by a later process needs to find the same objects.
+        let first: Vec<Entry> = self
+            .inner
+            .objects_root
+            .iter()
+            .map(|root| Entry::Objects {
+                root: root.to_string_lossy().into_owned(),
+            })
+            .collect();
+        let log = store.create_execution(&meta, &first).map_err(|e| match e {
             StoreError::AlreadyExists { .. } => ApiError::ExecutionAlreadyExists(format!(
                 "Execution Already Exists: '{}'",
                 record.execution_arn
             )),
             other => internal(other),
         })?;
-        if let Some(root) = &self.inner.objects_root {
-            // What a resume by a later process needs to find the same objects.
-            log.append(
-                &Entry::Objects {
-                    root: root.to_string_lossy().into_owned(),
-                },
-                false,
-            )
-            .map_err(internal)?;
-        }
         record.set_journal(Arc::new(log));
         Ok(())
     }

@@ -25,6 +25,10 @@ pub struct DataDir {
     /// execution was started with.
     #[arg(long)]
     pub objects_dir: Option<PathBuf>,
+    /// Run on virtual time (for `redrive` and `resume`): Wait states and retry delays
+    /// pass at once.
+    #[arg(long)]
+    pub virtual_time: bool,
 }
 
 /// How a command uses the data directory.
@@ -98,6 +102,9 @@ pub(super) fn open(dir: &DataDir, access: Access) -> Result<StepFunctions, Strin
     };
     if let Some(objects) = &dir.objects_dir {
         builder = builder.objects_dir(objects);
+    }
+    if dir.virtual_time {
+        builder = builder.virtual_clock();
     }
     let sfn = builder
         .build()

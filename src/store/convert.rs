@@ -2,7 +2,7 @@
 
 use super::borrowed::{EntryRef, EventRef, Text};
 use super::format::{ChildNode, Ended, Entry, ResumeNode, ResumeTree};
-use super::log::ExecutionLog;
+use super::log::{ExecutionLog, Persist};
 use crate::asl::model::StateId;
 use crate::runtime::history::{details_key, HistoryEvent};
 use crate::runtime::journal::Journal;
@@ -42,7 +42,7 @@ impl Journal for ExecutionLog {
                 event_type: Text(event_type),
                 details: details.map(Text),
             }),
-            false,
+            Persist::Buffered,
         );
     }
 
@@ -52,17 +52,20 @@ impl Journal for ExecutionLog {
                 state,
                 entered_event,
             },
-            false,
+            Persist::Buffered,
         );
     }
 
     fn fanout_started(&self, fanout_event: u64, run: u64) {
-        self.append_or_report(&Entry::FanOutStarted { fanout_event, run }, false);
+        self.append_or_report(
+            &Entry::FanOutStarted { fanout_event, run },
+            Persist::Written,
+        );
     }
 
     fn variables(&self, values: &serde_json::Map<String, Value>) {
         let values = serde_json::to_string(values).unwrap_or_default();
-        self.append_or_report(&Entry::Variables { values }, false);
+        self.append_or_report(&Entry::Variables { values }, Persist::Buffered);
     }
 
     fn child_done(
@@ -87,7 +90,7 @@ impl Journal for ExecutionLog {
                 output: output.to_string(),
             },
         };
-        self.append_or_report(&entry, false);
+        self.append_or_report(&entry, Persist::Buffered);
     }
 
     fn mock_call(&self, state: &str, n: u32) {
@@ -96,7 +99,7 @@ impl Journal for ExecutionLog {
                 state: state.to_string(),
                 n,
             },
-            false,
+            Persist::Buffered,
         );
     }
 
@@ -110,7 +113,7 @@ impl Journal for ExecutionLog {
                 stop_date_ms: p.stop_date.map(ms).unwrap_or(0),
                 resume: p.resume.as_ref().map(flatten),
             }),
-            true,
+            Persist::Synced,
         );
     }
 
@@ -121,7 +124,7 @@ impl Journal for ExecutionLog {
                 date_ms: ms(when),
                 client_token: client_token.map(String::from),
             },
-            true,
+            Persist::Synced,
         );
     }
 }

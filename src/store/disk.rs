@@ -258,9 +258,14 @@ impl DiskStore {
         remove_if_there(&self.machine_path(name, "rkyv"))
     }
 
-    /// Records a new execution and opens its log. The execution's directory is created
-    /// exclusively: [`StoreError::AlreadyExists`] if another start took the name.
-    pub fn create_execution(&self, meta: &Meta) -> Result<ExecutionLog, StoreError> {
+    /// Records a new execution and opens its log, which starts with `first`. The
+    /// execution's directory is created exclusively: [`StoreError::AlreadyExists`] if
+    /// another start took the name.
+    pub fn create_execution(
+        &self,
+        meta: &Meta,
+        first: &[Entry],
+    ) -> Result<ExecutionLog, StoreError> {
         let writer = self.writer()?;
         let parent = self
             .root
@@ -285,7 +290,7 @@ impl DiskStore {
             reason: e.to_string(),
         })?;
         write_atomic(&dir.join("meta.rkyv"), &whole_file(&bytes))?;
-        ExecutionLog::create(&dir.join("log.rkyv"), writer)
+        ExecutionLog::create(&dir.join("log.rkyv"), writer, first)
     }
 
     /// Reopens an existing execution's log for appending (after a restart), first cutting

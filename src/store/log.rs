@@ -6,7 +6,7 @@
 //! under a lock, and full buffers are written by the store's writer thread.
 
 use super::disk::io;
-use super::format::{frame_head, frame_padding, header};
+use super::format::{frame, frame_head, frame_padding, header, Entry};
 use super::writer::{LogFile, Writer};
 use super::StoreError;
 use rkyv::api::high::HighSerializer;
@@ -21,6 +21,18 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+
+/// How far an appended entry goes before `append` returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Persist {
+    /// Buffered: a crash of the process may lose it (the runtime then redoes the work).
+    Buffered,
+    /// Written to the file with everything before it: only a crash of the machine may
+    /// lose it. For the entries that say where a restart continues.
+    Written,
+    /// Written and synced: nothing loses it.
+    Synced,
+}
 
 /// Pending bytes are handed to the writer thread once they reach this size.
 const FLUSH_AT: usize = 256 << 10;
@@ -43,8 +55,9 @@ thread_local! {
 
 /// An execution's append-only log. Entries are buffered and full buffers are written by the
 /// store's writer thread; an end or a redrive is written and synced before `append`
-/// returns, so a finished execution's record survives a crash. A crash loses at most the
-/// buffered entries, which the runtime then redoes (at-least-once).
+/// returns, so a finished execution's record survives a crash, and the start of a fan-out
+/// is written, so that a killed process's Map Run is continued, not started again. A crash
+/// loses at most the buffered entries, which the runtime then redoes (at-least-once).
 #[derive(Debug)]
 pub struct ExecutionLog {
     /// Framed entries not yet handed to the writer. Buffers are handed over under this
@@ -57,13 +70,28 @@ pub struct ExecutionLog {
 }
 
 impl ExecutionLog {
-    pub(super) fn create(path: &Path, writer: &Writer) -> Result<ExecutionLog, StoreError> {
+    /// Creates the log, its first entries written (not only buffered) with its header: a
+    /// process that dies at once still leaves them.
+    pub(super) fn create(
+        path: &Path,
+        writer: &Writer,
+        first: &[Entry],
+    ) -> Result<ExecutionLog, StoreError> {
+        let mut bytes = header().to_vec();
+        for e in first {
+            let payload =
+                rkyv::to_bytes::<rancor::Error>(e).map_err(|err| StoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    reason: err.to_string(),
+                })?;
+            bytes.extend(frame(&payload));
+        }
         let mut f = OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(path)
             .map_err(io(path))?;
-        f.write_all(&header()).map_err(io(path))?;
+        f.write_all(&bytes).map_err(io(path))?;
         Ok(Self::wrap(path, f, writer))
     }
 
@@ -96,9 +124,8 @@ impl ExecutionLog {
         }
     }
 
-    /// Appends one entry; `durable` writes it and everything before it to the file and
-    /// syncs the file before returning.
-    pub fn append(&self, entry: &impl Archivable, durable: bool) -> Result<(), StoreError> {
+    /// Appends one entry, and everything before it as far as `persist` says.
+    pub fn append(&self, entry: &impl Archivable, persist: Persist) -> Result<(), StoreError> {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             let mut taken = std::mem::take(&mut *scratch);
@@ -111,21 +138,23 @@ impl ExecutionLog {
                     }
                 })?;
             let head = frame_head(&bytes);
-            let result = self.push_frame(&head, &bytes, durable);
+            let result = self.push_frame(&head, &bytes, persist);
             *scratch = bytes;
             result
         })
     }
 
-    fn push_frame(&self, head: &[u8], payload: &[u8], durable: bool) -> Result<(), StoreError> {
+    fn push_frame(&self, head: &[u8], payload: &[u8], persist: Persist) -> Result<(), StoreError> {
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         pending.extend_from_slice(head);
         pending.extend_from_slice(payload);
         pending.extend_from_slice(frame_padding(payload.len()));
-        if durable {
+        if persist != Persist::Buffered {
             let full = std::mem::take(&mut *pending);
             self.queued.store(false, Ordering::Relaxed);
-            return self.writer.write_through(&self.file, full, true);
+            return self
+                .writer
+                .write_through(&self.file, full, persist == Persist::Synced);
         }
         if pending.len() >= FLUSH_AT {
             let full = std::mem::replace(&mut *pending, Vec::with_capacity(FLUSH_AT + 4096));
@@ -137,8 +166,8 @@ impl ExecutionLog {
 
     /// Appends, remembering (and reporting once) a failure instead of returning it: the
     /// runtime records progress from places that cannot handle an IO error.
-    pub fn append_or_report(&self, entry: &impl Archivable, durable: bool) {
-        if let Err(e) = self.append(entry, durable) {
+    pub fn append_or_report(&self, entry: &impl Archivable, persist: Persist) {
+        if let Err(e) = self.append(entry, persist) {
             self.file.report(e);
         }
     }

@@ -18,7 +18,7 @@ mod writer;
 pub use convert::{entries_to_state, ExecutionState};
 pub use disk::{DiskStore, Loaded, LoadedExecution};
 pub use lock::DirLock;
-pub use log::ExecutionLog;
+pub use log::{ExecutionLog, Persist};
 pub use map_runs::{record_of, MapRunFiles};
 
 use std::path::PathBuf;
