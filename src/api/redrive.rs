@@ -57,6 +57,7 @@ impl StepFunctions {
             handlers: self.inner.handlers.clone(),
             clock: self.inner.clock.fork(),
             payload_limit: self.inner.payload_limit,
+            history_limit: self.inner.history_limit,
             seed: self.inner.seed.fetch_add(1, Ordering::Relaxed),
             keep_history: record.machine_type == StateMachineType::STANDARD,
             resume: start.resume,

@@ -45,10 +45,17 @@ pub enum Filter {
     Exists(Vec<Segment>),
     /// `@.x OP literal` or `literal OP @.x` (normalised so the path is on the left).
     Compare(Vec<Segment>, CompareOp, serde_json::Value),
-    And(Box<Filter>, Box<Filter>),
-    Or(Box<Filter>, Box<Filter>),
+    /// `a && b && ...`, kept flat: a chain of 50,000 terms must not be a tree 50,000 deep,
+    /// which dropping or evaluating would walk recursively.
+    And(Vec<Filter>),
+    /// `a || b || ...`, flat as `And` is.
+    Or(Vec<Filter>),
     Not(Box<Filter>),
 }
+
+/// How deeply filters may nest (`!`, parentheses, filters inside a filter's path): the
+/// parser, evaluation and drop all recurse once per level.
+pub const MAX_FILTER_DEPTH: usize = 64;
 
 /// Comparison operators of filter expressions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +109,7 @@ impl Path {
             s: rest.as_bytes(),
             src: rest,
             i: name_len,
+            depth: 0,
         };
         let mut segments = p.segments(false).map_err(|r| err(&r))?;
         if name_len > 0 {
@@ -210,6 +218,8 @@ struct Cursor<'a> {
     s: &'a [u8],
     src: &'a str,
     i: usize,
+    /// Filter levels open at `i`, up to [`MAX_FILTER_DEPTH`].
+    depth: usize,
 }
 
 impl Cursor<'_> {
@@ -338,7 +348,7 @@ impl Cursor<'_> {
                 if !self.eat(b'(') {
                     return Err("expected '(' after '?'".into());
                 }
-                let f = self.filter_or()?;
+                let f = self.nested(|c| c.filter_or())?;
                 self.skip_ws();
                 if !self.eat(b')') {
                     return Err("expected ')' closing the filter".into());
@@ -390,30 +400,48 @@ impl Cursor<'_> {
         Ok(seg)
     }
 
+    /// Parses `inner` one filter level deeper, refusing past [`MAX_FILTER_DEPTH`].
+    fn nested<T>(
+        &mut self,
+        inner: impl FnOnce(&mut Self) -> Result<T, String>,
+    ) -> Result<T, String> {
+        if self.depth >= MAX_FILTER_DEPTH {
+            return Err(format!(
+                "filters are nested more than {MAX_FILTER_DEPTH} levels deep"
+            ));
+        }
+        self.depth += 1;
+        let r = inner(self);
+        self.depth -= 1;
+        r
+    }
+
     fn filter_or(&mut self) -> Result<Filter, String> {
-        let mut left = self.filter_and()?;
+        let mut terms = vec![self.filter_and()?];
         loop {
             self.skip_ws();
             if self.src[self.i..].starts_with("||") {
                 self.i += 2;
-                let right = self.filter_and()?;
-                left = Filter::Or(Box::new(left), Box::new(right));
+                terms.push(self.filter_and()?);
+            } else if terms.len() == 1 {
+                return Ok(terms.pop().expect("one term"));
             } else {
-                return Ok(left);
+                return Ok(Filter::Or(terms));
             }
         }
     }
 
     fn filter_and(&mut self) -> Result<Filter, String> {
-        let mut left = self.filter_atom()?;
+        let mut terms = vec![self.filter_atom()?];
         loop {
             self.skip_ws();
             if self.src[self.i..].starts_with("&&") {
                 self.i += 2;
-                let right = self.filter_atom()?;
-                left = Filter::And(Box::new(left), Box::new(right));
+                terms.push(self.filter_atom()?);
+            } else if terms.len() == 1 {
+                return Ok(terms.pop().expect("one term"));
             } else {
-                return Ok(left);
+                return Ok(Filter::And(terms));
             }
         }
     }
@@ -421,10 +449,10 @@ impl Cursor<'_> {
     fn filter_atom(&mut self) -> Result<Filter, String> {
         self.skip_ws();
         if self.eat(b'!') {
-            return Ok(Filter::Not(Box::new(self.filter_atom()?)));
+            return self.nested(|c| Ok(Filter::Not(Box::new(c.filter_atom()?))));
         }
         if self.eat(b'(') {
-            let f = self.filter_or()?;
+            let f = self.nested(|c| c.filter_or())?;
             self.skip_ws();
             if !self.eat(b')') {
                 return Err("expected ')'".into());
@@ -588,9 +616,9 @@ mod tests {
     fn filters() {
         let s = segs("$.items[?(@.price < 10 && @.tag == 'x')]");
         match &s[1] {
-            Segment::Filter(Filter::And(a, b)) => {
-                assert!(matches!(**a, Filter::Compare(_, CompareOp::Lt, _)));
-                assert!(matches!(**b, Filter::Compare(_, CompareOp::Eq, _)));
+            Segment::Filter(Filter::And(terms)) => {
+                assert!(matches!(terms[0], Filter::Compare(_, CompareOp::Lt, _)));
+                assert!(matches!(terms[1], Filter::Compare(_, CompareOp::Eq, _)));
             }
             other => panic!("{other:?}"),
         }

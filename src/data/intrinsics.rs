@@ -144,7 +144,10 @@ fn apply(f: Function, mut args: Vec<Value>, scope: &mut Scope) -> Result<Value, 
                     return Err(fail(f, format!("the result exceeds {MAX_RANGE} elements")));
                 }
                 out.push(Value::from(i));
-                i += step;
+                match i.checked_add(step) {
+                    Some(next) => i = next,
+                    None => break,
+                }
             }
             Value::Array(out)
         }
@@ -158,10 +161,15 @@ fn apply(f: Function, mut args: Vec<Value>, scope: &mut Scope) -> Result<Value, 
         }
         ArrayLength => Value::from(array(f, arg(&mut args, 0), "first")?.len()),
         ArrayUnique => {
+            // One canonical text per class of equal values: linear, where comparing each
+            // value with every one kept was quadratic (36,000 values took seconds).
             let a = array(f, arg(&mut args, 0), "first")?;
+            let mut seen = std::collections::HashSet::with_capacity(a.len());
             let mut out: Vec<Value> = Vec::with_capacity(a.len());
             for v in a {
-                if !out.iter().any(|o| json_eq(o, &v)) {
+                let mut key = String::new();
+                canonical(&v, &mut key);
+                if seen.insert(key) {
                     out.push(v);
                 }
             }
@@ -234,7 +242,8 @@ fn apply(f: Function, mut args: Vec<Value>, scope: &mut Scope) -> Result<Value, 
         }
         StringSplit => {
             let s = string(f, &args[0], "first")?;
-            let delims: Vec<char> = string(f, &args[1], "delimiter")?.chars().collect();
+            let delims: std::collections::HashSet<char> =
+                string(f, &args[1], "delimiter")?.chars().collect();
             Value::Array(
                 s.split(|c| delims.contains(&c))
                     .filter(|p| !p.is_empty())
@@ -282,6 +291,39 @@ fn hash(f: Function, alg: &str, data: &[u8]) -> Result<String, StatesError> {
             ))
         }
     })
+}
+
+/// A text that two values share exactly when [`json_eq`] holds between them: numbers by
+/// their value as f64, object members in key order.
+fn canonical(v: &Value, out: &mut String) {
+    use std::fmt::Write;
+    match v {
+        Value::Number(n) => {
+            let x = n.as_f64().unwrap_or(0.0);
+            // 0.0 and -0.0 are equal.
+            let _ = write!(out, "n{:x};", if x == 0.0 { 0 } else { x.to_bits() });
+        }
+        Value::Array(a) => {
+            out.push('[');
+            for e in a {
+                canonical(e, out);
+            }
+            out.push(']');
+        }
+        Value::Object(m) => {
+            let mut members: Vec<_> = m.iter().collect();
+            members.sort_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (k, e) in members {
+                let _ = write!(out, "{}:{k}", k.len());
+                canonical(e, out);
+            }
+            out.push('}');
+        }
+        other => {
+            let _ = write!(out, "{other};");
+        }
+    }
 }
 
 /// JSON equality with numbers compared by value (1 equals 1.0).

@@ -30,6 +30,9 @@ pub struct Missing {
     /// Jayway's message: "No results for path: $['a']" when the last step failed,
     /// "Missing property in path $['a']" when an earlier one did.
     pub message: String,
+    /// Not a path that found nothing, but one that found too much
+    /// ([`MAX_SELECTED`], [`MAX_SELECTED_BYTES`]): the message says so.
+    pub too_large: bool,
 }
 
 /// Evaluates `path` against `doc` (the input for `$`, the context object for `$$`; the
@@ -38,19 +41,43 @@ pub fn select<'a>(path: &Path, doc: &'a Value) -> Result<Selected<'a>, Missing> 
     select_from(path, 0, doc)
 }
 
+/// The most values one path may select. Each descent or union can multiply a selection
+/// (`$..a..a..a` over a 700-byte input selects millions), and no payload holds more than
+/// a few hundred thousand values anyway.
+pub const MAX_SELECTED: usize = 1 << 20;
+/// The most bytes (as JSON) a selection may hold: it is copied into the state's data.
+pub const MAX_SELECTED_BYTES: usize = 64 << 20;
+
 /// Evaluates the steps of `path` after the first `skip` against `doc` (which the skipped
 /// steps already led to); messages still name the whole path.
 pub fn select_from<'a>(path: &Path, skip: usize, doc: &'a Value) -> Result<Selected<'a>, Missing> {
     if path.is_definite() {
         return definite(path, skip, doc).map(Selected::One);
     }
+    let too_much = || Missing {
+        message: format!(
+            "The path {} selects more than {MAX_SELECTED} values or {MAX_SELECTED_BYTES} bytes",
+            path.as_str()
+        ),
+        too_large: true,
+    };
     let mut current = vec![doc];
     for seg in &path.segments[skip..] {
         let mut next = Vec::new();
         for v in current {
             step(seg, v, &mut next);
+            if next.len() > MAX_SELECTED {
+                return Err(too_much());
+            }
         }
         current = next;
+    }
+    let mut bytes = 0usize;
+    for v in &current {
+        bytes += crate::data::size::json_size(v);
+        if bytes > MAX_SELECTED_BYTES {
+            return Err(too_much());
+        }
     }
     Ok(Selected::Many(current))
 }
@@ -72,7 +99,10 @@ fn definite<'a>(path: &Path, skip: usize, doc: &'a Value) -> Result<&'a Value, M
                 } else {
                     format!("Missing property in path {}", path.normalized_prefix(i + 1))
                 };
-                return Err(Missing { message });
+                return Err(Missing {
+                    message,
+                    too_large: false,
+                });
             }
         }
     }
@@ -80,7 +110,11 @@ fn definite<'a>(path: &Path, skip: usize, doc: &'a Value) -> Result<&'a Value, M
 }
 
 fn index(a: &[Value], idx: i64) -> Option<&Value> {
-    let i = if idx < 0 { a.len() as i64 + idx } else { idx };
+    let i = if idx < 0 {
+        (a.len() as i64).saturating_add(idx)
+    } else {
+        idx
+    };
     usize::try_from(i).ok().and_then(|i| a.get(i))
 }
 
@@ -129,22 +163,36 @@ fn slice<'a>(
     step: i64,
     out: &mut Vec<&'a Value>,
 ) {
+    // Bounds and steps come from the definition: anything up to i64's limits, so every
+    // sum is checked and an index is used only once it is known to be in the array.
     let len = a.len() as i64;
-    let norm = |i: i64| if i < 0 { (len + i).max(0) } else { i.min(len) };
+    let norm = |i: i64| {
+        if i < 0 {
+            len.saturating_add(i).max(0)
+        } else {
+            i.min(len)
+        }
+    };
     if step > 0 {
         let (s, e) = (norm(start.unwrap_or(0)), norm(end.unwrap_or(len)));
         let mut i = s;
         while i < e {
             out.push(&a[i as usize]);
-            i += step;
+            match i.checked_add(step) {
+                Some(n) => i = n,
+                None => break,
+            }
         }
-    } else {
+    } else if step < 0 {
         let s = start.map(norm).unwrap_or(len - 1).min(len - 1);
         let e = end.map(norm).unwrap_or(-1);
         let mut i = s;
         while i > e && i >= 0 {
             out.push(&a[i as usize]);
-            i += step;
+            match i.checked_add(step) {
+                Some(n) => i = n,
+                None => break,
+            }
         }
     }
 }
@@ -169,8 +217,8 @@ fn test(f: &Filter, v: &Value) -> bool {
             Some(x) => compare(x, *op, lit),
             None => false,
         },
-        Filter::And(a, b) => test(a, v) && test(b, v),
-        Filter::Or(a, b) => test(a, v) || test(b, v),
+        Filter::And(terms) => terms.iter().all(|t| test(t, v)),
+        Filter::Or(terms) => terms.iter().any(|t| test(t, v)),
         Filter::Not(a) => !test(a, v),
     }
 }

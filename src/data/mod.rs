@@ -9,7 +9,7 @@ pub mod intrinsics;
 pub mod jsonpath;
 pub mod payload;
 pub mod scope;
-mod size;
+pub mod size;
 pub mod time;
 pub mod variables;
 

@@ -37,9 +37,13 @@ impl<'a> Scope<'a> {
     /// Resolves a path for a payload-template field or intrinsic argument, failing as AWS
     /// does when it finds nothing.
     pub fn resolve_owned(&self, path: &Path, field: &str) -> Result<Value, StatesError> {
-        self.select(path)
-            .map(|s| s.to_value())
-            .map_err(|_| self.path_not_found(path, field))
+        self.select(path).map(|s| s.to_value()).map_err(|m| {
+            if m.too_large {
+                StatesError::runtime(m.message)
+            } else {
+                self.path_not_found(path, field)
+            }
+        })
     }
 
     /// AWS's cause when a path names nothing in the input.

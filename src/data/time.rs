@@ -2,6 +2,23 @@
 
 use chrono::{DateTime, Utc};
 
+/// `secs` seconds after `t`, or the last time there is: seconds come from definitions and
+/// inputs (up to `u64::MAX`), and a virtual clock that waited in a loop may be far ahead,
+/// where chrono's `+` would panic.
+pub fn after(t: DateTime<Utc>, secs: u64) -> DateTime<Utc> {
+    chrono::Duration::try_seconds(i64::try_from(secs).unwrap_or(i64::MAX))
+        .and_then(|d| t.checked_add_signed(d))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// `d` after `t`, or the last time there is.
+pub fn after_std(t: DateTime<Utc>, d: std::time::Duration) -> DateTime<Utc> {
+    chrono::Duration::from_std(d)
+        .ok()
+        .and_then(|d| t.checked_add_signed(d))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 /// AWS writes dates with millisecond precision.
 pub fn iso(t: DateTime<Utc>) -> String {
     let mut out = Vec::with_capacity(24);

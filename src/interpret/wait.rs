@@ -5,7 +5,7 @@ use crate::asl::model::{State, WaitFor, WaitState};
 use crate::asl::timestamp;
 use crate::data::payload::read_path;
 use crate::data::{ContextObject, StatesError};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 /// When the wait ends and what the state outputs then.
@@ -28,7 +28,7 @@ pub fn plan(
 ) -> Result<WaitPlan, StatesError> {
     let effective = super::effective_owned(state, raw, context)?;
     let until = match &w.wait {
-        WaitFor::Seconds(s) => now + Duration::seconds(*s as i64),
+        WaitFor::Seconds(s) => crate::data::time::after(now, *s),
         WaitFor::Timestamp(t) => parse_ts(t).ok_or_else(|| {
             StatesError::runtime(format!(
                 "The Timestamp '{t}' is not a valid ISO-8601 date-time"
@@ -56,7 +56,7 @@ pub fn plan(
             if secs > MAX_DELAY_SECONDS {
                 return Err(too_long());
             }
-            now + Duration::seconds(secs)
+            crate::data::time::after(now, secs as u64)
         }
         WaitFor::TimestampPath(p) => {
             let v = read_path(p, &effective, context)?;

@@ -43,6 +43,8 @@ pub struct ExecutionSpec {
     pub clock: Arc<dyn Clock>,
     /// Largest input/output of a state, in bytes of JSON (AWS: 262,144).
     pub payload_limit: usize,
+    /// The most history events an execution may have (AWS: 25,000).
+    pub history_limit: usize,
     pub seed: u64,
     pub keep_history: bool,
     /// Set for a redrive (or a restart): where the execution continues.
@@ -189,7 +191,7 @@ impl ExecutionActor {
             spec.mocks,
             spec.handlers,
             spec.clock,
-            spec.payload_limit,
+            (spec.payload_limit, spec.history_limit),
             spec.keep_history,
             spawner,
             spec.map_runs,
@@ -333,14 +335,61 @@ impl ExecutionActor {
                 self.finished = true;
                 break;
             }
+            if self.shared.keep_history
+                && self.last_event.saturating_add(2) >= self.shared.history_limit as u64
+            {
+                // AWS: an execution whose history reaches its limit fails; room is kept
+                // for the events that say so.
+                self.halt(ctx);
+                let limit = self.shared.history_limit;
+                self.end_body(
+                    ctx,
+                    Err(StatesError::runtime(format!(
+                        "The execution reached the maximum number of history events ({limit})"
+                    ))),
+                );
+                self.finished = true;
+                break;
+            }
             let Some(pos) = &self.pos else { return };
             let body = Arc::clone(&self.body);
             let state = body.state(pos.state);
-            if let Flow::Suspended = self.step(state, ctx) {
+            if let Flow::Suspended = self.guarded(ctx, |act, ctx| act.step(state, ctx)) {
                 return;
             }
         }
         ctx.stop();
+    }
+
+    /// Runs one piece of a state's work. A panic in it (a defect of the runtime, or an
+    /// input nothing foresaw) fails this body with `States.Runtime` naming the state,
+    /// instead of unwinding through the arbiter's thread and taking down every execution
+    /// that runs on it.
+    pub(crate) fn guarded(
+        &mut self,
+        ctx: &mut Context<Self>,
+        work: impl FnOnce(&mut Self, &mut Context<Self>) -> Flow,
+    ) -> Flow {
+        let panic = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(self, ctx)))
+        {
+            Ok(flow) => return flow,
+            Err(panic) => panic,
+        };
+        let what = panic_text(&*panic);
+        let name = self
+            .pos
+            .as_ref()
+            .map(|p| self.body.state(p.state).name.clone())
+            .unwrap_or_default();
+        self.halt(ctx);
+        self.end_body(
+            ctx,
+            Err(StatesError::runtime(format!(
+                "An error occurred while executing the state '{name}': the runtime failed: {what}"
+            ))),
+        );
+        self.finished = true;
+        Flow::Continue
     }
 
     fn step(&mut self, state: &State, ctx: &mut Context<Self>) -> Flow {
@@ -415,7 +464,7 @@ impl ExecutionActor {
             if act.finished {
                 return;
             }
-            if let Flow::Continue = then(act, ctx, v) {
+            if let Flow::Continue = act.guarded(ctx, |act, ctx| then(act, ctx, v)) {
                 act.drive(ctx);
             }
         }));
@@ -436,6 +485,9 @@ impl ExecutionActor {
             Err(e) => return self.state_error(ctx, state, e, true),
         };
         if let Err(e) = self.check_size(&output, state) {
+            return self.state_error(ctx, state, e, false);
+        }
+        if let Err(e) = check_assigned(&assigned, state) {
             return self.state_error(ctx, state, e, false);
         }
         self.exited(state, &output, assigned);
@@ -467,8 +519,10 @@ impl ExecutionActor {
     }
 
     /// AWS: a state whose output exceeds the payload limit fails with
-    /// States.DataLimitExceeded.
+    /// States.DataLimitExceeded. A value nested deeper than
+    /// [`MAX_DEPTH`](crate::data::size::MAX_DEPTH) fails with States.Runtime.
     pub(crate) fn check_size(&self, v: &Value, state: &State) -> Result<(), StatesError> {
+        check_depth(v, state)?;
         if json_size(v) > self.shared.payload_limit {
             return Err(StatesError::new(
                 names::DATA_LIMIT_EXCEEDED,
@@ -530,8 +584,7 @@ impl ExecutionActor {
     ) -> Flow {
         match recovery {
             Recovery::Retry { delay } => {
-                let until = self.shared.clock.now()
-                    + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::zero());
+                let until = crate::data::time::after_std(self.shared.clock.now(), delay);
                 let sleep = self.shared.clock.sleep_until(until);
                 // Back in the loop, the same state runs again without a new StateEntered.
                 self.suspend(ctx, sleep, |_, _, ()| Flow::Continue)
@@ -622,4 +675,52 @@ impl ExecutionActor {
             }
         }
     }
+}
+
+/// A value nested deeper than [`MAX_DEPTH`](crate::data::size::MAX_DEPTH) levels fails
+/// its state (before anything walks it recursively again).
+fn check_depth(v: &Value, state: &State) -> Result<(), StatesError> {
+    use crate::data::size::{deeper_than, MAX_DEPTH};
+    if deeper_than(v, MAX_DEPTH) {
+        return Err(StatesError::runtime(format!(
+            "An error occurred while executing the state '{}': the value it produced is nested more than {MAX_DEPTH} levels deep",
+            state.name
+        )));
+    }
+    Ok(())
+}
+
+/// AWS: the values one Assign gives are at most 256 KiB in all (each variable included).
+pub(crate) const ASSIGN_LIMIT: usize = 262_144;
+
+/// The variables a state assigns: within AWS's size limit (States.DataLimitExceeded), and
+/// no deeper than a state's output may be.
+fn check_assigned(assigned: &crate::interpret::Assigned, state: &State) -> Result<(), StatesError> {
+    let Some(values) = assigned else {
+        return Ok(());
+    };
+    let mut total = 0;
+    for v in values.values() {
+        check_depth(v, state)?;
+        total += json_size(v);
+    }
+    if total > ASSIGN_LIMIT {
+        return Err(StatesError::new(
+            names::DATA_LIMIT_EXCEEDED,
+            format!(
+                "The state '{}' assigned variables with a size exceeding the maximum number of bytes service limit.",
+                state.name
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// What a panic said, if it said it in text.
+pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
 }

@@ -134,6 +134,9 @@ fn error_details(e: Option<&StatesError>) -> Value {
     Value::Object(d)
 }
 
+/// AWS: the longest an EXPRESS execution runs.
+const EXPRESS_SECONDS: u64 = 300;
+
 impl Actor for ExecutionActor {
     type Context = Context<Self>;
 
@@ -161,8 +164,17 @@ impl Actor for ExecutionActor {
             } else {
                 self.execution_started(&input);
             }
-            if let Some(secs) = self.shared.machine.timeout_seconds {
-                let at = self.shared.record.start_date + chrono::Duration::seconds(secs as i64);
+            // AWS: an EXPRESS execution runs for at most five minutes.
+            let limit = match self.shared.record.machine_type {
+                super::StateMachineType::EXPRESS => Some(EXPRESS_SECONDS),
+                super::StateMachineType::STANDARD => None,
+            };
+            let timeout = match (self.shared.machine.timeout_seconds, limit) {
+                (Some(t), Some(l)) => Some(t.min(l)),
+                (t, l) => t.or(l),
+            };
+            if let Some(secs) = timeout {
+                let at = crate::data::time::after(self.shared.record.start_date, secs);
                 let deadline = self.shared.clock.deadline(at);
                 ctx.spawn(deadline.into_actor(self).map(|(), act, ctx| {
                     if act.finished {

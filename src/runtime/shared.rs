@@ -67,6 +67,9 @@ pub struct Common {
     pub handlers: HandlerRegistry,
     pub clock: Arc<dyn Clock>,
     pub payload_limit: usize,
+    /// The most history events an execution may have (AWS: 25,000); it fails on reaching
+    /// them, so a loop that never ends cannot grow its history without bound.
+    pub history_limit: usize,
     pub spawner: Spawner,
     pub map_runs: Arc<MapRuns>,
     pub objects: Arc<dyn ObjectStore>,
@@ -107,7 +110,7 @@ impl ExecutionShared {
         mocks: Option<MockCase>,
         handlers: HandlerRegistry,
         clock: Arc<dyn Clock>,
-        payload_limit: usize,
+        (payload_limit, history_limit): (usize, usize),
         keep_history: bool,
         spawner: Spawner,
         map_runs: Arc<MapRuns>,
@@ -128,6 +131,7 @@ impl ExecutionShared {
             handlers,
             clock,
             payload_limit,
+            history_limit,
             spawner,
             map_runs,
             objects,

@@ -115,15 +115,33 @@ impl ExecutionActor {
             return future::ready(r).boxed();
         }
         match self.shared.handlers.get(&t.resource) {
-            Some(h) => h.call(TaskRequest {
-                resource: t.resource.clone(),
-                parameters,
-                state_name: state.name.clone(),
-                execution_arn: self.shared.info.id.clone(),
-                attempt,
-                task_token,
-                clock: Arc::clone(&self.shared.clock),
-            }),
+            Some(h) => {
+                let answer = h.call(TaskRequest {
+                    resource: t.resource.clone(),
+                    parameters,
+                    state_name: state.name.clone(),
+                    execution_arn: self.shared.info.id.clone(),
+                    attempt,
+                    task_token,
+                    clock: Arc::clone(&self.shared.clock),
+                });
+                // A handler that panics fails its task, as a Lambda function that crashes
+                // does, instead of the arbiter thread that polls it.
+                std::panic::AssertUnwindSafe(answer)
+                    .catch_unwind()
+                    .map(|r| {
+                        r.unwrap_or_else(|panic| {
+                            Err(TaskFailure::new(
+                                names::TASK_FAILED,
+                                format!(
+                                    "The task handler panicked: {}",
+                                    super::execution::panic_text(&*panic)
+                                ),
+                            ))
+                        })
+                    })
+                    .boxed()
+            }
             None => future::ready(Err(TaskFailure::new(
                 names::TASK_FAILED,
                 format!(
@@ -149,10 +167,7 @@ impl ExecutionActor {
             (heartbeat, names::HEARTBEAT_TIMEOUT),
         ] {
             if let Some(s) = secs {
-                let d = self
-                    .shared
-                    .clock
-                    .deadline(now + chrono::Duration::seconds(s as i64));
+                let d = self.shared.clock.deadline(crate::data::time::after(now, s));
                 racers.push(
                     d.map(move |()| {
                         Err(TaskFailure {

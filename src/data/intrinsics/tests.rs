@@ -202,3 +202,43 @@ fn path_arguments_that_name_nothing_fail_with_the_field() {
     assert_eq!(e.error, "States.Runtime");
     assert!(e.cause.unwrap().contains("'f.$'"));
 }
+
+/// ArrayUnique keeps the first of each class of equal values, as comparing each value with
+/// every one kept does (numbers by value, objects whatever their member order).
+#[test]
+fn array_unique_agrees_with_pairwise_equality() {
+    use rand::Rng;
+    let mut rng = rand::rngs::SmallRng::seed_from_u64(11);
+    let pool = [
+        json!(1),
+        json!(1.0),
+        json!(-0.0),
+        json!(0),
+        json!("1"),
+        json!("a;"),
+        json!(null),
+        json!([1, 2]),
+        json!([2, 1]),
+        json!({"a": 1, "b": [1]}),
+        json!({"b": [1.0], "a": 1}),
+        json!({"a": 1}),
+        json!(true),
+    ];
+    for _ in 0..200 {
+        let n = rng.gen_range(0..12);
+        let items: Vec<Value> = (0..n)
+            .map(|_| pool[rng.gen_range(0..pool.len())].clone())
+            .collect();
+        let mut expected: Vec<Value> = Vec::new();
+        for v in &items {
+            if !expected.iter().any(|o| json_eq(o, v)) {
+                expected.push(v.clone());
+            }
+        }
+        let got = call("States.ArrayUnique($.a)", json!({ "a": items })).unwrap();
+        assert_eq!(got, Value::Array(expected), "{items:?}");
+    }
+    // Ranges near the ends of i64 stop instead of wrapping around.
+    let near = ok("States.ArrayRange(9223372036854775806, 9223372036854775807, 5)");
+    assert_eq!(near, json!([9223372036854775806i64]));
+}
