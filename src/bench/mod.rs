@@ -64,8 +64,14 @@ pub fn run(workload: &Workload, settings: &Settings, progress: Progress) -> Resu
     if settings.concurrency == 0 {
         return Err("--concurrency must be at least 1".into());
     }
+    if settings.concurrency > tokio::sync::Semaphore::MAX_PERMITS {
+        return Err(format!(
+            "--concurrency must be at most {}",
+            tokio::sync::Semaphore::MAX_PERMITS
+        ));
+    }
     if let Some(r) = settings.rate {
-        if !(r.is_finite() && r > 0.0) {
+        if !(r.is_finite() && r > 0.0) || Duration::try_from_secs_f64(1.0 / r).is_err() {
             return Err("--rate must be a positive number of executions per second".into());
         }
     }
@@ -146,7 +152,9 @@ fn drive(
     let started = Instant::now();
     let records = runtime.block_on(async {
         let open = Arc::new(tokio::sync::Semaphore::new(settings.concurrency));
-        let interval = settings.rate.map(|r| Duration::from_secs_f64(1.0 / r));
+        let interval = settings
+            .rate
+            .and_then(|r| Duration::try_from_secs_f64(1.0 / r).ok());
         let mut waiting = tokio::task::JoinSet::new();
         let mut records = Vec::new();
         let mut i: u64 = 0;
@@ -156,7 +164,13 @@ fn drive(
             }
             let intended = match interval {
                 Some(every) => {
-                    let at = started + every.mul_f64(i as f64);
+                    // A schedule past what the clock can hold has ended.
+                    let Some(at) = Duration::try_from_secs_f64(every.as_secs_f64() * i as f64)
+                        .ok()
+                        .and_then(|offset| started.checked_add(offset))
+                    else {
+                        break;
+                    };
                     tokio::time::sleep_until(at.into()).await;
                     at
                 }

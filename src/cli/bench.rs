@@ -16,18 +16,19 @@ pub struct BenchArgs {
     /// Executions to run (default: the workload's own, or unlimited with --duration).
     #[arg(long)]
     pub executions: Option<u64>,
-    /// Executions open at once.
-    #[arg(long, default_value_t = 1000)]
-    pub concurrency: usize,
+    /// Executions open at once (1 to 1,000,000).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=MAX_CONCURRENCY))]
+    pub concurrency: u64,
     /// Start this many executions per second (fixed-rate mode; latencies are timed from
-    /// the schedule, correcting for coordinated omission).
-    #[arg(long)]
+    /// the schedule, correcting for coordinated omission). From 0.001 to 10,000,000.
+    #[arg(long, value_parser = parse_rate)]
     pub rate: Option<f64>,
     /// Stop starting executions after this long (e.g. 30s, 2m, 500ms).
     #[arg(long, value_parser = parse_duration)]
     pub duration: Option<Duration>,
-    /// Items per Map (inline-map: per execution; distributed-map and redrive: in all).
-    #[arg(long)]
+    /// Items per Map (inline-map: per execution; distributed-map and redrive: in all), up
+    /// to 100,000,000.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=MAX_ITEMS))]
     pub items: Option<u64>,
     /// The fraction of items that fail their first attempt (redrive).
     #[arg(long, default_value_t = 0.01)]
@@ -35,9 +36,9 @@ pub struct BenchArgs {
     /// Seed of every random choice (which items fail, sleep draws).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Arbiter threads (0: one per core).
-    #[arg(long, default_value_t = 0)]
-    pub workers: usize,
+    /// Arbiter threads (0: one per core; at most 1,024).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=MAX_WORKERS))]
+    pub workers: u64,
     /// The input of each execution, for a definition file.
     #[arg(long, default_value = "{}")]
     pub input: String,
@@ -50,6 +51,29 @@ pub struct BenchArgs {
     /// Write a static HTML page with the latency-percentile plot to this file.
     #[arg(long)]
     pub html: Option<PathBuf>,
+}
+
+/// Bounds of the arguments: each a usage error past it, rather than an allocation or a
+/// clock computation that cannot succeed.
+const MAX_CONCURRENCY: u64 = 1_000_000;
+const MAX_ITEMS: u64 = 100_000_000;
+const MAX_WORKERS: u64 = 1024;
+const MAX_RATE: f64 = 10_000_000.0;
+const MIN_RATE: f64 = 0.001;
+/// 30 days.
+const MAX_DURATION_SECS: f64 = 30.0 * 86_400.0;
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    let r: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a number of executions per second"))?;
+    if !(MIN_RATE..=MAX_RATE).contains(&r) {
+        return Err(format!(
+            "'{s}': the rate must be from {MIN_RATE} to {MAX_RATE} executions per second"
+        ));
+    }
+    Ok(r)
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -70,6 +94,9 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
     };
     if !(secs.is_finite() && secs > 0.0) {
         return Err(format!("'{s}' must be a positive duration"));
+    }
+    if secs > MAX_DURATION_SECS {
+        return Err(format!("'{s}' is longer than 30 days"));
     }
     Ok(Duration::from_secs_f64(secs))
 }
@@ -96,7 +123,11 @@ pub fn command(a: BenchArgs) -> i32 {
                     return 2;
                 }
             };
-            let text = match std::fs::read_to_string(&a.workload) {
+            let text = match super::read_limited(
+                std::path::Path::new(&a.workload),
+                super::DEFINITION_LIMIT,
+                "a definition",
+            ) {
                 Ok(t) => t,
                 Err(e) => {
                     eprintln!(
@@ -118,13 +149,13 @@ pub fn command(a: BenchArgs) -> i32 {
     };
     let settings = Settings {
         executions: a.executions,
-        concurrency: a.concurrency,
+        concurrency: a.concurrency as usize,
         rate: a.rate,
         duration: a.duration,
         items,
         fail_rate: a.fail_rate,
         seed: a.seed,
-        workers: a.workers,
+        workers: a.workers as usize,
     };
     let total = match (a.executions, a.duration) {
         (Some(n), _) => n,
@@ -180,5 +211,9 @@ mod tests {
         assert_eq!(parse_duration("1.5").unwrap(), Duration::from_millis(1500));
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("3 days").is_err());
+        assert!(parse_duration("1e30s").is_err());
+        assert!(parse_rate("1e-300").is_err());
+        assert!(parse_rate("NaN").is_err());
+        assert_eq!(parse_rate("250").unwrap(), 250.0);
     }
 }

@@ -106,11 +106,39 @@ pub fn main() -> i32 {
     }
 }
 
+/// AWS: a definition is at most 1 MiB.
+pub(crate) const DEFINITION_LIMIT: u64 = 1 << 20;
+/// A mock config has no limit on AWS; one larger than this is surely not one.
+pub(crate) const MOCK_CONFIG_LIMIT: u64 = 64 << 20;
+
+/// Reads a file the command was given, refusing one larger than `limit` bytes after reading
+/// `limit + 1` of them: `/dev/zero` or a huge file is never read whole.
+pub(crate) fn read_limited(
+    path: &std::path::Path,
+    limit: u64,
+    what: &str,
+) -> Result<String, String> {
+    use std::io::Read;
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "{} is larger than the {limit} bytes {what} may have",
+            path.display()
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))
+}
+
 fn validate(path: &std::path::Path) -> i32 {
-    let text = match std::fs::read_to_string(path) {
+    let text = match read_limited(path, DEFINITION_LIMIT, "a definition") {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("sfn validate: cannot read {}: {e}", path.display());
+            eprintln!("sfn validate: {e}");
             return 2;
         }
     };

@@ -57,7 +57,11 @@ pub fn command(args: RunArgs) -> i32 {
 
 fn read_arg(s: &str) -> Result<String, String> {
     match s.strip_prefix('@') {
-        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}")),
+        Some(path) => super::read_limited(
+            Path::new(path),
+            crate::api::DEFAULT_PAYLOAD_LIMIT as u64,
+            "an execution input",
+        ),
         None => Ok(s.to_string()),
     }
 }
@@ -83,8 +87,8 @@ fn default_name(path: &Path) -> String {
 }
 
 fn run(args: &RunArgs) -> Result<i32, String> {
-    let definition = std::fs::read_to_string(&args.definition)
-        .map_err(|e| format!("cannot read {}: {e}", args.definition.display()))?;
+    let definition =
+        super::read_limited(&args.definition, super::DEFINITION_LIMIT, "a definition")?;
     let report = crate::asl::validate(&definition);
     if !report.is_ok() {
         eprintln!(
@@ -111,8 +115,7 @@ fn run(args: &RunArgs) -> Result<i32, String> {
         builder = builder.objects_dir(dir);
     }
     if let Some(path) = &args.mock_config {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = super::read_limited(path, super::MOCK_CONFIG_LIMIT, "a mock config")?;
         builder = builder.mock_config(MockConfig::parse(&text).map_err(|e| e.to_string())?);
     }
     let sfn = builder
