@@ -131,49 +131,40 @@ fn ordered(op: Comparison, o: Ordering) -> bool {
 
 /// StringMatches: `*` matches any run of characters; `\*` is a literal star and `\\` a
 /// literal backslash.
+///
+/// The literal runs between stars are found in order, each at its leftmost place, with a
+/// linear substring search: linear in the pattern and the text together, where matching
+/// character by character with backtracking took seconds for a long pattern and text.
 pub fn wildcard_match(pattern: &str, s: &str) -> bool {
-    #[derive(PartialEq)]
-    enum Tok {
-        Star,
-        Ch(char),
-    }
-    let mut toks = Vec::new();
+    // The literal runs between the stars.
+    let mut runs: Vec<String> = vec![String::new()];
     let mut it = pattern.chars();
     while let Some(c) = it.next() {
         match c {
-            '\\' => match it.next() {
-                Some(n) => toks.push(Tok::Ch(n)),
-                None => toks.push(Tok::Ch('\\')),
-            },
-            '*' => toks.push(Tok::Star),
-            c => toks.push(Tok::Ch(c)),
+            '\\' => runs
+                .last_mut()
+                .expect("one run at least")
+                .push(it.next().unwrap_or('\\')),
+            '*' => runs.push(String::new()),
+            c => runs.last_mut().expect("one run at least").push(c),
         }
     }
-    let text: Vec<char> = s.chars().collect();
-    // Greedy match with backtracking to the last star: linear for typical patterns.
-    let (mut p, mut t) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match toks.get(p) {
-            Some(Tok::Ch(c)) if *c == text[t] => {
-                p += 1;
-                t += 1;
-            }
-            Some(Tok::Star) => {
-                star = Some((p, t));
-                p += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    p = sp + 1;
-                    t = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
+    let text = s.as_bytes();
+    if runs.len() == 1 {
+        return runs[0].as_bytes() == text;
+    }
+    let (first, last) = (runs[0].as_bytes(), runs[runs.len() - 1].as_bytes());
+    if first.len() + last.len() > text.len() || !text.starts_with(first) || !text.ends_with(last) {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for run in &runs[1..runs.len() - 1] {
+        match memchr::memmem::find(rest, run.as_bytes()) {
+            Some(at) => rest = &rest[at + run.len()..],
+            None => return false,
         }
     }
-    toks[p..].iter().all(|t| *t == Tok::Star)
+    true
 }
 
 #[cfg(test)]

@@ -95,8 +95,9 @@ pub fn settings(
         Some(Amount::Fixed(n)) => *n as usize,
         Some(Amount::Path(p)) => {
             let v = read_path(p, &effective, scope.context)?;
+            // Past u32, a concurrency is unbounded anyway: it must not wrap to 0 or less.
             match v.as_u64() {
-                Some(n) => n as usize,
+                Some(n) => n.min(u32::MAX as u64) as usize,
                 None => {
                     return Err(StatesError::runtime(format!(
                         "The MaxConcurrencyPath field refers to value \"{v}\" which is not a valid non-negative integer."

@@ -202,12 +202,55 @@ fn json_array<T: DeserializeOwned>(
     }
 }
 
+/// The longest line of a JSON Lines or CSV file: an item is far smaller (it must fit a
+/// child's input), and a file without newlines (a decompressed bomb) must not be read
+/// into one buffer.
+pub const MAX_LINE: usize = 8 << 20;
+
+/// Fails a read once a line grows past [`MAX_LINE`] bytes.
+struct LineLimit<R> {
+    inner: R,
+    since_newline: usize,
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let read = &buf[..n];
+        // The line that ends in this read (or goes on past it), then the one it leaves open.
+        let first_end = memchr::memchr(b'\n', read).unwrap_or(n);
+        let mut longest = self.since_newline + first_end;
+        self.since_newline = match memchr::memrchr(b'\n', read) {
+            Some(at) => n - at - 1,
+            None => longest,
+        };
+        // Lines wholly inside this read are at most as long as the read.
+        if first_end < n {
+            longest = longest.max(self.since_newline);
+        }
+        if longest > MAX_LINE {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("a line is longer than {MAX_LINE} bytes"),
+            ));
+        }
+        Ok(n)
+    }
+}
+
+fn line_limited<R: Read>(inner: R) -> LineLimit<R> {
+    LineLimit {
+        inner,
+        since_newline: 0,
+    }
+}
+
 fn json_lines<T: DeserializeOwned>(
     input: impl Read,
     skip: &dyn Fn(u64) -> bool,
     take: &mut dyn FnMut(Option<T>) -> bool,
 ) -> Result<(), ItemsError> {
-    let mut reader = BufReader::with_capacity(256 << 10, input);
+    let mut reader = BufReader::with_capacity(256 << 10, line_limited(input));
     // One buffer for every line: a file of millions of lines costs no allocation a line.
     let mut line = Vec::new();
     let (mut number, mut index) = (0u64, 0u64);
@@ -245,7 +288,7 @@ fn csv_rows(
         .has_headers(false)
         .delimiter(delimiter)
         .flexible(true)
-        .from_reader(input);
+        .from_reader(line_limited(input));
     let mut records = reader.records();
     let headers: Vec<String> = match given {
         Some(h) => h.to_vec(),
@@ -284,6 +327,27 @@ fn csv_error(e: csv::Error) -> ItemsError {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_line_past_the_limit_is_refused_before_it_is_read_whole() {
+        let long = "x".repeat(MAX_LINE + 10);
+        for kind in [
+            InputType::Jsonl,
+            InputType::Csv {
+                headers: None,
+                delimiter: b',',
+            },
+        ] {
+            let text = format!("{{\"a\": 1}}\n\"{long}\"\n");
+            match all(&text, &kind, None) {
+                Ok(items) => panic!("{} items read", items.len()),
+                Err(e) => assert!(e.to_string().contains("longer than"), "{e}"),
+            }
+        }
+        // Lines up to the limit are fine.
+        let ok = format!("\"{}\"\n", "y".repeat(1000));
+        assert_eq!(all(&ok, &InputType::Jsonl, None).unwrap().len(), 1);
+    }
 
     fn all(text: &str, kind: &InputType, max: Option<u64>) -> Result<Vec<Value>, ItemsError> {
         let mut out = Vec::new();

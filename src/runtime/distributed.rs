@@ -284,7 +284,7 @@ impl ExecutionActor {
             self.shared.clock.now(),
             execution_type,
             MapRunConfig {
-                max_concurrency: settings.max_concurrency as u32,
+                max_concurrency: u32::try_from(settings.max_concurrency).unwrap_or(u32::MAX),
                 tolerated_failure_percentage: settings.tolerated_failure_percentage,
                 tolerated_failure_count: settings.tolerated_failure_count,
             },

@@ -253,3 +253,35 @@ fn missing_variable_is_a_runtime_error() {
     .unwrap_err();
     assert_eq!(e.error, "States.Runtime");
 }
+
+/// The reference: every way of matching a star tried, character by character.
+fn matches_slowly(p: &[char], s: &[char]) -> bool {
+    match p.first() {
+        None => s.is_empty(),
+        Some('*') => (0..=s.len()).any(|i| matches_slowly(&p[1..], &s[i..])),
+        Some('\\') if p.len() > 1 => s.first() == Some(&p[1]) && matches_slowly(&p[2..], &s[1..]),
+        Some(c) => s.first() == Some(c) && matches_slowly(&p[1..], &s[1..]),
+    }
+}
+
+#[test]
+fn string_matches_agrees_with_trying_every_way() {
+    use rand::Rng;
+    let mut rng = rand::rngs::SmallRng::seed_from_u64(3);
+    let alphabet = ['a', 'b', '*', '\\', 'é'];
+    for _ in 0..20_000 {
+        let p: String = (0..rng.gen_range(0..8))
+            .map(|_| alphabet[rng.gen_range(0..alphabet.len())])
+            .collect();
+        let s: String = (0..rng.gen_range(0..8))
+            .map(|_| alphabet[rng.gen_range(0..alphabet.len())])
+            .collect();
+        let pc: Vec<char> = p.chars().collect();
+        let sc: Vec<char> = s.chars().collect();
+        assert_eq!(
+            wildcard_match(&p, &s),
+            matches_slowly(&pc, &sc),
+            "pattern {p:?} text {s:?}"
+        );
+    }
+}
