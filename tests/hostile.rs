@@ -230,3 +230,17 @@ fn timeouts_and_waits_far_in_the_future_do_not_overflow() {
         assert_eq!(d.status, "SUCCEEDED", "{t}: {:?}", d.cause);
     }
 }
+
+#[test]
+fn an_item_selector_that_copies_the_input_per_item_is_bounded() {
+    // 2,000 items, each given the whole 250 KB input: 500 MB if built (60,000 of them,
+    // 15 GB, aborted the process).
+    let input = json!({"items": vec![0; 2_000], "pad": "x".repeat(250_000)});
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items",
+        "ItemSelector": {"all.$": "$"},
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": 1, "End": true}}},
+        "End": true}}});
+    let d = run_then_check_alive(&one_worker(), &def, input);
+    assert_eq!(d.status, "FAILED");
+    assert_eq!(d.error.as_deref(), Some("States.DataLimitExceeded"));
+}

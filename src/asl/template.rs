@@ -35,7 +35,7 @@ impl Template {
     /// Compiles a template. Every bad `.$` field is reported.
     pub fn compile(value: &Value) -> Result<Template, Vec<TemplateError>> {
         let mut errors = Vec::new();
-        let t = compile(value, "", &mut errors);
+        let t = compile(value, None, &mut errors);
         if errors.is_empty() {
             Ok(t)
         } else {
@@ -62,30 +62,68 @@ pub fn compile_dynamic(s: &str) -> Result<Template, String> {
     }
 }
 
-fn compile(value: &Value, at: &str, errors: &mut Vec<TemplateError>) -> Template {
+/// Where a node is, as a chain back to the root: rendered only for an error, since
+/// formatting every node's location made a large template cost its size times its keys.
+struct At<'a> {
+    parent: Option<&'a At<'a>>,
+    step: Step<'a>,
+}
+
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn render(at: Option<&At>) -> String {
+    let mut steps = Vec::new();
+    let mut node = at;
+    while let Some(n) = node {
+        steps.push(n);
+        node = n.parent;
+    }
+    let mut out = String::new();
+    for n in steps.iter().rev() {
+        match n.step {
+            Step::Key(k) => {
+                out.push('/');
+                out.push_str(k);
+            }
+            Step::Index(i) => {
+                out.push('/');
+                out.push_str(&i.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn compile(value: &Value, at: Option<&At>, errors: &mut Vec<TemplateError>) -> Template {
     match value {
         Value::Object(map) => {
             let mut fields = Vec::with_capacity(map.len());
             let mut dynamic = false;
             for (k, v) in map {
-                let loc = format!("{at}/{k}");
+                let here = At {
+                    parent: at,
+                    step: Step::Key(k),
+                };
                 if let Some(name) = k.strip_suffix(".$") {
                     dynamic = true;
                     match v.as_str().map(compile_dynamic) {
                         Some(Ok(t)) => fields.push((name.to_string(), t)),
                         Some(Err(message)) => errors.push(TemplateError {
-                            location: loc,
+                            location: render(Some(&here)),
                             message,
                         }),
                         None => errors.push(TemplateError {
-                            location: loc,
+                            location: render(Some(&here)),
                             message: format!(
                                 "the value of '{k}' must be a string holding a path or an intrinsic function"
                             ),
                         }),
                     }
                 } else {
-                    let t = compile(v, &loc, errors);
+                    let t = compile(v, Some(&here), errors);
                     dynamic |= !t.is_constant();
                     fields.push((k.clone(), t));
                 }
@@ -100,7 +138,13 @@ fn compile(value: &Value, at: &str, errors: &mut Vec<TemplateError>) -> Template
             let ts: Vec<Template> = items
                 .iter()
                 .enumerate()
-                .map(|(i, v)| compile(v, &format!("{at}/{i}"), errors))
+                .map(|(i, v)| {
+                    let here = At {
+                        parent: at,
+                        step: Step::Index(i),
+                    };
+                    compile(v, Some(&here), errors)
+                })
                 .collect();
             if ts.iter().all(Template::is_constant) {
                 Template::Constant(value.clone())

@@ -186,6 +186,10 @@ pub fn select_item(
     eval_template(t, &mut s)
 }
 
+/// The most bytes an Inline Map's ItemSelector may build for all its iterations: they are
+/// built when the state starts.
+pub const MAX_SELECTED_INPUTS: usize = 256 << 20;
+
 /// Plans the iterations of an Inline Map. `kept(i)` says an iteration's result is already
 /// known (a redrive or a restart keeps it): its input is not built.
 pub fn plan(
@@ -199,11 +203,27 @@ pub fn plan(
         return Err(StatesError::runtime("an Inline Map has no ItemReader"));
     };
     let mut inputs = Vec::with_capacity(items.len());
+    // Without an ItemSelector the inputs are the items, no larger than the state's input;
+    // with one, each may copy the whole input: their sum is held to a bound.
+    let mut selected = 0usize;
     for (i, item) in items.into_iter().enumerate() {
         inputs.push(if kept(i) {
             Value::Null
         } else {
-            select_item(m, &settings.effective, scope, i as u64, item)?
+            let input = select_item(m, &settings.effective, scope, i as u64, item)?;
+            if m.item_selector.is_some() {
+                selected += crate::data::json_size(&input);
+                if selected > MAX_SELECTED_INPUTS {
+                    return Err(StatesError::new(
+                        crate::data::names::DATA_LIMIT_EXCEEDED,
+                        format!(
+                            "The ItemSelector of state '{}' made iteration inputs of more than {MAX_SELECTED_INPUTS} bytes in all",
+                            state.name
+                        ),
+                    ));
+                }
+            }
+            input
         });
     }
     Ok(MapPlan {
