@@ -100,6 +100,12 @@ impl StepFunctions {
         match self.inner.executions.entry(exec_arn.clone()) {
             dashmap::Entry::Occupied(existing) => {
                 let e = existing.get();
+                if self.inner.orphans.contains_key(&exec_arn) {
+                    // Nothing runs it: returning it would leave the caller waiting forever.
+                    return Err(ApiError::ExecutionAlreadyExists(format!(
+                        "Execution Already Exists: '{exec_arn}' (it was RUNNING when the process running it stopped; resume it)"
+                    )));
+                }
                 // AWS: the same name and input while the execution still runs returns it
                 // again (STANDARD); anything else is ExecutionAlreadyExists.
                 if entry.machine_type == StateMachineType::STANDARD

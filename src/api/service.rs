@@ -350,6 +350,64 @@ impl StepFunctions {
         &self,
         req: CreateStateMachineInput,
     ) -> Result<CreateStateMachineOutput, ApiError> {
+        let entry = self.new_entry(req)?;
+        let key = entry.arn.to_string();
+        if let Some(existing) = self.inner.state_machines.get(&key) {
+            // AWS: creating an identical state machine again is idempotent.
+            if existing.definition == entry.definition
+                && existing.role_arn == entry.role_arn
+                && existing.machine_type == entry.machine_type
+            {
+                return Ok(CreateStateMachineOutput {
+                    state_machine_arn: key,
+                    creation_date: existing.creation_date,
+                });
+            }
+            return Err(ApiError::StateMachineAlreadyExists(format!(
+                "State Machine Already Exists: '{key}'"
+            )));
+        }
+        self.install(entry)
+    }
+
+    /// Creates the state machine, or replaces the one of that name in one step (the data
+    /// directory's file is rewritten atomically), as `sfn run` does when its file changed:
+    /// a delete and a create could be cut in between by a kill, leaving the earlier
+    /// executions' state machine deleted. Earlier executions keep the version they ran.
+    pub(crate) fn put_state_machine(
+        &self,
+        req: CreateStateMachineInput,
+    ) -> Result<CreateStateMachineOutput, ApiError> {
+        let entry = self.new_entry(req)?;
+        match self.inner.state_machines.get(&entry.arn.to_string()) {
+            Some(existing)
+                if existing.definition == entry.definition
+                    && existing.role_arn == entry.role_arn
+                    && existing.machine_type == entry.machine_type =>
+            {
+                Ok(CreateStateMachineOutput {
+                    state_machine_arn: existing.arn.to_string(),
+                    creation_date: existing.creation_date,
+                })
+            }
+            _ => self.install(entry),
+        }
+    }
+
+    fn install(&self, entry: StateMachineEntry) -> Result<CreateStateMachineOutput, ApiError> {
+        let key = entry.arn.to_string();
+        let creation_date = entry.creation_date;
+        let entry = Arc::new(entry);
+        self.persist_machine(&entry)?;
+        self.inner.state_machines.insert(key.clone(), entry);
+        Ok(CreateStateMachineOutput {
+            state_machine_arn: key,
+            creation_date,
+        })
+    }
+
+    /// A state machine as CreateStateMachine would make it, checked.
+    fn new_entry(&self, req: CreateStateMachineInput) -> Result<StateMachineEntry, ApiError> {
         let name: Name = req.name.parse()?;
         let machine_type = parse_type(req.r#type.as_deref())?;
         if req.role_arn.is_empty() {
@@ -386,36 +444,13 @@ impl StepFunctions {
             account: self.inner.account.clone(),
             name: name.to_string(),
         };
-        let key = arn.to_string();
-        if let Some(existing) = self.inner.state_machines.get(&key) {
-            // AWS: creating an identical state machine again is idempotent.
-            if existing.definition == req.definition
-                && existing.role_arn == req.role_arn
-                && existing.machine_type == machine_type
-            {
-                return Ok(CreateStateMachineOutput {
-                    state_machine_arn: key,
-                    creation_date: existing.creation_date,
-                });
-            }
-            return Err(ApiError::StateMachineAlreadyExists(format!(
-                "State Machine Already Exists: '{key}'"
-            )));
-        }
-        let creation_date = self.inner.clock.now();
-        let entry = Arc::new(StateMachineEntry {
+        Ok(StateMachineEntry {
             arn,
             definition: req.definition,
             machine: Arc::new(machine),
             role_arn: req.role_arn,
             machine_type,
-            creation_date,
-        });
-        self.persist_machine(&entry)?;
-        self.inner.state_machines.insert(key.clone(), entry);
-        Ok(CreateStateMachineOutput {
-            state_machine_arn: key,
-            creation_date,
+            creation_date: self.inner.clock.now(),
         })
     }
 

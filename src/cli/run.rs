@@ -1,7 +1,7 @@
 //! `sfn run DEFINITION`: one execution, start to end.
 
-use crate::api::types::{CreateStateMachineInput, StartExecutionInput, StateMachineArnInput};
-use crate::api::{describe, ApiError, StepFunctions};
+use crate::api::types::{CreateStateMachineInput, StartExecutionInput};
+use crate::api::{describe, StepFunctions};
 use crate::runtime::mock::MockConfig;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -131,22 +131,10 @@ fn run(args: &RunArgs) -> Result<i32, String> {
         role_arn: "arn:aws:iam::123456789012:role/sfn-runtime".into(),
         r#type: Some(args.machine_type.clone()),
     };
-    let sm = match sfn.create_state_machine(create.clone()) {
-        // The file changed since a run kept in the data directory: the state machine takes
-        // the new definition; earlier executions keep the version they ran.
-        Err(ApiError::StateMachineAlreadyExists(_)) => {
-            let arn = format!(
-                "arn:aws:states:us-east-1:123456789012:stateMachine:{}",
-                create.name
-            );
-            sfn.delete_state_machine(StateMachineArnInput {
-                state_machine_arn: arn,
-            })
-            .map_err(|e| e.to_string())?;
-            sfn.create_state_machine(create)
-        }
-        other => other,
-    }
+    // The file may have changed since a run kept in the data directory: the state machine
+    // takes the new definition; earlier executions keep the version they ran.
+    let sm = sfn
+        .put_state_machine(create)
     .map_err(|e| e.to_string())?;
     let arn = match &args.test_case {
         Some(case) => format!("{}#{case}", sm.state_machine_arn),

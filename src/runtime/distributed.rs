@@ -147,6 +147,17 @@ impl ExecutionActor {
             children: run.progress().executions.total,
             batch_sizes: run.batch_sizes.clone(),
         };
+        // Counts read back from a damaged run file could ask for a table of any size:
+        // past what a child index can number, or disagreeing with the batches, the items
+        // are counted again.
+        let plausible = counted.children <= u64::from(u32::MAX)
+            && counted
+                .batch_sizes
+                .as_ref()
+                .is_none_or(|b| b.len() as u64 == counted.children);
+        if !plausible {
+            return (None, None);
+        }
         let pos = self.pos.as_ref();
         let kept: Option<Vec<bool>> = match how {
             Continue::Redrive => pos.and_then(|p| p.fanout_resume.as_ref()).map(|before| {
@@ -166,6 +177,19 @@ impl ExecutionActor {
             }),
         };
         (Some(counted), kept)
+    }
+
+    /// Whether the history has an event of this type since the current state was entered.
+    fn recorded_since_entered(&self, event_type: &str) -> bool {
+        let Some(entered) = self.pos.as_ref().map(|p| p.entered_id) else {
+            return false;
+        };
+        self.shared.record.with(|p| {
+            p.history
+                .iter()
+                .skip(entered as usize)
+                .any(|e| e.event_type == event_type)
+        })
     }
 
     /// The items are counted: start the Map Run (or continue an earlier one) and its
@@ -191,7 +215,11 @@ impl ExecutionActor {
             }
         };
         let n = counted.children as usize;
-        self.event("MapStateStarted", || Some(json!({ "length": n })));
+        // Continued after a restart, the state may have recorded its start already.
+        let restarted = matches!(continued, Some((_, Continue::Restart)));
+        if !(restarted && self.recorded_since_entered("MapStateStarted")) {
+            self.event("MapStateStarted", || Some(json!({ "length": n })));
+        }
         let run = match continued {
             Some((run, Continue::Restart)) => {
                 // The process stopped while the run ran: it goes on, same ARN.

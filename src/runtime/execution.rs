@@ -361,6 +361,22 @@ impl ExecutionActor {
         ctx.stop();
     }
 
+    /// Runs `work` (an actor callback) as [`Self::guarded`] does: a panic in it fails this
+    /// body and stops the actor, and leaves the arbiter running.
+    pub(crate) fn contained(
+        &mut self,
+        ctx: &mut Context<Self>,
+        work: impl FnOnce(&mut Self, &mut Context<Self>),
+    ) {
+        let flow = self.guarded(ctx, |act, ctx| {
+            work(act, ctx);
+            Flow::Suspended
+        });
+        if let Flow::Continue = flow {
+            ctx.stop();
+        }
+    }
+
     /// Runs one piece of a state's work. A panic in it (a defect of the runtime, or an
     /// input nothing foresaw) fails this body with `States.Runtime` naming the state,
     /// instead of unwinding through the arbiter's thread and taking down every execution

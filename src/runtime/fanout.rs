@@ -546,7 +546,7 @@ impl Handler<ReportsWaiting> for ExecutionActor {
         let mut reports = std::mem::take(&mut self.reports);
         completions.take(&mut reports);
         for report in reports.drain(..) {
-            self.child_finished(report, ctx);
+            self.contained(ctx, |act, ctx| act.child_finished(report, ctx));
         }
         self.reports = reports;
     }
@@ -641,13 +641,15 @@ impl Handler<Refill> for ExecutionActor {
     type Result = ();
 
     fn handle(&mut self, msg: Refill, ctx: &mut Context<Self>) {
-        let body = Arc::clone(&self.body);
-        let Some(pos) = self.pos.as_mut() else { return };
-        let state = body.state(pos.state);
-        match pos.fanout.as_mut() {
-            Some(f) if f.run == msg.run && !self.finished => f.refill_scheduled = false,
-            _ => return,
-        }
-        self.fill_window(ctx, state);
+        self.contained(ctx, |act, ctx| {
+            let body = Arc::clone(&act.body);
+            let Some(pos) = act.pos.as_mut() else { return };
+            let state = body.state(pos.state);
+            match pos.fanout.as_mut() {
+                Some(f) if f.run == msg.run && !act.finished => f.refill_scheduled = false,
+                _ => return,
+            }
+            act.fill_window(ctx, state);
+        });
     }
 }

@@ -140,7 +140,19 @@ const EXPRESS_SECONDS: u64 = 300;
 impl Actor for ExecutionActor {
     type Context = Context<Self>;
 
+    /// Starts the body, contained: what a restart or a redrive reads from the data
+    /// directory may be damaged in ways no check foresaw (a state that does not exist).
     fn started(&mut self, ctx: &mut Context<Self>) {
+        self.contained(ctx, |act, ctx| act.start(ctx));
+    }
+
+    fn stopped(&mut self, ctx: &mut Context<Self>) {
+        self.on_stopped(ctx);
+    }
+}
+
+impl ExecutionActor {
+    fn start(&mut self, ctx: &mut Context<Self>) {
         let input = self.start_input.take().unwrap_or(Value::Null);
         if let Some(run) = self.child_run.take() {
             self.become_child_execution(&run, &input);
@@ -149,7 +161,10 @@ impl Actor for ExecutionActor {
             if self.recovering || self.redrive_announced {
                 self.last_event = self.shared.record.with(|p| p.history.len() as u64);
             }
-            if self.recovering {
+            if self.recovering && self.last_event == 0 {
+                // The process died before it recorded even ExecutionStarted.
+                self.execution_started(&input);
+            } else if self.recovering {
                 // Continuing where the process died: its events are all in the history.
             } else if self.resume.is_some() {
                 if !self.redrive_announced {
@@ -230,7 +245,7 @@ impl Actor for ExecutionActor {
         self.drive(ctx);
     }
 
-    fn stopped(&mut self, _: &mut Context<Self>) {
+    fn on_stopped(&mut self, _: &mut Context<Self>) {
         // A root can only stop early if its arbiter shuts down; the record must not be left
         // RUNNING with waiters blocked forever.
         if !self.finished {

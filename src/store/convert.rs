@@ -165,14 +165,24 @@ fn push_node(rp: &ResumePoint, nodes: &mut Vec<ResumeNode>) -> u32 {
 
 /// The resume point a flat tree describes.
 pub fn unflatten(t: &ResumeTree) -> Option<ResumePoint> {
-    node(t, 0, 0)
+    let mut used = vec![false; t.nodes.len()];
+    node(t, 0, 0, &mut used)
 }
 
-fn node(t: &ResumeTree, i: u32, depth: usize) -> Option<ResumePoint> {
-    // A damaged tree could point in a loop; a real one is never this deep.
+/// Node `i` and what hangs from it. [`flatten`] writes a node before its children, so a
+/// child's index is always past its parent's and each node has one parent: a damaged tree
+/// that points back, or twice at one node (which made a few nodes expand into an
+/// exponential number), loses that child's position instead (it restarts from its start).
+fn node(t: &ResumeTree, i: u32, depth: usize, used: &mut [bool]) -> Option<ResumePoint> {
+    // A real tree is as deep as the definition's nesting of fan-outs.
     if depth > 1000 {
         return None;
     }
+    let slot = used.get_mut(i as usize)?;
+    if *slot {
+        return None;
+    }
+    *slot = true;
     let n = t.nodes.get(i as usize)?;
     let fanout = n.children.as_ref().map(|cs| {
         cs.iter()
@@ -183,9 +193,10 @@ fn node(t: &ResumeTree, i: u32, depth: usize) -> Option<ResumePoint> {
                     ChildResume::Succeeded(Some(serde_json::from_str(s).unwrap_or(Value::Null)))
                 }
                 ChildNode::Restart(None) => ChildResume::Restart(None),
-                ChildNode::Restart(Some(j)) => {
-                    ChildResume::Restart(node(t, *j, depth + 1).map(Box::new))
+                ChildNode::Restart(Some(j)) if *j > i => {
+                    ChildResume::Restart(node(t, *j, depth + 1, used).map(Box::new))
                 }
+                ChildNode::Restart(Some(_)) => ChildResume::Restart(None),
             })
             .collect()
     });

@@ -14,7 +14,9 @@
 //! creates, truncates or appends anything, so `describe` or `list` can look at a directory
 //! that another process is running executions from.
 
-use super::format::{check_header, frame, header, read_frame, FrameRead, HEADER_LEN};
+use super::format::{
+    check_header, frame, header, read_frame, FrameRead, ALIGN, FRAME_HEADER_LEN, HEADER_LEN,
+};
 use super::format::{ArchivedEntry, Entry, MachineMeta, Meta};
 use super::lock::DirLock;
 use super::log::ExecutionLog;
@@ -102,21 +104,26 @@ pub(super) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ 
     }
 }
 
-/// Writes a whole file crash-safely: a temporary file, synced, then renamed over.
+/// Writes a whole file crash-safely: a temporary file, synced, then renamed over. The
+/// temporary file is new (created exclusively under a random name): one planted in the
+/// directory, a link or a hard link to a file elsewhere, is never written through.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let tmp = path.with_extension("tmp");
-    {
+    let tmp = path.with_file_name(format!(".{:016x}.tmp", rand::random::<u64>()));
+    let written = (|| {
         let mut f = OpenOptions::new()
             .write(true)
-            .create(true)
-            .truncate(true)
+            .create_new(true)
             .custom_flags(libc::O_NOFOLLOW)
             .open(&tmp)
             .map_err(io(&tmp))?;
         f.write_all(bytes).map_err(io(&tmp))?;
         f.sync_all().map_err(io(&tmp))?;
+        fs::rename(&tmp, path).map_err(io(path))
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
     }
-    fs::rename(&tmp, path).map_err(io(path))?;
+    written?;
     if let Some(dir) = path.parent() {
         // Make the rename itself durable.
         if let Ok(d) = File::open(dir) {
@@ -124,6 +131,19 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+/// Checks that a folder the store writes into is a folder of its own, not a link that
+/// would take its files elsewhere.
+pub(super) fn real_dir(path: &Path) -> Result<(), StoreError> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            reason: "a link or not a folder; refused".into(),
+        }),
+        Err(e) => Err(io(path)(e)),
+    }
 }
 
 /// Opens a file of the store for reading, refusing anything but a regular file: a FIFO
@@ -154,12 +174,44 @@ fn not_regular(path: &Path) -> StoreError {
     }
 }
 
-/// Reads a file into a 16-byte-aligned buffer, so archives can be accessed in place.
-fn read_aligned(path: &Path) -> Result<AlignedVec<16>, StoreError> {
+/// The largest meta, state machine or Map Run archive: what they hold (a definition of at
+/// most 1 MiB, an input, mocks) is far smaller, and one file of gigabytes must not take
+/// every command's memory.
+const MAX_ARCHIVE: u64 = 64 << 20;
+
+/// Reads a file into a 16-byte-aligned buffer, so archives can be accessed in place; one
+/// larger than `limit` is corrupt.
+fn read_aligned(path: &Path, limit: u64) -> Result<AlignedVec<16>, StoreError> {
     let mut f = open_regular(path)?;
+    let len = f.metadata().map_err(io(path))?.len();
+    if len > limit {
+        return Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            reason: format!("{len} bytes, more than such a file may hold ({limit})"),
+        });
+    }
     let mut buf = AlignedVec::<16>::new();
-    buf.extend_from_reader(&mut f).map_err(io(path))?;
+    buf.extend_from_reader(&mut (&mut f).take(limit))
+        .map_err(io(path))?;
     Ok(buf)
+}
+
+/// Whether a valid record starts anywhere after `at`: then the record at `at`, which
+/// claims to run past the end, is damaged rather than torn (a write cut short is the last
+/// thing in its file).
+fn whole_record_after(bytes: &[u8], at: usize) -> bool {
+    let mut p = at + ALIGN;
+    while p + FRAME_HEADER_LEN <= bytes.len() {
+        // An empty payload's checksum is 0: any 16 zero bytes would pass for one, and no
+        // entry is empty.
+        if let FrameRead::Frame(payload, _) = read_frame(bytes, p) {
+            if !payload.is_empty() {
+                return true;
+            }
+        }
+        p += ALIGN;
+    }
+    false
 }
 
 fn whole_file(value_bytes: &[u8]) -> Vec<u8> {
@@ -191,6 +243,7 @@ impl DiskStore {
         for sub in ["state-machines", "executions"] {
             let p = root.join(sub);
             fs::create_dir_all(&p).map_err(io(&p))?;
+            real_dir(&p)?;
         }
         let lock = DirLock::acquire(&root)?;
         Ok(DiskStore {
@@ -272,6 +325,7 @@ impl DiskStore {
             .join("executions")
             .join(file_name(&meta.state_machine_name));
         fs::create_dir_all(&parent).map_err(io(&parent))?;
+        real_dir(&parent)?;
         let dir = parent.join(file_name(&meta.name));
         match fs::create_dir(&dir) {
             Ok(()) => {}
@@ -400,7 +454,7 @@ where
     T::Archived: for<'a> rkyv::bytecheck::CheckBytes<rkyv::api::high::HighValidator<'a, rancor::Error>>
         + rkyv::Deserialize<T, rkyv::api::high::HighDeserializer<rancor::Error>>,
 {
-    let bytes = read_aligned(path)?;
+    let bytes = read_aligned(path, MAX_ARCHIVE)?;
     let payload = single_frame(path, &bytes)?;
     let mut aligned = AlignedVec::<16>::new();
     aligned.extend_from_slice(payload);
@@ -430,7 +484,7 @@ where
 
 fn read_execution(dir: &Path) -> Result<LoadedExecution, StoreError> {
     let meta_path = dir.join("meta.rkyv");
-    let bytes = read_aligned(&meta_path)?;
+    let bytes = read_aligned(&meta_path, MAX_ARCHIVE)?;
     let payload = single_frame(&meta_path, &bytes)?;
     let mut aligned = AlignedVec::<16>::new();
     aligned.extend_from_slice(payload);
@@ -440,7 +494,24 @@ fn read_execution(dir: &Path) -> Result<LoadedExecution, StoreError> {
             reason: e.to_string(),
         })?;
     let log_path = dir.join("log.rkyv");
-    let log = read_aligned(&log_path)?;
+    let log = match read_aligned(&log_path, u64::MAX) {
+        Ok(log) => log,
+        // A process killed as it started the execution wrote its meta and no log yet.
+        Err(StoreError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            AlignedVec::new()
+        }
+        Err(e) => return Err(e),
+    };
+    if log.len() < HEADER_LEN && header().starts_with(&log) {
+        // Nothing recorded but (part of) the header: the execution runs from its start.
+        return Ok(LoadedExecution {
+            meta,
+            entries: Vec::new(),
+            torn_tail: !log.is_empty(),
+            valid_len: 0,
+            dir: dir.to_path_buf(),
+        });
+    }
     check_header(&log).map_err(|reason| StoreError::Corrupt {
         path: log_path.clone(),
         reason,
@@ -469,6 +540,12 @@ fn read_execution(dir: &Path) -> Result<LoadedExecution, StoreError> {
                 at = next;
             }
             FrameRead::End => break,
+            FrameRead::Torn if whole_record_after(&log, at) => {
+                return Err(StoreError::Corrupt {
+                    path: log_path,
+                    reason: format!("the length of the record at byte {at} is damaged"),
+                })
+            }
             FrameRead::Torn => {
                 torn_tail = true;
                 break;

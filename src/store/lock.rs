@@ -2,57 +2,80 @@
 //!
 //! Two processes writing one directory interleave their events into the same logs, rerun
 //! each other's running executions and overwrite each other's result files, so a writer
-//! holds an exclusive `flock` on `DATA/lock` for as long as it is open. The kernel drops the
-//! lock when the process ends however it ends, so a killed holder never blocks the next
-//! one. The holder writes its pid into the file: only to name it in the next one's error.
+//! holds an exclusive `flock` on the directory itself for as long as it is open. The kernel
+//! drops the lock when the process ends however it ends, so a killed holder never blocks
+//! the next one; and since the lock is on the directory, not on a file in it, deleting a
+//! file (the pid file left behind looks stale) does not let a second writer in. The holder
+//! writes its pid into `DATA/lock`, only to name it in the next one's error; that file is
+//! never opened through a link.
 
 use super::disk::io;
 use super::StoreError;
 use std::fs::{File, OpenOptions, TryLockError};
-use std::io::{Read, Seek, Write};
+use std::io::{Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 /// The lock of a data directory, held until dropped.
 #[derive(Debug)]
 pub struct DirLock {
-    _file: File,
+    _dir: File,
 }
 
 impl DirLock {
     /// Takes the lock of `root` at once, or says who holds it.
     pub fn acquire(root: &Path) -> Result<DirLock, StoreError> {
-        let path = root.join("lock");
-        let mut file = OpenOptions::new()
+        let dir = OpenOptions::new()
             .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io(&path))?;
-        match file.try_lock() {
+            .custom_flags(libc::O_DIRECTORY)
+            .open(root)
+            .map_err(io(root))?;
+        match dir.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
                 return Err(StoreError::Locked {
                     dir: root.to_path_buf(),
-                    holder: holder(&mut file),
+                    holder: holder(root),
                 })
             }
-            Err(TryLockError::Error(e)) => return Err(io(&path)(e)),
+            Err(TryLockError::Error(e)) => return Err(io(root)(e)),
         }
-        let pid = std::process::id().to_string();
-        let written = file
-            .set_len(0)
-            .and_then(|()| file.rewind())
-            .and_then(|()| file.write_all(pid.as_bytes()));
-        written.map_err(io(&path))?;
-        Ok(DirLock { _file: file })
+        let path = root.join("lock");
+        let mut pid_file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(&path)
+            .map_err(|e| match e.raw_os_error() {
+                Some(libc::ELOOP) => StoreError::Corrupt {
+                    path: path.clone(),
+                    reason: "a link; refused (it would be written through)".into(),
+                },
+                _ => io(&path)(e),
+            })?;
+        if !pid_file.metadata().map_err(io(&path))?.is_file() {
+            return Err(StoreError::Corrupt {
+                path,
+                reason: "not a regular file".into(),
+            });
+        }
+        pid_file
+            .write_all(std::process::id().to_string().as_bytes())
+            .map_err(io(&path))?;
+        Ok(DirLock { _dir: dir })
     }
 }
 
-/// The pid the holder wrote, if it could be read.
-fn holder(file: &mut File) -> Option<u32> {
+/// The pid the holder wrote, if it can be read.
+fn holder(root: &Path) -> Option<u32> {
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(root.join("lock"))
+        .ok()?;
     let mut text = String::new();
-    file.read_to_string(&mut text).ok()?;
+    file.take(32).read_to_string(&mut text).ok()?;
     text.trim().parse().ok()
 }
 
@@ -60,20 +83,42 @@ fn holder(file: &mut File) -> Option<u32> {
 mod tests {
     use super::*;
 
+    fn temp(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("sfn-lock-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
     #[test]
     fn a_second_holder_is_refused_with_the_first_ones_pid_until_it_lets_go() {
-        let dir = std::env::temp_dir().join(format!("sfn-lock-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = temp("held");
         let first = DirLock::acquire(&dir).unwrap();
-        match DirLock::acquire(&dir) {
-            Err(StoreError::Locked { dir: d, holder }) => {
-                assert_eq!(d, dir);
-                assert_eq!(holder, Some(std::process::id()));
-            }
+        let refused = |dir: &Path| match DirLock::acquire(dir) {
+            Err(StoreError::Locked { dir: d, holder }) => (d, holder),
             other => panic!("expected Locked, got {other:?}"),
-        }
+        };
+        assert_eq!(refused(&dir), (dir.clone(), Some(std::process::id())));
+        // The pid file removed, as a user might: still refused.
+        std::fs::remove_file(dir.join("lock")).unwrap();
+        assert_eq!(refused(&dir), (dir.clone(), None));
         drop(first);
         DirLock::acquire(&dir).unwrap();
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_link_in_place_of_the_pid_file_is_not_written_through() {
+        let dir = temp("link");
+        let outside = dir.with_extension("outside");
+        std::fs::write(&outside, "precious").unwrap();
+        std::os::unix::fs::symlink(&outside, dir.join("lock")).unwrap();
+        assert!(matches!(
+            DirLock::acquire(&dir),
+            Err(StoreError::Corrupt { .. })
+        ));
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "precious");
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_file(&outside);
     }
 }

@@ -102,13 +102,19 @@ impl ExecutionLog {
         valid_len: u64,
         writer: &Writer,
     ) -> Result<ExecutionLog, StoreError> {
-        let f = OpenOptions::new()
+        let mut f = OpenOptions::new()
             .append(true)
+            .create(true)
             .custom_flags(libc::O_NOFOLLOW)
             .open(path)
             .map_err(io(path))?;
         let len = f.metadata().map_err(io(path))?.len();
-        if len != valid_len {
+        if valid_len == 0 {
+            // The log of a process killed as it started: not even its header.
+            f.set_len(0).map_err(io(path))?;
+            f.write_all(&header()).map_err(io(path))?;
+            f.sync_data().map_err(io(path))?;
+        } else if len != valid_len {
             f.set_len(valid_len).map_err(io(path))?;
             f.sync_data().map_err(io(path))?;
         }

@@ -152,6 +152,7 @@ impl MapRunFiles {
     pub(super) fn open(dir: PathBuf, read_only: bool) -> Result<Self, StoreError> {
         if !read_only {
             std::fs::create_dir_all(&dir).map_err(super::disk::io(&dir))?;
+            super::disk::real_dir(&dir)?;
         }
         Ok(MapRunFiles {
             dir,
