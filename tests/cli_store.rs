@@ -426,3 +426,39 @@ fn a_resumed_execution_reads_and_writes_the_objects_directory_it_started_with() 
     assert!(leftovers.is_empty(), "{leftovers:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Commands that need a data directory do not make one, and one that is not a directory is
+/// an unusable data directory (exit 2).
+#[test]
+fn a_missing_or_unusable_data_directory_is_exit_two_and_is_not_created() {
+    let dir = temp("unusable");
+    let missing = dir.join("typo");
+    let m = missing.to_str().unwrap();
+    let arn = format!("{ARN}:x:y");
+    for args in [
+        vec!["redrive", arn.as_str(), "--data-dir", m],
+        vec!["resume", arn.as_str(), "--data-dir", m],
+        vec![
+            "update-map-run",
+            "arn:aws:states:us-east-1:123456789012:mapRun:x/M:1",
+            "--data-dir",
+            m,
+        ],
+    ] {
+        let o = sfn(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(!missing.exists(), "{args:?} created the data directory");
+    }
+    let file = dir.join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let f = file.to_str().unwrap();
+    for args in [
+        vec!["list", "--data-dir", f],
+        vec!["describe", arn.as_str(), "--data-dir", f],
+        vec!["history", arn.as_str(), "--data-dir", f],
+    ] {
+        let o = sfn(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

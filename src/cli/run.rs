@@ -133,9 +133,7 @@ fn run(args: &RunArgs) -> Result<i32, String> {
     };
     // The file may have changed since a run kept in the data directory: the state machine
     // takes the new definition; earlier executions keep the version they ran.
-    let sm = sfn
-        .put_state_machine(create)
-    .map_err(|e| e.to_string())?;
+    let sm = sfn.put_state_machine(create).map_err(|e| e.to_string())?;
     let arn = match &args.test_case {
         Some(case) => format!("{}#{case}", sm.state_machine_arn),
         None => sm.state_machine_arn,

@@ -95,6 +95,16 @@ pub struct ListArgs {
 }
 
 pub(super) fn open(dir: &DataDir, access: Access) -> Result<StepFunctions, String> {
+    let d = &dir.data_dir;
+    match std::fs::metadata(d) {
+        Ok(m) if !m.is_dir() => return Err(format!("{} is not a data directory", d.display())),
+        // Only `run` makes a data directory: a mistyped one is not created by a command
+        // that then finds nothing in it.
+        Err(_) if access == Access::Write => {
+            return Err(format!("there is no data directory at {}", d.display()))
+        }
+        _ => {}
+    }
     let mut builder = StepFunctions::builder().data_dir(&dir.data_dir);
     builder = match access {
         Access::Read => builder.read_only(),
@@ -220,12 +230,18 @@ pub fn resume(a: ResumeArgs) -> i32 {
 }
 
 pub fn describe(a: ArnArgs) -> i32 {
-    let result = open(&a.dir, Access::Read).and_then(|sfn| {
-        sfn.describe_execution(ExecutionArnInput {
+    let sfn = match open(&a.dir, Access::Read) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("sfn describe: {e}");
+            return 2;
+        }
+    };
+    let result = sfn
+        .describe_execution(ExecutionArnInput {
             execution_arn: a.execution_arn.clone(),
         })
-        .map_err(api)
-    });
+        .map_err(api);
     match result {
         Ok(d) if a.json => {
             print_json(&d);
@@ -261,7 +277,14 @@ pub fn describe(a: ArnArgs) -> i32 {
 }
 
 pub fn history(a: ArnArgs) -> i32 {
-    let result = open(&a.dir, Access::Read).and_then(|sfn| {
+    let sfn = match open(&a.dir, Access::Read) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("sfn history: {e}");
+            return 2;
+        }
+    };
+    let result = (|| -> Result<_, String> {
         let mut events = Vec::new();
         let mut token = None;
         loop {
@@ -279,7 +302,7 @@ pub fn history(a: ArnArgs) -> i32 {
                 None => break Ok(events),
             }
         }
-    });
+    })();
     match result {
         Ok(events) if a.json => {
             print_json(&json!({ "events": events }));
@@ -303,7 +326,14 @@ pub fn history(a: ArnArgs) -> i32 {
 }
 
 pub fn list(a: ListArgs) -> i32 {
-    let result = open(&a.dir, Access::Read).and_then(|sfn| {
+    let sfn = match open(&a.dir, Access::Read) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("sfn list: {e}");
+            return 2;
+        }
+    };
+    let result = (|| -> Result<_, String> {
         let mut all: Vec<Value> = Vec::new();
         // Every execution kept, those of deleted state machines too.
         for machine_arn in sfn.machines_with_executions() {
@@ -331,7 +361,7 @@ pub fn list(a: ListArgs) -> i32 {
             }
         }
         Ok(all)
-    });
+    })();
     match result {
         Ok(all) if a.json => {
             print_json(&json!({ "executions": all }));
