@@ -29,6 +29,25 @@ fn spawn(args: &[&str]) -> Child {
         .expect("sfn starts")
 }
 
+/// Runs the bundled order example's test case `case` as execution `name`, kept in `data`.
+fn run_order(case: &str, name: &str, data: &str) -> Output {
+    sfn(&[
+        "run",
+        "examples/order/order.asl.json",
+        "--input",
+        "@examples/order/input.json",
+        "--mock-config",
+        "examples/order/mocks.json",
+        "--virtual-time",
+        "--test-case",
+        case,
+        "--name",
+        name,
+        "--data-dir",
+        data,
+    ])
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -89,21 +108,7 @@ fn read_only_commands_change_no_file_of_the_data_directory() {
     let dir = temp("read-only");
     let data = dir.join("D");
     let d = data.to_str().unwrap();
-    let o = sfn(&[
-        "run",
-        "examples/order/order.asl.json",
-        "--input",
-        "@examples/order/input.json",
-        "--mock-config",
-        "examples/order/mocks.json",
-        "--virtual-time",
-        "--test-case",
-        "Declined",
-        "--name",
-        "declined",
-        "--data-dir",
-        d,
-    ]);
+    let o = run_order("Declined", "declined", d);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let map = write(
         &dir,
@@ -274,21 +279,7 @@ fn a_closed_pipe_ends_output_quietly() {
     let dir = temp("pipe");
     let data = dir.join("D");
     let d = data.to_str().unwrap();
-    let o = sfn(&[
-        "run",
-        "examples/order/order.asl.json",
-        "--input",
-        "@examples/order/input.json",
-        "--mock-config",
-        "examples/order/mocks.json",
-        "--virtual-time",
-        "--test-case",
-        "HappyPath",
-        "--name",
-        "happy",
-        "--data-dir",
-        d,
-    ]);
+    let o = run_order("HappyPath", "happy", d);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let mut child = Command::new(env!("CARGO_BIN_EXE_sfn"))
         .args(["history", &format!("{ARN}:order:happy"), "--data-dir", d])
