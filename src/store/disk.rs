@@ -566,3 +566,44 @@ fn read_execution(dir: &Path) -> Result<LoadedExecution, StoreError> {
         dir: dir.to_path_buf(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(name: &str) -> Meta {
+        Meta {
+            execution_arn: format!("arn:aws:states:us-east-1:123456789012:execution:Sm:{name}"),
+            state_machine_arn: "arn:aws:states:us-east-1:123456789012:stateMachine:Sm".into(),
+            state_machine_name: "Sm".into(),
+            name: name.into(),
+            role_arn: "arn:aws:iam::123456789012:role/r".into(),
+            machine_type: 0,
+            definition: "{}".into(),
+            input: "{}".into(),
+            start_date_ms: 0,
+            mocks: None,
+        }
+    }
+
+    #[test]
+    fn an_execution_is_created_once_and_long_names_fit_a_file_name() {
+        let root = std::env::temp_dir().join(format!("sfn-disk-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let store = DiskStore::open(&root).unwrap();
+        drop(store.create_execution(&meta("once"), &[]).unwrap());
+        assert!(matches!(
+            store.create_execution(&meta("once"), &[]),
+            Err(StoreError::AlreadyExists { .. })
+        ));
+        let long = "名".repeat(80);
+        let encoded = file_name(&long);
+        assert!(encoded.len() + ".rkyv".len() <= 255, "{}", encoded.len());
+        assert_ne!(encoded, file_name(&"名".repeat(79)));
+        drop(store.create_execution(&meta(&long), &[]).unwrap());
+        let loaded = store.load();
+        assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+        assert_eq!(loaded.executions.len(), 2);
+        let _ = fs::remove_dir_all(&root);
+    }
+}
