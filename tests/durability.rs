@@ -218,6 +218,12 @@ fn a_log_cut_at_any_byte_of_its_last_records_is_finished_and_read_back_whole() {
     }
     // Both kinds of cut were tried: ends kept and ends lost.
     assert!(outcomes[0] > 0 && outcomes[1] > 0, "{outcomes:?}");
+    eprintln!(
+        "{} cuts: {} redriven, {} resumed",
+        log.len() - from,
+        outcomes[0],
+        outcomes[1]
+    );
     let _ = std::fs::remove_dir_all(&work);
     let _ = std::fs::remove_dir_all(&base);
 }

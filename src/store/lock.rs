@@ -16,6 +16,10 @@ use std::io::{Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
+/// How long a lock that is held is tried again, and how often.
+const RETRY_FOR_MS: u64 = 100;
+const RETRY_EVERY_MS: u64 = 5;
+
 /// The lock of a data directory, held until dropped.
 #[derive(Debug)]
 pub struct DirLock {
@@ -30,15 +34,25 @@ impl DirLock {
             .custom_flags(libc::O_DIRECTORY)
             .open(root)
             .map_err(io(root))?;
-        match dir.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                return Err(StoreError::Locked {
-                    dir: root.to_path_buf(),
-                    holder: holder(root),
-                })
+        // A lock just let go can still be held for a moment by a child process that was
+        // forked (by any thread of the holder) and has not exec'd yet: the child's copy of
+        // the descriptor holds it until then. A short wait tells that from a real holder.
+        let mut waited = 0;
+        loop {
+            match dir.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) if waited < RETRY_FOR_MS => {
+                    std::thread::sleep(std::time::Duration::from_millis(RETRY_EVERY_MS));
+                    waited += RETRY_EVERY_MS;
+                }
+                Err(TryLockError::WouldBlock) => {
+                    return Err(StoreError::Locked {
+                        dir: root.to_path_buf(),
+                        holder: holder(root),
+                    })
+                }
+                Err(TryLockError::Error(e)) => return Err(io(root)(e)),
             }
-            Err(TryLockError::Error(e)) => return Err(io(root)(e)),
         }
         let path = root.join("lock");
         let mut pid_file = OpenOptions::new()
