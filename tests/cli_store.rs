@@ -453,3 +453,20 @@ fn a_missing_or_unusable_data_directory_is_exit_two_and_is_not_created() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A name already taken is the API's refusal (exit 1), as a refused redrive is.
+#[test]
+fn running_a_taken_name_again_is_refused_with_exit_one() {
+    let dir = temp("taken");
+    let data = dir.join("D");
+    let d = data.to_str().unwrap();
+    assert_eq!(run_order("HappyPath", "once", d).status.code(), Some(0));
+    let o = run_order("Declined", "once", d);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("ExecutionAlreadyExists"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

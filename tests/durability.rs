@@ -508,3 +508,28 @@ fn a_read_only_service_continues_nothing_and_writes_nothing() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A Map Run kept in the data directory is described by a later process as it ended,
+/// results written included (they are counted after the run ends).
+#[test]
+fn a_kept_map_run_counts_the_results_it_wrote() {
+    let dir = temp_dir("results-written");
+    let run = {
+        let s = builder().data_dir(&dir).build().unwrap();
+        let mut def = distributed();
+        def["States"]["M"]["ResultWriter"] = json!({"Resource": "arn:aws:states:::s3:putObject",
+            "Parameters": {"Bucket": "results", "Prefix": "out"}});
+        let sm = create(&s, "Dm", &def);
+        let r = start(&s, &sm, &json!([1, 2, 3]));
+        r.wait_blocking();
+        map_run_and_children(&s, &r.execution_arn).0
+    };
+    let s = builder().data_dir(&dir).read_only().build().unwrap();
+    let d = s
+        .describe_map_run(DescribeMapRunInput { map_run_arn: run })
+        .unwrap();
+    assert_eq!(d.status, "SUCCEEDED");
+    assert_eq!(d.item_counts.results_written, 3);
+    assert_eq!(d.execution_counts.results_written, 3);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -44,7 +44,9 @@ pub struct RunArgs {
     pub objects_dir: Option<PathBuf>,
 }
 
-/// Exit codes: 0 SUCCEEDED, 1 FAILED/TIMED_OUT/ABORTED, 2 bad usage or invalid definition.
+/// Exit codes: 0 SUCCEEDED, 1 FAILED/TIMED_OUT/ABORTED or the name is taken
+/// (ExecutionAlreadyExists), 2 bad usage, an invalid definition, an unusable data directory
+/// or a record that could not be kept.
 pub fn command(args: RunArgs) -> i32 {
     match run(&args) {
         Ok(code) => code,
@@ -138,14 +140,21 @@ fn run(args: &RunArgs) -> Result<i32, String> {
         Some(case) => format!("{}#{case}", sm.state_machine_arn),
         None => sm.state_machine_arn,
     };
-    let record = sfn
-        .start(StartExecutionInput {
-            state_machine_arn: arn,
-            name: args.name.clone(),
-            input: Some(input),
-            trace_header: None,
-        })
-        .map_err(|e| e.to_string())?;
+    let started = sfn.start(StartExecutionInput {
+        state_machine_arn: arn,
+        name: args.name.clone(),
+        input: Some(input),
+        trace_header: None,
+    });
+    let record = match started {
+        Ok(r) => r,
+        // The API refused the start, as `sfn redrive` reports a refused redrive.
+        Err(e @ crate::api::ApiError::ExecutionAlreadyExists(_)) => {
+            eprintln!("sfn run: {e}");
+            return Ok(1);
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     super::progress::wait_with_progress(&sfn, &record);
     let code = super::print_outcome(&describe(&record), args.json);
     if super::stored::recorded_fully("run", &sfn, &record, store_warnings.len()) {

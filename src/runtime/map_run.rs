@@ -284,11 +284,14 @@ impl MapRunRecord {
         p.executions.ended(1, end);
     }
 
-    /// Results written by a ResultWriter.
+    /// Results written by a ResultWriter (once, as its files are finished, after the run
+    /// ended): kept, so that a later process describes the run with them.
     pub fn results_written(&self, items: u64, executions: u64) {
         let mut p = lock(&self.progress);
         p.items.results_written += items;
         p.executions.results_written += executions;
+        drop(p);
+        self.persist();
     }
 
     /// The run ended: its status and when.
