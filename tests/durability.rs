@@ -533,3 +533,60 @@ fn a_kept_map_run_counts_the_results_it_wrote() {
     assert_eq!(d.execution_counts.results_written, 3);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// StopExecution of an execution that waits to be resumed records its abort (nothing else
+/// would), keeps it across processes, and a redrive then continues it.
+#[test]
+fn an_execution_waiting_to_be_resumed_can_be_stopped_and_then_redriven() {
+    let dir = temp_dir("stop-orphan");
+    let arn = {
+        let s = builder()
+            .data_dir(&dir)
+            .handler(FLAKY, |_r: TaskRequest| std::future::pending())
+            .build()
+            .unwrap();
+        let sm = create(&s, "Sm", &def());
+        let r = start(&s, &sm, &json!({}));
+        for _ in 0..2000 {
+            if r.with(|p| p.history.iter().any(|e| e.event_type == "TaskStarted")) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        r.execution_arn.clone()
+    };
+    {
+        let s = builder()
+            .data_dir(&dir)
+            .resume_running(false)
+            .build()
+            .unwrap();
+        assert_eq!(describe_arn(&s, &arn).status, "RUNNING");
+        s.stop_execution(StopExecutionInput {
+            execution_arn: arn.clone(),
+            error: Some("Operator.Stop".into()),
+            cause: Some("its process died".into()),
+        })
+        .unwrap();
+        assert_eq!(describe_arn(&s, &arn).status, "ABORTED");
+    }
+    let s = service(&dir, false);
+    let d = describe_arn(&s, &arn);
+    assert_eq!(d.status, "ABORTED");
+    assert_eq!(d.error.as_deref(), Some("Operator.Stop"));
+    assert_eq!(d.redrive_status, "REDRIVABLE");
+    s.redrive_execution(RedriveExecutionInput {
+        execution_arn: arn.clone(),
+        client_token: None,
+    })
+    .unwrap();
+    assert_eq!(wait_end(&s, &arn).status, "SUCCEEDED");
+    let ids = history_ids(&s, &arn);
+    assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>());
+    let types: Vec<String> = history_events(&s, &arn)
+        .iter()
+        .map(|e| e["type"].as_str().unwrap().to_string())
+        .collect();
+    assert!(types.contains(&"ExecutionAborted".to_string()), "{types:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

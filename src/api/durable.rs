@@ -470,4 +470,64 @@ impl StepFunctions {
         self.continue_orphan(&record, launch, orphan)?;
         Ok(record)
     }
+
+    /// StopExecution of an execution that waits to be resumed: nothing runs it, so the
+    /// abort is recorded here, as its actor would record it, and a redrive continues it at
+    /// the state it was in. `false` if it was not waiting.
+    pub(crate) fn stop_orphan(
+        &self,
+        record: &ExecutionRecord,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> Result<bool, ApiError> {
+        let Some(launch) = self
+            .inner
+            .launches
+            .get(&record.execution_arn)
+            .map(|l| l.clone())
+        else {
+            return Ok(false);
+        };
+        if !self.inner.orphans.contains_key(&record.execution_arn) {
+            return Ok(false);
+        }
+        self.connect_log(record, &launch)?;
+        let Some((_, orphan)) = self.inner.orphans.remove(&record.execution_arn) else {
+            return Ok(false);
+        };
+        let now = self.inner.clock.now();
+        let mut details = serde_json::Map::new();
+        if let Some(e) = &error {
+            details.insert("error".into(), e.clone().into());
+        }
+        if let Some(c) = &cause {
+            details.insert("cause".into(), c.clone().into());
+        }
+        let details = serde_json::Value::Object(details).to_string();
+        record.with(|p| {
+            let id = p.history.len() as u64 + 1;
+            let event_type = "ExecutionAborted";
+            p.history.push(crate::runtime::history::HistoryEvent {
+                timestamp: now,
+                event_type,
+                id,
+                previous_event_id: id - 1,
+                details: Some((
+                    crate::runtime::history::details_key(event_type),
+                    details.as_str().into(),
+                )),
+            });
+            p.status = ExecutionStatus::ABORTED;
+            p.error = error;
+            p.cause = cause;
+            p.stop_date = Some(now);
+            p.resume = Some(orphan.resume);
+            if let Some(j) = record.journal() {
+                j.event(id, id - 1, now, event_type, Some(&details));
+                j.ended(p);
+            }
+        });
+        record.mark_done();
+        Ok(true)
+    }
 }

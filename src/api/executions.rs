@@ -300,7 +300,9 @@ impl StepFunctions {
     /// it is.
     pub fn stop_execution(&self, req: StopExecutionInput) -> Result<StopExecutionOutput, ApiError> {
         let r = self.execution(&req.execution_arn)?;
-        if r.stop(req.error, req.cause) {
+        if !self.stop_orphan(&r, req.error.clone(), req.cause.clone())?
+            && r.stop(req.error, req.cause)
+        {
             r.wait_blocking();
         }
         Ok(StopExecutionOutput {
