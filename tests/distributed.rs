@@ -336,6 +336,18 @@ fn update_map_run_changes_a_running_run() {
         }),
         "ValidationException"
     );
+    let too_many = s
+        .update_map_run(UpdateMapRunInput {
+            max_concurrency: Some(99_999_999_999),
+            ..base()
+        })
+        .unwrap_err();
+    assert!(
+        too_many
+            .message()
+            .contains("less than or equal to 2147483647"),
+        "{too_many}"
+    );
     assert_eq!(
         bad(UpdateMapRunInput {
             tolerated_failure_percentage: Some(101.0),

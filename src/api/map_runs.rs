@@ -78,11 +78,17 @@ impl StepFunctions {
         }
         let max_concurrency = match req.max_concurrency {
             None => None,
-            Some(m) if (0..=i64::from(u32::MAX)).contains(&m) => Some(m as u32),
+            // The model's MaxConcurrency: an integer, at least 0.
+            Some(m) if (0..=i64::from(i32::MAX)).contains(&m) => Some(m as u32),
             Some(m) => {
+                let constraint = if m < 0 {
+                    "greater than or equal to 0".to_string()
+                } else {
+                    format!("less than or equal to {}", i32::MAX)
+                };
                 return Err(ApiError::ValidationException(format!(
-                    "maxConcurrency must be at least 0, got {m}"
-                )))
+                    "1 validation error detected: Value '{m}' at 'maxConcurrency' failed to satisfy constraint: Member must have value {constraint}"
+                )));
             }
         };
         if let Some(p) = req.tolerated_failure_percentage {
