@@ -442,30 +442,12 @@ impl StepFunctions {
     /// `ValidationException` if it is not waiting to be continued.
     pub fn resume_execution(&self, execution_arn: &str) -> Result<Arc<ExecutionRecord>, ApiError> {
         let record = self.execution(execution_arn)?;
-        let not_waiting = || {
-            ApiError::ValidationException(format!(
+        let Some((launch, orphan)) = self.take_orphan(&record)? else {
+            return Err(ApiError::ValidationException(format!(
                 "Execution '{}' is {} and is not waiting to be resumed",
                 record.execution_arn,
                 record.status().as_str()
-            ))
-        };
-        if !self.inner.orphans.contains_key(&record.execution_arn) {
-            return Err(not_waiting());
-        }
-        let launch = self
-            .inner
-            .launches
-            .get(&record.execution_arn)
-            .map(|l| l.clone())
-            .ok_or_else(|| {
-                ApiError::ExecutionDoesNotExist(format!(
-                    "Execution Does Not Exist: '{execution_arn}'"
-                ))
-            })?;
-        // A log that cannot be opened leaves it waiting.
-        self.connect_log(&record, &launch)?;
-        let Some((_, orphan)) = self.inner.orphans.remove(&record.execution_arn) else {
-            return Err(not_waiting());
+            )));
         };
         self.continue_orphan(&record, launch, orphan)?;
         Ok(record)
@@ -480,54 +462,51 @@ impl StepFunctions {
         error: Option<String>,
         cause: Option<String>,
     ) -> Result<bool, ApiError> {
-        let Some(launch) = self
-            .inner
-            .launches
-            .get(&record.execution_arn)
-            .map(|l| l.clone())
-        else {
-            return Ok(false);
-        };
-        if !self.inner.orphans.contains_key(&record.execution_arn) {
-            return Ok(false);
-        }
-        self.connect_log(record, &launch)?;
-        let Some((_, orphan)) = self.inner.orphans.remove(&record.execution_arn) else {
+        let Some((_, orphan)) = self.take_orphan(record)? else {
             return Ok(false);
         };
         let now = self.inner.clock.now();
-        let mut details = serde_json::Map::new();
-        if let Some(e) = &error {
-            details.insert("error".into(), e.clone().into());
-        }
-        if let Some(c) = &cause {
-            details.insert("cause".into(), c.clone().into());
-        }
-        let details = serde_json::Value::Object(details).to_string();
+        let error = crate::data::StatesError {
+            error: error.unwrap_or_default(),
+            cause,
+        };
+        let details = crate::runtime::history::error_details(Some(&error)).to_string();
+        record.final_event(
+            "ExecutionAborted",
+            0,
+            now,
+            Some(details),
+            ExecutionStatus::ABORTED,
+        );
         record.with(|p| {
-            let id = p.history.len() as u64 + 1;
-            let event_type = "ExecutionAborted";
-            p.history.push(crate::runtime::history::HistoryEvent {
-                timestamp: now,
-                event_type,
-                id,
-                previous_event_id: id - 1,
-                details: Some((
-                    crate::runtime::history::details_key(event_type),
-                    details.as_str().into(),
-                )),
-            });
-            p.status = ExecutionStatus::ABORTED;
-            p.error = error;
-            p.cause = cause;
+            p.error = Some(error.error).filter(|e| !e.is_empty());
+            p.cause = error.cause;
             p.stop_date = Some(now);
             p.resume = Some(orphan.resume);
             if let Some(j) = record.journal() {
-                j.event(id, id - 1, now, event_type, Some(&details));
                 j.ended(p);
             }
         });
         record.mark_done();
         Ok(true)
+    }
+
+    /// Takes an execution that waits to be resumed out of waiting, its log opened for what
+    /// comes next; `None` if it is not waiting. A log that cannot be opened leaves it
+    /// waiting.
+    fn take_orphan(&self, record: &ExecutionRecord) -> Result<Option<(Launch, Orphan)>, ApiError> {
+        let arn = &record.execution_arn;
+        if !self.inner.orphans.contains_key(arn) {
+            return Ok(None);
+        }
+        let Some(launch) = self.inner.launches.get(arn).map(|l| l.clone()) else {
+            return Ok(None);
+        };
+        self.connect_log(record, &launch)?;
+        Ok(self
+            .inner
+            .orphans
+            .remove(arn)
+            .map(|(_, orphan)| (launch, orphan)))
     }
 }

@@ -44,9 +44,9 @@ pub struct UpdateArgs {
 /// Exit codes (for the three commands): 0 done, 1 the API refused (its error is printed),
 /// 2 an unreadable data directory.
 pub fn list(a: ListArgs) -> i32 {
-    let sfn = match open(&a.dir, Access::Read) {
+    let sfn = match open("map-runs", &a.dir, Access::Read) {
         Ok(s) => s,
-        Err(e) => return fail("map-runs", e, 2),
+        Err(code) => return code,
     };
     match sfn.list_map_runs(ListMapRunsInput {
         execution_arn: a.execution_arn,
@@ -80,9 +80,9 @@ fn counts(c: &MapRunCounts) -> String {
 }
 
 pub fn describe(a: DescribeArgs) -> i32 {
-    let sfn = match open(&a.dir, Access::Read) {
+    let sfn = match open("describe-map-run", &a.dir, Access::Read) {
         Ok(s) => s,
-        Err(e) => return fail("describe-map-run", e, 2),
+        Err(code) => return code,
     };
     match sfn.describe_map_run(DescribeMapRunInput {
         map_run_arn: a.map_run_arn,
@@ -108,9 +108,9 @@ pub fn describe(a: DescribeArgs) -> i32 {
 }
 
 pub fn update(a: UpdateArgs) -> i32 {
-    let sfn = match open(&a.dir, Access::Write) {
+    let sfn = match open("update-map-run", &a.dir, Access::Write) {
         Ok(s) => s,
-        Err(e) => return fail("update-map-run", e, 2),
+        Err(code) => return code,
     };
     let result = sfn.update_map_run(UpdateMapRunInput {
         map_run_arn: a.map_run_arn,

@@ -157,9 +157,11 @@ fn run(args: &RunArgs) -> Result<i32, String> {
     };
     super::progress::wait_with_progress(&sfn, &record);
     let code = super::print_outcome(&describe(&record), args.json);
-    if super::stored::recorded_fully("run", &sfn, &record, store_warnings.len()) {
-        Ok(code)
-    } else {
-        Ok(2)
-    }
+    Ok(super::stored::exit_code(
+        "run",
+        &sfn,
+        &record,
+        store_warnings.len(),
+        code,
+    ))
 }

@@ -94,7 +94,16 @@ pub struct ListArgs {
     pub json: bool,
 }
 
-pub(super) fn open(dir: &DataDir, access: Access) -> Result<StepFunctions, String> {
+/// Opens the data directory for `sfn {command}`; what is wrong is printed, and the exit
+/// code (2) returned.
+pub(super) fn open(command: &str, dir: &DataDir, access: Access) -> Result<StepFunctions, i32> {
+    open_dir(dir, access).map_err(|e| {
+        eprintln!("sfn {command}: {e}");
+        2
+    })
+}
+
+fn open_dir(dir: &DataDir, access: Access) -> Result<StepFunctions, String> {
     let d = &dir.data_dir;
     match std::fs::metadata(d) {
         Ok(m) if !m.is_dir() => return Err(format!("{} is not a data directory", d.display())),
@@ -125,14 +134,15 @@ pub(super) fn open(dir: &DataDir, access: Access) -> Result<StepFunctions, Strin
     Ok(sfn)
 }
 
-/// After an execution this process ran ended: whether everything of it was recorded. A
-/// record that could not be kept is said, and makes the command exit 2.
-pub(crate) fn recorded_fully(
+/// The exit code of `sfn {command}` once an execution it ran ended: `code`, or 2 if not
+/// everything of it was recorded (which is said).
+pub(crate) fn exit_code(
     command: &str,
     sfn: &StepFunctions,
     record: &ExecutionRecord,
     warnings_before: usize,
-) -> bool {
+    code: i32,
+) -> i32 {
     let mut complete = true;
     if let Some(e) = record.journal_error() {
         eprintln!(
@@ -144,7 +154,11 @@ pub(crate) fn recorded_fully(
         eprintln!("sfn {command}: not recorded: {e}");
         complete = false;
     }
-    complete
+    if complete {
+        code
+    } else {
+        2
+    }
 }
 
 pub(super) fn api(e: ApiError) -> String {
@@ -159,12 +173,9 @@ pub(super) fn print_json(v: &impl serde::Serialize) {
 /// redriven execution did not succeed, 2 bad usage, an unusable data directory, or an
 /// execution whose record could not be kept.
 pub fn redrive(a: RedriveArgs) -> i32 {
-    let sfn = match open(&a.dir, Access::Write) {
+    let sfn = match open("redrive", &a.dir, Access::Write) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("sfn redrive: {e}");
-            return 2;
-        }
+        Err(code) => return code,
     };
     let warnings = sfn.store_errors().len();
     let out = match sfn.redrive_execution(RedriveExecutionInput {
@@ -193,11 +204,7 @@ pub fn redrive(a: RedriveArgs) -> i32 {
         }
         0
     };
-    if recorded_fully("redrive", &sfn, &record, warnings) {
-        code
-    } else {
-        2
-    }
+    exit_code("redrive", &sfn, &record, warnings, code)
 }
 
 /// `sfn resume`: continues an execution that was RUNNING when the process running it died.
@@ -205,12 +212,9 @@ pub fn redrive(a: RedriveArgs) -> i32 {
 /// an unusable data directory or a record that could not be kept.
 pub fn resume(a: ResumeArgs) -> i32 {
     let _ = a.wait;
-    let sfn = match open(&a.dir, Access::Write) {
+    let sfn = match open("resume", &a.dir, Access::Write) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("sfn resume: {e}");
-            return 2;
-        }
+        Err(code) => return code,
     };
     let warnings = sfn.store_errors().len();
     let record = match sfn.resume_execution(&a.execution_arn) {
@@ -222,20 +226,13 @@ pub fn resume(a: ResumeArgs) -> i32 {
     };
     super::progress::wait_with_progress(&sfn, &record);
     let code = super::print_outcome(&crate::api::describe(&record), a.json);
-    if recorded_fully("resume", &sfn, &record, warnings) {
-        code
-    } else {
-        2
-    }
+    exit_code("resume", &sfn, &record, warnings, code)
 }
 
 pub fn describe(a: ArnArgs) -> i32 {
-    let sfn = match open(&a.dir, Access::Read) {
+    let sfn = match open("describe", &a.dir, Access::Read) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("sfn describe: {e}");
-            return 2;
-        }
+        Err(code) => return code,
     };
     let result = sfn
         .describe_execution(ExecutionArnInput {
@@ -277,32 +274,11 @@ pub fn describe(a: ArnArgs) -> i32 {
 }
 
 pub fn history(a: ArnArgs) -> i32 {
-    let sfn = match open(&a.dir, Access::Read) {
+    let sfn = match open("history", &a.dir, Access::Read) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("sfn history: {e}");
-            return 2;
-        }
+        Err(code) => return code,
     };
-    let result = (|| -> Result<_, String> {
-        let mut events = Vec::new();
-        let mut token = None;
-        loop {
-            let page = sfn
-                .get_execution_history(GetExecutionHistoryInput {
-                    execution_arn: a.execution_arn.clone(),
-                    max_results: Some(1000),
-                    reverse_order: false,
-                    next_token: token,
-                })
-                .map_err(api)?;
-            events.extend(page.events);
-            match page.next_token {
-                Some(t) => token = Some(t),
-                None => break Ok(events),
-            }
-        }
-    })();
+    let result = all_events(&sfn, &a.execution_arn);
     match result {
         Ok(events) if a.json => {
             print_json(&json!({ "events": events }));
@@ -326,42 +302,11 @@ pub fn history(a: ArnArgs) -> i32 {
 }
 
 pub fn list(a: ListArgs) -> i32 {
-    let sfn = match open(&a.dir, Access::Read) {
+    let sfn = match open("list", &a.dir, Access::Read) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("sfn list: {e}");
-            return 2;
-        }
+        Err(code) => return code,
     };
-    let result = (|| -> Result<_, String> {
-        let mut all: Vec<Value> = Vec::new();
-        // Every execution kept, those of deleted state machines too.
-        for machine_arn in sfn.machines_with_executions() {
-            let mut token = None;
-            loop {
-                let page = sfn
-                    .list_kept_executions(ListExecutionsInput {
-                        state_machine_arn: Some(machine_arn.clone()),
-                        status_filter: a.status.clone(),
-                        redrive_filter: a.redrive_filter.clone(),
-                        map_run_arn: None,
-                        max_results: Some(1000),
-                        next_token: token,
-                    })
-                    .map_err(api)?;
-                all.extend(
-                    page.executions
-                        .iter()
-                        .map(|e| serde_json::to_value(e).expect("serialisable")),
-                );
-                match page.next_token {
-                    Some(t) => token = Some(t),
-                    None => break,
-                }
-            }
-        }
-        Ok(all)
-    })();
+    let result = all_executions(&sfn, &a);
     match result {
         Ok(all) if a.json => {
             print_json(&json!({ "executions": all }));
@@ -383,4 +328,55 @@ pub fn list(a: ListArgs) -> i32 {
             1
         }
     }
+}
+
+/// Every event of an execution's history, page after page.
+fn all_events(sfn: &StepFunctions, execution_arn: &str) -> Result<Vec<Value>, String> {
+    let mut events = Vec::new();
+    let mut token = None;
+    loop {
+        let page = sfn
+            .get_execution_history(GetExecutionHistoryInput {
+                execution_arn: execution_arn.to_string(),
+                max_results: Some(1000),
+                reverse_order: false,
+                next_token: token,
+            })
+            .map_err(api)?;
+        events.extend(page.events);
+        match page.next_token {
+            Some(t) => token = Some(t),
+            None => return Ok(events),
+        }
+    }
+}
+
+/// Every execution kept that `a` asks for, those of deleted state machines too.
+fn all_executions(sfn: &StepFunctions, a: &ListArgs) -> Result<Vec<Value>, String> {
+    let mut all: Vec<Value> = Vec::new();
+    for machine_arn in sfn.machines_with_executions() {
+        let mut token = None;
+        loop {
+            let page = sfn
+                .list_kept_executions(ListExecutionsInput {
+                    state_machine_arn: Some(machine_arn.clone()),
+                    status_filter: a.status.clone(),
+                    redrive_filter: a.redrive_filter.clone(),
+                    map_run_arn: None,
+                    max_results: Some(1000),
+                    next_token: token,
+                })
+                .map_err(api)?;
+            all.extend(
+                page.executions
+                    .iter()
+                    .map(|e| serde_json::to_value(e).expect("serialisable")),
+            );
+            match page.next_token {
+                Some(t) => token = Some(t),
+                None => break,
+            }
+        }
+    }
+    Ok(all)
 }

@@ -71,20 +71,10 @@ impl Jail {
             Err(e) => return Err(e),
         };
         for seg in segments {
-            let name = c_name(seg)?;
-            let open = |at: &OwnedFd| {
-                // SAFETY: a valid descriptor and C string.
-                check(unsafe {
-                    libc::openat(
-                        at.as_raw_fd(),
-                        name.as_ptr(),
-                        libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
-                    )
-                })
-            };
-            let fd = match open(&dir) {
-                Ok(fd) => fd,
+            dir = match open_subdir(&dir, seg) {
+                Ok(next) => next,
                 Err(e) if e.kind() == io::ErrorKind::NotFound && create => {
+                    let name = c_name(seg)?;
                     // SAFETY: a valid descriptor and C string.
                     let made =
                         check(unsafe { libc::mkdirat(dir.as_raw_fd(), name.as_ptr(), 0o777) });
@@ -93,13 +83,11 @@ impl Jail {
                         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
                         Err(e) => return Err(e),
                     }
-                    open(&dir).map_err(|e| refused(e, seg))?
+                    Self::subdir(&dir, seg)?
                 }
                 Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
                 Err(e) => return Err(refused(e, seg)),
             };
-            // SAFETY: a descriptor just opened and owned by nobody else.
-            dir = unsafe { OwnedFd::from_raw_fd(fd) };
         }
         Ok(Some(dir))
     }
@@ -174,19 +162,23 @@ impl Jail {
         Path::new("/proc/self/fd").join(dir.as_raw_fd().to_string())
     }
 
-    /// Opens the sub-folder `name` of `dir` (never a link).
+    /// Opens the sub-folder `name` of `dir`; a link or a file there is refused.
     pub(super) fn subdir(dir: &OwnedFd, name: &str) -> io::Result<OwnedFd> {
-        let c = c_name(name)?;
-        // SAFETY: a valid descriptor and C string.
-        let fd = check(unsafe {
-            libc::openat(
-                dir.as_raw_fd(),
-                c.as_ptr(),
-                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
-            )
-        })
-        .map_err(|e| refused(e, name))?;
-        // SAFETY: a descriptor just opened and owned by nobody else.
-        Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+        open_subdir(dir, name).map_err(|e| refused(e, name))
     }
+}
+
+/// `openat` of a folder that is not a link, with the system's error as it is.
+fn open_subdir(dir: &OwnedFd, name: &str) -> io::Result<OwnedFd> {
+    let c = c_name(name)?;
+    // SAFETY: a valid descriptor and C string.
+    let fd = check(unsafe {
+        libc::openat(
+            dir.as_raw_fd(),
+            c.as_ptr(),
+            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+        )
+    })?;
+    // SAFETY: a descriptor just opened and owned by nobody else.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }

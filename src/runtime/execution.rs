@@ -340,15 +340,13 @@ impl ExecutionActor {
             {
                 // AWS: an execution whose history reaches its limit fails; room is kept
                 // for the events that say so.
-                self.halt(ctx);
                 let limit = self.shared.history_limit;
-                self.end_body(
+                self.fail_now(
                     ctx,
-                    Err(StatesError::runtime(format!(
+                    StatesError::runtime(format!(
                         "The execution reached the maximum number of history events ({limit})"
-                    ))),
+                    )),
                 );
-                self.finished = true;
                 break;
             }
             let Some(pos) = &self.pos else { return };
@@ -397,15 +395,21 @@ impl ExecutionActor {
             .as_ref()
             .map(|p| self.body.state(p.state).name.clone())
             .unwrap_or_default();
-        self.halt(ctx);
-        self.end_body(
+        self.fail_now(
             ctx,
-            Err(StatesError::runtime(format!(
+            StatesError::runtime(format!(
                 "An error occurred while executing the state '{name}': the runtime failed: {what}"
-            ))),
+            )),
         );
-        self.finished = true;
         Flow::Continue
+    }
+
+    /// Ends this body with `error` at once, whatever is in flight (no Retry or Catch: the
+    /// errors that come here are not for them).
+    fn fail_now(&mut self, ctx: &mut Context<Self>, error: StatesError) {
+        self.halt(ctx);
+        self.end_body(ctx, Err(error));
+        self.finished = true;
     }
 
     fn step(&mut self, state: &State, ctx: &mut Context<Self>) -> Flow {
@@ -707,7 +711,7 @@ fn check_depth(v: &Value, state: &State) -> Result<(), StatesError> {
 }
 
 /// AWS: the values one Assign gives are at most 256 KiB in all (each variable included).
-pub(crate) const ASSIGN_LIMIT: usize = 262_144;
+const ASSIGN_LIMIT: usize = 262_144;
 
 /// The variables a state assigns: within AWS's size limit (States.DataLimitExceeded), and
 /// no deeper than a state's output may be.

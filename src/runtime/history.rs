@@ -36,6 +36,21 @@ impl HistoryEvent {
     }
 }
 
+/// The details of an execution's or a state's failure or abort: the error (unless empty)
+/// and the cause.
+pub fn error_details(e: Option<&crate::data::StatesError>) -> Value {
+    let mut d = Map::new();
+    if let Some(e) = e {
+        if !e.error.is_empty() {
+            d.insert("error".into(), Value::from(e.error.as_str()));
+        }
+        if let Some(c) = &e.cause {
+            d.insert("cause".into(), Value::from(c.as_str()));
+        }
+    }
+    Value::Object(d)
+}
+
 /// The name of the `...EventDetails` member for an event type (`TaskStateEntered` →
 /// `stateEnteredEventDetails`).
 pub fn details_key(event_type: &str) -> &'static str {

@@ -9,7 +9,7 @@ use super::resume::ResumePoint;
 use crate::data::{names, StatesError};
 use actix::prelude::*;
 use rand::Rng;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 impl ExecutionActor {
     /// Ends the execution (root only): final event, record, waiters.
@@ -53,7 +53,7 @@ impl ExecutionActor {
                     "output": output.as_ref().map(Value::to_string),
                     "outputDetails": {"truncated": false}
                 }),
-                _ => error_details(error.as_ref()),
+                _ => super::history::error_details(error.as_ref()),
             })
         };
         // The final event and the terminal status are written under one lock, so nothing a
@@ -119,19 +119,6 @@ impl ExecutionActor {
     pub(crate) fn child_seed(&mut self) -> u64 {
         self.rng.gen()
     }
-}
-
-fn error_details(e: Option<&StatesError>) -> Value {
-    let mut d = Map::new();
-    if let Some(e) = e {
-        if !e.error.is_empty() {
-            d.insert("error".into(), json!(e.error));
-        }
-        if let Some(c) = &e.cause {
-            d.insert("cause".into(), json!(c));
-        }
-    }
-    Value::Object(d)
 }
 
 /// AWS: the longest an EXPRESS execution runs.

@@ -204,6 +204,37 @@ impl ExecutionRecord {
         self.journal.get()
     }
 
+    /// Records the execution's final event (and journals it) and sets its terminal status
+    /// under the same lock: no event of a late child can come after it. `previous` 0 means
+    /// the event before it. Returns its id.
+    pub fn final_event(
+        &self,
+        event_type: &'static str,
+        previous: u64,
+        timestamp: DateTime<Utc>,
+        details: Option<String>,
+        status: ExecutionStatus,
+    ) -> u64 {
+        let details = details.map(|d| (super::history::details_key(event_type), d.into()));
+        self.with(|p| {
+            let id = p.history.len() as u64 + 1;
+            let e = HistoryEvent {
+                timestamp,
+                event_type,
+                id,
+                previous_event_id: if previous == 0 { id - 1 } else { previous },
+                details,
+            };
+            if let Some(j) = self.journal() {
+                let text = e.details.as_ref().map(|(_, d): &(_, Arc<str>)| &**d);
+                j.event(id, e.previous_event_id, timestamp, event_type, text);
+            }
+            p.history.push(e);
+            p.status = status;
+            id
+        })
+    }
+
     /// Why the durable record of this execution is incomplete, if it is (a full disk, a
     /// removed directory): the execution ran, but a later process will not find all of it.
     pub fn journal_error(&self) -> Option<String> {

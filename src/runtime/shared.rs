@@ -224,26 +224,8 @@ impl ExecutionShared {
             self.record.with(|p| p.status = status);
             return self.next_event.fetch_add(1, Ordering::Relaxed) + 1;
         }
-        let details: Option<(&'static str, std::sync::Arc<str>)> =
-            details().map(|d| (details_key(event_type), d.into()));
-        let timestamp = self.clock.now();
-        self.record.with(|p| {
-            let id = p.history.len() as u64 + 1;
-            let e = HistoryEvent {
-                timestamp,
-                event_type,
-                id,
-                previous_event_id: if previous == 0 { id - 1 } else { previous },
-                details,
-            };
-            if let Some(j) = self.record.journal() {
-                let text = e.details.as_ref().map(|(_, d)| &**d);
-                j.event(id, e.previous_event_id, timestamp, event_type, text);
-            }
-            p.history.push(e);
-            p.status = status;
-            id
-        })
+        self.record
+            .final_event(event_type, previous, self.clock.now(), details(), status)
     }
 
     /// The next mock invocation number of a state: mock responses count every call of a

@@ -402,17 +402,10 @@ fn remove_if_there(path: &Path) -> Result<(), StoreError> {
 
 /// Whether a directory entry is a real directory (not a link); anything else is reported.
 fn is_dir(path: &Path, errors: &mut Vec<StoreError>) -> bool {
-    match fs::symlink_metadata(path) {
-        Ok(m) if m.is_dir() => true,
-        Ok(_) => {
-            errors.push(StoreError::Corrupt {
-                path: path.to_path_buf(),
-                reason: "not a directory; skipped".into(),
-            });
-            false
-        }
+    match real_dir(path) {
+        Ok(()) => true,
         Err(e) => {
-            errors.push(io(path)(e));
+            errors.push(e);
             false
         }
     }
@@ -483,16 +476,7 @@ where
 }
 
 fn read_execution(dir: &Path) -> Result<LoadedExecution, StoreError> {
-    let meta_path = dir.join("meta.rkyv");
-    let bytes = read_aligned(&meta_path, MAX_ARCHIVE)?;
-    let payload = single_frame(&meta_path, &bytes)?;
-    let mut aligned = AlignedVec::<16>::new();
-    aligned.extend_from_slice(payload);
-    let meta =
-        rkyv::from_bytes::<Meta, rancor::Error>(&aligned).map_err(|e| StoreError::Corrupt {
-            path: meta_path.clone(),
-            reason: e.to_string(),
-        })?;
+    let meta: Meta = read_single(&dir.join("meta.rkyv"))?;
     let log_path = dir.join("log.rkyv");
     let log = match read_aligned(&log_path, u64::MAX) {
         Ok(log) => log,
