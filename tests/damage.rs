@@ -9,35 +9,11 @@ use rkyv::rancor;
 use rkyv::util::AlignedVec;
 use serde_json::json;
 use sfn_runtime::api::types::*;
-use sfn_runtime::api::StepFunctions;
 use sfn_runtime::runtime::TaskRequest;
 use sfn_runtime::store::format::{
     frame, header, read_frame, Entry, FrameRead, MapRunMeta, HEADER_LEN,
 };
 use std::path::{Path, PathBuf};
-
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("sfn-damage-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
-const FLAKY: &str = "arn:aws:states:::flaky";
-
-/// A service on `dir` whose task fails (`fail`) or succeeds.
-fn service(dir: &Path, fail: bool) -> StepFunctions {
-    builder()
-        .data_dir(dir)
-        .handler(FLAKY, move |_r: TaskRequest| async move {
-            if fail {
-                Err(sfn_runtime::runtime::TaskFailure::new("Flaky", "no"))
-            } else {
-                Ok(json!("done"))
-            }
-        })
-        .build()
-        .unwrap()
-}
 
 fn log_of(dir: &Path, machine: &str, name: &str) -> PathBuf {
     dir.join("executions")
@@ -70,7 +46,7 @@ fn rewrite(path: &Path, entries: &[Entry]) {
 
 /// A FAILED execution of a Parallel whose branch fails: its end holds a resume tree.
 fn failed_parallel(dir: &Path) -> String {
-    let s = service(dir, true);
+    let s = flaky_service(dir, true);
     let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true,
         "Branches": [
             {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": FLAKY, "End": true}}},
@@ -100,7 +76,7 @@ fn a_resume_tree_that_points_back_at_itself_is_read_in_linear_time() {
         n
     ]);
     rewrite(&log, &all);
-    let s = service(&dir, false);
+    let s = flaky_service(&dir, false);
     s.redrive_execution(RedriveExecutionInput {
         execution_arn: arn.clone(),
         client_token: None,
@@ -122,7 +98,7 @@ fn a_state_that_does_not_exist_fails_the_execution_instead_of_an_arbiter() {
         }
     }
     rewrite(&log, &all);
-    let s = service(&dir, false);
+    let s = flaky_service(&dir, false);
     s.redrive_execution(RedriveExecutionInput {
         execution_arn: arn.clone(),
         client_token: None,
@@ -162,7 +138,7 @@ fn a_damaged_record_length_is_corruption_not_a_torn_tail() {
         })
         .is_err());
     drop(s);
-    drop(service(&dir, false));
+    drop(flaky_service(&dir, false));
     assert_eq!(std::fs::read(&log).unwrap(), bytes, "nothing was cut");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -198,10 +174,7 @@ fn an_execution_killed_before_its_log_was_written_runs_from_its_start() {
         assert!(e.message().contains("resume"), "{log}");
         s.resume_execution(&arn).unwrap();
         assert_eq!(wait_end(&s, &arn).status, "SUCCEEDED", "{log}");
-        let types: Vec<String> = history_events(&s, &arn)
-            .iter()
-            .map(|e| e["type"].as_str().unwrap().to_string())
-            .collect();
+        let types = history_types(&s, &arn);
         assert_eq!(types[0], "ExecutionStarted", "{log}: {types:?}");
         assert_eq!(types.iter().filter(|t| *t == "ExecutionStarted").count(), 1);
         drop(s);
@@ -251,13 +224,10 @@ fn a_map_run_file_that_claims_a_trillion_children_is_counted_again() {
     let mut out = header().to_vec();
     out.extend(frame(&rkyv::to_bytes::<rancor::Error>(&meta).unwrap()));
     std::fs::write(&run_file, out).unwrap();
-    let s = service(&dir, false);
+    let s = flaky_service(&dir, false);
     let d = wait_end(&s, &arn);
     assert_eq!(d.status, "SUCCEEDED", "{:?}", d.cause);
-    let types: Vec<String> = history_events(&s, &arn)
-        .iter()
-        .map(|e| e["type"].as_str().unwrap().to_string())
-        .collect();
+    let types = history_types(&s, &arn);
     assert_eq!(
         types.iter().filter(|t| *t == "MapStateStarted").count(),
         1,

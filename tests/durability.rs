@@ -7,44 +7,17 @@ use common::*;
 use serde_json::json;
 use sfn_runtime::api::types::*;
 use sfn_runtime::api::{BuildError, StepFunctions};
-use sfn_runtime::runtime::{TaskFailure, TaskRequest};
+use sfn_runtime::runtime::TaskRequest;
 use sfn_runtime::store::StoreError;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("sfn-durability-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
-const FLAKY: &str = "arn:aws:states:::flaky";
 
 fn def() -> serde_json::Value {
     json!({"StartAt": "A", "States": {
         "A": {"Type": "Pass", "Result": 1, "ResultPath": "$.a", "Next": "T"},
         "T": {"Type": "Task", "Resource": FLAKY, "ResultPath": "$.t", "Next": "B"},
         "B": {"Type": "Pass", "Result": 2, "ResultPath": "$.b", "End": true}}})
-}
-
-/// A service on `dir` whose task fails while `fail` is set.
-fn service(dir: &Path, fail: bool) -> StepFunctions {
-    let fail = Arc::new(AtomicBool::new(fail));
-    builder()
-        .data_dir(dir)
-        .handler(FLAKY, move |_r: TaskRequest| {
-            let fail = fail.load(Ordering::Relaxed);
-            async move {
-                if fail {
-                    Err(TaskFailure::new("Flaky.Failed", "not yet"))
-                } else {
-                    Ok(json!("done"))
-                }
-            }
-        })
-        .build()
-        .unwrap()
 }
 
 fn history_ids(s: &StepFunctions, arn: &str) -> Vec<u64> {
@@ -99,7 +72,7 @@ fn is_redrive(frame: &[u8]) -> bool {
 fn a_log_cut_at_any_byte_of_its_last_records_is_finished_and_read_back_whole() {
     let base = temp_dir("torn-base");
     let arn = {
-        let s = service(&base, true);
+        let s = flaky_service(&base, true);
         let sm = create(&s, "Sm", &def());
         let r = start(&s, &sm, &json!({}));
         r.wait_blocking();
@@ -108,7 +81,7 @@ fn a_log_cut_at_any_byte_of_its_last_records_is_finished_and_read_back_whole() {
     };
     {
         // Redriven once, failing again: the log holds two ends.
-        let s = service(&base, true);
+        let s = flaky_service(&base, true);
         s.redrive_execution(RedriveExecutionInput {
             execution_arn: arn.clone(),
             client_token: None,
@@ -202,10 +175,7 @@ fn a_log_cut_at_any_byte_of_its_last_records_is_finished_and_read_back_whole() {
             (1..=ids.len() as u64).collect::<Vec<_>>(),
             "cut {cut}: ids consecutive"
         );
-        let types: Vec<String> = history_events(&s, &arn)
-            .iter()
-            .map(|e| e["type"].as_str().unwrap().to_string())
-            .collect();
+        let types = history_types(&s, &arn);
         let count = |t: &str| types.iter().filter(|x| *x == t).count();
         assert_eq!(count("ExecutionStarted"), 1, "cut {cut}: {types:?}");
         assert_eq!(count("ExecutionSucceeded"), 1, "cut {cut}: {types:?}");
@@ -330,7 +300,7 @@ fn names_of_80_non_ascii_characters_are_kept() {
     let sm_name: String = "状".repeat(80);
     let ex_name: String = "態".repeat(79) + "x";
     let arn = {
-        let s = service(&dir, true);
+        let s = flaky_service(&dir, true);
         let sm = create(&s, &sm_name, &def());
         let r = s
             .start(StartExecutionInput {
@@ -344,7 +314,7 @@ fn names_of_80_non_ascii_characters_are_kept() {
         assert_eq!(r.journal_error(), None);
         r.execution_arn.clone()
     };
-    let s = service(&dir, false);
+    let s = flaky_service(&dir, false);
     assert!(s.store_errors().is_empty(), "{:?}", s.store_errors());
     assert_eq!(describe_arn(&s, &arn).status, "FAILED");
     s.redrive_execution(RedriveExecutionInput {
@@ -363,7 +333,7 @@ fn names_of_80_non_ascii_characters_are_kept() {
 fn executions_outlive_a_lost_state_machine_file_but_not_a_deletion() {
     let dir = temp_dir("lost-machine");
     let (arn, sm) = {
-        let s = service(&dir, true);
+        let s = flaky_service(&dir, true);
         let sm = create(&s, "Sm", &def());
         let r = start(&s, &sm, &json!({}));
         r.wait_blocking();
@@ -389,7 +359,7 @@ fn executions_outlive_a_lost_state_machine_file_but_not_a_deletion() {
         assert_eq!(d.redrive_status, "REDRIVABLE", "{damage}");
     }
     {
-        let s = service(&dir, false);
+        let s = flaky_service(&dir, false);
         s.redrive_execution(RedriveExecutionInput {
             execution_arn: arn.clone(),
             client_token: None,
@@ -405,7 +375,7 @@ fn executions_outlive_a_lost_state_machine_file_but_not_a_deletion() {
         })
         .unwrap();
         drop(s);
-        let s = service(&dir, false);
+        let s = flaky_service(&dir, false);
         let d = describe_arn(&s, &second);
         assert_eq!(d.status, "SUCCEEDED");
         assert!(s
@@ -423,7 +393,7 @@ fn executions_outlive_a_lost_state_machine_file_but_not_a_deletion() {
 fn a_fifo_in_place_of_a_log_is_skipped_with_a_warning() {
     let dir = temp_dir("fifo");
     let arn = {
-        let s = service(&dir, true);
+        let s = flaky_service(&dir, true);
         let sm = create(&s, "Sm", &def());
         let a = start(&s, &sm, &json!({"n": 1}));
         let b = start(&s, &sm, &json!({"n": 2}));
@@ -570,7 +540,7 @@ fn an_execution_waiting_to_be_resumed_can_be_stopped_and_then_redriven() {
         .unwrap();
         assert_eq!(describe_arn(&s, &arn).status, "ABORTED");
     }
-    let s = service(&dir, false);
+    let s = flaky_service(&dir, false);
     let d = describe_arn(&s, &arn);
     assert_eq!(d.status, "ABORTED");
     assert_eq!(d.error.as_deref(), Some("Operator.Stop"));
@@ -583,10 +553,7 @@ fn an_execution_waiting_to_be_resumed_can_be_stopped_and_then_redriven() {
     assert_eq!(wait_end(&s, &arn).status, "SUCCEEDED");
     let ids = history_ids(&s, &arn);
     assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>());
-    let types: Vec<String> = history_events(&s, &arn)
-        .iter()
-        .map(|e| e["type"].as_str().unwrap().to_string())
-        .collect();
+    let types = history_types(&s, &arn);
     assert!(types.contains(&"ExecutionAborted".to_string()), "{types:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }

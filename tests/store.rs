@@ -13,12 +13,6 @@ use sfn_runtime::runtime::TaskRequest;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("sfn-store-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
 fn mocks() -> MockConfig {
     MockConfig::from_value(&json!({
         "StateMachines": {"Sm": {"TestCases": {"Case": {"T": "FailOnce"}}}},
@@ -42,13 +36,6 @@ fn open(dir: &Path) -> StepFunctions {
         .mock_config(mocks())
         .build()
         .unwrap()
-}
-
-fn history_types(s: &StepFunctions, arn: &str) -> Vec<String> {
-    history_events(s, arn)
-        .iter()
-        .map(|e| e["type"].as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]

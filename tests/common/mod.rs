@@ -94,3 +94,43 @@ pub fn history_events(s: &StepFunctions, arn: &str) -> Vec<Value> {
     .unwrap()
     .events
 }
+
+/// Every event type of the first 1,000 history events, in order.
+pub fn history_types(s: &StepFunctions, arn: &str) -> Vec<String> {
+    history_events(s, arn)
+        .iter()
+        .map(|e| e["type"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A fresh (removed if there) folder for a test's files: unique per test binary and name.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("sfn-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+/// The resource of the task [`flaky_service`] answers.
+pub const FLAKY: &str = "arn:aws:states:::flaky";
+
+/// A service on the data directory `dir` whose `FLAKY` task fails (`Flaky.Failed`) when
+/// `fail`, and otherwise answers "done".
+pub fn flaky_service(dir: &std::path::Path, fail: bool) -> StepFunctions {
+    builder()
+        .data_dir(dir)
+        .handler(
+            FLAKY,
+            move |_r: sfn_runtime::runtime::TaskRequest| async move {
+                if fail {
+                    Err(sfn_runtime::runtime::TaskFailure::new(
+                        "Flaky.Failed",
+                        "not yet",
+                    ))
+                } else {
+                    Ok(serde_json::json!("done"))
+                }
+            },
+        )
+        .build()
+        .unwrap()
+}
