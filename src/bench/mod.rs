@@ -10,6 +10,7 @@
 
 pub mod handlers;
 pub mod report;
+mod settings;
 pub mod workloads;
 
 use crate::api::types::{CreateStateMachineInput, RedriveExecutionInput, StartExecutionInput};
@@ -17,44 +18,11 @@ use crate::api::StepFunctions;
 use crate::metrics::{Kind, Metrics};
 use crate::runtime::{ExecutionRecord, ExecutionStatus};
 pub use report::{PhaseReport, Report};
+pub use settings::Settings;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 pub use workloads::Workload;
-
-/// How a workload is driven (as the report records it).
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Settings {
-    /// Executions to run (the workload's default when `None` and no duration is given).
-    pub executions: Option<u64>,
-    /// Executions open at once.
-    pub concurrency: usize,
-    /// Executions started per second (fixed-rate mode), or as fast as they finish.
-    pub rate: Option<f64>,
-    /// Stop starting executions after this long.
-    #[serde(rename = "duration_seconds", serialize_with = "report::seconds")]
-    pub duration: Option<Duration>,
-    pub items: u64,
-    pub fail_rate: f64,
-    pub seed: u64,
-    /// Arbiter threads (0: one per core).
-    pub workers: usize,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            executions: None,
-            concurrency: 1000,
-            rate: None,
-            duration: None,
-            items: 100,
-            fail_rate: 0.01,
-            seed: 1,
-            workers: 0,
-        }
-    }
-}
 
 /// Told after each execution ends: how many have ended, and how many of them failed.
 pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;

@@ -2,7 +2,8 @@
 //! documented in the README, and a test holds it), and a static HTML page with a
 //! latency-percentile plot.
 
-use super::{Settings, Workload};
+use super::settings::Settings;
+use super::workloads::Workload;
 use crate::metrics::{percentile_curve, Kind, LatencySummary, Metrics};
 use serde::Serialize;
 use std::collections::BTreeMap;

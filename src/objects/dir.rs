@@ -2,7 +2,8 @@
 //! below the root leads a read, a write or a listing outside it.
 
 use super::jail::{Jail, WRITING};
-use super::{check_bucket, key_segments, ObjectError, ObjectMeta, ObjectStore, ObjectWriter};
+use super::keys::{check_bucket, key_segments};
+use super::object::{ObjectError, ObjectMeta, ObjectStore, ObjectWriter};
 use std::fs::{self, File};
 use std::io::{BufReader, Read, Write};
 use std::os::fd::OwnedFd;

@@ -1,6 +1,7 @@
 //! Objects in memory, for a runtime without a data directory and for tests.
 
-use super::{check_bucket, key_segments, ObjectError, ObjectMeta, ObjectStore, ObjectWriter};
+use super::keys::{check_bucket, key_segments};
+use super::object::{ObjectError, ObjectMeta, ObjectStore, ObjectWriter};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::sync::{Arc, RwLock};

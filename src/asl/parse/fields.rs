@@ -1,6 +1,6 @@
 //! Typed reads of one JSON object's fields, each failure a diagnostic at the field's location.
 
-use super::Ctx;
+use super::ctx::Ctx;
 use crate::asl::model::{Amount, ResultPath, Seconds, StateId, Transition};
 use crate::asl::path::Path;
 use crate::asl::template::Template;

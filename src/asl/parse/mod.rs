@@ -1,6 +1,7 @@
 //! Turns definition JSON into the [`model`](super::model), collecting every diagnostic with
 //! the JSON location of its field instead of stopping at the first.
 
+mod ctx;
 mod fields;
 mod policy;
 mod rules;
@@ -8,6 +9,7 @@ mod states;
 
 use super::diagnostic::{code, Diagnostic, Severity, ValidationReport};
 use super::model::{Body, StateId, StateMachine, Transition};
+use ctx::Ctx;
 use fields::Fields;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -69,40 +71,7 @@ fn parse_with_diagnostics(text: &str) -> (Option<StateMachine>, Vec<Diagnostic>)
     (m, ctx.diags)
 }
 
-/// Collects diagnostics while parsing.
-#[derive(Default)]
-pub(crate) struct Ctx {
-    pub(crate) diags: Vec<Diagnostic>,
-}
-
 impl Ctx {
-    pub(crate) fn error(&mut self, code: &'static str, location: &str, message: String) {
-        self.diags.push(Diagnostic {
-            severity: Severity::Error,
-            code,
-            message,
-            location: location.to_string(),
-        });
-    }
-
-    pub(crate) fn warning(&mut self, code: &'static str, location: &str, message: String) {
-        self.diags.push(Diagnostic {
-            severity: Severity::Warning,
-            code,
-            message,
-            location: location.to_string(),
-        });
-    }
-
-    /// A schema error: wrong type, missing or unknown field, out of range.
-    pub(crate) fn schema(&mut self, location: &str, message: String) {
-        self.error(code::SCHEMA_VALIDATION_FAILED, location, message);
-    }
-
-    fn has_errors(&self) -> bool {
-        self.diags.iter().any(|d| d.severity == Severity::Error)
-    }
-
     fn machine(&mut self, value: &Value) -> Option<StateMachine> {
         let Some(obj) = value.as_object() else {
             self.schema("", "The definition must be a JSON object".into());

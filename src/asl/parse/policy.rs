@@ -2,7 +2,7 @@
 //! its ErrorEquals and in the last element, and the documented field ranges.
 
 use super::fields::Fields;
-use super::Ctx;
+use super::ctx::Ctx;
 use crate::asl::model::{Catcher, Jitter, Retrier, StateId};
 use serde_json::Value;
 use std::collections::HashMap;

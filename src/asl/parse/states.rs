@@ -1,7 +1,7 @@
 //! One parser per state type; each lists the fields ASL defines for that type.
 
 use super::fields::Fields;
-use super::Ctx;
+use super::ctx::Ctx;
 use crate::asl::diagnostic::code;
 use crate::asl::intrinsic::{looks_like_call, Call};
 use crate::asl::model::*;

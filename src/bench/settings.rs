@@ -1,0 +1,37 @@
+//! How a workload is driven: sizes, rates and seeds, as the report records them.
+
+use std::time::Duration;
+
+/// How a workload is driven (as the report records it).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Settings {
+    /// Executions to run (the workload's default when `None` and no duration is given).
+    pub executions: Option<u64>,
+    /// Executions open at once.
+    pub concurrency: usize,
+    /// Executions started per second (fixed-rate mode), or as fast as they finish.
+    pub rate: Option<f64>,
+    /// Stop starting executions after this long.
+    #[serde(rename = "duration_seconds", serialize_with = "super::report::seconds")]
+    pub duration: Option<Duration>,
+    pub items: u64,
+    pub fail_rate: f64,
+    pub seed: u64,
+    /// Arbiter threads (0: one per core).
+    pub workers: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            executions: None,
+            concurrency: 1000,
+            rate: None,
+            duration: None,
+            items: 100,
+            fail_rate: 0.01,
+            seed: 1,
+            workers: 0,
+        }
+    }
+}
