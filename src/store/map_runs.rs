@@ -2,9 +2,9 @@
 //! the run starts, ends, is redriven or is updated. A service opening the directory lists
 //! and describes them, and a redrive or a restart continues them under the same ARN.
 
-use super::disk::{read_single, write_whole};
+use super::files::{read_single, write_whole};
 use super::format::{MapRunMeta, WriterMeta};
-use super::StoreError;
+use super::error::StoreError;
 use crate::interpret::result_writer::{OutputType, Transformation, WriterRequest};
 use crate::runtime::map_run::{
     MapRunConfig, MapRunCounts, MapRunProgress, MapRunStatus, MapRunStore,
@@ -151,8 +151,8 @@ pub fn record_of(m: &MapRunMeta) -> MapRunRecord {
 impl MapRunFiles {
     pub(super) fn open(dir: PathBuf, read_only: bool) -> Result<Self, StoreError> {
         if !read_only {
-            std::fs::create_dir_all(&dir).map_err(super::disk::io(&dir))?;
-            super::disk::real_dir(&dir)?;
+            std::fs::create_dir_all(&dir).map_err(super::files::io(&dir))?;
+            super::files::real_dir(&dir)?;
         }
         Ok(MapRunFiles {
             dir,
@@ -180,7 +180,7 @@ impl MapRunFiles {
             Ok(d) => d.filter_map(|e| e.ok().map(|e| e.path())).collect(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (runs, errors),
             Err(e) => {
-                errors.push(super::disk::io(&self.dir)(e));
+                errors.push(super::files::io(&self.dir)(e));
                 return (runs, errors);
             }
         };
