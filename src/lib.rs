@@ -10,3 +10,4 @@ pub mod metrics;
 pub mod objects;
 pub mod runtime;
 pub mod store;
+pub mod types;

@@ -442,7 +442,11 @@ fn a_read_only_service_continues_nothing_and_writes_nothing() {
         let sm = create(&s, "Sm", &def());
         let r = start(&s, &sm, &json!({}));
         for _ in 0..2000 {
-            if r.with(|p| p.history.iter().any(|e| e.event_type == "TaskStarted")) {
+            if r.with(|p| {
+                p.history
+                    .iter()
+                    .any(|e| e.event_type == sfn_runtime::types::HistoryEventType::TaskStarted)
+            }) {
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(1));
@@ -518,7 +522,11 @@ fn an_execution_waiting_to_be_resumed_can_be_stopped_and_then_redriven() {
         let sm = create(&s, "Sm", &def());
         let r = start(&s, &sm, &json!({}));
         for _ in 0..2000 {
-            if r.with(|p| p.history.iter().any(|e| e.event_type == "TaskStarted")) {
+            if r.with(|p| {
+                p.history
+                    .iter()
+                    .any(|e| e.event_type == sfn_runtime::types::HistoryEventType::TaskStarted)
+            }) {
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(1));

@@ -315,7 +315,7 @@ fn stopping_an_execution_aborts_its_children() {
         if r.with(|p| {
             p.history
                 .iter()
-                .filter(|e| e.event_type == "TaskStarted")
+                .filter(|e| e.event_type == sfn_runtime::types::HistoryEventType::TaskStarted)
                 .count()
         }) == 3
         {
@@ -329,7 +329,7 @@ fn stopping_an_execution_aborts_its_children() {
     })
     .unwrap();
     assert_eq!(r.status().as_str(), "ABORTED");
-    let types: Vec<&str> = r.with(|p| p.history.iter().map(|e| e.event_type).collect());
+    let types: Vec<&str> = r.with(|p| p.history.iter().map(|e| e.event_type.as_str()).collect());
     assert_eq!(
         types
             .iter()

@@ -97,7 +97,11 @@ fn a_running_execution_continues_after_a_restart() {
         );
         let r = start(&s, &sm, &json!({"k": 1}));
         for _ in 0..1000 {
-            if r.with(|p| p.history.iter().any(|e| e.event_type == "TaskStarted")) {
+            if r.with(|p| {
+                p.history
+                    .iter()
+                    .any(|e| e.event_type == sfn_runtime::types::HistoryEventType::TaskStarted)
+            }) {
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(1));
@@ -279,7 +283,7 @@ fn children_done(s: &StepFunctions, r: &sfn_runtime::runtime::ExecutionRecord) -
     let iterations = r.with(|p| {
         p.history
             .iter()
-            .filter(|e| e.event_type == "MapIterationSucceeded")
+            .filter(|e| e.event_type == sfn_runtime::types::HistoryEventType::MapIterationSucceeded)
             .count()
     });
     let runs = s

@@ -11,13 +11,14 @@
 use super::error::ApiError;
 use super::redrive::{Launch, Start};
 use super::service::{StateMachineEntry, StepFunctions};
-use crate::api::arn::StateMachineArn;
 use crate::asl;
 use crate::runtime::mock::{case_from_json, case_to_json};
-use crate::runtime::resume::{RecoveredFanOut, ResumePoint};
-use crate::runtime::{ExecutionRecord, ExecutionStatus, StateMachineType};
+use crate::runtime::ExecutionRecord;
 use crate::store::format::{Entry, MachineMeta, Meta};
 use crate::store::{entries_to_state, Loaded, StoreError};
+use crate::types::arn::StateMachineArn;
+use crate::types::{ExecutionStatus, StateMachineType};
+use crate::types::{RecoveredFanOut, ResumePoint};
 use chrono::DateTime;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -472,7 +473,7 @@ impl StepFunctions {
         };
         let details = crate::runtime::history::error_details(Some(&error)).to_string();
         record.final_event(
-            "ExecutionAborted",
+            crate::types::HistoryEventType::ExecutionAborted,
             0,
             now,
             Some(details),

@@ -84,3 +84,12 @@ impl ApiError {
         }
     }
 }
+
+impl From<crate::types::ArnError> for ApiError {
+    fn from(e: crate::types::ArnError) -> Self {
+        match e {
+            crate::types::ArnError::InvalidName(m) => ApiError::InvalidName(m),
+            crate::types::ArnError::InvalidArn(m) => ApiError::InvalidArn(m),
+        }
+    }
+}

@@ -1,12 +1,13 @@
 //! The execution operations: StartExecution, StartSyncExecution, DescribeExecution,
 //! ListExecutions, StopExecution, GetExecutionHistory.
 
-use super::arn::{ExecutionArn, Name, StateMachineArn};
 use super::error::ApiError;
 use super::service::StepFunctions;
 use super::types::*;
 use crate::runtime::mock::MockCase;
-use crate::runtime::{ExecutionRecord, ExecutionStatus, StateMachineType};
+use crate::runtime::ExecutionRecord;
+use crate::types::arn::{ExecutionArn, Name, StateMachineArn};
+use crate::types::{ExecutionStatus, StateMachineType};
 use serde_json::Value;
 use std::sync::Arc;
 

@@ -1,11 +1,12 @@
 //! DescribeMapRun, ListMapRuns and UpdateMapRun, and ListExecutions by `mapRunArn`: the
 //! Map Runs that Distributed Map states start and their child executions.
 
-use super::arn::{ExecutionArn, MapRunArn};
 use super::error::ApiError;
 use super::service::StepFunctions;
 use super::types::*;
-use crate::runtime::{ExecutionRecord, MapRunRecord, StateMachineType};
+use crate::runtime::{ExecutionRecord, MapRunRecord};
+use crate::types::arn::{ExecutionArn, MapRunArn};
+use crate::types::StateMachineType;
 use std::sync::Arc;
 
 impl StepFunctions {

@@ -21,7 +21,6 @@
 //! assert_eq!(d.output.as_deref(), Some("\"hi\""));
 //! ```
 
-pub mod arn;
 mod durable;
 pub mod error;
 mod executions;

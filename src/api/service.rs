@@ -1,15 +1,15 @@
 //! [`StepFunctions`]: the in-process control plane, its builder, and the state machine
 //! operations. Execution operations are in `executions.rs`.
 
-use super::arn::{Name, StateMachineArn};
 use super::error::ApiError;
 use super::types::*;
 use crate::asl::{self, StateMachine};
 use crate::runtime::mock::MockConfig;
 use crate::runtime::{
-    Clock, ExecutionRecord, HandlerRegistry, RealClock, Runtime, StateMachineType, TaskHandler,
-    VirtualClock,
+    Clock, ExecutionRecord, HandlerRegistry, RealClock, Runtime, TaskHandler, VirtualClock,
 };
+use crate::types::arn::{Name, StateMachineArn};
+use crate::types::StateMachineType;
 use chrono::{DateTime, Utc};
 use dashmap::DashMap;
 use std::sync::atomic::AtomicU64;

@@ -274,7 +274,7 @@ pub struct DescribeMapRunInput {
 }
 
 /// `MapRunItemCounts` and `MapRunExecutionCounts` (the same fields).
-pub use crate::runtime::map_run::MapRunCounts;
+pub use crate::types::MapRunCounts;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

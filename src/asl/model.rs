@@ -8,9 +8,7 @@ use super::template::Template;
 use serde_json::Value;
 use std::sync::Arc;
 
-/// Index of a state inside its [`Body`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct StateId(pub u32);
+pub use crate::types::StateId;
 
 /// A whole state machine definition.
 #[derive(Debug, Clone)]

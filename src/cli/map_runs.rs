@@ -3,7 +3,7 @@
 
 use super::stored::{api, open, print_json, Access, DataDir};
 use crate::api::types::*;
-use crate::runtime::map_run::MapRunCounts;
+use crate::types::MapRunCounts;
 use clap::Args;
 
 #[derive(Args, Debug)]

@@ -3,8 +3,10 @@
 //! buffer: a run of millions of children writes one for each, and the input and output go
 //! straight into their escaped string fields instead of through a text of their own.
 
-use super::record::{ExecutionRecord, ExecutionStatus};
+use super::record::ExecutionRecord;
+
 use crate::data::time::write_iso;
+use crate::types::ExecutionStatus;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::cell::RefCell;
@@ -156,7 +158,7 @@ pub(crate) fn execution_result(r: &ExecutionRecord, output: Option<&Value>) -> S
 mod tests {
     use super::*;
     use crate::data::time::iso;
-    use crate::runtime::StateMachineType;
+    use crate::types::StateMachineType;
     use chrono::{TimeZone, Utc};
     use serde_json::json;
 

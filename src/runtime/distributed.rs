@@ -11,14 +11,17 @@
 use super::execution::{ExecutionActor, Flow, Role};
 use super::fanout::{ChildFinished, Inputs, Kind};
 use super::item_feed::{Counted, FeedSpec, ItemFeed};
-use super::map_run::{ChildEnd, MapRunConfig, MapRunRecord, MapRunStatus, MapRunUpdated};
-use super::record::{ExecutionRecord, ExecutionStatus, StateMachineType};
-use super::result_files::Entry;
-use super::resume::ChildResume;
+use super::map_run::{MapRunRecord, MapRunUpdated};
+use super::record::ExecutionRecord;
 use super::shared::ExecutionShared;
 use crate::asl::model::{ExecutionType, MapState, State, StateKind};
 use crate::data::{names, ContextObject, Scope, StatesError};
 use crate::interpret::{item_batcher, map};
+use crate::types::ChildResult;
+use crate::types::ChildResume;
+use crate::types::HistoryEventType;
+use crate::types::{ChildEnd, MapRunConfig, MapRunStatus};
+use crate::types::{ExecutionStatus, StateMachineType};
 use actix::prelude::*;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -88,7 +91,7 @@ impl ExecutionActor {
             Ok(planned) => planned,
             Err(e) => {
                 // AWS starts the state before it judges the run's settings.
-                self.event("MapStateStarted", || None);
+                self.event(HistoryEventType::MapStateStarted, || None);
                 return self.state_error(ctx, state, e, true);
             }
         };
@@ -180,7 +183,7 @@ impl ExecutionActor {
     }
 
     /// Whether the history has an event of this type since the current state was entered.
-    fn recorded_since_entered(&self, event_type: &str) -> bool {
+    fn recorded_since_entered(&self, event_type: HistoryEventType) -> bool {
         let Some(entered) = self.pos.as_ref().map(|p| p.entered_id) else {
             return false;
         };
@@ -210,15 +213,17 @@ impl ExecutionActor {
         let counted = match counted {
             Ok(c) => c,
             Err(e) => {
-                self.event("MapStateStarted", || None);
+                self.event(HistoryEventType::MapStateStarted, || None);
                 return self.state_error(ctx, state, e, true);
             }
         };
         let n = counted.children as usize;
         // Continued after a restart, the state may have recorded its start already.
         let restarted = matches!(continued, Some((_, Continue::Restart)));
-        if !(restarted && self.recorded_since_entered("MapStateStarted")) {
-            self.event("MapStateStarted", || Some(json!({ "length": n })));
+        if !(restarted && self.recorded_since_entered(HistoryEventType::MapStateStarted)) {
+            self.event(HistoryEventType::MapStateStarted, || {
+                Some(json!({ "length": n }))
+            });
         }
         let run = match continued {
             Some((run, Continue::Restart)) => {
@@ -232,7 +237,7 @@ impl ExecutionActor {
                 let count = run.redrive(self.shared.clock.now());
                 run.set_on_update(ctx.address().recipient());
                 let arn = run.map_run_arn.clone();
-                self.event("MapRunRedriven", || {
+                self.event(HistoryEventType::MapRunRedriven, || {
                     Some(json!({ "mapRunArn": arn, "redriveCount": count }))
                 });
                 run
@@ -240,7 +245,9 @@ impl ExecutionActor {
             None => {
                 let run = self.new_map_run(state, m, &settings, counted, ctx);
                 let arn = run.map_run_arn.clone();
-                self.event("MapRunStarted", || Some(json!({ "mapRunArn": arn })));
+                self.event(HistoryEventType::MapRunStarted, || {
+                    Some(json!({ "mapRunArn": arn }))
+                });
                 run
             }
         };
@@ -415,8 +422,8 @@ impl ExecutionActor {
                 run.child_ended(run.items_of(msg.index), ChildEnd::Succeeded);
                 // A ResultWriter writes the whole execution result, not the output.
                 let entry = match msg.result.filter(|_| run.needs_whole_results()) {
-                    Some(text) => Entry::Whole(text),
-                    None => Entry::Output(output),
+                    Some(text) => ChildResult::Whole(text),
+                    None => ChildResult::Output(output),
                 };
                 let kept = f.keep_result(msg.index, entry, None, &store, limit);
                 (false, kept)
@@ -430,7 +437,7 @@ impl ExecutionActor {
                     // Where a redrive continues this child.
                     f.child_resume.insert(msg.index, rp);
                 }
-                let entry = Entry::Whole(msg.result.unwrap_or_default());
+                let entry = ChildResult::Whole(msg.result.unwrap_or_default());
                 let kept = f.keep_result(msg.index, entry, Some(error), &store, limit);
                 (run.config().exceeded(f.failures, run.total_items()), kept)
             }
@@ -485,7 +492,7 @@ impl ExecutionActor {
             }
         }
         let children = self.abort_children();
-        self.event("MapRunFailed", || {
+        self.event(HistoryEventType::MapRunFailed, || {
             Some(json!({"error": error.error, "cause": error.cause}))
         });
         self.fanout_failed(ctx, state, Kind::Distributed, error, children);

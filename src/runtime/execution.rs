@@ -11,12 +11,12 @@ use super::clock::Clock;
 use super::completions::Completions;
 use super::fanout::{ChildFinished, FanOut};
 use super::handlers::HandlerRegistry;
-use super::history::{exited_details, io_details, state_event};
+use super::history::{exited_details, io_details, state_entered, state_exited};
 use super::map_run::MapRunRecord;
 use super::map_run::MapRuns;
 use super::mock::MockCase;
-use super::record::{ExecutionRecord, ExecutionStatus};
-use super::resume::{ChildCursor, ChildResume, RecoveredFanOut, ResumePoint};
+use super::record::ExecutionRecord;
+use super::resume::ChildCursor;
 use super::shared::{ExecutionShared, Spawner};
 use crate::asl::model::{Body, State, StateId, StateKind, StateMachine, Transition};
 use crate::data::json_size;
@@ -24,6 +24,9 @@ use crate::data::{names, ContextObject, Scope, StatesError, Variables};
 use crate::interpret::policy::{self, Recovery, RetryCounters};
 use crate::interpret::{choice, fail, pass, succeed, wait, Exit};
 use crate::objects::ObjectStore;
+use crate::types::ExecutionStatus;
+use crate::types::HistoryEventType;
+use crate::types::{ChildResume, RecoveredFanOut, ResumePoint};
 use actix::prelude::*;
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
@@ -249,7 +252,7 @@ impl ExecutionActor {
 
     pub(crate) fn event(
         &mut self,
-        event_type: &'static str,
+        event_type: HistoryEventType,
         details: impl FnOnce() -> Option<Value>,
     ) -> u64 {
         self.event_text(event_type, || details().map(|d| d.to_string()))
@@ -259,7 +262,7 @@ impl ExecutionActor {
     /// directly, without an intermediate JSON value).
     pub(crate) fn event_text(
         &mut self,
-        event_type: &'static str,
+        event_type: HistoryEventType,
         details: impl FnOnce() -> Option<String>,
     ) -> u64 {
         if self.aborted() {
@@ -273,7 +276,7 @@ impl ExecutionActor {
     pub(crate) fn enter(&mut self, id: StateId, input: Value) {
         let body = Arc::clone(&self.body);
         let state = body.state(id);
-        let entered_id = self.event_text(state_event(state.kind.type_name(), true), || {
+        let entered_id = self.event_text(state_entered(&state.kind), || {
             Some(io_details(&state.name, "input", &input))
         });
         match &self.role {
@@ -526,7 +529,10 @@ impl ExecutionActor {
         ) {
             o.state_exited(since.elapsed());
         }
-        let event = state_event(state.kind.type_name(), false);
+        // A Fail state ends its body instead of exiting.
+        let Some(event) = state_exited(&state.kind) else {
+            return;
+        };
         let Some(values) = assigned else {
             self.event_text(event, || Some(io_details(&state.name, "output", output)));
             return;

@@ -7,16 +7,19 @@
 
 use super::completions::{Completions, ReportsWaiting};
 use super::execution::{ExecutionActor, Flow, Role};
-use super::history::state_aborted_event;
+use super::history::state_aborted;
 use super::item_feed::ItemFeed;
-use super::map_run::{ChildEnd, MapRunRecord, MapRunStatus};
+use super::map_run::MapRunRecord;
 use super::result_files::ResultSink;
 pub use super::result_table::{ChildStatus, ResultTable};
-use super::resume::{ChildCursor, ChildResume, ResumePoint};
+use super::resume::ChildCursor;
 use crate::asl::model::{Body, MapState, ParallelState, ProcessorMode, State, StateKind};
 use crate::data::{ContextObject, Scope, StatesError, Variables};
 use crate::interpret::policy::Recovery;
 use crate::interpret::{map, parallel};
+use crate::types::HistoryEventType;
+use crate::types::{ChildEnd, MapRunStatus};
+use crate::types::{ChildResume, ResumePoint};
 use actix::dev::channel;
 use actix::prelude::*;
 use serde_json::{json, Value};
@@ -134,16 +137,24 @@ impl Kind {
         }
     }
 
-    fn event(self, what: &str) -> &'static str {
-        match (self, what) {
-            (Kind::Map | Kind::Distributed, "Started") => "MapStateStarted",
-            (Kind::Map | Kind::Distributed, "Succeeded") => "MapStateSucceeded",
-            (Kind::Map | Kind::Distributed, "Failed") => "MapStateFailed",
-            (Kind::Map | Kind::Distributed, _) => "MapStateAborted",
-            (Kind::Parallel, "Started") => "ParallelStateStarted",
-            (Kind::Parallel, "Succeeded") => "ParallelStateSucceeded",
-            (Kind::Parallel, "Failed") => "ParallelStateFailed",
-            (Kind::Parallel, _) => "ParallelStateAborted",
+    fn started(self) -> HistoryEventType {
+        match self {
+            Kind::Parallel => HistoryEventType::ParallelStateStarted,
+            Kind::Map | Kind::Distributed => HistoryEventType::MapStateStarted,
+        }
+    }
+
+    fn succeeded(self) -> HistoryEventType {
+        match self {
+            Kind::Parallel => HistoryEventType::ParallelStateSucceeded,
+            Kind::Map | Kind::Distributed => HistoryEventType::MapStateSucceeded,
+        }
+    }
+
+    fn failed(self) -> HistoryEventType {
+        match self {
+            Kind::Parallel => HistoryEventType::ParallelStateFailed,
+            Kind::Map | Kind::Distributed => HistoryEventType::MapStateFailed,
         }
     }
 }
@@ -230,10 +241,10 @@ impl ExecutionActor {
         let n = inputs.len();
         match kind {
             Kind::Map => {
-                self.event(kind.event("Started"), || Some(json!({"length": n})));
+                self.event(kind.started(), || Some(json!({"length": n})));
             }
             Kind::Parallel => {
-                self.event(kind.event("Started"), || None);
+                self.event(kind.started(), || None);
             }
             // Recorded before the Map Run started.
             Kind::Distributed => {}
@@ -376,7 +387,7 @@ impl ExecutionActor {
             let outer_vars = f.outer_vars.clone();
             let (shared, last) = match kind {
                 Kind::Map => {
-                    let last = self.event("MapIterationStarted", || {
+                    let last = self.event(HistoryEventType::MapIterationStarted, || {
                         Some(json!({"name": state.name, "index": index}))
                     });
                     (Arc::clone(&self.shared), last)
@@ -440,9 +451,9 @@ impl ExecutionActor {
             .expect("a finished fan-out");
         if let Some(run) = &f.map_run {
             run.end(MapRunStatus::SUCCEEDED, self.shared.clock.now());
-            self.event("MapRunSucceeded", || None);
+            self.event(HistoryEventType::MapRunSucceeded, || None);
         }
-        self.event(f.kind.event("Succeeded"), || None);
+        self.event(f.kind.succeeded(), || None);
         let mut f = f;
         // A ResultWriter makes the result: written files, or transformed results.
         let written = self.write_results(&mut f, true);
@@ -484,7 +495,7 @@ impl ExecutionActor {
             }
             if run.status() == MapRunStatus::RUNNING {
                 run.end(MapRunStatus::ABORTED, self.shared.clock.now());
-                self.event("MapRunAborted", || None);
+                self.event(HistoryEventType::MapRunAborted, || None);
             }
             return Some(children_resume(&mut f));
         }
@@ -492,8 +503,9 @@ impl ExecutionActor {
             f.table.abort(i);
             if let Some((state, entered)) = cursor.abort() {
                 let child_body = &f.bodies[if f.kind == Kind::Map { 0 } else { i as usize }];
-                let type_name = child_body.state(state).kind.type_name();
-                self.event(state_aborted_event(type_name), || None);
+                if let Some(aborted) = state_aborted(&child_body.state(state).kind) {
+                    self.event(aborted, || None);
+                }
                 f.child_resume.insert(
                     i,
                     ResumePoint {
@@ -505,7 +517,7 @@ impl ExecutionActor {
                 );
             }
             if f.kind == Kind::Map {
-                self.event("MapIterationAborted", || {
+                self.event(HistoryEventType::MapIterationAborted, || {
                     Some(json!({"name": name, "index": i}))
                 });
             }
@@ -574,7 +586,7 @@ impl ExecutionActor {
                 f.remaining -= 1;
                 let done = f.remaining == 0;
                 if kind == Kind::Map {
-                    self.event("MapIterationSucceeded", || {
+                    self.event(HistoryEventType::MapIterationSucceeded, || {
                         Some(json!({"name": state.name, "index": msg.index}))
                     });
                 }
@@ -598,7 +610,7 @@ impl ExecutionActor {
                     f.child_resume.insert(msg.index, rp);
                 }
                 if kind == Kind::Map {
-                    self.event("MapIterationFailed", || {
+                    self.event(HistoryEventType::MapIterationFailed, || {
                         Some(json!({"name": state.name, "index": msg.index}))
                     });
                 }
@@ -624,7 +636,7 @@ impl ExecutionActor {
         // retry (which records another ...StateStarted).
         let recovery = self.recovery(state, error, false);
         if !matches!(recovery, Recovery::Retry { .. }) {
-            self.event(kind.event("Failed"), || None);
+            self.event(kind.failed(), || None);
         }
         if let Recovery::Fail(_) = recovery {
             if let Some(pos) = self.pos.as_mut() {

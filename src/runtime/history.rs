@@ -1,40 +1,8 @@
-//! Execution history events, as GetExecutionHistory returns them.
+//! Which history event a step records, and the details it writes.
 
-use chrono::{DateTime, Utc};
+use crate::asl::model::StateKind;
+use crate::types::HistoryEventType::{self, *};
 use serde_json::{Map, Value};
-
-/// One history event. `details` is the event's `...EventDetails` member, keyed by AWS's
-/// field name (`stateEnteredEventDetails`), kept as JSON text: it is written once per
-/// event, read rarely, and the durable store copies it as it is.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HistoryEvent {
-    pub timestamp: DateTime<Utc>,
-    pub event_type: &'static str,
-    pub id: u64,
-    pub previous_event_id: u64,
-    pub details: Option<(&'static str, std::sync::Arc<str>)>,
-}
-
-impl HistoryEvent {
-    /// The event in AWS's JSON shape (dates as epoch seconds, as the JSON protocol sends).
-    pub fn to_json(&self) -> Value {
-        let mut m = Map::new();
-        m.insert(
-            "timestamp".into(),
-            Value::from(self.timestamp.timestamp_millis() as f64 / 1000.0),
-        );
-        m.insert("type".into(), Value::from(self.event_type));
-        m.insert("id".into(), Value::from(self.id));
-        m.insert(
-            "previousEventId".into(),
-            Value::from(self.previous_event_id),
-        );
-        if let Some((k, v)) = &self.details {
-            m.insert((*k).into(), serde_json::from_str(v).unwrap_or(Value::Null));
-        }
-        Value::Object(m)
-    }
-}
 
 /// The details of an execution's or a state's failure or abort: the error (unless empty)
 /// and the cause.
@@ -51,81 +19,44 @@ pub fn error_details(e: Option<&crate::data::StatesError>) -> Value {
     Value::Object(d)
 }
 
-/// The name of the `...EventDetails` member for an event type (`TaskStateEntered` →
-/// `stateEnteredEventDetails`).
-pub fn details_key(event_type: &str) -> &'static str {
-    for (suffix, key) in [
-        ("StateEntered", "stateEnteredEventDetails"),
-        ("StateExited", "stateExitedEventDetails"),
-    ] {
-        if event_type.ends_with(suffix) {
-            return key;
-        }
+/// `{Type}StateEntered` for a state type.
+pub fn state_entered(kind: &StateKind) -> HistoryEventType {
+    match kind {
+        StateKind::Pass(_) => PassStateEntered,
+        StateKind::Task(_) => TaskStateEntered,
+        StateKind::Choice(_) => ChoiceStateEntered,
+        StateKind::Wait(_) => WaitStateEntered,
+        StateKind::Succeed => SucceedStateEntered,
+        StateKind::Fail(_) => FailStateEntered,
+        StateKind::Parallel(_) => ParallelStateEntered,
+        StateKind::Map(_) => MapStateEntered,
     }
-    match event_type {
-        "ExecutionStarted" => "executionStartedEventDetails",
-        "ExecutionSucceeded" => "executionSucceededEventDetails",
-        "ExecutionFailed" => "executionFailedEventDetails",
-        "ExecutionAborted" => "executionAbortedEventDetails",
-        "ExecutionTimedOut" => "executionTimedOutEventDetails",
-        "ExecutionRedriven" => "executionRedrivenEventDetails",
-        "TaskScheduled" => "taskScheduledEventDetails",
-        "TaskStarted" => "taskStartedEventDetails",
-        "TaskSubmitted" => "taskSubmittedEventDetails",
-        "TaskSucceeded" => "taskSucceededEventDetails",
-        "TaskFailed" => "taskFailedEventDetails",
-        "TaskTimedOut" => "taskTimedOutEventDetails",
-        "LambdaFunctionScheduled" => "lambdaFunctionScheduledEventDetails",
-        "LambdaFunctionSucceeded" => "lambdaFunctionSucceededEventDetails",
-        "LambdaFunctionFailed" => "lambdaFunctionFailedEventDetails",
-        "LambdaFunctionTimedOut" => "lambdaFunctionTimedOutEventDetails",
-        "ActivityScheduled" => "activityScheduledEventDetails",
-        "ActivityStarted" => "activityStartedEventDetails",
-        "ActivitySucceeded" => "activitySucceededEventDetails",
-        "ActivityFailed" => "activityFailedEventDetails",
-        "ActivityTimedOut" => "activityTimedOutEventDetails",
-        "MapStateStarted" => "mapStateStartedEventDetails",
-        "MapIterationStarted" => "mapIterationStartedEventDetails",
-        "MapIterationSucceeded" => "mapIterationSucceededEventDetails",
-        "MapIterationFailed" => "mapIterationFailedEventDetails",
-        "MapIterationAborted" => "mapIterationAbortedEventDetails",
-        _ => "",
-    }
+}
+
+/// `{Type}StateExited` for a state type; a Fail state never exits.
+pub fn state_exited(kind: &StateKind) -> Option<HistoryEventType> {
+    Some(match kind {
+        StateKind::Pass(_) => PassStateExited,
+        StateKind::Task(_) => TaskStateExited,
+        StateKind::Choice(_) => ChoiceStateExited,
+        StateKind::Wait(_) => WaitStateExited,
+        StateKind::Succeed => SucceedStateExited,
+        StateKind::Fail(_) => return None,
+        StateKind::Parallel(_) => ParallelStateExited,
+        StateKind::Map(_) => MapStateExited,
+    })
 }
 
 /// `{Type}StateAborted`: the state was running in a branch or iteration that was aborted.
-pub fn state_aborted_event(type_name: &str) -> &'static str {
-    match type_name {
-        "Pass" => "PassStateAborted",
-        "Task" => "TaskStateAborted",
-        "Choice" => "ChoiceStateAborted",
-        "Wait" => "WaitStateAborted",
-        "Succeed" => "SucceedStateAborted",
-        "Fail" => "FailStateAborted",
-        "Parallel" => "ParallelStateAborted",
-        _ => "MapStateAborted",
-    }
-}
-
-/// `{Type}StateEntered` / `{Type}StateExited` for a state type name.
-pub fn state_event(type_name: &str, entered: bool) -> &'static str {
-    match (type_name, entered) {
-        ("Pass", true) => "PassStateEntered",
-        ("Pass", false) => "PassStateExited",
-        ("Task", true) => "TaskStateEntered",
-        ("Task", false) => "TaskStateExited",
-        ("Choice", true) => "ChoiceStateEntered",
-        ("Choice", false) => "ChoiceStateExited",
-        ("Wait", true) => "WaitStateEntered",
-        ("Wait", false) => "WaitStateExited",
-        ("Succeed", true) => "SucceedStateEntered",
-        ("Succeed", false) => "SucceedStateExited",
-        ("Fail", true) => "FailStateEntered",
-        ("Fail", false) => "FailStateExited",
-        ("Parallel", true) => "ParallelStateEntered",
-        ("Parallel", false) => "ParallelStateExited",
-        ("Map", true) => "MapStateEntered",
-        (_, _) => "MapStateExited",
+/// AWS has the type only for the states that wait (a child seen at any other state is
+/// between two of them).
+pub fn state_aborted(kind: &StateKind) -> Option<HistoryEventType> {
+    match kind {
+        StateKind::Task(_) => Some(TaskStateAborted),
+        StateKind::Wait(_) => Some(WaitStateAborted),
+        StateKind::Parallel(_) => Some(ParallelStateAborted),
+        StateKind::Map(_) => Some(MapStateAborted),
+        _ => None,
     }
 }
 
@@ -141,91 +72,26 @@ pub enum TaskPhase {
 }
 
 /// `LambdaFunctionScheduled`, `ActivityFailed`, `TaskSubmitted`, ...
-pub fn task_event(prefix: &str, phase: TaskPhase) -> &'static str {
+pub fn task_event(prefix: &str, phase: TaskPhase) -> HistoryEventType {
     use TaskPhase::*;
     match (prefix, phase) {
-        ("LambdaFunction", Scheduled) => "LambdaFunctionScheduled",
-        ("LambdaFunction", Started) => "LambdaFunctionStarted",
-        ("LambdaFunction", Succeeded) => "LambdaFunctionSucceeded",
-        ("LambdaFunction", Failed) => "LambdaFunctionFailed",
-        ("LambdaFunction", TimedOut) => "LambdaFunctionTimedOut",
-        ("Activity", Scheduled) => "ActivityScheduled",
-        ("Activity", Started) => "ActivityStarted",
-        ("Activity", Succeeded) => "ActivitySucceeded",
-        ("Activity", Failed) => "ActivityFailed",
-        ("Activity", TimedOut) => "ActivityTimedOut",
-        (_, Scheduled) => "TaskScheduled",
-        (_, Started) => "TaskStarted",
-        (_, Submitted) => "TaskSubmitted",
-        (_, Succeeded) => "TaskSucceeded",
-        (_, Failed) => "TaskFailed",
-        (_, TimedOut) => "TaskTimedOut",
+        ("LambdaFunction", Scheduled) => LambdaFunctionScheduled,
+        ("LambdaFunction", Started) => LambdaFunctionStarted,
+        ("LambdaFunction", Succeeded) => LambdaFunctionSucceeded,
+        ("LambdaFunction", Failed) => LambdaFunctionFailed,
+        ("LambdaFunction", TimedOut) => LambdaFunctionTimedOut,
+        ("Activity", Scheduled) => ActivityScheduled,
+        ("Activity", Started) => ActivityStarted,
+        ("Activity", Succeeded) => ActivitySucceeded,
+        ("Activity", Failed) => ActivityFailed,
+        ("Activity", TimedOut) => ActivityTimedOut,
+        (_, Scheduled) => TaskScheduled,
+        (_, Started) => TaskStarted,
+        (_, Submitted) => TaskSubmitted,
+        (_, Succeeded) => TaskSucceeded,
+        (_, Failed) => TaskFailed,
+        (_, TimedOut) => TaskTimedOut,
     }
-}
-
-/// Every event type this runtime records, for mapping stored names back.
-const KNOWN: &[&str] = &[
-    "ExecutionStarted",
-    "ExecutionSucceeded",
-    "ExecutionFailed",
-    "ExecutionAborted",
-    "ExecutionTimedOut",
-    "ExecutionRedriven",
-    "PassStateEntered",
-    "PassStateExited",
-    "PassStateAborted",
-    "TaskStateEntered",
-    "TaskStateExited",
-    "TaskStateAborted",
-    "ChoiceStateEntered",
-    "ChoiceStateExited",
-    "ChoiceStateAborted",
-    "WaitStateEntered",
-    "WaitStateExited",
-    "WaitStateAborted",
-    "SucceedStateEntered",
-    "SucceedStateExited",
-    "SucceedStateAborted",
-    "FailStateEntered",
-    "FailStateExited",
-    "FailStateAborted",
-    "ParallelStateEntered",
-    "ParallelStateExited",
-    "ParallelStateAborted",
-    "ParallelStateStarted",
-    "ParallelStateSucceeded",
-    "ParallelStateFailed",
-    "MapStateEntered",
-    "MapStateExited",
-    "MapStateAborted",
-    "MapStateStarted",
-    "MapStateSucceeded",
-    "MapStateFailed",
-    "MapIterationStarted",
-    "MapIterationSucceeded",
-    "MapIterationFailed",
-    "MapIterationAborted",
-    "TaskScheduled",
-    "TaskStarted",
-    "TaskSubmitted",
-    "TaskSucceeded",
-    "TaskFailed",
-    "TaskTimedOut",
-    "LambdaFunctionScheduled",
-    "LambdaFunctionStarted",
-    "LambdaFunctionSucceeded",
-    "LambdaFunctionFailed",
-    "LambdaFunctionTimedOut",
-    "ActivityScheduled",
-    "ActivityStarted",
-    "ActivitySucceeded",
-    "ActivityFailed",
-    "ActivityTimedOut",
-];
-
-/// The static name of a known event type.
-pub fn known_event_type(name: &str) -> Option<&'static str> {
-    KNOWN.iter().copied().find(|k| *k == name)
 }
 
 /// `{"name": ..., "<key>": "<value as JSON text>", "<key>Details": {"truncated": false}}`:

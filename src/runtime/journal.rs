@@ -4,7 +4,7 @@
 //! Calls happen under the record's lock, in the order things happened, so a journal that
 //! appends sees a consistent sequence.
 
-use super::record::ExecutionProgress;
+use crate::types::{ExecutionProgress, HistoryEventType};
 use chrono::{DateTime, Utc};
 
 /// A sink for one execution's progress.
@@ -16,7 +16,7 @@ pub trait Journal: Send + Sync {
         id: u64,
         previous: u64,
         timestamp: DateTime<Utc>,
-        event_type: &str,
+        event_type: HistoryEventType,
         details: Option<&str>,
     );
     /// The execution's top-level body entered a state: where a restart continues if the

@@ -4,9 +4,10 @@
 
 use super::execution::{ExecutionActor, Position, Role, StopExecution};
 use super::fanout::Abort;
-use super::record::ExecutionStatus;
-use super::resume::ResumePoint;
 use crate::data::{names, StatesError};
+use crate::types::ExecutionStatus;
+use crate::types::HistoryEventType;
+use crate::types::ResumePoint;
 use actix::prelude::*;
 use rand::Rng;
 use serde_json::{json, Value};
@@ -41,10 +42,10 @@ impl ExecutionActor {
         resume: Option<ResumePoint>,
     ) {
         let event_type = match status {
-            ExecutionStatus::SUCCEEDED => "ExecutionSucceeded",
-            ExecutionStatus::TIMED_OUT => "ExecutionTimedOut",
-            ExecutionStatus::ABORTED => "ExecutionAborted",
-            _ => "ExecutionFailed",
+            ExecutionStatus::SUCCEEDED => HistoryEventType::ExecutionSucceeded,
+            ExecutionStatus::TIMED_OUT => HistoryEventType::ExecutionTimedOut,
+            ExecutionStatus::ABORTED => HistoryEventType::ExecutionAborted,
+            _ => HistoryEventType::ExecutionFailed,
         };
         let stop = self.shared.clock.now();
         let details = || {
@@ -82,7 +83,7 @@ impl ExecutionActor {
     /// ExecutionStarted: the execution's, or a Distributed Map child execution's own.
     pub(crate) fn execution_started(&mut self, input: &Value) {
         let role_arn = self.shared.role_arn.clone();
-        self.event("ExecutionStarted", || {
+        self.event(HistoryEventType::ExecutionStarted, || {
             Some(json!({
                 "input": input.to_string(),
                 "inputDetails": {"truncated": false},
@@ -156,7 +157,7 @@ impl ExecutionActor {
             } else if self.resume.is_some() {
                 if !self.redrive_announced {
                     let count = self.shared.info.redrive_count;
-                    self.event("ExecutionRedriven", || {
+                    self.event(HistoryEventType::ExecutionRedriven, || {
                         Some(json!({ "redriveCount": count }))
                     });
                 }
@@ -198,7 +199,7 @@ impl ExecutionActor {
         if self.is_child_execution() {
             if self.resume.is_some() {
                 let count = self.shared.info.redrive_count;
-                self.event("ExecutionRedriven", || {
+                self.event(HistoryEventType::ExecutionRedriven, || {
                     Some(json!({ "redriveCount": count }))
                 });
             } else {

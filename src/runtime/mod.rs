@@ -29,14 +29,16 @@ mod shared;
 mod task_call;
 
 pub use crate::data::json_size;
+pub use crate::types::MapRunStatus;
+pub use crate::types::{ExecutionStatus, StateMachineType};
 use actix::prelude::*;
 use actix_rt::{Arbiter, System};
 pub use clock::{Clock, RealClock, VirtualClock};
 pub use execution::{ExecutionActor, ExecutionSpec, StopExecution};
 pub use handlers::{HandlerRegistry, TaskFailure, TaskHandler, TaskRequest, TaskResult};
-pub use map_run::{MapRunRecord, MapRunStatus, MapRuns};
+pub use map_run::{MapRunRecord, MapRuns};
 pub use observer::Observer;
-pub use record::{ExecutionRecord, ExecutionStatus, StateMachineType};
+pub use record::ExecutionRecord;
 use shared::Spawner;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;

@@ -1,119 +1,13 @@
 //! The record of one execution: identity, status, result and history. Shared between the
 //! execution's actor (which writes it) and the API (which reads it).
 
-use super::history::HistoryEvent;
+use crate::types::HistoryEvent;
+use crate::types::HistoryEventType;
+use crate::types::{ExecutionProgress, ExecutionStatus, ExecutionSummary, StateMachineType};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
-
-/// `ExecutionStatus` of the API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum ExecutionStatus {
-    RUNNING,
-    SUCCEEDED,
-    FAILED,
-    TIMED_OUT,
-    ABORTED,
-    PENDING_REDRIVE,
-}
-
-impl ExecutionStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ExecutionStatus::RUNNING => "RUNNING",
-            ExecutionStatus::SUCCEEDED => "SUCCEEDED",
-            ExecutionStatus::FAILED => "FAILED",
-            ExecutionStatus::TIMED_OUT => "TIMED_OUT",
-            ExecutionStatus::ABORTED => "ABORTED",
-            ExecutionStatus::PENDING_REDRIVE => "PENDING_REDRIVE",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "RUNNING" => ExecutionStatus::RUNNING,
-            "SUCCEEDED" => ExecutionStatus::SUCCEEDED,
-            "FAILED" => ExecutionStatus::FAILED,
-            "TIMED_OUT" => ExecutionStatus::TIMED_OUT,
-            "ABORTED" => ExecutionStatus::ABORTED,
-            "PENDING_REDRIVE" => ExecutionStatus::PENDING_REDRIVE,
-            _ => return None,
-        })
-    }
-
-    pub fn is_terminal(self) -> bool {
-        !matches!(
-            self,
-            ExecutionStatus::RUNNING | ExecutionStatus::PENDING_REDRIVE
-        )
-    }
-}
-
-/// `StateMachineType` of the API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[allow(clippy::upper_case_acronyms)]
-pub enum StateMachineType {
-    STANDARD,
-    EXPRESS,
-}
-
-impl StateMachineType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StateMachineType::STANDARD => "STANDARD",
-            StateMachineType::EXPRESS => "EXPRESS",
-        }
-    }
-}
-
-/// What changes while an execution runs.
-#[derive(Debug, Clone)]
-pub struct ExecutionProgress {
-    pub status: ExecutionStatus,
-    pub output: Option<Value>,
-    pub error: Option<String>,
-    pub cause: Option<String>,
-    pub stop_date: Option<DateTime<Utc>>,
-    /// Empty for EXPRESS executions, which keep no history.
-    pub history: Vec<HistoryEvent>,
-    pub redrive_count: u32,
-    pub redrive_date: Option<DateTime<Utc>>,
-    /// Where a redrive continues (set when the execution ends unsuccessfully).
-    pub resume: Option<super::resume::ResumePoint>,
-    /// clientTokens of recent successful redrives, with when they were used (AWS keeps the
-    /// last 10 for 15 minutes).
-    pub redrive_tokens: Vec<(String, DateTime<Utc>)>,
-}
-
-impl ExecutionProgress {
-    /// A redrive was accepted: one more redrive, dated `at`, and the last run's result
-    /// forgotten. Returns the new redrive count. (The caller sets the status.)
-    pub fn begin_redrive(&mut self, at: DateTime<Utc>) -> u32 {
-        self.redrive_count += 1;
-        self.redrive_date = Some(at);
-        self.stop_date = None;
-        self.error = None;
-        self.cause = None;
-        self.output = None;
-        self.redrive_count
-    }
-}
-
-/// What DescribeExecution and ListExecutions need, without copying the history or the
-/// output (see [`ExecutionRecord::output_text`]).
-#[derive(Debug, Clone)]
-pub struct ExecutionSummary {
-    pub status: ExecutionStatus,
-    pub error: Option<String>,
-    pub cause: Option<String>,
-    pub stop_date: Option<DateTime<Utc>>,
-    pub history_len: usize,
-    pub redrive_count: u32,
-    pub redrive_date: Option<DateTime<Utc>>,
-}
 
 /// One execution.
 #[derive(Debug)]
@@ -209,13 +103,13 @@ impl ExecutionRecord {
     /// the event before it. Returns its id.
     pub fn final_event(
         &self,
-        event_type: &'static str,
+        event_type: HistoryEventType,
         previous: u64,
         timestamp: DateTime<Utc>,
         details: Option<String>,
         status: ExecutionStatus,
     ) -> u64 {
-        let details = details.map(|d| (super::history::details_key(event_type), d.into()));
+        let details = details.and_then(|d| Some((event_type.details_key()?, d.into())));
         self.with(|p| {
             let id = p.history.len() as u64 + 1;
             let e = HistoryEvent {

@@ -7,6 +7,7 @@ use super::map_run::MapRunRecord;
 use crate::data::{names, StatesError};
 use crate::interpret::result_writer::{shape, OutputType, WriterRequest};
 use crate::objects::{ObjectStore, ObjectWriter};
+use crate::types::ChildResult;
 use serde_json::{json, Value};
 use std::io::Read;
 use std::sync::Arc;
@@ -14,20 +15,11 @@ use std::sync::Arc;
 /// AWS splits result files at 5 GB.
 pub const DEFAULT_RESULT_FILE_LIMIT: u64 = 5 << 30;
 
-/// One child's result: its whole execution result as JSON text (what NONE writes, what a
-/// failure always is, and what a pending item is), or a succeeded child's output (what
-/// COMPACT and FLATTEN shape).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Entry {
-    Whole(String),
-    Output(Value),
-}
-
 /// The results of a run kept in memory, per category, in item order.
 #[derive(Debug, Default)]
 pub struct RunResults {
-    pub succeeded: Vec<Entry>,
-    pub failed: Vec<Entry>,
+    pub succeeded: Vec<ChildResult>,
+    pub failed: Vec<ChildResult>,
 }
 
 fn failed(e: impl std::fmt::Display) -> StatesError {
@@ -44,8 +36,10 @@ pub fn in_memory(request: &WriterRequest, results: RunResults) -> Value {
     let mut out = Vec::new();
     for e in results.succeeded.into_iter().chain(results.failed) {
         match e {
-            Entry::Whole(text) => out.push(serde_json::from_str(&text).unwrap_or(Value::Null)),
-            Entry::Output(v) => shape(request.transformation, v, &mut out),
+            ChildResult::Whole(text) => {
+                out.push(serde_json::from_str(&text).unwrap_or(Value::Null))
+            }
+            ChildResult::Output(v) => shape(request.transformation, v, &mut out),
         }
     }
     Value::Array(out)
@@ -174,13 +168,13 @@ impl ResultSink {
     }
 
     /// Adds one child's result (or a pending item) to its category's files.
-    pub fn add(&mut self, category: Category, entry: Entry) -> Result<(), StatesError> {
+    pub fn add(&mut self, category: Category, entry: ChildResult) -> Result<(), StatesError> {
         if category != Category::Pending {
             self.written += 1;
         }
         match entry {
-            Entry::Whole(text) => self.add_text(category, &text),
-            Entry::Output(v) => {
+            ChildResult::Whole(text) => self.add_text(category, &text),
+            ChildResult::Output(v) => {
                 let mut shaped = std::mem::take(&mut self.shaped);
                 shape(self.request.transformation, v, &mut shaped);
                 let r = shaped

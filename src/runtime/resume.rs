@@ -8,51 +8,7 @@
 //! the one its Entered event recorded, so no copy of it is kept here.
 
 use crate::asl::model::StateId;
-use serde_json::Value;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-
-/// Where a body (the execution, a branch or an iteration) resumes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResumePoint {
-    pub state: StateId,
-    /// The id of the state's Entered event, whose details hold its input.
-    pub entered_event: u64,
-    /// For a Parallel or Map state: per branch or iteration, in index order.
-    pub fanout: Option<Vec<ChildResume>>,
-    /// The variables the body had assigned itself (a branch or iteration also reads those
-    /// of the scope it started from). Empty where they are not known: an aborted child
-    /// publishes only its position.
-    pub variables: serde_json::Map<String, Value>,
-}
-
-/// The branches or iterations of a fan-out that the log shows succeeded in its latest run,
-/// for continuing it after the process died.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RecoveredFanOut {
-    pub run: u64,
-    /// Each child's output, or its whole execution result where the run writes those.
-    pub completed: std::collections::HashMap<u32, super::result_files::Entry>,
-}
-
-/// What a branch or iteration achieved before the execution stopped.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ChildResume {
-    /// Never started: runs from the start of its body.
-    NotStarted,
-    /// Succeeded: keeps its output and is not run again. `None` where its result is kept
-    /// elsewhere (a Distributed Map's result files), not in the fan-out.
-    Succeeded(Option<Value>),
-    /// Failed or aborted: runs again from where it stopped (or from the start if that is
-    /// unknown).
-    Restart(Option<Box<ResumePoint>>),
-}
-
-impl ChildResume {
-    /// Whether a redrive runs this child again.
-    pub fn reruns(&self) -> bool {
-        !matches!(self, ChildResume::Succeeded(_))
-    }
-}
 
 /// A child's position, published with two atomic stores per state so that the parent can
 /// tell where an aborted child was without a round trip. The parent also marks it aborted,
@@ -117,12 +73,5 @@ mod tests {
         c.entered(StateId(3), 9);
         assert_eq!(c.position(), Some((StateId(2), 7)));
         assert!(c.is_aborted());
-    }
-
-    #[test]
-    fn only_unsuccessful_children_rerun() {
-        assert!(!ChildResume::Succeeded(None).reruns());
-        assert!(ChildResume::NotStarted.reruns());
-        assert!(ChildResume::Restart(None).reruns());
     }
 }

@@ -3,9 +3,10 @@
 
 use super::execution::ExecutionActor;
 use super::fanout::{ChildStatus, FanOut};
-use super::result_files::{self, Category, Entry, ResultSink, RunResults};
+use super::result_files::{self, Category, ResultSink, RunResults};
 use crate::data::StatesError;
 use crate::objects::ObjectStore;
+use crate::types::ChildResult;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -25,7 +26,7 @@ impl FanOut {
     pub(crate) fn keep_result(
         &mut self,
         index: u32,
-        entry: Entry,
+        entry: ChildResult,
         error: Option<StatesError>,
         store: &Arc<dyn ObjectStore>,
         limit: u64,
@@ -44,20 +45,20 @@ impl FanOut {
             return Ok(());
         }
         match (entry, error) {
-            (Entry::Whole(text), None) => {
+            (ChildResult::Whole(text), None) => {
                 self.wholes.insert(index, text);
                 self.table.mark_succeeded(index);
             }
-            (Entry::Output(v), None) => self.table.succeed(index, v),
-            (Entry::Whole(text), Some(e)) if writer => {
+            (ChildResult::Output(v), None) => self.table.succeed(index, v),
+            (ChildResult::Whole(text), Some(e)) if writer => {
                 self.wholes.insert(index, text);
                 self.table.fail(index, e);
             }
             // Without a ResultWriter the output array holds the failure's execution result.
             (entry, Some(e)) => {
                 let v = match entry {
-                    Entry::Whole(text) => serde_json::from_str(&text).unwrap_or(Value::Null),
-                    Entry::Output(v) => v,
+                    ChildResult::Whole(text) => serde_json::from_str(&text).unwrap_or(Value::Null),
+                    ChildResult::Output(v) => v,
                 };
                 self.table.fail_tolerated(index, e, v);
             }
@@ -76,9 +77,11 @@ impl FanOut {
                 self.wholes.get(&i).cloned()
             };
             let entry = match whole {
-                Some(text) => Entry::Whole(text),
-                None if take => Entry::Output(self.table.take_output(i).unwrap_or(Value::Null)),
-                None => Entry::Output(self.table.output(i).cloned().unwrap_or(Value::Null)),
+                Some(text) => ChildResult::Whole(text),
+                None if take => {
+                    ChildResult::Output(self.table.take_output(i).unwrap_or(Value::Null))
+                }
+                None => ChildResult::Output(self.table.output(i).cloned().unwrap_or(Value::Null)),
             };
             match self.table.status(i) {
                 ChildStatus::Succeeded => r.succeeded.push(entry),
@@ -112,7 +115,7 @@ impl ExecutionActor {
             }
             let input = f.inputs.take(i).ok().map(|v| v.to_string());
             let pending = json!({"Input": input, "Status": "PENDING"}).to_string();
-            if let Err(e) = sink.add(Category::Pending, Entry::Whole(pending)) {
+            if let Err(e) = sink.add(Category::Pending, ChildResult::Whole(pending)) {
                 return Some(Err(e));
             }
         }

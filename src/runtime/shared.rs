@@ -4,13 +4,14 @@
 use super::child_queue::{ChildQueue, Waiting};
 use super::clock::Clock;
 use super::handlers::HandlerRegistry;
-use super::history::{details_key, HistoryEvent};
 use super::map_run::MapRuns;
 use super::mock::MockCase;
 use super::record::ExecutionRecord;
 use crate::asl::StateMachine;
 use crate::data::ExecutionInfo;
 use crate::objects::ObjectStore;
+use crate::types::HistoryEvent;
+use crate::types::HistoryEventType;
 use actix_rt::ArbiterHandle;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -172,7 +173,7 @@ impl ExecutionShared {
     /// so the history stays in id order when children on other threads record at once.
     pub fn event(
         &self,
-        event_type: &'static str,
+        event_type: HistoryEventType,
         previous: u64,
         details: impl FnOnce() -> Option<String>,
     ) -> u64 {
@@ -180,7 +181,7 @@ impl ExecutionShared {
             return self.next_event.fetch_add(1, Ordering::Relaxed) + 1;
         }
         let details: Option<(&'static str, std::sync::Arc<str>)> =
-            details().map(|d| (details_key(event_type), d.into()));
+            details().and_then(|d| Some((event_type.details_key()?, d.into())));
         let timestamp = self.clock.now();
         let journal = self.record.journal();
         let text = journal.and(details.as_ref().map(|(_, d)| std::sync::Arc::clone(d)));
@@ -215,10 +216,10 @@ impl ExecutionShared {
     /// lock: no event of a late child can come after it.
     pub fn final_event(
         &self,
-        event_type: &'static str,
+        event_type: HistoryEventType,
         previous: u64,
         details: impl FnOnce() -> Option<String>,
-        status: super::record::ExecutionStatus,
+        status: crate::types::ExecutionStatus,
     ) -> u64 {
         if !self.keep_history {
             self.record.with(|p| p.status = status);

@@ -4,11 +4,11 @@ use super::borrowed::{EntryRef, EventRef, Text};
 use super::format::{ChildNode, Ended, Entry, ResumeNode, ResumeTree};
 use super::log::{ExecutionLog, Persist};
 use crate::asl::model::StateId;
-use crate::runtime::history::{details_key, HistoryEvent};
 use crate::runtime::journal::Journal;
-use crate::runtime::record::{ExecutionProgress, ExecutionStatus};
-use crate::runtime::result_files::Entry as Completed;
-use crate::runtime::resume::{ChildResume, RecoveredFanOut, ResumePoint};
+use crate::types::ChildResult;
+use crate::types::{ChildResume, RecoveredFanOut, ResumePoint};
+use crate::types::{ExecutionProgress, ExecutionStatus};
+use crate::types::{HistoryEvent, HistoryEventType};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -31,7 +31,7 @@ impl Journal for ExecutionLog {
         id: u64,
         previous: u64,
         timestamp: DateTime<Utc>,
-        event_type: &str,
+        event_type: HistoryEventType,
         details: Option<&str>,
     ) {
         self.append_or_report(
@@ -39,7 +39,7 @@ impl Journal for ExecutionLog {
                 id,
                 previous,
                 timestamp_ms: ms(timestamp),
-                event_type: Text(event_type),
+                event_type: Text(event_type.as_str()),
                 details: details.map(Text),
             }),
             Persist::Buffered,
@@ -243,17 +243,20 @@ pub struct EndedState {
     pub resume: Option<ResumePoint>,
 }
 
-fn event_of(ev: &super::format::Event) -> HistoryEvent {
-    HistoryEvent {
+/// The event a log record holds; `None` for a type this build does not know (a log
+/// written by another version), which is left out of the history rather than shown wrong.
+fn event_of(ev: &super::format::Event) -> Option<HistoryEvent> {
+    let event_type: HistoryEventType = ev.event_type.parse().ok()?;
+    Some(HistoryEvent {
         timestamp: date(ev.timestamp_ms),
-        event_type: intern(&ev.event_type),
+        event_type,
         id: ev.id,
         previous_event_id: ev.previous,
         details: ev
             .details
             .as_ref()
-            .map(|d| (details_key(intern(&ev.event_type)), d.as_str().into())),
-    }
+            .and_then(|d| Some((event_type.details_key()?, d.as_str().into()))),
+    })
 }
 
 /// Replays the log in order.
@@ -261,13 +264,13 @@ pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
     let mut s = ExecutionState::default();
     for e in entries {
         match e {
-            Entry::Event(ev) if ev.event_type == "ExecutionRedriven" => {
+            Entry::Event(ev) if ev.event_type == HistoryEventType::ExecutionRedriven.as_str() => {
                 if let Some((_, announced)) = s.redrive_pending.as_mut() {
                     *announced = true;
                 }
-                s.history.push(event_of(ev));
+                s.history.extend(event_of(ev));
             }
-            Entry::Event(ev) => s.history.push(event_of(ev)),
+            Entry::Event(ev) => s.history.extend(event_of(ev)),
             Entry::RootEntered {
                 state,
                 entered_event,
@@ -292,7 +295,7 @@ pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
             } => {
                 if let Some(f) = s.fanouts.get_mut(fanout_event).filter(|f| f.run == *run) {
                     let output = serde_json::from_str(output).unwrap_or(Value::Null);
-                    f.completed.insert(*index, Completed::Output(output));
+                    f.completed.insert(*index, ChildResult::Output(output));
                 }
             }
             Entry::ChildResult {
@@ -302,7 +305,8 @@ pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
                 result,
             } => {
                 if let Some(f) = s.fanouts.get_mut(fanout_event).filter(|f| f.run == *run) {
-                    f.completed.insert(*index, Completed::Whole(result.clone()));
+                    f.completed
+                        .insert(*index, ChildResult::Whole(result.clone()));
                 }
             }
             Entry::Objects { .. } => {}
@@ -348,13 +352,6 @@ pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
     // Concurrent branches may have logged their events slightly out of order.
     s.history.sort_by_key(|e| e.id);
     s
-}
-
-/// Event types are `&'static str` in memory; the set is closed, so map a stored name back
-/// to the static one (unknown names, from a newer build, are kept by leaking them once).
-fn intern(name: &str) -> &'static str {
-    use crate::runtime::history::known_event_type;
-    known_event_type(name).unwrap_or_else(|| Box::leak(name.to_string().into_boxed_str()))
 }
 
 #[cfg(test)]

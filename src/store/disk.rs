@@ -14,15 +14,13 @@
 //! creates, truncates or appends anything, so `describe` or `list` can look at a directory
 //! that another process is running executions from.
 
-use super::format::{
-    check_header, header, read_frame, FrameRead, HEADER_LEN,
-};
+use super::error::StoreError;
+use super::files::*;
+use super::format::{check_header, header, read_frame, FrameRead, HEADER_LEN};
 use super::format::{ArchivedEntry, Entry, MachineMeta, Meta};
 use super::lock::DirLock;
 use super::log::ExecutionLog;
-use super::files::*;
 use super::writer::Writer;
-use super::error::StoreError;
 use rkyv::rancor;
 use rkyv::util::AlignedVec;
 use std::fs::{self};

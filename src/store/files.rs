@@ -4,7 +4,8 @@
 
 use super::error::StoreError;
 use super::format::{
-    check_header, frame, header, read_frame, FrameRead, MachineMeta, ALIGN, FRAME_HEADER_LEN, HEADER_LEN,
+    check_header, frame, header, read_frame, FrameRead, MachineMeta, ALIGN, FRAME_HEADER_LEN,
+    HEADER_LEN,
 };
 use rkyv::rancor;
 use rkyv::util::AlignedVec;

@@ -9,8 +9,8 @@
 //! writes its pid into `DATA/lock`, only to name it in the next one's error; that file is
 //! never opened through a link.
 
-use super::files::io;
 use super::error::StoreError;
+use super::files::io;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Write};
 use std::os::unix::fs::OpenOptionsExt;

@@ -5,10 +5,10 @@
 //! checksummed outside every lock, only the copy of its frame into the pending buffer is
 //! under a lock, and full buffers are written by the store's writer thread.
 
+use super::error::StoreError;
 use super::files::io;
 use super::format::{frame, frame_head, frame_padding, header, Entry};
 use super::writer::{LogFile, Writer};
-use super::error::StoreError;
 use rkyv::api::high::HighSerializer;
 use rkyv::rancor;
 use rkyv::ser::allocator::ArenaHandle;

@@ -2,14 +2,14 @@
 //! the run starts, ends, is redriven or is updated. A service opening the directory lists
 //! and describes them, and a redrive or a restart continues them under the same ARN.
 
+use super::error::StoreError;
 use super::files::{read_single, write_whole};
 use super::format::{MapRunMeta, WriterMeta};
-use super::error::StoreError;
 use crate::interpret::result_writer::{OutputType, Transformation, WriterRequest};
-use crate::runtime::map_run::{
-    MapRunConfig, MapRunCounts, MapRunProgress, MapRunStatus, MapRunStore,
-};
-use crate::runtime::{MapRunRecord, StateMachineType};
+use crate::runtime::map_run::MapRunStore;
+use crate::runtime::MapRunRecord;
+use crate::types::StateMachineType;
+use crate::types::{MapRunConfig, MapRunCounts, MapRunProgress, MapRunStatus};
 use chrono::{DateTime, TimeZone, Utc};
 use std::path::PathBuf;
 use std::sync::Mutex;

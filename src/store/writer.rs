@@ -5,8 +5,8 @@
 //! cache) is done here, off the actors' threads. Buffers of one log are queued in the order
 //! they were filled, and one thread writes them, so they reach the file in that order.
 
-use super::files::io;
 use super::error::StoreError;
+use super::files::io;
 use crossbeam::channel::{bounded, Receiver, Sender};
 use std::fs::File;
 use std::io::Write;

@@ -1,8 +1,8 @@
 //! `Retry` and `Catch` arrays, with AWS's rules: non-empty ErrorEquals, `States.ALL` alone in
 //! its ErrorEquals and in the last element, and the documented field ranges.
 
-use super::fields::Fields;
 use super::ctx::Ctx;
+use super::fields::Fields;
 use crate::asl::model::{Catcher, Jitter, Retrier, StateId};
 use serde_json::Value;
 use std::collections::HashMap;

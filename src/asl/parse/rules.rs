@@ -1,7 +1,7 @@
 //! Choice rules: `And`/`Or`/`Not` and `Variable` with exactly one comparison operator.
 
-use super::fields::Fields;
 use super::ctx::Ctx;
+use super::fields::Fields;
 use crate::asl::model::{ChoiceBranch, ChoiceRule, Comparison, Operand, StateId};
 use serde_json::Value;
 use std::collections::HashMap;

@@ -1,7 +1,7 @@
 //! One parser per state type; each lists the fields ASL defines for that type.
 
-use super::fields::Fields;
 use super::ctx::Ctx;
+use super::fields::Fields;
 use crate::asl::diagnostic::code;
 use crate::asl::intrinsic::{looks_like_call, Call};
 use crate::asl::model::*;

@@ -1,8 +1,28 @@
 //! ARNs and names as newtypes: parsed and validated once, at the edge.
 
-use super::error::ApiError;
 use std::fmt;
 use std::str::FromStr;
+
+/// A name or an ARN that is not well formed, with AWS's message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ArnError {
+    /// `InvalidName`.
+    #[error("{0}")]
+    InvalidName(String),
+    /// `InvalidArn`.
+    #[error("{0}")]
+    InvalidArn(String),
+}
+
+impl ArnError {
+    /// The AWS error name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ArnError::InvalidName(_) => "InvalidName",
+            ArnError::InvalidArn(_) => "InvalidArn",
+        }
+    }
+}
 
 /// A resource name (state machine or execution): 1–80 characters, none of white space,
 /// `< > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /`, or control characters.
@@ -16,11 +36,11 @@ impl Name {
 }
 
 impl FromStr for Name {
-    type Err = ApiError;
-    fn from_str(s: &str) -> Result<Self, ApiError> {
+    type Err = ArnError;
+    fn from_str(s: &str) -> Result<Self, ArnError> {
         let n = s.chars().count();
         if n == 0 || n > 80 {
-            return Err(ApiError::InvalidName(format!(
+            return Err(ArnError::InvalidName(format!(
                 "Invalid Name: '{s}' (must be 1 to 80 characters)"
             )));
         }
@@ -30,7 +50,7 @@ impl FromStr for Name {
                 || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(*c)
                 || ('\u{7f}'..='\u{9f}').contains(c)
         }) {
-            return Err(ApiError::InvalidName(format!(
+            return Err(ArnError::InvalidName(format!(
                 "Invalid Name: '{s}' (the character {c:?} is not allowed)"
             )));
         }
@@ -63,7 +83,7 @@ pub struct ExecutionArn {
     pub name: String,
 }
 
-fn parts<'a>(s: &'a str, kind: &str, n: usize) -> Result<Vec<&'a str>, ApiError> {
+fn parts<'a>(s: &'a str, kind: &str, n: usize) -> Result<Vec<&'a str>, ArnError> {
     let p: Vec<&str> = s.splitn(n, ':').collect();
     let ok = p.len() == n
         && p[0] == "arn"
@@ -77,13 +97,13 @@ fn parts<'a>(s: &'a str, kind: &str, n: usize) -> Result<Vec<&'a str>, ApiError>
     if ok {
         Ok(p)
     } else {
-        Err(ApiError::InvalidArn(format!("Invalid Arn: '{s}'")))
+        Err(ArnError::InvalidArn(format!("Invalid Arn: '{s}'")))
     }
 }
 
 impl FromStr for StateMachineArn {
-    type Err = ApiError;
-    fn from_str(s: &str) -> Result<Self, ApiError> {
+    type Err = ArnError;
+    fn from_str(s: &str) -> Result<Self, ArnError> {
         let p = parts(s, "stateMachine", 7)?;
         Ok(StateMachineArn {
             partition: p[1].into(),
@@ -105,8 +125,8 @@ impl fmt::Display for StateMachineArn {
 }
 
 impl FromStr for ExecutionArn {
-    type Err = ApiError;
-    fn from_str(s: &str) -> Result<Self, ApiError> {
+    type Err = ArnError;
+    fn from_str(s: &str) -> Result<Self, ArnError> {
         let p = parts(s, "execution", 8)?;
         Ok(ExecutionArn {
             partition: p[1].into(),
@@ -145,11 +165,11 @@ impl ExecutionArn {
 pub struct MapRunArn(String);
 
 impl FromStr for MapRunArn {
-    type Err = ApiError;
-    fn from_str(s: &str) -> Result<Self, ApiError> {
+    type Err = ArnError;
+    fn from_str(s: &str) -> Result<Self, ArnError> {
         let p = parts(s, "mapRun", 8)?;
         if !p[6].contains('/') {
-            return Err(ApiError::InvalidArn(format!("Invalid Arn: '{s}'")));
+            return Err(ArnError::InvalidArn(format!("Invalid Arn: '{s}'")));
         }
         Ok(MapRunArn(s.to_string()))
     }
