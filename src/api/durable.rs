@@ -9,7 +9,7 @@
 //! nothing is reported as kept that was not.
 
 use super::error::ApiError;
-use super::redrive::{Launch, Start};
+use super::launch::{Continue, Launch, Orphan, Start};
 use super::service::{StateMachineEntry, StepFunctions};
 use crate::asl;
 use crate::runtime::mock::{case_from_json, case_to_json};
@@ -17,27 +17,11 @@ use crate::runtime::ExecutionRecord;
 use crate::store::format::{Entry, MachineMeta, Meta};
 use crate::store::{entries_to_state, Loaded, StoreError};
 use crate::types::arn::StateMachineArn;
+use crate::types::ResumePoint;
 use crate::types::{ExecutionStatus, StateMachineType};
-use crate::types::{RecoveredFanOut, ResumePoint};
 use chrono::DateTime;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-
-/// An execution found RUNNING in the data directory and not continued yet.
-pub(crate) struct Orphan {
-    resume: ResumePoint,
-    redrive_count: u32,
-    how: Continue,
-}
-
-/// How an execution the process lost goes on.
-enum Continue {
-    /// Inside the state it was in, with the children its fan-out had completed.
-    Inside(Option<RecoveredFanOut>),
-    /// A redrive that had not entered its state again starts over, announced by
-    /// ExecutionRedriven unless that is recorded already.
-    Redrive { announced: bool },
-}
 
 fn internal(e: StoreError) -> ApiError {
     ApiError::InternalFailure(format!("The data directory could not record it: {e}"))

@@ -123,7 +123,7 @@ impl StepFunctions {
                 v.insert(Arc::clone(&record));
             }
         }
-        let launch = super::redrive::Launch {
+        let launch = super::launch::Launch {
             machine: Arc::clone(&entry.machine),
             state_machine_name: entry.arn.name.clone(),
             role_arn: entry.role_arn.clone(),
@@ -144,7 +144,7 @@ impl StepFunctions {
         self.spawn_execution(
             &record,
             launch,
-            super::redrive::Start {
+            super::launch::Start {
                 resume: None,
                 redrive_count: 0,
                 recovering: None,
@@ -331,7 +331,7 @@ impl StepFunctions {
 
 /// DescribeExecution's view of a record.
 pub fn describe(r: &ExecutionRecord) -> DescribeExecutionOutput {
-    describe_at(r, None, super::redrive::DEFAULT_HISTORY_LIMIT)
+    describe_at(r, None, crate::runtime::config::DEFAULT_HISTORY_LIMIT)
 }
 
 /// DescribeExecution with redrive eligibility judged at `now` (the service's clock).

@@ -21,17 +21,20 @@
 //! assert_eq!(d.output.as_deref(), Some("\"hi\""));
 //! ```
 
+mod builder;
 mod durable;
 pub mod error;
 mod executions;
+mod launch;
 mod map_runs;
 mod page;
 mod redrive;
 mod service;
+mod start;
 pub mod types;
 
+pub use crate::runtime::config::DEFAULT_PAYLOAD_LIMIT;
+pub use builder::{BuildError, StepFunctionsBuilder};
 pub use error::ApiError;
 pub use executions::describe;
-pub use service::{
-    BuildError, StateMachineEntry, StepFunctions, StepFunctionsBuilder, DEFAULT_PAYLOAD_LIMIT,
-};
+pub use service::{StateMachineEntry, StepFunctions};

@@ -2,87 +2,18 @@
 //! idempotency, and restarting the execution where it stopped.
 
 use super::error::ApiError;
+use super::launch::Start;
 use super::service::StepFunctions;
 use super::types::{RedriveExecutionInput, RedriveExecutionOutput};
-use crate::asl::StateMachine;
-use crate::runtime::mock::MockCase;
-use crate::runtime::{ExecutionRecord, ExecutionSpec};
+use crate::runtime::ExecutionRecord;
 use crate::types::{ExecutionProgress, ExecutionSummary};
 use crate::types::{ExecutionStatus, StateMachineType};
-use crate::types::{RecoveredFanOut, ResumePoint};
 use chrono::{DateTime, Duration, Utc};
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
-
-/// What an execution was started with; a redrive reuses it.
-#[derive(Clone)]
-pub struct Launch {
-    pub machine: Arc<StateMachine>,
-    pub state_machine_name: String,
-    pub role_arn: String,
-    pub mocks: Option<MockCase>,
-    /// The object store it runs against, where it is not the service's (it was recorded
-    /// with another objects directory).
-    pub objects: Option<Arc<dyn crate::objects::ObjectStore>>,
-    /// Its log in the data directory and the length of the log's whole records, for one
-    /// restored without its log open: opened when the execution next writes.
-    pub stored_log: Option<(std::path::PathBuf, u64)>,
-}
-
-/// How an execution's root actor starts.
-pub(crate) struct Start {
-    /// Where it continues (a redrive or a restart), or `None` for a new execution.
-    pub resume: Option<ResumePoint>,
-    pub redrive_count: u32,
-    /// Continuing a run the process lost (no ExecutionRedriven), with the children its
-    /// fan-out had completed.
-    pub recovering: Option<Option<RecoveredFanOut>>,
-    /// A redrive whose ExecutionRedriven event is already recorded.
-    pub redrive_announced: bool,
-}
-
-impl StepFunctions {
-    /// Starts the root actor of `record` with what it was launched with.
-    pub(crate) fn spawn_execution(
-        &self,
-        record: &Arc<ExecutionRecord>,
-        launch: Launch,
-        start: Start,
-    ) {
-        self.inner.runtime.spawn(ExecutionSpec {
-            record: Arc::clone(record),
-            machine: launch.machine,
-            state_machine_name: launch.state_machine_name,
-            role_arn: launch.role_arn,
-            mocks: launch.mocks,
-            handlers: self.inner.handlers.clone(),
-            clock: self.inner.clock.fork(),
-            payload_limit: self.inner.payload_limit,
-            history_limit: self.inner.history_limit,
-            seed: self.inner.seed.fetch_add(1, Ordering::Relaxed),
-            keep_history: record.machine_type == StateMachineType::STANDARD,
-            resume: start.resume,
-            redrive_count: start.redrive_count,
-            recovering: start.recovering.is_some(),
-            redrive_announced: start.redrive_announced,
-            recovered_fanout: start.recovering.flatten(),
-            map_runs: Arc::clone(&self.inner.map_runs),
-            objects: launch
-                .objects
-                .unwrap_or_else(|| Arc::clone(&self.inner.objects)),
-            observer: self.inner.observer.clone(),
-        });
-    }
-}
 
 /// AWS: an execution can be redriven for 14 days after it stopped.
 pub const REDRIVABLE_PERIOD_DAYS: i64 = 14;
 /// AWS: a STANDARD execution is open for at most one year.
 pub const MAX_OPEN_DAYS: i64 = 365;
-/// AWS: at most 25,000 history events; a redrive needs room for ExecutionRedriven and
-/// more, so it needs fewer than 24,999 events. Configurable for load tests
-/// ([`crate::api::StepFunctionsBuilder::history_limit`]).
-pub const DEFAULT_HISTORY_LIMIT: usize = 25_000;
 /// AWS: the last 10 clientTokens are remembered for 15 minutes.
 const TOKENS_KEPT: usize = 10;
 const TOKEN_MINUTES: i64 = 15;

@@ -4,14 +4,9 @@
 //! first report into an empty queue sends one wake-up; the parent then takes the whole
 //! batch at once.
 
-use super::fanout::ChildFinished;
+use super::messages::{ChildFinished, ReportsWaiting};
 use actix::prelude::*;
 use std::sync::Mutex;
-
-/// Tells the parent that reports are waiting.
-#[derive(Message, Debug, Clone, Copy)]
-#[rtype(result = "()")]
-pub(crate) struct ReportsWaiting;
 
 /// A parent's queue of child reports.
 pub(crate) struct Completions {

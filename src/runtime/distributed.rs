@@ -9,9 +9,10 @@
 //! tolerated failure's place in the output holds the child's execution result.
 
 use super::execution::{ExecutionActor, Flow, Role};
-use super::fanout::{ChildFinished, Inputs, Kind};
+use super::fanout::{Inputs, Kind};
 use super::item_feed::{Counted, FeedSpec, ItemFeed};
-use super::map_run::{MapRunRecord, MapRunUpdated};
+use super::map_run::MapRunRecord;
+use super::messages::{ChildFinished, MapRunUpdated};
 use super::record::ExecutionRecord;
 use super::shared::ExecutionShared;
 use crate::asl::model::{ExecutionType, MapState, State, StateKind};

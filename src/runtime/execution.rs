@@ -9,15 +9,16 @@
 
 use super::clock::Clock;
 use super::completions::Completions;
-use super::fanout::{ChildFinished, FanOut};
-use super::handlers::HandlerRegistry;
+use super::config::Config;
+use super::fanout::FanOut;
 use super::history::{exited_details, io_details, state_entered, state_exited};
 use super::map_run::MapRunRecord;
 use super::map_run::MapRuns;
+use super::messages::ChildFinished;
 use super::mock::MockCase;
 use super::record::ExecutionRecord;
 use super::resume::ChildCursor;
-use super::shared::{ExecutionShared, Spawner};
+use super::shared::{Common, ExecutionShared, Spawner};
 use crate::asl::model::{Body, State, StateId, StateKind, StateMachine, Transition};
 use crate::data::json_size;
 use crate::data::{names, ContextObject, Scope, StatesError, Variables};
@@ -42,12 +43,10 @@ pub struct ExecutionSpec {
     pub state_machine_name: String,
     pub role_arn: String,
     pub mocks: Option<MockCase>,
-    pub handlers: HandlerRegistry,
+    /// The service's settings.
+    pub config: Arc<Config>,
+    /// This execution's clock (a fork of the service's).
     pub clock: Arc<dyn Clock>,
-    /// Largest input/output of a state, in bytes of JSON (AWS: 262,144).
-    pub payload_limit: usize,
-    /// The most history events an execution may have (AWS: 25,000).
-    pub history_limit: usize,
     pub seed: u64,
     pub keep_history: bool,
     /// Set for a redrive (or a restart): where the execution continues.
@@ -64,16 +63,6 @@ pub struct ExecutionSpec {
     pub map_runs: Arc<MapRuns>,
     /// The object store behind `s3://` (ItemReader, ResultWriter).
     pub objects: Arc<dyn ObjectStore>,
-    /// Told of every state, task and Map item, if set.
-    pub observer: Option<Arc<dyn super::Observer>>,
-}
-
-/// Stops a running execution (StopExecution): it ends ABORTED.
-#[derive(Message, Debug, Clone)]
-#[rtype(result = "()")]
-pub struct StopExecution {
-    pub error: Option<String>,
-    pub cause: Option<String>,
 }
 
 /// Whether an actor runs the execution itself or one branch/iteration of a fan-out.
@@ -186,21 +175,17 @@ impl ExecutionActor {
         } else {
             (*record.input).clone()
         };
-        let shared = ExecutionShared::new(
-            spec.record,
-            spec.machine,
-            info,
-            spec.role_arn,
-            spec.mocks,
-            spec.handlers,
-            spec.clock,
-            (spec.payload_limit, spec.history_limit),
-            spec.keep_history,
+        let common = Common {
+            machine: spec.machine,
+            role_arn: spec.role_arn,
+            mocks: spec.mocks,
+            clock: spec.clock,
+            config: spec.config,
             spawner,
-            spec.map_runs,
-            spec.objects,
-            spec.observer,
-        );
+            map_runs: spec.map_runs,
+            objects: spec.objects,
+        };
+        let shared = ExecutionShared::new(spec.record, info, spec.keep_history, common);
         let resume = spec.resume;
         let recovering = spec.recovering;
         let mut actor = Self::with(

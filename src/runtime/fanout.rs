@@ -5,11 +5,12 @@
 //! AWS: a failed branch or iteration fails the state with its error; the others are
 //! aborted. Retry runs the whole fan-out again; Catch leaves the state.
 
-use super::completions::{Completions, ReportsWaiting};
+use super::completions::Completions;
 use super::execution::{ExecutionActor, Flow, Role};
 use super::history::state_aborted;
 use super::item_feed::ItemFeed;
 use super::map_run::MapRunRecord;
+use super::messages::{Abort, ChildFinished, Refill, ReportsWaiting};
 use super::result_files::ResultSink;
 pub use super::result_table::{ChildStatus, ResultTable};
 use super::resume::ChildCursor;
@@ -29,33 +30,6 @@ use std::sync::Arc;
 /// With MaxConcurrency 0 ("no limit"), iterations are still materialised through a bounded
 /// window, so a million-item Map never holds a million actors.
 pub const UNBOUNDED_WINDOW: usize = 1000;
-
-/// A branch or iteration finished (child → parent, through the parent's [`Completions`]).
-#[derive(Debug)]
-pub struct ChildFinished {
-    /// Which run of the fan-out (a retry starts a new one; late reports are ignored).
-    pub run: u64,
-    pub index: u32,
-    pub outcome: Result<Value, StatesError>,
-    /// For a failure: where the child stopped, so a redrive resumes it there.
-    pub resume: Option<ResumePoint>,
-    /// For a child execution of a Distributed Map that failed, or whose parent writes
-    /// whole results: its execution result as JSON text.
-    pub result: Option<String>,
-}
-
-/// The parent gave up on this child (a sibling failed, or the execution stopped).
-#[derive(Message, Debug, Clone, Copy)]
-#[rtype(result = "()")]
-pub struct Abort;
-
-/// Refill the window (parent → itself). Sent once after a completion and queued behind
-/// the completions already waiting, so one refill starts many children at once.
-#[derive(Message, Debug, Clone, Copy)]
-#[rtype(result = "()")]
-pub(crate) struct Refill {
-    run: u64,
-}
 
 /// Parallel, Inline Map, or Distributed Map (children are executions of their own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

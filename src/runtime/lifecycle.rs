@@ -2,8 +2,9 @@
 //! execution (final event, record, waiters), StopExecution, aborts from a parent, and what
 //! happens if the runtime shuts down underneath it.
 
-use super::execution::{ExecutionActor, Position, Role, StopExecution};
-use super::fanout::Abort;
+use super::execution::{ExecutionActor, Position, Role};
+use super::messages::Abort;
+use super::messages::StopExecution;
 use crate::data::{names, StatesError};
 use crate::types::ExecutionStatus;
 use crate::types::HistoryEventType;

@@ -7,6 +7,7 @@
 
 use super::record::ExecutionRecord;
 
+use super::messages::MapRunUpdated;
 use crate::interpret::result_writer::{Transformation, WriterRequest};
 use crate::types::StateMachineType;
 use crate::types::{ChildEnd, MapRunConfig, MapRunCounts, MapRunProgress, MapRunStatus};
@@ -50,11 +51,6 @@ pub struct MapRunRecord {
 pub trait MapRunStore: Send + Sync + std::fmt::Debug {
     fn save(&self, run: &MapRunRecord);
 }
-
-/// The Map Run's configuration changed (API → the parent's actor).
-#[derive(actix::Message, Debug, Clone, Copy)]
-#[rtype(result = "()")]
-pub struct MapRunUpdated;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -298,7 +294,7 @@ pub struct MapRuns {
 
 impl Default for MapRuns {
     fn default() -> Self {
-        Self::with_result_file_limit(super::result_files::DEFAULT_RESULT_FILE_LIMIT)
+        Self::with_result_file_limit(super::config::DEFAULT_RESULT_FILE_LIMIT)
     }
 }
 

@@ -24,7 +24,7 @@ pub struct ExecutionRecord {
     /// Mock invocations so far per state name; kept here so the count continues across
     /// redrives.
     pub(crate) mock_calls: Mutex<std::collections::HashMap<String, u32>>,
-    stopper: Mutex<Option<actix::Recipient<super::execution::StopExecution>>>,
+    stopper: Mutex<Option<actix::Recipient<super::messages::StopExecution>>>,
     /// The durable store's log of this execution, when there is a store.
     journal: std::sync::OnceLock<Arc<dyn super::journal::Journal>>,
 }
@@ -136,7 +136,7 @@ impl ExecutionRecord {
     }
 
     /// Where StopExecution is delivered while the execution's actor runs.
-    pub(crate) fn set_stopper(&self, r: actix::Recipient<super::execution::StopExecution>) {
+    pub(crate) fn set_stopper(&self, r: actix::Recipient<super::messages::StopExecution>) {
         *self.stopper.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
     }
 
@@ -152,7 +152,7 @@ impl ExecutionRecord {
             .clone();
         match r {
             Some(r) => {
-                r.do_send(super::execution::StopExecution { error, cause });
+                r.do_send(super::messages::StopExecution { error, cause });
                 true
             }
             None => false,

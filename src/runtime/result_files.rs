@@ -12,9 +12,6 @@ use serde_json::{json, Value};
 use std::io::Read;
 use std::sync::Arc;
 
-/// AWS splits result files at 5 GB.
-pub const DEFAULT_RESULT_FILE_LIMIT: u64 = 5 << 30;
-
 /// The results of a run kept in memory, per category, in item order.
 #[derive(Debug, Default)]
 pub struct RunResults {

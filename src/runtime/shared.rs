@@ -3,7 +3,7 @@
 
 use super::child_queue::{ChildQueue, Waiting};
 use super::clock::Clock;
-use super::handlers::HandlerRegistry;
+use super::config::Config;
 use super::map_run::MapRuns;
 use super::mock::MockCase;
 use super::record::ExecutionRecord;
@@ -63,18 +63,22 @@ impl Spawner {
 pub struct Common {
     pub machine: Arc<StateMachine>,
     pub role_arn: String,
-    pub region: String,
     pub mocks: Option<MockCase>,
-    pub handlers: HandlerRegistry,
+    /// This execution's clock.
     pub clock: Arc<dyn Clock>,
-    pub payload_limit: usize,
-    /// The most history events an execution may have (AWS: 25,000); it fails on reaching
-    /// them, so a loop that never ends cannot grow its history without bound.
-    pub history_limit: usize,
+    /// The service's settings, read through this (`shared.payload_limit`).
+    pub config: Arc<Config>,
     pub spawner: Spawner,
     pub map_runs: Arc<MapRuns>,
     pub objects: Arc<dyn ObjectStore>,
-    pub observer: Option<Arc<dyn super::Observer>>,
+}
+
+impl std::ops::Deref for Common {
+    type Target = Config;
+
+    fn deref(&self) -> &Config {
+        &self.config
+    }
 }
 
 /// The shared state of one execution's actors (the fields of [`Common`] read through it).
@@ -102,42 +106,13 @@ impl std::ops::Deref for ExecutionShared {
 }
 
 impl ExecutionShared {
-    #[allow(clippy::too_many_arguments)]
+    /// The shared state of a root execution.
     pub fn new(
         record: Arc<ExecutionRecord>,
-        machine: Arc<StateMachine>,
         info: ExecutionInfo,
-        role_arn: String,
-        mocks: Option<MockCase>,
-        handlers: HandlerRegistry,
-        clock: Arc<dyn Clock>,
-        (payload_limit, history_limit): (usize, usize),
         keep_history: bool,
-        spawner: Spawner,
-        map_runs: Arc<MapRuns>,
-        objects: Arc<dyn ObjectStore>,
-        observer: Option<Arc<dyn super::Observer>>,
+        common: Common,
     ) -> Self {
-        let region = record
-            .execution_arn
-            .split(':')
-            .nth(3)
-            .unwrap_or("us-east-1")
-            .to_string();
-        let common = Common {
-            machine,
-            role_arn,
-            region,
-            mocks,
-            handlers,
-            clock,
-            payload_limit,
-            history_limit,
-            spawner,
-            map_runs,
-            objects,
-            observer,
-        };
         ExecutionShared {
             record,
             info,
