@@ -3,17 +3,21 @@
 //! handles every child's report) takes fewer and none sits idle while children wait. A
 //! fixed share per arbiter left one core idle for a third of a large Distributed Map.
 
-use super::execution::ExecutionActor;
-use actix::dev::channel::AddressReceiver;
-use actix::prelude::*;
 use actix_rt::ArbiterHandle;
 use crossbeam::queue::SegQueue;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-/// A child actor not started yet, with the receiving end of its address. Boxed: a child
-/// actor is large, and ten thousand of them would be moved twice.
-pub(crate) type Waiting = (AddressReceiver<ExecutionActor>, Box<ExecutionActor>);
+/// A child actor not started yet. The queue only starts it, on the arbiter that takes it;
+/// what the child is belongs to the actor layer above.
+pub(crate) trait Startable: Send {
+    /// Starts the actor on the current arbiter.
+    fn start(self: Box<Self>);
+}
+
+/// A child waiting to be started. Boxed: a child actor is large, and ten thousand of them
+/// would be moved twice.
+pub(crate) type Waiting = Box<dyn Startable>;
 
 /// How many children an arbiter starts before it lets them run.
 const TAKE: usize = 64;
@@ -71,8 +75,8 @@ impl ChildQueue {
             }
             return;
         };
-        for (rx, child) in group {
-            Context::with_receiver(rx).run(*child);
+        for child in group {
+            child.start();
         }
         actix_rt::spawn(async move {
             tokio::task::yield_now().await;

@@ -4,31 +4,20 @@
 //! Imports `asl`, `data` and `interpret`; never the API above it.
 
 mod child_queue;
-mod child_result;
 pub mod clock;
-mod completions;
 pub mod config;
-mod distributed;
+pub(crate) mod distributed;
 pub mod execution;
 pub mod fanout;
 pub mod handlers;
 pub mod history;
-mod item_feed;
-mod item_source;
 pub mod journal;
-mod lifecycle;
-pub mod map_run;
 pub mod messages;
 pub mod mock;
 mod observer;
 pub mod record;
-pub mod result_files;
-pub mod result_table;
 pub mod resume;
-mod run_results;
-mod shared;
-
-mod task_call;
+mod spawner;
 
 pub use crate::data::json_size;
 pub use crate::types::MapRunStatus;
@@ -37,13 +26,13 @@ use actix::prelude::*;
 use actix_rt::{Arbiter, System};
 pub use clock::{Clock, RealClock, VirtualClock};
 pub use config::Config;
+pub use distributed::map_run::{self, MapRunRecord, MapRuns};
 pub use execution::{ExecutionActor, ExecutionSpec};
 pub use handlers::{HandlerRegistry, TaskFailure, TaskHandler, TaskRequest, TaskResult};
-pub use map_run::{MapRunRecord, MapRuns};
 pub use messages::StopExecution;
 pub use observer::Observer;
 pub use record::ExecutionRecord;
-use shared::Spawner;
+use spawner::Spawner;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 

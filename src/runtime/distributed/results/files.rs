@@ -3,10 +3,10 @@
 //! `PENDING_n.json` files, each file at most a size limit (AWS: 5 GB) and a category
 //! without results writing none.
 
-use super::map_run::MapRunRecord;
 use crate::data::{names, StatesError};
 use crate::interpret::result_writer::{shape, OutputType, WriterRequest};
 use crate::objects::{ObjectStore, ObjectWriter};
+use crate::runtime::distributed::map_run::MapRunRecord;
 use crate::types::ChildResult;
 use serde_json::{json, Value};
 use std::io::Read;

@@ -1,79 +1,38 @@
-//! What every actor of one execution shares: the record, the definition, the context
-//! facts, handlers and mocks, and where to spawn children.
+//! What every actor of one execution shares: the record, the context facts, and the
+//! environment it runs in (definition, settings, handlers and mocks, where to spawn
+//! children), which a Distributed Map's child executions share too.
 
-use super::child_queue::{ChildQueue, Waiting};
-use super::clock::Clock;
-use super::config::Config;
-use super::map_run::MapRuns;
-use super::mock::MockCase;
-use super::record::ExecutionRecord;
 use crate::asl::StateMachine;
 use crate::data::ExecutionInfo;
 use crate::objects::ObjectStore;
+use crate::runtime::clock::Clock;
+use crate::runtime::config::Config;
+use crate::runtime::distributed::map_run::MapRuns;
+use crate::runtime::mock::MockCase;
+use crate::runtime::record::ExecutionRecord;
+use crate::runtime::spawner::Spawner;
 use crate::types::HistoryEvent;
 use crate::types::HistoryEventType;
-use actix_rt::ArbiterHandle;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// Hands out arbiters round-robin, so executions and their children spread over the cores.
-#[derive(Clone)]
-
-pub struct Spawner {
-    arbiters: Arc<[ArbiterHandle]>,
-    next: Arc<AtomicUsize>,
-    children: Arc<ChildQueue>,
-}
-
-impl Spawner {
-    pub fn new(arbiters: Vec<ArbiterHandle>) -> Self {
-        Spawner {
-            children: Arc::new(ChildQueue::new(arbiters.len())),
-            arbiters: arbiters.into(),
-            next: Arc::new(AtomicUsize::new(0)),
-        }
-    }
-
-    pub fn next(&self) -> &ArbiterHandle {
-        &self.arbiters[self.pick()]
-    }
-
-    /// The index of the next arbiter, round-robin.
-    pub fn pick(&self) -> usize {
-        self.next.fetch_add(1, Ordering::Relaxed) % self.arbiters.len()
-    }
-
-    /// Starts fan-out children on whichever arbiters have room for them.
-    pub(crate) fn start_children(&self, children: Vec<Waiting>) {
-        self.children.push(children, &self.arbiters);
-    }
-
-    pub fn len(&self) -> usize {
-        self.arbiters.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.arbiters.is_empty()
-    }
-}
-
-/// What an execution shares with the child executions of its Distributed Maps. Kept
-/// behind one `Arc`: a child made and dropped on each core would otherwise contend on a
-/// dozen reference counts.
-pub struct Common {
+/// What an execution runs in, shared with the child executions of its Distributed Maps.
+/// Kept behind one `Arc`: a child made and dropped on each core would otherwise contend on
+/// a dozen reference counts.
+pub struct Environment {
     pub machine: Arc<StateMachine>,
     pub role_arn: String,
     pub mocks: Option<MockCase>,
     /// This execution's clock.
     pub clock: Arc<dyn Clock>,
-    /// The service's settings, read through this (`shared.payload_limit`).
+    /// The service's settings, read through this (`exec.payload_limit`).
     pub config: Arc<Config>,
     pub spawner: Spawner,
     pub map_runs: Arc<MapRuns>,
     pub objects: Arc<dyn ObjectStore>,
 }
 
-impl std::ops::Deref for Common {
+impl std::ops::Deref for Environment {
     type Target = Config;
 
     fn deref(&self) -> &Config {
@@ -81,12 +40,13 @@ impl std::ops::Deref for Common {
     }
 }
 
-/// The shared state of one execution's actors (the fields of [`Common`] read through it).
-pub struct ExecutionShared {
+/// One execution as each of its actors sees it (the fields of [`Environment`] read
+/// through it).
+pub struct Execution {
     pub record: Arc<ExecutionRecord>,
     pub info: ExecutionInfo,
     pub keep_history: bool,
-    common: Arc<Common>,
+    env: Arc<Environment>,
     /// For a Distributed Map's child execution: the parent execution, whose journal records
     /// the child's completion (the child itself is not journaled).
     pub parent: Option<Arc<ExecutionRecord>>,
@@ -97,27 +57,27 @@ pub struct ExecutionShared {
     next_event: AtomicU64,
 }
 
-impl std::ops::Deref for ExecutionShared {
-    type Target = Common;
+impl std::ops::Deref for Execution {
+    type Target = Environment;
 
-    fn deref(&self) -> &Common {
-        &self.common
+    fn deref(&self) -> &Environment {
+        &self.env
     }
 }
 
-impl ExecutionShared {
+impl Execution {
     /// The shared state of a root execution.
     pub fn new(
         record: Arc<ExecutionRecord>,
         info: ExecutionInfo,
         keep_history: bool,
-        common: Common,
+        env: Environment,
     ) -> Self {
-        ExecutionShared {
+        Execution {
             record,
             info,
             keep_history,
-            common: Arc::new(common),
+            env: Arc::new(env),
             parent: None,
             detailed_result: false,
             next_event: AtomicU64::new(0),
@@ -132,11 +92,11 @@ impl ExecutionShared {
         keep_history: bool,
         detailed_result: bool,
     ) -> Self {
-        ExecutionShared {
+        Execution {
             record,
             info,
             keep_history,
-            common: Arc::clone(&self.common),
+            env: Arc::clone(&self.env),
             parent: Some(Arc::clone(&self.record)),
             detailed_result,
             next_event: AtomicU64::new(0),

@@ -2,10 +2,10 @@
 //! execution (final event, record, waiters), StopExecution, aborts from a parent, and what
 //! happens if the runtime shuts down underneath it.
 
-use super::execution::{ExecutionActor, Position, Role};
-use super::messages::Abort;
-use super::messages::StopExecution;
+use super::actor::{ExecutionActor, Position, Role};
 use crate::data::{names, StatesError};
+use crate::runtime::messages::Abort;
+use crate::runtime::messages::StopExecution;
 use crate::types::ExecutionStatus;
 use crate::types::HistoryEventType;
 use crate::types::ResumePoint;
@@ -48,25 +48,25 @@ impl ExecutionActor {
             ExecutionStatus::ABORTED => HistoryEventType::ExecutionAborted,
             _ => HistoryEventType::ExecutionFailed,
         };
-        let stop = self.shared.clock.now();
+        let stop = self.exec.clock.now();
         let details = || {
             Some(match status {
                 ExecutionStatus::SUCCEEDED => json!({
                     "output": output.as_ref().map(Value::to_string),
                     "outputDetails": {"truncated": false}
                 }),
-                _ => super::history::error_details(error.as_ref()),
+                _ => crate::runtime::history::error_details(error.as_ref()),
             })
         };
         // The final event and the terminal status are written under one lock, so nothing a
         // late child records can land after them (see ExecutionShared::event).
-        self.last_event = self.shared.final_event(
+        self.last_event = self.exec.final_event(
             event_type,
             self.last_event,
             || details().map(|d| d.to_string()),
             status,
         );
-        self.shared.record.with(|p| {
+        self.exec.record.with(|p| {
             p.output = output;
             if let Some(e) = error {
                 p.error = Some(e.error).filter(|s| !s.is_empty());
@@ -74,16 +74,16 @@ impl ExecutionActor {
             }
             p.stop_date = Some(stop);
             p.resume = resume;
-            if let Some(j) = self.shared.record.journal() {
+            if let Some(j) = self.exec.record.journal() {
                 j.ended(p);
             }
         });
-        self.shared.record.mark_done();
+        self.exec.record.mark_done();
     }
 
     /// ExecutionStarted: the execution's, or a Distributed Map child execution's own.
     pub(crate) fn execution_started(&mut self, input: &Value) {
-        let role_arn = self.shared.role_arn.clone();
+        let role_arn = self.exec.role_arn.clone();
         self.event(HistoryEventType::ExecutionStarted, || {
             Some(json!({
                 "input": input.to_string(),
@@ -148,7 +148,7 @@ impl ExecutionActor {
         }
         if let Role::Root = self.role {
             if self.recovering || self.redrive_announced {
-                self.last_event = self.shared.record.with(|p| p.history.len() as u64);
+                self.last_event = self.exec.record.with(|p| p.history.len() as u64);
             }
             if self.recovering && self.last_event == 0 {
                 // The process died before it recorded even ExecutionStarted.
@@ -157,29 +157,29 @@ impl ExecutionActor {
                 // Continuing where the process died: its events are all in the history.
             } else if self.resume.is_some() {
                 if !self.redrive_announced {
-                    let count = self.shared.info.redrive_count;
+                    let count = self.exec.info.redrive_count;
                     self.event(HistoryEventType::ExecutionRedriven, || {
                         Some(json!({ "redriveCount": count }))
                     });
                 }
-                self.shared
+                self.exec
                     .record
                     .with(|p| p.status = ExecutionStatus::RUNNING);
             } else {
                 self.execution_started(&input);
             }
             // AWS: an EXPRESS execution runs for at most five minutes.
-            let limit = match self.shared.record.machine_type {
-                super::StateMachineType::EXPRESS => Some(EXPRESS_SECONDS),
-                super::StateMachineType::STANDARD => None,
+            let limit = match self.exec.record.machine_type {
+                crate::types::StateMachineType::EXPRESS => Some(EXPRESS_SECONDS),
+                crate::types::StateMachineType::STANDARD => None,
             };
-            let timeout = match (self.shared.machine.timeout_seconds, limit) {
+            let timeout = match (self.exec.machine.timeout_seconds, limit) {
                 (Some(t), Some(l)) => Some(t.min(l)),
                 (t, l) => t.or(l),
             };
             if let Some(secs) = timeout {
-                let at = crate::data::time::after(self.shared.record.start_date, secs);
-                let deadline = self.shared.clock.deadline(at);
+                let at = crate::data::time::after(self.exec.record.start_date, secs);
+                let deadline = self.exec.clock.deadline(at);
                 ctx.spawn(deadline.into_actor(self).map(|(), act, ctx| {
                     if act.finished {
                         return;
@@ -199,7 +199,7 @@ impl ExecutionActor {
         }
         if self.is_child_execution() {
             if self.resume.is_some() {
-                let count = self.shared.info.redrive_count;
+                let count = self.exec.info.redrive_count;
                 self.event(HistoryEventType::ExecutionRedriven, || {
                     Some(json!({ "redriveCount": count }))
                 });
@@ -215,7 +215,7 @@ impl ExecutionActor {
                 if self.recovering && rp.entered_event > 0 {
                     // The process died inside this state: it is still the state entered
                     // at that event (no new Entered), so its fan-out's log stays keyed.
-                    let now = self.shared.clock.now();
+                    let now = self.exec.clock.now();
                     self.pos = Some(Position::new(rp.state, input, rp.entered_event, now));
                 } else {
                     self.enter(rp.state, input);
@@ -239,10 +239,10 @@ impl ExecutionActor {
         // RUNNING with waiters blocked forever.
         if !self.finished {
             if let Role::Root = self.role {
-                if self.shared.record.journal().is_some() {
+                if self.exec.record.journal().is_some() {
                     // Durable: the store keeps it RUNNING, and the next service on the data
                     // directory continues it. Only wake whoever waits here.
-                    self.shared.record.mark_done();
+                    self.exec.record.mark_done();
                     return;
                 }
                 self.finish(

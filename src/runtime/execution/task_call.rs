@@ -1,13 +1,13 @@
 //! A Task state's call: scheduling events, the answer (mock, handler, or a clear error),
 //! the TimeoutSeconds/HeartbeatSeconds race, and what the result becomes.
 
-use super::execution::{ExecutionActor, Flow};
-use super::handlers::{TaskFailure, TaskRequest, TaskResult};
-use super::history::{task_event, TaskPhase};
-use super::mock::{cause_text, MockAnswer};
+use super::actor::{ExecutionActor, Flow};
 use crate::asl::model::{State, StateKind, TaskState};
 use crate::data::{names, ContextObject, Scope, StatesError};
 use crate::interpret::task::{self, resource_parts, Family, Pattern};
+use crate::runtime::handlers::{TaskFailure, TaskRequest, TaskResult};
+use crate::runtime::history::{task_event, TaskPhase};
+use crate::runtime::mock::{cause_text, MockAnswer};
 use actix::prelude::*;
 use futures::future::{self, BoxFuture, FutureExt};
 use serde_json::{json, Map, Value};
@@ -25,7 +25,7 @@ impl ExecutionActor {
             (family == Family::Service(Pattern::WaitForTaskToken)).then(|| self.uuid());
         let pos = self.pos.as_ref().expect("a current state");
         let attempt = pos.counters.total() as u32;
-        let mut context = ContextObject::new(&self.shared.info, &state.name, pos.entered_time)
+        let mut context = ContextObject::new(&self.exec.info, &state.name, pos.entered_time)
             .with_variables(&self.vars);
         context.retry_count = Some(attempt);
         context.task_token = task_token;
@@ -37,7 +37,7 @@ impl ExecutionActor {
         };
         let prefix = family.event_prefix();
         let (resource_type, resource) = resource_parts(&t.resource);
-        let region = self.shared.region.clone();
+        let region = self.exec.region.clone();
         self.event(task_event(prefix, TaskPhase::Scheduled), || {
             let mut d = match family {
                 Family::Service(_) => json!({
@@ -66,7 +66,7 @@ impl ExecutionActor {
             });
         }
         let mut answer = self.answer(state, t, family, call.parameters, attempt, task_token);
-        if let Some(o) = self.shared.observer.clone() {
+        if let Some(o) = self.exec.observer.clone() {
             let called = std::time::Instant::now();
             answer = answer
                 .map(move |r| {
@@ -92,8 +92,8 @@ impl ExecutionActor {
         attempt: u32,
         task_token: Option<String>,
     ) -> BoxFuture<'static, TaskResult> {
-        if let Some(resp) = self.shared.mocks.as_ref().and_then(|m| m.get(&state.name)) {
-            let n = self.shared.next_mock_call(&state.name);
+        if let Some(resp) = self.exec.mocks.as_ref().and_then(|m| m.get(&state.name)) {
+            let n = self.exec.next_mock_call(&state.name);
             let r = match resp.answer(n) {
                 Some(MockAnswer::Return(v)) => Ok(v.clone()),
                 Some(MockAnswer::Throw { error, cause }) => Err(TaskFailure {
@@ -114,16 +114,16 @@ impl ExecutionActor {
             };
             return future::ready(r).boxed();
         }
-        match self.shared.handlers.get(&t.resource) {
+        match self.exec.handlers.get(&t.resource) {
             Some(h) => {
                 let answer = h.call(TaskRequest {
                     resource: t.resource.clone(),
                     parameters,
                     state_name: state.name.clone(),
-                    execution_arn: self.shared.info.id.clone(),
+                    execution_arn: self.exec.info.id.clone(),
                     attempt,
                     task_token,
-                    clock: Arc::clone(&self.shared.clock),
+                    clock: Arc::clone(&self.exec.clock),
                 });
                 // A handler that panics fails its task, as a Lambda function that crashes
                 // does, instead of the arbiter thread that polls it.
@@ -135,7 +135,7 @@ impl ExecutionActor {
                                 names::TASK_FAILED,
                                 format!(
                                     "The task handler panicked: {}",
-                                    super::execution::panic_text(&*panic)
+                                    super::drive::panic_text(&*panic)
                                 ),
                             ))
                         })
@@ -160,14 +160,14 @@ impl ExecutionActor {
         timeout: Option<u64>,
         heartbeat: Option<u64>,
     ) -> BoxFuture<'static, TaskResult> {
-        let now = self.shared.clock.now();
+        let now = self.exec.clock.now();
         let mut racers = vec![answer];
         for (secs, error) in [
             (timeout, names::TIMEOUT),
             (heartbeat, names::HEARTBEAT_TIMEOUT),
         ] {
             if let Some(s) = secs {
-                let d = self.shared.clock.deadline(crate::data::time::after(now, s));
+                let d = self.exec.clock.deadline(crate::data::time::after(now, s));
                 racers.push(
                     d.map(move |()| {
                         Err(TaskFailure {
@@ -211,7 +211,7 @@ impl ExecutionActor {
                 }
                 let pos = self.pos.as_ref().expect("a task in progress");
                 let mut context =
-                    ContextObject::new(&self.shared.info, &state.name, pos.entered_time)
+                    ContextObject::new(&self.exec.info, &state.name, pos.entered_time)
                         .with_variables(&self.vars);
                 context.retry_count = Some(pos.counters.total() as u32);
                 let mut scope = Scope::new(&pos.input, &context, &mut self.rng);

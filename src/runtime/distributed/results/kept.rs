@@ -1,20 +1,20 @@
 //! Where a Distributed Map's child results go: into its ResultWriter's files as children
 //! finish, or (without files) into the fan-out's table, to make the state's result.
 
-use super::execution::ExecutionActor;
-use super::fanout::{ChildStatus, FanOut};
-use super::result_files::{self, Category, ResultSink, RunResults};
+use super::files::{self as result_files, Category, ResultSink, RunResults};
 use crate::data::StatesError;
 use crate::objects::ObjectStore;
+use crate::runtime::distributed::run::MapRunState;
+use crate::runtime::fanout::{ChildStatus, FanOut, ResultTable};
 use crate::types::ChildResult;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-impl FanOut {
+impl MapRunState {
     /// The run's result files, opened on first use, if its ResultWriter writes files.
     fn sink(&mut self, store: &Arc<dyn ObjectStore>, limit: u64) -> Option<&mut ResultSink> {
         if self.sink.is_none() {
-            let run = self.map_run.as_ref()?;
+            let run = &self.record;
             let request = run.writer.as_ref().filter(|w| w.destination.is_some())?;
             self.sink = ResultSink::open(Arc::clone(store), request, run, limit);
         }
@@ -25,13 +25,14 @@ impl FanOut {
     /// run's threshold).
     pub(crate) fn keep_result(
         &mut self,
+        table: &mut ResultTable,
         index: u32,
         entry: ChildResult,
         error: Option<StatesError>,
         store: &Arc<dyn ObjectStore>,
         limit: u64,
     ) -> Result<(), StatesError> {
-        let writer = self.map_run.as_ref().is_some_and(|r| r.writer.is_some());
+        let writer = self.record.writer.is_some();
         if let Some(sink) = self.sink(store, limit) {
             let category = match error {
                 None => Category::Succeeded,
@@ -39,20 +40,20 @@ impl FanOut {
             };
             sink.add(category, entry)?;
             match error {
-                None => self.table.mark_succeeded(index),
-                Some(e) => self.table.fail(index, e),
+                None => table.mark_succeeded(index),
+                Some(e) => table.fail(index, e),
             }
             return Ok(());
         }
         match (entry, error) {
             (ChildResult::Whole(text), None) => {
                 self.wholes.insert(index, text);
-                self.table.mark_succeeded(index);
+                table.mark_succeeded(index);
             }
-            (ChildResult::Output(v), None) => self.table.succeed(index, v),
+            (ChildResult::Output(v), None) => table.succeed(index, v),
             (ChildResult::Whole(text), Some(e)) if writer => {
                 self.wholes.insert(index, text);
-                self.table.fail(index, e);
+                table.fail(index, e);
             }
             // Without a ResultWriter the output array holds the failure's execution result.
             (entry, Some(e)) => {
@@ -60,7 +61,7 @@ impl FanOut {
                     ChildResult::Whole(text) => serde_json::from_str(&text).unwrap_or(Value::Null),
                     ChildResult::Output(v) => v,
                 };
-                self.table.fail_tolerated(index, e, v);
+                table.fail_tolerated(index, e, v);
             }
         }
         Ok(())
@@ -68,9 +69,9 @@ impl FanOut {
 
     /// The results kept in memory, per category, in item order; `take` moves the outputs
     /// out of the table instead of copying them.
-    fn results(&mut self, take: bool) -> RunResults {
+    fn results(&mut self, table: &mut ResultTable, take: bool) -> RunResults {
         let mut r = RunResults::default();
-        for i in 0..self.table.len() as u32 {
+        for i in 0..table.len() as u32 {
             let whole = if take {
                 self.wholes.remove(&i)
             } else {
@@ -78,12 +79,10 @@ impl FanOut {
             };
             let entry = match whole {
                 Some(text) => ChildResult::Whole(text),
-                None if take => {
-                    ChildResult::Output(self.table.take_output(i).unwrap_or(Value::Null))
-                }
-                None => ChildResult::Output(self.table.output(i).cloned().unwrap_or(Value::Null)),
+                None if take => ChildResult::Output(table.take_output(i).unwrap_or(Value::Null)),
+                None => ChildResult::Output(table.output(i).cloned().unwrap_or(Value::Null)),
             };
-            match self.table.status(i) {
+            match table.status(i) {
                 ChildStatus::Succeeded => r.succeeded.push(entry),
                 ChildStatus::Failed => r.failed.push(entry),
                 _ => {}
@@ -91,24 +90,26 @@ impl FanOut {
         }
         r
     }
-}
 
-impl ExecutionActor {
-    /// Finishes a Map Run's results as its ResultWriter says (the items never started are
+    /// Finishes the run's results as its ResultWriter says (the items never started are
     /// written as pending); returns the state's result, or `None` without a ResultWriter.
     pub(crate) fn write_results(
-        &self,
+        &mut self,
         f: &mut FanOut,
         take: bool,
+        store: &Arc<dyn ObjectStore>,
+        limit: u64,
     ) -> Option<Result<Value, StatesError>> {
-        let run = f.map_run.clone()?;
+        let run = Arc::clone(&self.record);
         let request = run.writer.as_ref()?;
         if request.destination.is_none() {
-            return Some(Ok(result_files::in_memory(request, f.results(take))));
+            return Some(Ok(result_files::in_memory(
+                request,
+                self.results(&mut f.table, take),
+            )));
         }
-        let limit = self.shared.map_runs.result_file_limit;
-        f.sink(&self.shared.objects, limit)?;
-        let mut sink = f.sink.take()?;
+        self.sink(store, limit)?;
+        let mut sink = self.sink.take()?;
         for i in 0..f.table.len() as u32 {
             if f.table.status(i) != ChildStatus::NotStarted {
                 continue;

@@ -3,7 +3,7 @@
 //! buffer: a run of millions of children writes one for each, and the input and output go
 //! straight into their escaped string fields instead of through a text of their own.
 
-use super::record::ExecutionRecord;
+use crate::runtime::record::ExecutionRecord;
 
 use crate::data::time::write_iso;
 use crate::types::ExecutionStatus;

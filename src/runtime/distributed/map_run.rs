@@ -5,10 +5,10 @@
 //!
 //! The parent's actor owns the run and writes this record; the API reads it.
 
-use super::record::ExecutionRecord;
+use crate::runtime::record::ExecutionRecord;
 
-use super::messages::MapRunUpdated;
 use crate::interpret::result_writer::{Transformation, WriterRequest};
+use crate::runtime::messages::MapRunUpdated;
 use crate::types::StateMachineType;
 use crate::types::{ChildEnd, MapRunConfig, MapRunCounts, MapRunProgress, MapRunStatus};
 use chrono::{DateTime, Utc};
@@ -294,7 +294,7 @@ pub struct MapRuns {
 
 impl Default for MapRuns {
     fn default() -> Self {
-        Self::with_result_file_limit(super::config::DEFAULT_RESULT_FILE_LIMIT)
+        Self::with_result_file_limit(crate::runtime::config::DEFAULT_RESULT_FILE_LIMIT)
     }
 }
 

@@ -4,7 +4,7 @@
 //! first report into an empty queue sends one wake-up; the parent then takes the whole
 //! batch at once.
 
-use super::messages::{ChildFinished, ReportsWaiting};
+use crate::runtime::messages::{ChildFinished, ReportsWaiting};
 use actix::prelude::*;
 use std::sync::Mutex;
 

@@ -6,12 +6,13 @@
 //! malformed file before the Map Run starts): a Map Run knows its totals from the start,
 //! and ToleratedFailurePercentage is a share of all items. The second pass feeds.
 
-use super::item_source::read_each;
+use super::source::read_each;
 use crate::asl::model::{Body, StateId, StateKind};
 use crate::data::{ContextObject, ExecutionInfo, Scope, StatesError, Variables};
 use crate::interpret::item_batcher::{Batcher, Batching};
 use crate::interpret::map::{select_item, ItemsSource};
 use crate::objects::ObjectStore;
+use crate::runtime::fanout::window::ChildInputs;
 use chrono::{DateTime, Utc};
 use crossbeam::channel::{bounded, Receiver};
 use futures::channel::oneshot;
@@ -140,7 +141,7 @@ impl FeedSpec {
         }
         if let (true, ItemsSource::Reader(r)) = (self.plain(), &self.source) {
             // One child an item, each its item as it is: only the number matters.
-            let n = super::item_source::count(&*self.objects, r)?;
+            let n = super::source::count(&*self.objects, r)?;
             return Ok(Counted {
                 items: n,
                 children: n,
@@ -228,5 +229,27 @@ impl ItemFeed {
                 }
             }
         }
+    }
+}
+
+/// The feed as the fan-out's inputs: `len` children, their inputs read as they start.
+pub(crate) struct FedInputs {
+    feed: ItemFeed,
+    len: usize,
+}
+
+impl FedInputs {
+    pub(crate) fn new(feed: ItemFeed, len: usize) -> Self {
+        FedInputs { feed, len }
+    }
+}
+
+impl ChildInputs for FedInputs {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn take(&mut self, index: u32) -> Result<Value, StatesError> {
+        self.feed.take(index)
     }
 }

@@ -1,0 +1,16 @@
+//! One execution's actors: the root runs the execution's top-level body, and each Parallel
+//! branch, Map iteration and Distributed Map child execution is a child actor of the same
+//! type.
+
+mod actor;
+mod drive;
+pub(crate) mod env;
+mod lifecycle;
+mod outcome;
+mod spec;
+mod task_call;
+
+pub use actor::ExecutionActor;
+pub(crate) use actor::{Flow, PendingChild, Role};
+pub use env::{Environment, Execution};
+pub use spec::ExecutionSpec;

@@ -1,0 +1,40 @@
+//! What an execution is started with.
+
+use crate::asl::model::StateMachine;
+use crate::objects::ObjectStore;
+use crate::runtime::clock::Clock;
+use crate::runtime::config::Config;
+use crate::runtime::distributed::map_run::MapRuns;
+use crate::runtime::mock::MockCase;
+use crate::runtime::record::ExecutionRecord;
+use crate::types::{RecoveredFanOut, ResumePoint};
+use std::sync::Arc;
+
+/// Everything an execution needs to run.
+pub struct ExecutionSpec {
+    pub record: Arc<ExecutionRecord>,
+    pub machine: Arc<StateMachine>,
+    pub state_machine_name: String,
+    pub role_arn: String,
+    pub mocks: Option<MockCase>,
+    /// The service's settings.
+    pub config: Arc<Config>,
+    /// This execution's clock (a fork of the service's).
+    pub clock: Arc<dyn Clock>,
+    pub seed: u64,
+    pub keep_history: bool,
+    /// Set for a redrive (or a restart): where the execution continues.
+    pub resume: Option<ResumePoint>,
+    pub redrive_count: u32,
+    /// Continuing after a restart of the process, not a redrive: no ExecutionRedriven.
+    pub recovering: bool,
+    /// A redrive whose ExecutionRedriven event is already in the history (the process
+    /// that accepted it died before entering the state again): not announced twice.
+    pub redrive_announced: bool,
+    /// With `recovering`: the children the resumed state's fan-out already completed.
+    pub recovered_fanout: Option<RecoveredFanOut>,
+    /// Where Distributed Map states register their Map Runs and child executions.
+    pub map_runs: Arc<MapRuns>,
+    /// The object store behind `s3://` (ItemReader, ResultWriter).
+    pub objects: Arc<dyn ObjectStore>,
+}
