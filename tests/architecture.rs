@@ -31,9 +31,8 @@ const MAX_LINES: usize = 500;
 /// accepted for a while is written down, and fails the check again once it is gone.
 const KNOWN_CIRCLE: &[&str] = &[];
 
-/// Files still over the limit, held to the same rule: none joins, and one that shrinks
-/// comes off the list.
-const KNOWN_LONG: &[&str] = &["src/asl/path.rs"];
+/// Files allowed over the limit: none, kept as a list for the same reason.
+const KNOWN_LONG: &[&str] = &[];
 
 /// One source file: its module path (`["runtime", "fanout"]`) and its text without comments
 /// or string contents.

@@ -96,7 +96,7 @@ fn each_item_runs_as_a_child_execution_of_a_map_run() {
     let r = start(&s, &arn, &json!([1, 2, 3]));
     r.wait_blocking();
     let types: Vec<String> =
-        r.with(|p| p.history.iter().map(|e| e.event_type.to_string()).collect());
+        r.with_progress(|p| p.history.iter().map(|e| e.event_type.to_string()).collect());
     assert_eq!(
         types,
         [
@@ -403,7 +403,7 @@ fn stopping_the_parent_aborts_its_map_run_and_children() {
     .unwrap();
     assert_eq!(r.status().as_str(), "ABORTED");
     let types: Vec<String> =
-        r.with(|p| p.history.iter().map(|e| e.event_type.to_string()).collect());
+        r.with_progress(|p| p.history.iter().map(|e| e.event_type.to_string()).collect());
     assert!(types.contains(&"MapRunAborted".to_string()), "{types:?}");
     let run = map_run_of(&s, &r.execution_arn);
     assert_eq!(run.status, "ABORTED");
@@ -860,7 +860,7 @@ fn redrive_map_run(execution_type: &str) {
     again.sort();
     assert_eq!(again, [-5, -3, 6, 7, 8, 9]);
     let types: Vec<String> =
-        r.with(|p| p.history.iter().map(|e| e.event_type.to_string()).collect());
+        r.with_progress(|p| p.history.iter().map(|e| e.event_type.to_string()).collect());
     let redriven = types.iter().position(|t| t == "ExecutionRedriven").unwrap();
     assert!(
         types[redriven..].contains(&"MapRunRedriven".to_string()),

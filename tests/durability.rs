@@ -442,7 +442,7 @@ fn a_read_only_service_continues_nothing_and_writes_nothing() {
         let sm = create(&s, "Sm", &def());
         let r = start(&s, &sm, &json!({}));
         for _ in 0..2000 {
-            if r.with(|p| {
+            if r.with_progress(|p| {
                 p.history
                     .iter()
                     .any(|e| e.event_type == sfn_runtime::types::HistoryEventType::TaskStarted)
@@ -522,7 +522,7 @@ fn an_execution_waiting_to_be_resumed_can_be_stopped_and_then_redriven() {
         let sm = create(&s, "Sm", &def());
         let r = start(&s, &sm, &json!({}));
         for _ in 0..2000 {
-            if r.with(|p| {
+            if r.with_progress(|p| {
                 p.history
                     .iter()
                     .any(|e| e.event_type == sfn_runtime::types::HistoryEventType::TaskStarted)

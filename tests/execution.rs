@@ -164,7 +164,7 @@ fn context_object_and_task_tokens() {
         json!({"seen": true, "exec": "run-1", "sm": "Ctx", "input": {"q": true}, "redrives": 0, "state": "T"})
     );
     let types: Vec<String> =
-        r.with(|p| p.history.iter().map(|e| e.event_type.to_string()).collect());
+        r.with_progress(|p| p.history.iter().map(|e| e.event_type.to_string()).collect());
     assert!(types.contains(&"TaskSubmitted".to_string()));
 }
 

@@ -312,7 +312,7 @@ fn stopping_an_execution_aborts_its_children() {
     let r = start(&s, &arn, &json!([1, 2, 3]));
     // Wait until the iterations are running.
     for _ in 0..1000 {
-        if r.with(|p| {
+        if r.with_progress(|p| {
             p.history
                 .iter()
                 .filter(|e| e.event_type == sfn_runtime::types::HistoryEventType::TaskStarted)
@@ -329,7 +329,8 @@ fn stopping_an_execution_aborts_its_children() {
     })
     .unwrap();
     assert_eq!(r.status().as_str(), "ABORTED");
-    let types: Vec<&str> = r.with(|p| p.history.iter().map(|e| e.event_type.as_str()).collect());
+    let types: Vec<&str> =
+        r.with_progress(|p| p.history.iter().map(|e| e.event_type.as_str()).collect());
     assert_eq!(
         types
             .iter()

@@ -97,7 +97,7 @@ fn a_running_execution_continues_after_a_restart() {
         );
         let r = start(&s, &sm, &json!({"k": 1}));
         for _ in 0..1000 {
-            if r.with(|p| {
+            if r.with_progress(|p| {
                 p.history
                     .iter()
                     .any(|e| e.event_type == sfn_runtime::types::HistoryEventType::TaskStarted)
@@ -280,7 +280,7 @@ fn a_distributed_map_that_was_running_continues_without_rerunning_completed_chil
 
 /// How many children of the execution's Map have succeeded so far.
 fn children_done(s: &StepFunctions, r: &sfn_runtime::runtime::ExecutionRecord) -> usize {
-    let iterations = r.with(|p| {
+    let iterations = r.with_progress(|p| {
         p.history
             .iter()
             .filter(|e| e.event_type == sfn_runtime::types::HistoryEventType::MapIterationSucceeded)

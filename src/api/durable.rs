@@ -317,7 +317,7 @@ impl StepFunctions {
         let state = entries_to_state(&ex.entries);
         let running = state.ended.is_none();
         *record.mock_calls.lock().unwrap_or_else(|e| e.into_inner()) = state.mock_calls;
-        record.with(|p| {
+        record.with_progress(|p| {
             p.history = state.history;
             p.redrive_count = state.redrive_count;
             p.redrive_date = state.redrive_date;
@@ -403,7 +403,7 @@ impl StepFunctions {
         orphan: Orphan,
     ) -> Result<(), ApiError> {
         self.connect_log(record, &launch)?;
-        record.with(|p| p.status = ExecutionStatus::RUNNING);
+        record.with_progress(|p| p.status = ExecutionStatus::RUNNING);
         let (recovering, redrive_announced) = match orphan.how {
             Continue::Inside(recovered) => (Some(recovered), false),
             Continue::Redrive { announced } => (None, announced),
@@ -463,7 +463,7 @@ impl StepFunctions {
             Some(details),
             ExecutionStatus::ABORTED,
         );
-        record.with(|p| {
+        record.with_progress(|p| {
             p.error = Some(error.error).filter(|e| !e.is_empty());
             p.cause = error.cause;
             p.stop_date = Some(now);

@@ -319,7 +319,8 @@ impl StepFunctions {
         req: GetExecutionHistoryInput,
     ) -> Result<GetExecutionHistoryOutput, ApiError> {
         let r = self.execution(&req.execution_arn)?;
-        let mut events: Vec<Value> = r.with(|p| p.history.iter().map(|e| e.to_json()).collect());
+        let mut events: Vec<Value> =
+            r.with_progress(|p| p.history.iter().map(|e| e.to_json()).collect());
         if req.reverse_order {
             events.reverse();
         }

@@ -84,7 +84,7 @@ impl StepFunctions {
             .launches
             .get(&record.execution_arn)
             .map(|l| l.clone());
-        let redrive_count = record.with(|p| {
+        let redrive_count = record.with_progress(|p| {
             if let Some(t) = &req.client_token {
                 p.redrive_tokens
                     .retain(|(_, at)| now - *at <= Duration::minutes(TOKEN_MINUTES));
@@ -125,7 +125,7 @@ impl StepFunctions {
         if let Some(j) = record.journal() {
             j.redriven(redrive_count, now, req.client_token.as_deref());
         }
-        let resume = record.with(|p| p.resume.take());
+        let resume = record.with_progress(|p| p.resume.take());
         record.mark_running();
         self.spawn_execution(
             &record,

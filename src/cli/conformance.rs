@@ -131,8 +131,9 @@ pub fn run_cases(cases: &[Case]) -> Result<Vec<Observed>, String> {
             Ok(record) => {
                 record.wait_blocking();
                 let d = describe(&record);
-                let history =
-                    record.with(|p| p.history.iter().map(|e| e.event_type.to_string()).collect());
+                let history = record.with_progress(|p| {
+                    p.history.iter().map(|e| e.event_type.to_string()).collect()
+                });
                 Observed {
                     status: d.status,
                     output: d.output.and_then(|o| serde_json::from_str(&o).ok()),

@@ -40,16 +40,18 @@ use std::thread::JoinHandle;
 /// Cheap to clone. The system stops when the last clone is dropped.
 #[derive(Clone)]
 pub struct Runtime {
-    inner: Arc<Inner>,
+    system: Arc<ActorSystem>,
 }
 
-struct Inner {
+/// The actor system and the thread it runs on; stopped and joined when the last
+/// `Runtime` goes.
+struct ActorSystem {
     system: System,
     spawner: Spawner,
     thread: Mutex<Option<JoinHandle<()>>>,
 }
 
-impl Drop for Inner {
+impl Drop for ActorSystem {
     fn drop(&mut self) {
         self.system.stop();
         if let Some(t) = self.thread.lock().unwrap_or_else(|e| e.into_inner()).take() {
@@ -86,7 +88,7 @@ impl Runtime {
             .map_err(|_| std::io::Error::other("the actor system failed to start"))?;
         let spawner = Spawner::new(arbiters);
         Ok(Runtime {
-            inner: Arc::new(Inner {
+            system: Arc::new(ActorSystem {
                 system,
                 spawner,
                 thread: Mutex::new(Some(thread)),
@@ -96,15 +98,15 @@ impl Runtime {
 
     /// Number of arbiters executions are spread over.
     pub fn workers(&self) -> usize {
-        self.inner.spawner.len()
+        self.system.spawner.len()
     }
 
     /// Starts an execution's root actor on the next arbiter, round-robin; its children
     /// spread the same way.
     pub fn spawn(&self, spec: ExecutionSpec) {
         let record = Arc::clone(&spec.record);
-        let spawner = self.inner.spawner.clone();
-        let addr = ExecutionActor::start_in_arbiter(self.inner.spawner.next(), move |_| {
+        let spawner = self.system.spawner.clone();
+        let addr = ExecutionActor::start_in_arbiter(self.system.spawner.next(), move |_| {
             ExecutionActor::new(spec, spawner)
         });
         record.set_stopper(addr.recipient());

@@ -110,7 +110,7 @@ impl ExecutionRecord {
         status: ExecutionStatus,
     ) -> u64 {
         let details = details.and_then(|d| Some((event_type.details_key()?, d.into())));
-        self.with(|p| {
+        self.with_progress(|p| {
             let id = p.history.len() as u64 + 1;
             let e = HistoryEvent {
                 timestamp,
@@ -190,7 +190,7 @@ impl ExecutionRecord {
 
     /// Runs `f` on the progress under the lock. No await happens under it, so a std mutex
     /// is right (and cheaper than tokio's).
-    pub fn with<R>(&self, f: impl FnOnce(&mut ExecutionProgress) -> R) -> R {
+    pub fn with_progress<R>(&self, f: impl FnOnce(&mut ExecutionProgress) -> R) -> R {
         f(&mut self.lock())
     }
 

@@ -7,7 +7,7 @@ use super::files::{read_single, write_whole};
 use super::format::{MapRunMeta, WriterMeta};
 use crate::interpret::result_writer::{OutputType, Transformation, WriterRequest};
 use crate::runtime::map_run::MapRunStore;
-use crate::runtime::MapRunRecord;
+use crate::runtime::map_run::{MapRunRecord, MapRunStart};
 use crate::types::StateMachineType;
 use crate::types::{MapRunConfig, MapRunCounts, MapRunProgress, MapRunStatus};
 use chrono::{DateTime, TimeZone, Utc};
@@ -112,29 +112,29 @@ pub fn record_of(m: &MapRunMeta) -> MapRunRecord {
         tolerated_failure_percentage: m.tolerated_failure_percentage,
         tolerated_failure_count: m.tolerated_failure_count,
     };
-    let mut run = MapRunRecord::new(
-        m.map_run_arn.clone(),
-        m.execution_arn.clone(),
-        m.state_machine_arn.clone(),
-        time(m.start_date_ms),
+    let run = MapRunRecord::new(MapRunStart {
+        map_run_arn: m.map_run_arn.clone(),
+        execution_arn: m.execution_arn.clone(),
+        state_machine_arn: m.state_machine_arn.clone(),
+        start_date: time(m.start_date_ms),
         execution_type,
+        state_name: m.state_name.clone(),
         config,
-        m.items[6],
-        m.executions[6],
-    );
-    run.state_name = m.state_name.clone();
-    run.batch_sizes = m.batch_sizes.clone();
-    run.writer = m.writer.as_ref().map(|w| WriterRequest {
-        destination: w.destination.clone(),
-        transformation: match w.transformation {
-            1 => Transformation::Compact,
-            2 => Transformation::Flatten,
-            _ => Transformation::None,
-        },
-        output_type: match w.output_type {
-            1 => OutputType::Jsonl,
-            _ => OutputType::Json,
-        },
+        writer: m.writer.as_ref().map(|w| WriterRequest {
+            destination: w.destination.clone(),
+            transformation: match w.transformation {
+                1 => Transformation::Compact,
+                2 => Transformation::Flatten,
+                _ => Transformation::None,
+            },
+            output_type: match w.output_type {
+                1 => OutputType::Jsonl,
+                _ => OutputType::Json,
+            },
+        }),
+        total_items: m.items[6],
+        total_executions: m.executions[6],
+        batch_sizes: m.batch_sizes.clone(),
     });
     run.restore_progress(MapRunProgress {
         status: status_from(&m.status),

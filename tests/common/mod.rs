@@ -49,7 +49,7 @@ pub fn run(
 ) -> (DescribeExecutionOutput, Vec<String>) {
     let r = start(sfn, arn, input);
     r.wait_blocking();
-    let types = r.with(|p| p.history.iter().map(|e| e.event_type.to_string()).collect());
+    let types = r.with_progress(|p| p.history.iter().map(|e| e.event_type.to_string()).collect());
     (describe(&r), types)
 }
 

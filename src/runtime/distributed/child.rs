@@ -48,7 +48,7 @@ impl ExecutionActor {
         });
         let (record, redrive_count) = match before {
             Some(record) => {
-                let count = record.with(|p| {
+                let count = record.with_progress(|p| {
                     p.status = ExecutionStatus::RUNNING;
                     p.begin_redrive(now)
                 });
@@ -76,7 +76,7 @@ impl ExecutionActor {
         };
         let parent = &self.exec;
         let info = record.info(&parent.role_arn, redrive_count, &run.child_machine_name);
-        let last_event = record.with(|p| p.history.len() as u64);
+        let last_event = record.with_progress(|p| p.history.len() as u64);
         let exec = parent.child(record, info, standard, run.needs_whole_results());
         ChildExecution {
             exec: Arc::new(exec),

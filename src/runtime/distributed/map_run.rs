@@ -56,18 +56,42 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// What a Map Run is started (or restored) with.
+pub struct MapRunStart {
+    pub map_run_arn: String,
+    /// The execution whose Distributed Map state starts it.
+    pub execution_arn: String,
+    /// What its child executions run: `stateMachine:{name}/{label}`.
+    pub state_machine_arn: String,
+    pub start_date: DateTime<Utc>,
+    pub execution_type: StateMachineType,
+    /// The Distributed Map state that starts it.
+    pub state_name: String,
+    pub config: MapRunConfig,
+    /// Where and how its results are written (ResultWriter).
+    pub writer: Option<WriterRequest>,
+    pub total_items: u64,
+    /// How many child executions it runs (fewer than items with an ItemBatcher).
+    pub total_executions: u64,
+    /// With an ItemBatcher: how many items each child execution holds.
+    pub batch_sizes: Option<Vec<u32>>,
+}
+
 impl MapRunRecord {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        map_run_arn: String,
-        execution_arn: String,
-        state_machine_arn: String,
-        start_date: DateTime<Utc>,
-        execution_type: StateMachineType,
-        config: MapRunConfig,
-        total_items: u64,
-        total_executions: u64,
-    ) -> Self {
+    pub fn new(start: MapRunStart) -> Self {
+        let MapRunStart {
+            map_run_arn,
+            execution_arn,
+            state_machine_arn,
+            start_date,
+            execution_type,
+            state_name,
+            config,
+            writer,
+            total_items,
+            total_executions,
+            batch_sizes,
+        } = start;
         let counts = |total| MapRunCounts {
             pending: total,
             total,
@@ -89,9 +113,9 @@ impl MapRunRecord {
             state_machine_arn,
             start_date,
             execution_type,
-            state_name: String::new(),
-            writer: None,
-            batch_sizes: None,
+            state_name,
+            writer,
+            batch_sizes,
             progress: Mutex::new(MapRunProgress {
                 status: MapRunStatus::RUNNING,
                 stop_date: None,
@@ -395,16 +419,19 @@ mod tests {
 
     #[test]
     fn counts_follow_children_through_their_lives() {
-        let r = MapRunRecord::new(
-            "arn:mr".into(),
-            "arn:ex".into(),
-            "arn:sm".into(),
-            Utc::now(),
-            StateMachineType::STANDARD,
-            cfg(None, None),
-            5,
-            3,
-        );
+        let r = MapRunRecord::new(MapRunStart {
+            map_run_arn: "arn:mr".into(),
+            execution_arn: "arn:ex".into(),
+            state_machine_arn: "arn:sm".into(),
+            start_date: Utc::now(),
+            execution_type: StateMachineType::STANDARD,
+            state_name: "Map".into(),
+            config: cfg(None, None),
+            writer: None,
+            total_items: 5,
+            total_executions: 3,
+            batch_sizes: None,
+        });
         r.child_started(2);
         r.child_started(2);
         r.child_ended(2, ChildEnd::Succeeded);

@@ -2,7 +2,7 @@
 //! of their own), and its Map Run started, or continued after a redrive or a restart.
 
 use super::items::feed::{Counted, FedInputs, FeedSpec, ItemFeed};
-use super::map_run::MapRunRecord;
+use super::map_run::{MapRunRecord, MapRunStart};
 use super::run::MapRunState;
 use crate::asl::model::{ExecutionType, MapState, State, StateKind};
 use crate::data::{names, ContextObject, Scope, StatesError};
@@ -152,7 +152,7 @@ impl ExecutionActor {
         let Some(entered) = self.pos.as_ref().map(|p| p.entered_id) else {
             return false;
         };
-        self.exec.record.with(|p| {
+        self.exec.record.with_progress(|p| {
             p.history
                 .iter()
                 .skip(entered as usize)
@@ -275,23 +275,23 @@ impl ExecutionActor {
             Some(ExecutionType::Express) => StateMachineType::EXPRESS,
             _ => StateMachineType::STANDARD,
         };
-        let mut run = MapRunRecord::new(
-            format!("{prefix}:mapRun:{sm}/{label}:{uuid}"),
-            info.id.clone(),
-            format!("{prefix}:stateMachine:{sm}/{label}"),
-            self.exec.clock.now(),
+        let run = MapRunRecord::new(MapRunStart {
+            map_run_arn: format!("{prefix}:mapRun:{sm}/{label}:{uuid}"),
+            execution_arn: info.id.clone(),
+            state_machine_arn: format!("{prefix}:stateMachine:{sm}/{label}"),
+            start_date: self.exec.clock.now(),
             execution_type,
-            MapRunConfig {
+            state_name: state.name.clone(),
+            config: MapRunConfig {
                 max_concurrency: u32::try_from(settings.max_concurrency).unwrap_or(u32::MAX),
                 tolerated_failure_percentage: settings.tolerated_failure_percentage,
                 tolerated_failure_count: settings.tolerated_failure_count,
             },
-            counted.items,
-            counted.children,
-        );
-        run.writer = settings.writer.clone();
-        run.state_name = state.name.clone();
-        run.batch_sizes = counted.batch_sizes;
+            writer: settings.writer.clone(),
+            total_items: counted.items,
+            total_executions: counted.children,
+            batch_sizes: counted.batch_sizes,
+        });
         let run = Arc::new(run);
         run.set_on_update(ctx.address().recipient());
         self.exec.map_runs.insert(Arc::clone(&run));

@@ -266,7 +266,7 @@ impl ExecutionActor {
         if event == 0 {
             return (*self.exec.record.input).clone();
         }
-        let details = self.exec.record.with(|p| {
+        let details = self.exec.record.with_progress(|p| {
             p.history
                 .get(event.saturating_sub(1) as usize)
                 .and_then(|e| e.details.as_ref())

@@ -120,7 +120,7 @@ impl Execution {
         let timestamp = self.clock.now();
         let journal = self.record.journal();
         let text = journal.and(details.as_ref().map(|(_, d)| std::sync::Arc::clone(d)));
-        let recorded = self.record.with(|p| {
+        let recorded = self.record.with_progress(|p| {
             let id = p.history.len() as u64 + 1;
             // A branch or iteration aborted as the execution ended may still report; the
             // history ends with the execution's final event.
@@ -157,7 +157,7 @@ impl Execution {
         status: crate::types::ExecutionStatus,
     ) -> u64 {
         if !self.keep_history {
-            self.record.with(|p| p.status = status);
+            self.record.with_progress(|p| p.status = status);
             return self.next_event.fetch_add(1, Ordering::Relaxed) + 1;
         }
         self.record

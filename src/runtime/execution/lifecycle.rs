@@ -66,7 +66,7 @@ impl ExecutionActor {
             || details().map(|d| d.to_string()),
             status,
         );
-        self.exec.record.with(|p| {
+        self.exec.record.with_progress(|p| {
             p.output = output;
             if let Some(e) = error {
                 p.error = Some(e.error).filter(|s| !s.is_empty());
@@ -148,7 +148,7 @@ impl ExecutionActor {
         }
         if let Role::Root = self.role {
             if self.recovering || self.redrive_announced {
-                self.last_event = self.exec.record.with(|p| p.history.len() as u64);
+                self.last_event = self.exec.record.with_progress(|p| p.history.len() as u64);
             }
             if self.recovering && self.last_event == 0 {
                 // The process died before it recorded even ExecutionStarted.
@@ -164,7 +164,7 @@ impl ExecutionActor {
                 }
                 self.exec
                     .record
-                    .with(|p| p.status = ExecutionStatus::RUNNING);
+                    .with_progress(|p| p.status = ExecutionStatus::RUNNING);
             } else {
                 self.execution_started(&input);
             }

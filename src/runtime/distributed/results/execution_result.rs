@@ -117,7 +117,7 @@ pub(crate) fn execution_result(r: &ExecutionRecord, output: Option<&Value>) -> S
     value_string(&mut out, &r.input);
     out.extend_from_slice(b",\"InputDetails\":{\"Included\":true},\"Name\":");
     string(&mut out, &r.name);
-    let (status, redrive_count, stop_date) = r.with(|p| {
+    let (status, redrive_count, stop_date) = r.with_progress(|p| {
         if p.status == ExecutionStatus::SUCCEEDED {
             if let Some(v) = output.or(p.output.as_ref()) {
                 out.extend_from_slice(b",\"Output\":");
@@ -205,7 +205,7 @@ mod tests {
             t,
             StateMachineType::EXPRESS,
         );
-        r.with(|p| {
+        r.with_progress(|p| {
             p.status = ExecutionStatus::SUCCEEDED;
             p.output = Some(json!({"out": "tab\there"}));
             p.stop_date = Some(t);
@@ -215,7 +215,7 @@ mod tests {
         assert_eq!(parsed, reference(&r));
         let back: Value = serde_json::from_str(parsed["Input"].as_str().unwrap()).unwrap();
         assert_eq!(back, input);
-        r.with(|p| {
+        r.with_progress(|p| {
             p.status = ExecutionStatus::FAILED;
             p.output = None;
             p.error = Some("E.\"x\"".into());
