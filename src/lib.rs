@@ -4,6 +4,7 @@ pub mod api;
 pub mod asl;
 pub mod bench;
 pub mod cli;
+pub mod conformance;
 pub mod data;
 pub mod interpret;
 pub mod metrics;

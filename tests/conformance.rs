@@ -1,7 +1,7 @@
 //! Guards the conformance pass list: every id in `conformance_expected_passes.txt` must
 //! still pass at the outcome level, so the count only goes up.
 
-use sfn_runtime::cli::conformance::{judge, load_cases, run_cases};
+use sfn_runtime::conformance::{judge, load_cases, run_cases};
 use std::path::PathBuf;
 
 fn cases_dir() -> PathBuf {

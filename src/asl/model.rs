@@ -294,6 +294,22 @@ pub enum Amount {
     Path(Path),
 }
 
+/// An ItemReader's `ReaderConfig.InputType`, with its CSV options: how the object it
+/// reads holds the items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputType {
+    Json,
+    Jsonl,
+    /// An S3 Inventory `manifest.json`: the items are the rows of the (CSV) inventory files
+    /// it names, read through the object store.
+    Manifest,
+    Csv {
+        /// `CSVHeaders` when `CSVHeaderLocation` is GIVEN; `None`: the first row.
+        headers: Option<Vec<String>>,
+        delimiter: u8,
+    },
+}
+
 #[derive(Debug, Clone)]
 pub struct MapState {
     /// Shared so that each iteration's child actor holds the processor without a copy.

@@ -7,10 +7,10 @@
 //! items); `arn:aws:states:::s3:listObjectsV2` lists a bucket and prefix, each
 //! object's metadata an item. `MaxItems(Path)` caps the items.
 
+use crate::asl::model::InputType;
 use crate::asl::template::Template;
 use crate::data::payload::eval_template;
 use crate::data::{names, Scope, StatesError};
-use crate::objects::items::InputType;
 use serde_json::Value;
 
 /// What to read.

@@ -9,7 +9,6 @@
 //! Imports nothing of the crate: the runtime uses it.
 
 mod dir;
-pub mod items;
 mod jail;
 mod keys;
 mod memory;

@@ -2,4 +2,5 @@
 //! selected and batched, and fed to the children as they start.
 
 pub(crate) mod feed;
+pub(crate) mod formats;
 pub(crate) mod source;

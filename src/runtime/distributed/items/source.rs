@@ -1,8 +1,9 @@
 //! Reading a Distributed Map's items from the object store, as its ItemReader says.
 
+use super::formats::{count_items, inventory, read_items_skipping};
+use crate::asl::model::InputType;
 use crate::data::{names, StatesError};
 use crate::interpret::item_reader::ReaderRequest;
-use crate::objects::items::{count_items, inventory, read_items_skipping, InputType};
 use crate::objects::{ObjectError, ObjectStore};
 use serde_json::{json, Value};
 

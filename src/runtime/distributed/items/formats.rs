@@ -2,25 +2,11 @@
 //! Lines, or CSV rows (as objects of strings keyed by the header). Items are handed to a
 //! callback one at a time as they are parsed, so a file is never held in memory whole.
 
+use crate::asl::model::InputType;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::io::{BufRead, BufReader, Read};
-
-/// `ReaderConfig.InputType`, with its CSV options.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InputType {
-    Json,
-    Jsonl,
-    /// An S3 Inventory `manifest.json`: the items are the rows of the (CSV) inventory files
-    /// it names, read through the object store.
-    Manifest,
-    Csv {
-        /// `CSVHeaders` when `CSVHeaderLocation` is GIVEN; `None`: the first row.
-        headers: Option<Vec<String>>,
-        delimiter: u8,
-    },
-}
 
 /// Why items could not be read (the runtime reports it as `States.ItemReaderFailed`).
 #[derive(Debug, thiserror::Error)]
