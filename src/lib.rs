@@ -6,7 +6,7 @@ pub mod bench;
 pub mod cli;
 pub mod conformance;
 pub mod data;
-pub mod interpret;
+pub(crate) mod interpret;
 pub mod metrics;
 pub mod objects;
 pub mod runtime;

@@ -1,12 +1,12 @@
 //! The `sfn` command line: `run`, `validate` and `conformance` (more commands arrive with
 //! their issues). Parsing with clap; each command in its own file.
 
-pub mod bench;
-pub mod conformance;
+mod bench;
+mod conformance;
 mod map_runs;
 mod progress;
-pub mod run;
-pub mod stored;
+mod run;
+mod stored;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

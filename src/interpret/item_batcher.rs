@@ -137,28 +137,28 @@ impl<'a> Batching<'a> {
     }
 }
 
-/// Groups `items` in order; returns each batch's input and how many items it holds.
-pub fn batch(b: &Batcher, items: Vec<Value>) -> Result<(Vec<Value>, Vec<u32>), StatesError> {
-    let (mut batches, mut sizes) = (Vec::new(), Vec::new());
-    let mut batching = Batching::new(b);
-    let mut keep = |(v, n)| {
-        batches.push(v);
-        sizes.push(n);
-    };
-    for item in items {
-        if let Some(closed) = batching.push(item)? {
-            keep(closed);
-        }
-    }
-    if let Some(last) = batching.finish() {
-        keep(last);
-    }
-    Ok((batches, sizes))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Groups `items` in order; returns each batch's input and how many items it holds.
+    pub fn batch(b: &Batcher, items: Vec<Value>) -> Result<(Vec<Value>, Vec<u32>), StatesError> {
+        let (mut batches, mut sizes) = (Vec::new(), Vec::new());
+        let mut batching = Batching::new(b);
+        let mut keep = |(v, n)| {
+            batches.push(v);
+            sizes.push(n);
+        };
+        for item in items {
+            if let Some(closed) = batching.push(item)? {
+                keep(closed);
+            }
+        }
+        if let Some(last) = batching.finish() {
+            keep(last);
+        }
+        Ok((batches, sizes))
+    }
     use serde_json::json;
 
     fn b(max_items: Option<u64>, max_bytes: Option<u64>, input: Option<Value>) -> Batcher {

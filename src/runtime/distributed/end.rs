@@ -36,10 +36,10 @@ impl ExecutionActor {
                     Some(text) => ChildResult::Whole(text),
                     None => ChildResult::Output(output),
                 };
-                let kept = run.keep_result(&mut f.table, msg.index, entry, None, store, limit);
+                let kept = run.keep_result(&mut f.table, msg.index, entry, false, store, limit);
                 (false, kept)
             }
-            Err(error) => {
+            Err(_) => {
                 // AWS counts failed items (a failed batch fails all of its items).
                 let items = record.items_of(msg.index);
                 record.child_ended(items, ChildEnd::Failed);
@@ -49,8 +49,7 @@ impl ExecutionActor {
                     f.child_resume.insert(msg.index, rp);
                 }
                 let entry = ChildResult::Whole(msg.result.unwrap_or_default());
-                let kept =
-                    run.keep_result(&mut f.table, msg.index, entry, Some(error), store, limit);
+                let kept = run.keep_result(&mut f.table, msg.index, entry, true, store, limit);
                 let exceeded = record.config().exceeded(run.failures, record.total_items());
                 (exceeded, kept)
             }

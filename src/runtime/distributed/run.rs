@@ -56,6 +56,6 @@ impl MapRunState {
         let items = self.record.items_of(index);
         self.record.child_started(items);
         self.record.child_ended(items, ChildEnd::Succeeded);
-        self.keep_result(table, index, entry, None, store, limit)
+        self.keep_result(table, index, entry, false, store, limit)
     }
 }

@@ -12,5 +12,5 @@ mod task_call;
 
 pub use actor::ExecutionActor;
 pub(crate) use actor::{Flow, PendingChild, Role};
-pub use env::{Environment, Execution};
+pub use env::Execution;
 pub use spec::ExecutionSpec;

@@ -64,7 +64,7 @@ impl ExecutionActor {
                 }
             }
             Err(error) => {
-                f.table.fail(msg.index, error.clone());
+                f.table.fail(msg.index);
                 if let Some(rp) = msg.resume {
                     f.child_resume.insert(msg.index, rp);
                 }

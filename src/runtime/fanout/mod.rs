@@ -12,4 +12,4 @@ pub mod table;
 pub(crate) mod window;
 
 pub use table::{ChildStatus, ResultTable};
-pub use window::{FanOut, Kind, UNBOUNDED_WINDOW};
+pub use window::{FanOut, Kind};

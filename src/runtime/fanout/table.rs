@@ -1,10 +1,8 @@
-//! The per-index result table of a fan-out: a status byte per branch or iteration, outputs
-//! stored once, errors only for the children that failed. This is the unit a snapshot
+//! The per-index result table of a fan-out: a status byte per branch or iteration, and
+//! outputs stored once (the error of a failed child goes up with it, not into the table). This is the unit a snapshot
 //! records and a redrive reads: succeeded children keep their outputs, the others run again.
 
-use crate::data::StatesError;
 use serde_json::Value;
-use std::collections::HashMap;
 
 /// Where one child stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +22,6 @@ pub struct ResultTable {
     /// Empty until an output is kept: a Map Run whose results go to files keeps none, and
     /// its table costs a byte per child.
     outputs: Vec<Option<Value>>,
-    errors: HashMap<u32, StatesError>,
 }
 
 impl ResultTable {
@@ -32,7 +29,6 @@ impl ResultTable {
         ResultTable {
             status: vec![ChildStatus::NotStarted; n],
             outputs: Vec::new(),
-            errors: HashMap::new(),
         }
     }
 
@@ -45,10 +41,6 @@ impl ResultTable {
 
     pub fn len(&self) -> usize {
         self.status.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.status.is_empty()
     }
 
     pub fn status(&self, i: u32) -> ChildStatus {
@@ -69,24 +61,19 @@ impl ResultTable {
         self.status[i as usize] = ChildStatus::Succeeded;
     }
 
-    pub fn fail(&mut self, i: u32, error: StatesError) {
+    pub fn fail(&mut self, i: u32) {
         self.status[i as usize] = ChildStatus::Failed;
-        self.errors.insert(i, error);
     }
 
     /// A failure the fan-out tolerates (a Distributed Map under its failure threshold):
     /// `result` stands in the child's place in the output.
-    pub fn fail_tolerated(&mut self, i: u32, error: StatesError, result: Value) {
-        self.fail(i, error);
+    pub fn fail_tolerated(&mut self, i: u32, result: Value) {
+        self.fail(i);
         self.set_output(i, result);
     }
 
     pub fn abort(&mut self, i: u32) {
         self.status[i as usize] = ChildStatus::Aborted;
-    }
-
-    pub fn error(&self, i: u32) -> Option<&StatesError> {
-        self.errors.get(&i)
     }
 
     /// The outputs in index order, once every child has one.
@@ -120,13 +107,18 @@ mod tests {
         t.set_running(0);
         t.succeed(0, json!("a"));
         t.set_running(1);
-        t.fail(1, StatesError::new("E", "c"));
+        t.fail(1);
         t.abort(2);
         assert_eq!(t.status(0), ChildStatus::Succeeded);
         assert_eq!(t.status(1), ChildStatus::Failed);
-        assert_eq!(t.error(1).unwrap().error, "E");
         assert_eq!(t.status(2), ChildStatus::Aborted);
         assert!(t.clone().into_outputs().is_none());
+        // A tolerated failure keeps its result in the output, in its place.
+        let mut tolerated = ResultTable::new(2);
+        tolerated.succeed(0, json!(1));
+        tolerated.fail_tolerated(1, json!({"Error": "E"}));
+        assert_eq!(tolerated.status(1), ChildStatus::Failed);
+        assert_eq!(tolerated.output(1), Some(&json!({"Error": "E"})));
         let mut ok = ResultTable::new(2);
         ok.succeed(1, json!(2));
         ok.succeed(0, json!(1));

@@ -21,47 +21,47 @@ impl MapRunState {
         self.sink.as_mut()
     }
 
-    /// Keeps child `index`'s result: succeeded, or failed with `error` (a failure under the
-    /// run's threshold).
+    /// Keeps child `index`'s result: succeeded, or `failed` (a failure under the run's
+    /// threshold).
     pub(crate) fn keep_result(
         &mut self,
         table: &mut ResultTable,
         index: u32,
         entry: ChildResult,
-        error: Option<StatesError>,
+        failed: bool,
         store: &Arc<dyn ObjectStore>,
         limit: u64,
     ) -> Result<(), StatesError> {
         let writer = self.record.writer.is_some();
         if let Some(sink) = self.sink(store, limit) {
-            let category = match error {
-                None => Category::Succeeded,
-                Some(_) => Category::Failed,
+            let category = match failed {
+                false => Category::Succeeded,
+                true => Category::Failed,
             };
             sink.add(category, entry)?;
-            match error {
-                None => table.mark_succeeded(index),
-                Some(e) => table.fail(index, e),
+            match failed {
+                false => table.mark_succeeded(index),
+                true => table.fail(index),
             }
             return Ok(());
         }
-        match (entry, error) {
-            (ChildResult::Whole(text), None) => {
+        match (entry, failed) {
+            (ChildResult::Whole(text), false) => {
                 self.wholes.insert(index, text);
                 table.mark_succeeded(index);
             }
-            (ChildResult::Output(v), None) => table.succeed(index, v),
-            (ChildResult::Whole(text), Some(e)) if writer => {
+            (ChildResult::Output(v), false) => table.succeed(index, v),
+            (ChildResult::Whole(text), true) if writer => {
                 self.wholes.insert(index, text);
-                table.fail(index, e);
+                table.fail(index);
             }
             // Without a ResultWriter the output array holds the failure's execution result.
-            (entry, Some(e)) => {
+            (entry, true) => {
                 let v = match entry {
                     ChildResult::Whole(text) => serde_json::from_str(&text).unwrap_or(Value::Null),
                     ChildResult::Output(v) => v,
                 };
-                table.fail_tolerated(index, e, v);
+                table.fail_tolerated(index, v);
             }
         }
         Ok(())
