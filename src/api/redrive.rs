@@ -152,3 +152,111 @@ fn summary_of(p: &ExecutionProgress) -> ExecutionSummary {
         redrive_date: p.redrive_date,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn record(machine_type: StateMachineType, start: DateTime<Utc>) -> ExecutionRecord {
+        let arn = "arn:aws:states:us-east-1:123456789012:execution:m:e";
+        let machine = "arn:aws:states:us-east-1:123456789012:stateMachine:m";
+        ExecutionRecord::new(
+            arn.into(),
+            machine.into(),
+            "e".into(),
+            json!({}),
+            start,
+            machine_type,
+        )
+    }
+
+    fn ended(status: ExecutionStatus, stop: DateTime<Utc>, history_len: usize) -> ExecutionSummary {
+        ExecutionSummary {
+            status,
+            error: None,
+            cause: None,
+            stop_date: Some(stop),
+            history_len,
+            redrive_count: 0,
+            redrive_date: None,
+        }
+    }
+
+    #[test]
+    fn failed_aborted_and_timed_out_standard_executions_are_redrivable() {
+        let start = Utc::now();
+        let r = record(StateMachineType::STANDARD, start);
+        for status in [
+            ExecutionStatus::FAILED,
+            ExecutionStatus::ABORTED,
+            ExecutionStatus::TIMED_OUT,
+        ] {
+            let p = ended(status, start + Duration::hours(1), 10);
+            assert_eq!(
+                not_redrivable(&r, &p, Some(start + Duration::days(1)), 25_000),
+                None
+            );
+        }
+    }
+
+    #[test]
+    fn each_rule_gives_aws_reason() {
+        let start = Utc::now();
+        let standard = record(StateMachineType::STANDARD, start);
+        let stop = start + Duration::hours(1);
+        let failed = ended(ExecutionStatus::FAILED, stop, 10);
+        let express = record(StateMachineType::EXPRESS, start);
+        assert_eq!(
+            not_redrivable(&express, &failed, None, 25_000),
+            Some("Execution is an EXPRESS execution and cannot be redriven")
+        );
+        for (status, reason) in [
+            (
+                ExecutionStatus::RUNNING,
+                "Execution is RUNNING and cannot be redriven",
+            ),
+            (
+                ExecutionStatus::PENDING_REDRIVE,
+                "Execution is RUNNING and cannot be redriven",
+            ),
+            (
+                ExecutionStatus::SUCCEEDED,
+                "Execution is SUCCEEDED and cannot be redriven",
+            ),
+        ] {
+            let p = ended(status, stop, 10);
+            assert_eq!(not_redrivable(&standard, &p, None, 25_000), Some(reason));
+        }
+        // Room for ExecutionRedriven must be left under the limit.
+        let full = ended(ExecutionStatus::FAILED, stop, 24_999);
+        assert_eq!(
+            not_redrivable(&standard, &full, None, 25_000),
+            Some("Execution history event limit exceeded")
+        );
+        let almost = ended(ExecutionStatus::FAILED, stop, 24_998);
+        assert_eq!(not_redrivable(&standard, &almost, None, 25_000), None);
+    }
+
+    #[test]
+    fn time_bound_rules_are_judged_only_with_a_time() {
+        let start = Utc::now();
+        let r = record(StateMachineType::STANDARD, start);
+        let stop = start + Duration::hours(1);
+        let p = ended(ExecutionStatus::FAILED, stop, 10);
+        let day = Duration::days(1);
+        let late = stop + Duration::days(REDRIVABLE_PERIOD_DAYS) + day;
+        assert_eq!(
+            not_redrivable(&r, &p, Some(late), 25_000),
+            Some("Execution redrivable period exceeded")
+        );
+        let on_time = stop + Duration::days(REDRIVABLE_PERIOD_DAYS) - day;
+        assert_eq!(not_redrivable(&r, &p, Some(on_time), 25_000), None);
+        let year = start + Duration::days(MAX_OPEN_DAYS) + day;
+        assert_eq!(
+            not_redrivable(&r, &p, Some(year), 25_000),
+            Some("Execution has exceeded the max execution time")
+        );
+        assert_eq!(not_redrivable(&r, &p, None, 25_000), None);
+    }
+}

@@ -41,3 +41,72 @@ pub fn run(
     let output = super::state_output(state, effective, context)?;
     Ok((next, super::Exit { output, assigned }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asl::model::StateKind;
+    use crate::interpret::testing::{rng, Fixture};
+    use serde_json::{json, Map};
+
+    fn vars(v: Value) -> Option<Map<String, Value>> {
+        v.as_object().cloned()
+    }
+
+    fn fixture(default: Option<&str>) -> Fixture {
+        let mut choice = json!({
+            "Type": "Choice",
+            "InputPath": "$.in",
+            "OutputPath": "$.n",
+            "Assign": {"went": "default"},
+            "Choices": [
+                {"Variable": "$.n", "NumericGreaterThan": 10, "Next": "Big",
+                 "Assign": {"went": "big", "n.$": "$.n"}},
+                {"Variable": "$.n", "NumericGreaterThan": 0, "Next": "Small"}
+            ]
+        });
+        let mut states = json!({"Big": {"Type": "Succeed"}, "Small": {"Type": "Succeed"}});
+        if let Some(d) = default {
+            choice["Default"] = json!(d);
+            states[d] = json!({"Type": "Succeed"});
+        }
+        states["C"] = choice;
+        Fixture::new(json!({"StartAt": "C", "States": states}))
+    }
+
+    fn choose(f: &Fixture, n: i64) -> Result<(StateId, crate::interpret::Exit), StatesError> {
+        let (state, context) = (f.state("C"), f.context("C"));
+        let StateKind::Choice(c) = &state.kind else {
+            unreachable!("a Choice state")
+        };
+        run(state, c, json!({"in": {"n": n}}), &context, &mut rng())
+    }
+
+    #[test]
+    fn the_first_matching_rule_picks_the_next_state_and_its_assign() {
+        let f = fixture(Some("Other"));
+        let (next, exit) = choose(&f, 50).unwrap();
+        assert_eq!(next, f.machine_state("Big"));
+        // InputPath then OutputPath shape the output; the rule's Assign reads the input.
+        assert_eq!(exit.output, json!(50));
+        assert_eq!(exit.assigned, vars(json!({"went": "big", "n": 50})));
+        // Both rules match 50: the first wins. Only the second matches 5, without Assign.
+        let (next, exit) = choose(&f, 5).unwrap();
+        assert_eq!(next, f.machine_state("Small"));
+        assert_eq!(exit.assigned, None);
+    }
+
+    #[test]
+    fn no_match_goes_to_default_with_the_state_assign_or_fails() {
+        let f = fixture(Some("Other"));
+        let (next, exit) = choose(&f, -1).unwrap();
+        assert_eq!(next, f.machine_state("Other"));
+        assert_eq!(exit.assigned, vars(json!({"went": "default"})));
+        let e = choose(&fixture(None), -1).unwrap_err();
+        assert_eq!(e.error, names::NO_CHOICE_MATCHED);
+        assert_eq!(
+            e.cause.as_deref(),
+            Some("No Choice rule matched and no Default is set in state 'C'")
+        );
+    }
+}

@@ -32,3 +32,58 @@ fn text(
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asl::model::StateKind;
+    use crate::interpret::testing::{rng, Fixture};
+    use serde_json::json;
+
+    fn fail_with(fields: Value, input: Value) -> Result<StatesError, StatesError> {
+        let mut state = json!({"Type": "Fail"});
+        state
+            .as_object_mut()
+            .unwrap()
+            .extend(fields.as_object().unwrap().clone());
+        let f = Fixture::new(json!({"StartAt": "F", "States": {"F": state}}));
+        let (state, context) = (f.state("F"), f.context("F"));
+        let StateKind::Fail(fail) = &state.kind else {
+            unreachable!("a Fail state")
+        };
+        let mut rng = rng();
+        run(fail, &mut Scope::new(&input, &context, &mut rng))
+    }
+
+    #[test]
+    fn error_and_cause_are_literal_read_from_the_input_or_computed() {
+        let e = fail_with(json!({"Error": "Boom", "Cause": "why"}), json!({})).unwrap();
+        assert_eq!(
+            (e.error.as_str(), e.cause.as_deref()),
+            ("Boom", Some("why"))
+        );
+        let e = fail_with(json!({}), json!({})).unwrap();
+        assert_eq!((e.error.as_str(), e.cause), ("", None));
+        let input = json!({"e": "Read", "c": "from input"});
+        let e = fail_with(json!({"ErrorPath": "$.e", "CausePath": "$.c"}), input).unwrap();
+        assert_eq!(
+            (e.error.as_str(), e.cause.as_deref()),
+            ("Read", Some("from input"))
+        );
+        let fields = json!({"Error": "E", "CausePath": "States.Format('no {}', $.n)"});
+        let e = fail_with(fields, json!({"n": 3})).unwrap();
+        assert_eq!(e.cause.as_deref(), Some("no 3"));
+    }
+
+    #[test]
+    fn a_path_to_a_value_that_is_not_a_string_is_a_runtime_error() {
+        let e = fail_with(json!({"ErrorPath": "$.e"}), json!({"e": 5})).unwrap_err();
+        assert_eq!(e.error, crate::data::names::RUNTIME);
+        assert_eq!(
+            e.cause.as_deref(),
+            Some("The value of the field 'ErrorPath' must be a string, got 5")
+        );
+        let e = fail_with(json!({"CausePath": "$.missing"}), json!({})).unwrap_err();
+        assert_eq!(e.error, crate::data::names::RUNTIME);
+    }
+}

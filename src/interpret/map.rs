@@ -258,3 +258,105 @@ pub fn finish_value(
         scope,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asl::model::StateKind;
+    use crate::interpret::testing::{rng, Fixture};
+    use serde_json::json;
+
+    fn map_fixture(fields: Value) -> Fixture {
+        let mut state = json!({
+            "Type": "Map", "End": true,
+            "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Succeed"}}}
+        });
+        state
+            .as_object_mut()
+            .unwrap()
+            .extend(fields.as_object().unwrap().clone());
+        Fixture::new(json!({"StartAt": "M", "States": {"M": state}}))
+    }
+
+    fn with_map<R>(
+        f: &Fixture,
+        input: Value,
+        go: impl FnOnce(&State, &MapState, &mut Scope) -> R,
+    ) -> R {
+        let (state, context) = (f.state("M"), f.context("M"));
+        let StateKind::Map(m) = &state.kind else {
+            unreachable!("a Map state")
+        };
+        let mut rng = rng();
+        go(state, m, &mut Scope::new(&input, &context, &mut rng))
+    }
+
+    #[test]
+    fn items_are_selected_and_shaped_by_the_item_selector() {
+        let f = map_fixture(json!({
+            "ItemsPath": "$.xs",
+            "MaxConcurrency": 2,
+            "ItemSelector": {"i.$": "$$.Map.Item.Index", "v.$": "$$.Map.Item.Value", "k.$": "$.k"}
+        }));
+        let input = json!({"xs": ["a", "b", "c"], "k": 9});
+        let all = with_map(&f, input.clone(), |s, m, scope| {
+            plan(s, m, scope, |_| false)
+        });
+        let all = all.unwrap();
+        assert_eq!(all.max_concurrency, 2);
+        assert_eq!(all.inputs[1], json!({"i": 1, "v": "b", "k": 9}));
+        // A kept iteration's input is not built.
+        let some = with_map(&f, input, |s, m, scope| plan(s, m, scope, |i| i == 0)).unwrap();
+        assert_eq!(some.inputs[0], Value::Null);
+        assert_eq!(some.inputs[2], json!({"i": 2, "v": "c", "k": 9}));
+    }
+
+    #[test]
+    fn items_must_be_an_array_and_settings_follow_aws_rules() {
+        let f = map_fixture(json!({"ItemsPath": "$.xs"}));
+        let e = with_map(&f, json!({"xs": 3}), |s, m, scope| {
+            plan(s, m, scope, |_| false)
+        });
+        assert_eq!(
+            e.unwrap_err().cause.as_deref(),
+            Some("Map state input must be an array but was: 3")
+        );
+        let f = map_fixture(json!({
+            "MaxConcurrencyPath": "$.c",
+            "ToleratedFailureCountPath": "$.n",
+            "ToleratedFailurePercentage": 12.5
+        }));
+        let ok = with_map(&f, json!({"c": 4, "n": 2}), |s, m, scope| {
+            settings(s, m, scope)
+        });
+        let ok = ok.unwrap();
+        assert_eq!(ok.max_concurrency, 4);
+        assert_eq!(ok.tolerated_failure_count, Some(2));
+        assert_eq!(ok.tolerated_failure_percentage, Some(12.5));
+        let bad = with_map(&f, json!({"c": -1, "n": 2}), |s, m, scope| {
+            settings(s, m, scope)
+        });
+        assert!(bad
+            .unwrap_err()
+            .cause
+            .unwrap()
+            .contains("MaxConcurrencyPath"));
+        let bad = with_map(&f, json!({"c": 1, "n": -2}), |s, m, scope| {
+            settings(s, m, scope)
+        });
+        assert_eq!(
+            bad.unwrap_err().cause.as_deref(),
+            Some("ToleratedFailureCount cannot be negative.")
+        );
+    }
+
+    #[test]
+    fn outputs_in_item_order_go_through_result_selector_and_result_path() {
+        let f = map_fixture(json!({"ResultSelector": {"n.$": "States.ArrayLength($)"},
+            "ResultPath": "$.r"}));
+        let exit = with_map(&f, json!({"a": 1}), |s, m, scope| {
+            finish(s, m, vec![json!(1), json!(2)], scope)
+        });
+        assert_eq!(exit.unwrap().output, json!({"a": 1, "r": {"n": 2}}));
+    }
+}

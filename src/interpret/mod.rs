@@ -17,6 +17,8 @@ pub mod policy;
 pub mod result_writer;
 pub mod succeed;
 pub mod task;
+#[cfg(test)]
+mod testing;
 pub mod wait;
 
 use crate::asl::model::{ResultPath, State};
@@ -114,4 +116,56 @@ pub fn apply_result(
         output: state_output(state, combined, scope.context)?,
         assigned,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interpret::testing::{rng, Fixture};
+    use serde_json::json;
+
+    #[test]
+    fn apply_result_runs_selector_assign_result_path_then_output_path_in_order() {
+        let f = Fixture::new(json!({"StartAt": "T", "States": {"T": {
+            "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",
+            "End": true,
+            "ResultSelector": {"v.$": "$.Payload"},
+            "Assign": {"seen.$": "$.v"},
+            "ResultPath": "$.result",
+            "OutputPath": "$.result"
+        }}}));
+        let (state, context) = (f.state("T"), f.context("T"));
+        let crate::asl::model::StateKind::Task(t) = &state.kind else {
+            unreachable!("a Task state")
+        };
+        let raw = json!({"in": 1});
+        let mut rng = rng();
+        let mut scope = Scope::new(&raw, &context, &mut rng);
+        let result = json!({"Payload": 5, "StatusCode": 200});
+        let exit = apply_result(
+            state,
+            t.result_selector.as_ref(),
+            &t.result_path,
+            result,
+            &mut scope,
+        );
+        let exit = exit.unwrap();
+        // Assign reads the selected result; OutputPath reads the combined value.
+        assert_eq!(exit.output, json!({"v": 5}));
+        assert_eq!(exit.assigned, json!({"seen": 5}).as_object().cloned());
+    }
+
+    #[test]
+    fn input_path_borrows_for_the_root_and_an_assign_that_is_not_an_object_sets_nothing() {
+        let f =
+            Fixture::new(json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}));
+        let (state, context) = (f.state("P"), f.context("P"));
+        let raw = json!({"a": 1});
+        assert!(matches!(
+            effective_input(state, &raw, &context).unwrap(),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(effective_owned(state, raw.clone(), &context).unwrap(), raw);
+        assert_eq!(assign(None, &raw, &context, &mut rng()).unwrap(), None);
+    }
 }

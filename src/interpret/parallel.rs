@@ -37,3 +37,39 @@ pub fn finish(
         scope,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asl::model::StateKind;
+    use crate::interpret::testing::{rng, Fixture};
+    use serde_json::json;
+
+    #[test]
+    fn branches_start_on_the_shaped_input_and_their_outputs_make_the_result() {
+        let f = Fixture::new(json!({"StartAt": "P", "States": {"P": {
+            "Type": "Parallel", "End": true,
+            "InputPath": "$.in",
+            "Parameters": {"x.$": "$.x"},
+            "ResultSelector": {"first.$": "$[0]"},
+            "ResultPath": "$.out",
+            "Branches": [
+                {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}},
+                {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}
+            ]
+        }}}));
+        let (state, context) = (f.state("P"), f.context("P"));
+        let StateKind::Parallel(p) = &state.kind else {
+            unreachable!("a Parallel state")
+        };
+        let raw = json!({"in": {"x": 1, "y": 2}});
+        let mut rng = rng();
+        let mut scope = Scope::new(&raw, &context, &mut rng);
+        assert_eq!(branch_input(state, p, &mut scope).unwrap(), json!({"x": 1}));
+        let exit = finish(state, p, vec![json!("a"), json!("b")], &mut scope).unwrap();
+        assert_eq!(
+            exit.output,
+            json!({"in": {"x": 1, "y": 2}, "out": {"first": "a"}})
+        );
+    }
+}

@@ -58,3 +58,59 @@ pub fn run(
         assigned,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asl::model::StateKind;
+    use crate::interpret::testing::{rng, Fixture};
+    use serde_json::json;
+
+    fn pass_with(fields: Value, input: Value) -> Result<super::super::Exit, StatesError> {
+        let mut state = json!({"Type": "Pass", "End": true});
+        state
+            .as_object_mut()
+            .unwrap()
+            .extend(fields.as_object().unwrap().clone());
+        let f = Fixture::new(json!({"StartAt": "P", "States": {"P": state}}));
+        let (state, context) = (f.state("P"), f.context("P"));
+        let StateKind::Pass(p) = &state.kind else {
+            unreachable!("a Pass state")
+        };
+        run(state, p, input, &context, &mut rng())
+    }
+
+    #[test]
+    fn result_or_parameters_go_where_result_path_says() {
+        let input = json!({"a": 1});
+        let out = pass_with(
+            json!({"Result": {"r": 2}, "ResultPath": "$.res"}),
+            input.clone(),
+        );
+        assert_eq!(out.unwrap().output, json!({"a": 1, "res": {"r": 2}}));
+        let fields = json!({"Parameters": {"doubled.$": "States.MathAdd($.a, $.a)"}});
+        let out = pass_with(fields, input.clone()).unwrap();
+        assert_eq!(out.output, json!({"doubled": 2}));
+        // ResultPath null keeps the raw input whatever InputPath selected.
+        let fields = json!({"InputPath": "$.a", "ResultPath": null});
+        assert_eq!(pass_with(fields, input.clone()).unwrap().output, input);
+        let fields = json!({"InputPath": "$.a", "ResultPath": "$.copy"});
+        let out = pass_with(fields, input).unwrap();
+        assert_eq!(out.output, json!({"a": 1, "copy": 1}));
+    }
+
+    #[test]
+    fn assign_reads_the_result_and_output_path_the_combined_value() {
+        let fields = json!({
+            "Result": {"r": 2},
+            "ResultPath": "$.res",
+            "OutputPath": "$.res",
+            "Assign": {"got.$": "$.r"}
+        });
+        let exit = pass_with(fields, json!({"a": 1})).unwrap();
+        assert_eq!(exit.output, json!({"r": 2}));
+        assert_eq!(exit.assigned, json!({"got": 2}).as_object().cloned());
+        let e = pass_with(json!({"InputPath": "$.missing"}), json!({})).unwrap_err();
+        assert_eq!(e.error, crate::data::names::RUNTIME);
+    }
+}
