@@ -85,11 +85,13 @@ impl StepFunctionsBuilder {
         self
     }
 
+    /// The region in the ARNs the service makes (default `us-east-1`).
     pub fn region(mut self, r: impl Into<String>) -> Self {
         self.config.region = r.into();
         self
     }
 
+    /// The account ID in the ARNs the service makes (default `123456789012`).
     pub fn account(mut self, a: impl Into<String>) -> Self {
         self.config.account = a.into();
         self

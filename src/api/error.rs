@@ -3,34 +3,51 @@
 /// An API error; [`ApiError::name`] is the AWS error type (`ExecutionDoesNotExist`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
+    /// An ARN that is malformed or names the wrong kind of resource.
     #[error("InvalidArn: {0}")]
     InvalidArn(String),
+    /// A definition that is not valid Amazon States Language; the message lists the errors.
     #[error("InvalidDefinition: {0}")]
     InvalidDefinition(String),
+    /// A state machine or execution name: empty, over 80 characters, or with a banned character.
     #[error("InvalidName: {0}")]
     InvalidName(String),
+    /// An execution input that is not valid JSON.
     #[error("InvalidExecutionInput: {0}")]
     InvalidExecutionInput(String),
+    /// A `nextToken` this service could not have handed out (malformed, or past the end).
     #[error("InvalidToken: {0}")]
     InvalidToken(String),
+    /// A state machine of that name exists with another definition, role or type.
     #[error("StateMachineAlreadyExists: {0}")]
     StateMachineAlreadyExists(String),
+    /// No state machine has that ARN: it was never created, or was deleted.
     #[error("StateMachineDoesNotExist: {0}")]
     StateMachineDoesNotExist(String),
+    /// AWS's error for a state machine being deleted; not raised here, as deletes are immediate.
     #[error("StateMachineDeleting: {0}")]
     StateMachineDeleting(String),
+    /// The operation does not apply to the state machine's type (StartSyncExecution on
+    /// STANDARD, ListExecutions on EXPRESS).
     #[error("StateMachineTypeNotSupported: {0}")]
     StateMachineTypeNotSupported(String),
+    /// No execution, top-level or a Map Run's child, has that ARN.
     #[error("ExecutionDoesNotExist: {0}")]
     ExecutionDoesNotExist(String),
+    /// The execution name is taken, unless by a running STANDARD execution with the same
+    /// input (which StartExecution then returns).
     #[error("ExecutionAlreadyExists: {0}")]
     ExecutionAlreadyExists(String),
+    /// AWS's error for too many open executions; this service does not raise it.
     #[error("ExecutionLimitExceeded: {0}")]
     ExecutionLimitExceeded(String),
+    /// RedriveExecution on an execution that cannot be redriven; the message says why.
     #[error("ExecutionNotRedrivable: {0}")]
     ExecutionNotRedrivable(String),
+    /// A request field breaks a constraint (a range, a size, a set of allowed values).
     #[error("ValidationException: {0}")]
     ValidationException(String),
+    /// No Map Run has that ARN.
     #[error("ResourceNotFound: {0}")]
     ResourceNotFound(String),
     /// AWS's common error for a request that failed on the service's side (HTTP 500):

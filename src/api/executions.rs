@@ -12,6 +12,7 @@ use serde_json::Value;
 use std::sync::Arc;
 
 impl StepFunctions {
+    /// StartExecution: starts an execution and answers with its ARN without waiting for it.
     pub fn start_execution(
         &self,
         req: StartExecutionInput,
@@ -183,6 +184,8 @@ impl StepFunctions {
             })
     }
 
+    /// DescribeExecution: an execution's status, input, output, error and whether it can be
+    /// redriven.
     pub fn describe_execution(
         &self,
         req: ExecutionArnInput,
@@ -202,6 +205,8 @@ impl StepFunctions {
         Ok(d)
     }
 
+    /// ListExecutions: a STANDARD state machine's executions, or a Map Run's child executions,
+    /// newest first, one page at a time.
     pub fn list_executions(
         &self,
         req: ListExecutionsInput,
@@ -314,6 +319,8 @@ impl StepFunctions {
         })
     }
 
+    /// GetExecutionHistory: an execution's history events in AWS's JSON shape, one page at a
+    /// time.
     pub fn get_execution_history(
         &self,
         req: GetExecutionHistoryInput,

@@ -18,6 +18,7 @@ impl StepFunctions {
             .ok_or_else(|| ApiError::ResourceNotFound(format!("Resource not found: '{arn}'")))
     }
 
+    /// DescribeMapRun: a Map Run's status, limits, item and execution counts, and redrives.
     pub fn describe_map_run(
         &self,
         req: DescribeMapRunInput,
@@ -40,6 +41,7 @@ impl StepFunctions {
         })
     }
 
+    /// ListMapRuns: the Map Runs an execution started, newest first, one page at a time.
     pub fn list_map_runs(&self, req: ListMapRunsInput) -> Result<ListMapRunsOutput, ApiError> {
         let arn: ExecutionArn = req.execution_arn.parse()?;
         // The execution must exist (a top-level one, or a child execution).

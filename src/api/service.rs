@@ -18,11 +18,17 @@ use std::sync::{Arc, RwLock};
 /// A created state machine.
 #[derive(Debug)]
 pub struct StateMachineEntry {
+    /// The state machine's ARN, made of the service's region and account and the name.
     pub arn: StateMachineArn,
+    /// The definition as given at creation, JSON text.
     pub definition: String,
+    /// The parsed definition that new executions run.
     pub machine: Arc<StateMachine>,
+    /// The IAM role ARN given at creation (`roleArn`).
     pub role_arn: String,
+    /// `STANDARD` or `EXPRESS`.
     pub machine_type: StateMachineType,
+    /// When the state machine was created, on the service's clock.
     pub creation_date: DateTime<Utc>,
 }
 
@@ -80,6 +86,7 @@ impl StepFunctions {
         &self.inner.handlers
     }
 
+    /// The clock the service runs on: real time, or virtual time that skips waits.
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.inner.clock
     }
@@ -89,6 +96,8 @@ impl StepFunctions {
         *self.inner.mocks.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(cfg));
     }
 
+    /// CreateStateMachine: checks the name and definition and adds the state machine;
+    /// creating an identical one again returns the existing one.
     pub fn create_state_machine(
         &self,
         req: CreateStateMachineInput,
@@ -208,6 +217,7 @@ impl StepFunctions {
             })
     }
 
+    /// DescribeStateMachine: a state machine's definition, role, type and creation date.
     pub fn describe_state_machine(
         &self,
         req: StateMachineArnInput,
@@ -224,6 +234,7 @@ impl StepFunctions {
         })
     }
 
+    /// ListStateMachines: the state machines in name order, one page at a time.
     pub fn list_state_machines(&self, req: PageInput) -> Result<ListStateMachinesOutput, ApiError> {
         let mut all: Vec<StateMachineListItem> = self
             .inner
@@ -254,6 +265,8 @@ impl StepFunctions {
         Ok(())
     }
 
+    /// ValidateStateMachineDefinition: the diagnostics for a definition, without creating
+    /// anything.
     pub fn validate_state_machine_definition(
         &self,
         req: ValidateStateMachineDefinitionInput,

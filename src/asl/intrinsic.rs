@@ -8,23 +8,44 @@ use serde_json::Value;
 /// The 18 intrinsic functions of ASL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Function {
+    /// `States.Format`: fills each `{}` of a template string with the next argument.
     Format,
+    /// `States.StringToJson`: parses a string as JSON.
     StringToJson,
+    /// `States.JsonToString`: serialises a value to its JSON text.
     JsonToString,
+    /// `States.Array`: an array of the arguments.
     Array,
+    /// `States.ArrayPartition`: splits an array into chunks of a given size.
     ArrayPartition,
+    /// `States.ArrayContains`: whether an array holds a given value.
     ArrayContains,
+    /// `States.ArrayRange`: the integers from a start to an end (inclusive) by a step.
     ArrayRange,
+    /// `States.ArrayGetItem`: the element of an array at an index.
     ArrayGetItem,
+    /// `States.ArrayLength`: how many elements an array has.
     ArrayLength,
+    /// `States.ArrayUnique`: an array with duplicate values removed, first occurrences kept.
     ArrayUnique,
+    /// `States.Base64Encode`: the Base64 encoding of a string.
     Base64Encode,
+    /// `States.Base64Decode`: the string that a Base64 text encodes.
     Base64Decode,
+    /// `States.Hash`: the hex digest of a value under a named algorithm (`SHA-256`, `MD5`, ...).
     Hash,
+    /// `States.JsonMerge`: two objects' keys combined, the second's winning; only the shallow
+    /// merge is supported.
     JsonMerge,
+    /// `States.MathRandom`: a random integer from a start up to (not including) an end,
+    /// optionally seeded.
     MathRandom,
+    /// `States.MathAdd`: the sum of two integers.
     MathAdd,
+    /// `States.StringSplit`: a string cut at any of the delimiter characters, empty parts
+    /// dropped.
     StringSplit,
+    /// `States.UUID`: a random (version 4) UUID.
     Uuid,
 }
 
@@ -110,7 +131,9 @@ pub enum Arg {
 /// A parsed intrinsic call.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Call {
+    /// The `States.` function the call names.
     pub function: Function,
+    /// The arguments in order; their count is checked against the function when parsed.
     pub args: Vec<Arg>,
 }
 
@@ -118,7 +141,9 @@ pub struct Call {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid intrinsic function call '{text}': {reason}")]
 pub struct IntrinsicSyntaxError {
+    /// The whole call as written in the definition.
     pub text: String,
+    /// What is wrong with it, such as an unknown function or a missing `)`.
     pub reason: String,
 }
 

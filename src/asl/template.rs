@@ -27,7 +27,9 @@ pub enum Template {
 /// template's root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateError {
+    /// Where the bad field is, relative to the template's root (`/a/b.$`).
     pub location: String,
+    /// Why its value does not compile as a path or an intrinsic call.
     pub message: String,
 }
 

@@ -7,12 +7,20 @@ use std::path::Path;
 /// One recorded case (see the conformance README for the format).
 #[derive(Debug, Clone)]
 pub struct Case {
+    /// The case's unique id (its file's `id`); cases are sorted by it.
     pub id: String,
+    /// The state machine definition AWS ran, as JSON.
     pub definition: Value,
+    /// The execution input (`{}` when the case gives none).
     pub input: Value,
+    /// The task responses by Task state name, in the `MockedResponses` shape of AWS Step
+    /// Functions Local's mock config.
     pub mocks: Map<String, Value>,
+    /// Expected strings that match any scalar: values that differ between runs.
     pub wildcards: Vec<String>,
+    /// What AWS recorded: `status`, `output` or `error` and `cause`, and `history_types`.
     pub expected: Value,
+    /// What the case exercises (`map`, `task`, ...), for counts of passes per feature.
     pub features: Vec<String>,
 }
 

@@ -9,8 +9,11 @@ use serde_json::Value;
 /// How far a case passes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
+    /// `Ok` when the status and the output (or the error) match; else what differs.
     pub outcome: Result<(), String>,
+    /// Whether the cause matches as well (true for a success; false when the outcome fails).
     pub cause: bool,
+    /// Whether the history's event types match in order (false when the outcome fails).
     pub history: bool,
 }
 

@@ -12,13 +12,18 @@ use serde_json::{json, Map, Value};
 pub struct Observed {
     /// The execution's status, or `ERROR` when the runtime rejected the case.
     pub status: String,
+    /// The execution's output, parsed, when it succeeded.
     pub output: Option<Value>,
+    /// The execution's error, or why the runtime rejected the case.
     pub error: Option<String>,
+    /// The cause that goes with the error, if any.
     pub cause: Option<String>,
+    /// The types of the execution's history events, in order (`ExecutionStarted`, ...).
     pub history_types: Vec<String>,
 }
 
 impl Observed {
+    /// The observation as one JSON object with the case's `id`, in the shape of `expected`.
     pub fn to_json(&self, id: &str) -> Value {
         let mut m = Map::new();
         m.insert("id".into(), json!(id));

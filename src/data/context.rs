@@ -10,15 +10,21 @@ use std::cell::OnceCell;
 /// Facts fixed for a whole execution.
 #[derive(Debug, Clone)]
 pub struct ExecutionInfo {
+    /// The execution's ARN (`$$.Execution.Id`).
     pub id: String,
+    /// The execution's name (`$$.Execution.Name`).
     pub name: String,
     /// Shared with the execution record: every `$$.Execution.Input` reads the same value.
     pub input: std::sync::Arc<Value>,
+    /// The role the execution runs as (`$$.Execution.RoleArn`).
     pub role_arn: String,
     /// ISO-8601 with milliseconds, as AWS writes it.
     pub start_time: String,
+    /// How many times the execution has been redriven (`$$.Execution.RedriveCount`).
     pub redrive_count: u32,
+    /// The state machine's ARN (`$$.StateMachine.Id`).
     pub state_machine_id: String,
+    /// The state machine's name (`$$.StateMachine.Name`).
     pub state_machine_name: String,
 }
 
@@ -27,11 +33,15 @@ static NO_VARIABLES: Value = Value::Null;
 /// The context object of one state's evaluation.
 #[derive(Debug)]
 pub struct ContextObject<'a> {
+    /// The facts of the whole execution (`$$.Execution`, `$$.StateMachine`).
     pub execution: &'a ExecutionInfo,
+    /// The state being evaluated (`$$.State.Name`).
     pub state_name: &'a str,
+    /// When that state was entered (`$$.State.EnteredTime`).
     pub entered_time: DateTime<Utc>,
     /// Present for states that can retry (Task, Parallel, Map).
     pub retry_count: Option<u32>,
+    /// The callback token of a `.waitForTaskToken` task (`$$.Task.Token`).
     pub task_token: Option<String>,
     /// `$$.Map.Item.Index` and `.Value` inside a Map iteration (set with
     /// [`ContextObject::with_map_item`]).
@@ -47,6 +57,8 @@ pub struct ContextObject<'a> {
 }
 
 impl<'a> ContextObject<'a> {
+    /// The context of state `state_name`, entered at `entered_time`: no retry count, task
+    /// token, Map item or variables until they are set.
     pub fn new(
         execution: &'a ExecutionInfo,
         state_name: &'a str,

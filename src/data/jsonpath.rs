@@ -10,7 +10,9 @@ use std::cmp::Ordering;
 /// What a path selected.
 #[derive(Debug, PartialEq)]
 pub enum Selected<'a> {
+    /// A definite path's one value.
     One(&'a Value),
+    /// An indefinite path's values (maybe none).
     Many(Vec<&'a Value>),
 }
 

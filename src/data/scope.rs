@@ -10,12 +10,16 @@ use serde_json::Value;
 
 /// The documents and randomness of one evaluation.
 pub struct Scope<'a> {
+    /// The state's input, which `$` paths read.
     pub input: &'a Value,
+    /// The context object, which `$$` paths and `$name` variables read.
     pub context: &'a ContextObject<'a>,
+    /// The execution's seeded random source.
     pub rng: &'a mut SmallRng,
 }
 
 impl<'a> Scope<'a> {
+    /// A scope over this input and context, drawing randomness from `rng`.
     pub fn new(input: &'a Value, context: &'a ContextObject<'a>, rng: &'a mut SmallRng) -> Self {
         Scope {
             input,
@@ -24,6 +28,7 @@ impl<'a> Scope<'a> {
         }
     }
 
+    /// Evaluates `path` against the document its root names (`$`, `$$` or a variable).
     pub fn select(&self, path: &Path) -> Result<Selected<'a>, Missing> {
         match path.root {
             Root::Input => select(path, self.input),

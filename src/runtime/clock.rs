@@ -8,6 +8,7 @@ use tokio::sync::watch;
 
 /// A source of time and of sleeping.
 pub trait Clock: Send + Sync + 'static {
+    /// The current time on this clock.
     fn now(&self) -> DateTime<Utc>;
 
     /// The caller is idle until `t`. A virtual clock makes the time pass at once.

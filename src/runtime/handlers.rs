@@ -12,10 +12,13 @@ use std::sync::Arc;
 /// What a handler is called with.
 #[derive(Clone)]
 pub struct TaskRequest {
+    /// The Task state's Resource, which picked the handler.
     pub resource: String,
     /// The effective parameters (after InputPath and Parameters).
     pub parameters: Value,
+    /// The Task state being run.
     pub state_name: String,
+    /// The execution the task runs in.
     pub execution_arn: String,
     /// 0 for the first attempt, then 1, 2, ... for retries.
     pub attempt: u32,
@@ -29,11 +32,14 @@ pub struct TaskRequest {
 /// A task's failure: AWS error name and cause.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskFailure {
+    /// The error name, which Retry and Catch match.
     pub error: String,
+    /// What went wrong, in words.
     pub cause: Option<String>,
 }
 
 impl TaskFailure {
+    /// A failure with this error name and cause.
     pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
         TaskFailure {
             error: error.into(),
@@ -42,10 +48,12 @@ impl TaskFailure {
     }
 }
 
+/// What a handler answers: the task's result, or how it failed.
 pub type TaskResult = Result<Value, TaskFailure>;
 
 /// Something that answers tasks.
 pub trait TaskHandler: Send + Sync + 'static {
+    /// Starts the task; the future resolves to its result.
     fn call(&self, request: TaskRequest) -> BoxFuture<'static, TaskResult>;
 }
 
@@ -66,6 +74,7 @@ pub struct HandlerRegistry {
 }
 
 impl HandlerRegistry {
+    /// A registry with no handlers.
     pub fn new() -> Self {
         Self::default()
     }
@@ -75,6 +84,7 @@ impl HandlerRegistry {
         self.by_resource.insert(resource.into(), Arc::new(handler));
     }
 
+    /// The handler registered for `resource`, if any.
     pub fn get(&self, resource: &str) -> Option<Arc<dyn TaskHandler>> {
         self.by_resource
             .get(resource)

@@ -63,11 +63,17 @@ pub fn state_aborted(kind: &StateKind) -> Option<HistoryEventType> {
 /// The phases of a task, whose event names depend on the resource family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskPhase {
+    /// The task was handed over to be run.
     Scheduled,
+    /// The task began running.
     Started,
+    /// A service integration accepted the request (only `TaskSubmitted` exists).
     Submitted,
+    /// The task returned a result.
     Succeeded,
+    /// The task ended with an error.
     Failed,
+    /// The task ran past its TimeoutSeconds or missed a heartbeat.
     TimedOut,
 }
 

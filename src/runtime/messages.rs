@@ -9,7 +9,9 @@ use serde_json::Value;
 #[derive(Message, Debug, Clone)]
 #[rtype(result = "()")]
 pub struct StopExecution {
+    /// The error name StopExecution was given, if any.
     pub error: Option<String>,
+    /// The cause StopExecution was given, if any.
     pub cause: Option<String>,
 }
 

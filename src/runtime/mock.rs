@@ -14,10 +14,13 @@ use std::sync::Arc;
 /// One mocked answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MockAnswer {
+    /// The task succeeds with this result.
     Return(Value),
     /// `Cause` may be any JSON: a non-string cause is serialised when it is raised.
     Throw {
+        /// The error name the task fails with.
         error: String,
+        /// The cause, as the config gives it.
         cause: Option<Value>,
     },
 }
@@ -114,7 +117,9 @@ fn parse_answer(a: &Value, loc: &str) -> Result<MockAnswer, MockConfigError> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid mock config at {location}: {message}")]
 pub struct MockConfigError {
+    /// Where in the config, e.g. `$.MockedResponses.R.0`.
     pub location: String,
+    /// What is wrong there.
     pub message: String,
 }
 
@@ -139,12 +144,15 @@ pub struct MockConfig {
 pub type MockCase = Arc<HashMap<String, Arc<MockedResponse>>>;
 
 impl MockConfig {
+    /// Reads a mock config from its JSON text.
     pub fn parse(text: &str) -> Result<Self, MockConfigError> {
         let v: Value = serde_json::from_str(text)
             .map_err(|e| MockConfigError::new("$", &format!("not valid JSON: {e}")))?;
         Self::from_value(&v)
     }
 
+    /// Reads a mock config already parsed as JSON, checking that each test case names only
+    /// responses the config defines.
     pub fn from_value(v: &Value) -> Result<Self, MockConfigError> {
         let root = v
             .as_object()

@@ -12,12 +12,17 @@ use tokio::sync::watch;
 /// One execution.
 #[derive(Debug)]
 pub struct ExecutionRecord {
+    /// The ARN by which the API names the execution.
     pub execution_arn: String,
+    /// The ARN of the state machine it runs.
     pub state_machine_arn: String,
+    /// The execution's name, the last part of its ARN.
     pub name: String,
     /// Shared with the execution's context object (`$$.Execution.Input`).
     pub input: Arc<Value>,
+    /// When it started.
     pub start_date: DateTime<Utc>,
+    /// STANDARD or EXPRESS, which decides whether a history is kept.
     pub machine_type: StateMachineType,
     progress: Mutex<ExecutionProgress>,
     done: watch::Sender<bool>,
@@ -36,6 +41,7 @@ impl std::fmt::Debug for dyn super::journal::Journal {
 }
 
 impl ExecutionRecord {
+    /// A RUNNING execution with no history yet.
     pub fn new(
         execution_arn: String,
         state_machine_arn: String,
@@ -94,6 +100,7 @@ impl ExecutionRecord {
         let _ = self.journal.set(j);
     }
 
+    /// The durable store's log of this execution, if there is one.
     pub fn journal(&self) -> Option<&Arc<dyn super::journal::Journal>> {
         self.journal.get()
     }
@@ -184,6 +191,7 @@ impl ExecutionRecord {
         }
     }
 
+    /// The execution's status now, read without copying the progress.
     pub fn status(&self) -> ExecutionStatus {
         self.lock().status
     }
@@ -220,12 +228,12 @@ impl ExecutionRecord {
         }
     }
 
-    /// Blocks the calling (non-async) thread until the execution has finished.
     /// Whether the execution has ended (or its actor is gone).
     pub fn is_done(&self) -> bool {
         *self.done.borrow()
     }
 
+    /// Blocks the calling (non-async) thread until the execution has finished.
     pub fn wait_blocking(&self) {
         let mut rx = self.done.subscribe();
         futures::executor::block_on(async move {

@@ -30,6 +30,7 @@ impl ArnError {
 pub struct Name(String);
 
 impl Name {
+    /// The name as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -67,19 +68,28 @@ impl fmt::Display for Name {
 /// `arn:{partition}:states:{region}:{account}:stateMachine:{name}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StateMachineArn {
+    /// The AWS partition (`aws`, `aws-cn`, ...).
     pub partition: String,
+    /// The region, e.g. `us-east-1`.
     pub region: String,
+    /// The 12-digit account ID.
     pub account: String,
+    /// The state machine's name.
     pub name: String,
 }
 
 /// `arn:{partition}:states:{region}:{account}:execution:{stateMachine}:{name}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ExecutionArn {
+    /// The AWS partition (`aws`, `aws-cn`, ...).
     pub partition: String,
+    /// The region, e.g. `us-east-1`.
     pub region: String,
+    /// The 12-digit account ID.
     pub account: String,
+    /// The name of the state machine the execution runs.
     pub state_machine: String,
+    /// The execution's name.
     pub name: String,
 }
 

@@ -10,14 +10,21 @@ use serde_json::Value;
 /// What changes while an execution runs.
 #[derive(Debug, Clone)]
 pub struct ExecutionProgress {
+    /// Running, ended (and how), or waiting to run again after a redrive.
     pub status: ExecutionStatus,
+    /// The final output, once the execution has succeeded.
     pub output: Option<Value>,
+    /// The error name it failed with (or that StopExecution gave).
     pub error: Option<String>,
+    /// The cause that goes with `error`.
     pub cause: Option<String>,
+    /// When it ended; `None` while it runs.
     pub stop_date: Option<DateTime<Utc>>,
     /// Empty for EXPRESS executions, which keep no history.
     pub history: Vec<HistoryEvent>,
+    /// How many times it has been redriven.
     pub redrive_count: u32,
+    /// When it was last redriven, if ever.
     pub redrive_date: Option<DateTime<Utc>>,
     /// Where a redrive continues (set when the execution ends unsuccessfully).
     pub resume: Option<ResumePoint>,
@@ -44,11 +51,18 @@ impl ExecutionProgress {
 /// output (see `ExecutionRecord::output_text`).
 #[derive(Debug, Clone)]
 pub struct ExecutionSummary {
+    /// Running, ended (and how), or waiting to run again after a redrive.
     pub status: ExecutionStatus,
+    /// The error name it failed with (or that StopExecution gave).
     pub error: Option<String>,
+    /// The cause that goes with `error`.
     pub cause: Option<String>,
+    /// When it ended; `None` while it runs.
     pub stop_date: Option<DateTime<Utc>>,
+    /// How many events the history holds.
     pub history_len: usize,
+    /// How many times it has been redriven.
     pub redrive_count: u32,
+    /// When it was last redriven, if ever.
     pub redrive_date: Option<DateTime<Utc>>,
 }

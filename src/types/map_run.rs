@@ -9,24 +9,38 @@ use chrono::{DateTime, Utc};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MapRunCounts {
+    /// How many have not started yet (or wait to run again after a redrive).
     pub pending: u64,
+    /// How many are in child executions that are still running.
     pub running: u64,
+    /// How many ended in a child execution that succeeded.
     pub succeeded: u64,
+    /// How many ended in a child execution that failed.
     pub failed: u64,
+    /// How many ended in a child execution that ran out of time.
     pub timed_out: u64,
+    /// How many ended in a child execution that was stopped (by a user, or as the run failed).
     pub aborted: u64,
+    /// How many the run has in all.
     pub total: u64,
+    /// How many had their results written by the ResultWriter.
     pub results_written: u64,
+    /// How many ended unsuccessfully in a way that a redrive cannot run again.
     pub failures_not_redrivable: u64,
+    /// How many unsuccessful ones the latest redrive set to run again.
     pub pending_redrive: u64,
 }
 
 /// How one child ended, as the counts see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChildEnd {
+    /// The child execution ended successfully.
     Succeeded,
+    /// The child execution failed.
     Failed,
+    /// The child execution ran longer than its timeout allowed.
     TimedOut,
+    /// The child execution was stopped before it ended.
     Aborted,
 }
 
@@ -78,11 +92,18 @@ impl MapRunConfig {
 /// What changes while a Map Run runs.
 #[derive(Debug, Clone)]
 pub struct MapRunProgress {
+    /// Whether the run is still going and, if not, how it ended.
     pub status: MapRunStatus,
+    /// When the run ended; `None` while it runs.
     pub stop_date: Option<DateTime<Utc>>,
+    /// The limits in force, as UpdateMapRun last left them.
     pub config: MapRunConfig,
+    /// Where the run's items stand.
     pub items: MapRunCounts,
+    /// Where the run's child executions stand.
     pub executions: MapRunCounts,
+    /// How many times the run has been redriven.
     pub redrive_count: u32,
+    /// When the run was last redriven, if ever.
     pub redrive_date: Option<DateTime<Utc>>,
 }

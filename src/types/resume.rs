@@ -16,6 +16,7 @@ pub struct StateId(pub u32);
 /// Where a body (the execution, a branch or an iteration) resumes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResumePoint {
+    /// The state to run again.
     pub state: StateId,
     /// The id of the state's Entered event, whose details hold its input.
     pub entered_event: u64,
@@ -31,6 +32,7 @@ pub struct ResumePoint {
 /// for continuing it after the process died.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RecoveredFanOut {
+    /// Which run of the fan-out the log describes (a retry of the state starts a new one).
     pub run: u64,
     /// Each child's output, or its whole execution result where the run writes those.
     pub completed: std::collections::HashMap<u32, ChildResult>,
@@ -61,7 +63,9 @@ impl ChildResume {
 /// COMPACT and FLATTEN shape).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ChildResult {
+    /// The whole execution result, as JSON text.
     Whole(String),
+    /// A succeeded child's output.
     Output(Value),
 }
 

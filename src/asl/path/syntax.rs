@@ -44,6 +44,7 @@ pub enum Filter {
     And(Vec<Filter>),
     /// `a || b || ...`, flat as `And` is.
     Or(Vec<Filter>),
+    /// `!expr`: holds when the filter after `!` does not.
     Not(Box<Filter>),
 }
 
@@ -54,18 +55,26 @@ pub const MAX_FILTER_DEPTH: usize = 64;
 /// Comparison operators of filter expressions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompareOp {
+    /// `==`: equal.
     Eq,
+    /// `!=`: not equal.
     Ne,
+    /// `<`: less than.
     Lt,
+    /// `<=`: less than or equal.
     Le,
+    /// `>`: greater than.
     Gt,
+    /// `>=`: greater than or equal.
     Ge,
 }
 
 /// A parsed JSONPath expression. Keeps its source text for messages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Path {
+    /// The document the path starts from: `$`, `$$` or a variable.
     pub root: Root,
+    /// The steps after the root, applied left to right; empty for a bare `$` or `$$`.
     pub segments: Vec<Segment>,
     pub(super) text: String,
 }
@@ -74,7 +83,9 @@ pub struct Path {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid JSONPath '{path}': {reason}")]
 pub struct PathSyntaxError {
+    /// The path text as written in the definition.
     pub path: String,
+    /// What is wrong with it, such as an unclosed bracket.
     pub reason: String,
 }
 

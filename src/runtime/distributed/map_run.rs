@@ -17,12 +17,15 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 /// One Map Run.
 pub struct MapRunRecord {
+    /// The run's own ARN, by which the API names it.
     pub map_run_arn: String,
     /// The execution whose Distributed Map state started it.
     pub execution_arn: String,
     /// What its child executions run: `stateMachine:{name}/{label}`.
     pub state_machine_arn: String,
+    /// When the run started.
     pub start_date: DateTime<Utc>,
+    /// Whether its child executions are STANDARD or EXPRESS.
     pub execution_type: StateMachineType,
     /// The Distributed Map state that started it.
     pub state_name: String,
@@ -33,6 +36,7 @@ pub struct MapRunRecord {
     /// A child execution's ARN up to its name (`...:execution:{name}/{label}:`), and the
     /// name of what children run (`{name}/{label}`).
     pub child_arn_prefix: String,
+    /// What its children run, as a name: `{name}/{label}`.
     pub child_machine_name: String,
     progress: Mutex<MapRunProgress>,
     /// STANDARD child executions, in start order (ListExecutions by mapRunArn). EXPRESS
@@ -49,6 +53,7 @@ pub struct MapRunRecord {
 /// Where Map Runs are kept (a data directory): told of each run as it starts, and at each
 /// change of its status or configuration. Counts kept there are as of that moment.
 pub trait MapRunStore: Send + Sync + std::fmt::Debug {
+    /// Keeps `run` as it is now, in place of what was kept of it before.
     fn save(&self, run: &MapRunRecord);
 }
 
@@ -58,18 +63,23 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// What a Map Run is started (or restored) with.
 pub struct MapRunStart {
+    /// The ARN the run gets.
     pub map_run_arn: String,
     /// The execution whose Distributed Map state starts it.
     pub execution_arn: String,
     /// What its child executions run: `stateMachine:{name}/{label}`.
     pub state_machine_arn: String,
+    /// When the run started.
     pub start_date: DateTime<Utc>,
+    /// Whether its child executions are STANDARD or EXPRESS.
     pub execution_type: StateMachineType,
     /// The Distributed Map state that starts it.
     pub state_name: String,
+    /// The limits it starts with.
     pub config: MapRunConfig,
     /// Where and how its results are written (ResultWriter).
     pub writer: Option<WriterRequest>,
+    /// How many items it processes.
     pub total_items: u64,
     /// How many child executions it runs (fewer than items with an ItemBatcher).
     pub total_executions: u64,
@@ -78,6 +88,7 @@ pub struct MapRunStart {
 }
 
 impl MapRunRecord {
+    /// A RUNNING run whose items and child executions are all pending.
     pub fn new(start: MapRunStart) -> Self {
         let MapRunStart {
             map_run_arn,
@@ -162,10 +173,12 @@ impl MapRunRecord {
         lock(&self.progress).clone()
     }
 
+    /// The limits in force now.
     pub fn config(&self) -> MapRunConfig {
         lock(&self.progress).config
     }
 
+    /// The run's current status.
     pub fn status(&self) -> MapRunStatus {
         lock(&self.progress).status
     }
@@ -225,6 +238,7 @@ impl MapRunRecord {
         self.persist();
     }
 
+    /// Registers the STANDARD child execution that runs item (or batch) `index`.
     pub fn add_child(&self, index: u32, r: Arc<ExecutionRecord>) {
         lock(&self.by_index).insert(index, Arc::clone(&r));
         lock(&self.children).push(r);
@@ -256,10 +270,12 @@ impl MapRunRecord {
         count
     }
 
+    /// Its STANDARD child executions, in start order.
     pub fn children(&self) -> Vec<Arc<ExecutionRecord>> {
         lock(&self.children).clone()
     }
 
+    /// Where [`MapRunRecord::update`] sends its wake-up while the run runs (dropped at its end).
     pub fn set_on_update(&self, r: actix::Recipient<MapRunUpdated>) {
         *lock(&self.on_update) = Some(r);
     }
@@ -323,6 +339,7 @@ impl Default for MapRuns {
 }
 
 impl MapRuns {
+    /// No runs yet; ResultWriter files grow to at most `result_file_limit` bytes.
     pub fn with_result_file_limit(result_file_limit: u64) -> Self {
         MapRuns {
             result_file_limit,
@@ -356,6 +373,7 @@ impl MapRuns {
         self.by_arn.insert(run.map_run_arn.clone(), run);
     }
 
+    /// A Map Run by ARN.
     pub fn get(&self, map_run_arn: &str) -> Option<Arc<MapRunRecord>> {
         self.by_arn.get(map_run_arn).map(|r| Arc::clone(&r))
     }

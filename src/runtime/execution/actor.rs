@@ -96,6 +96,8 @@ impl Position {
     }
 }
 
+/// The actor that runs one body of states: the whole execution (the root), or one branch
+/// or iteration of a fan-out.
 pub struct ExecutionActor {
     pub(crate) exec: Arc<Execution>,
     pub(crate) body: Arc<Body>,

@@ -12,19 +12,27 @@ use std::sync::Arc;
 
 /// Everything an execution needs to run.
 pub struct ExecutionSpec {
+    /// Where the execution's progress is written.
     pub record: Arc<ExecutionRecord>,
+    /// The definition it runs.
     pub machine: Arc<StateMachine>,
+    /// The state machine's name (`$$.StateMachine.Name`).
     pub state_machine_name: String,
+    /// The role it runs as (`$$.Execution.RoleArn`).
     pub role_arn: String,
+    /// Mocked task responses, when the execution was started with a test case.
     pub mocks: Option<MockCase>,
     /// The service's settings.
     pub config: Arc<Config>,
     /// This execution's clock (a fork of the service's).
     pub clock: Arc<dyn Clock>,
+    /// Seeds its random source (UUIDs, MathRandom, retry jitter), so a run can be repeated.
     pub seed: u64,
+    /// Whether its events are kept as a history (STANDARD only).
     pub keep_history: bool,
     /// Set for a redrive (or a restart): where the execution continues.
     pub resume: Option<ResumePoint>,
+    /// How many times it has been redriven (`$$.Execution.RedriveCount`).
     pub redrive_count: u32,
     /// Continuing after a restart of the process, not a redrive: no ExecutionRedriven.
     pub recovering: bool,
