@@ -204,7 +204,7 @@ fn a_second_service_on_a_directory_in_use_is_refused_naming_the_holder() {
     let first = builder().data_dir(&dir).build().unwrap();
     match builder().data_dir(&dir).build() {
         Err(BuildError::Store(StoreError::Locked { dir: d, holder })) => {
-            assert_eq!(d, dir);
+            assert_eq!(d, dir.path());
             assert_eq!(holder, Some(std::process::id()));
         }
         Err(e) => panic!("expected Locked, got {e}"),

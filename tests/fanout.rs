@@ -4,12 +4,11 @@
 mod common;
 
 use common::*;
-use rand::Rng;
+use futures::future::BoxFuture;
 use serde_json::{json, Value};
 use sfn_runtime::runtime::{TaskFailure, TaskRequest};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 fn map_of(processor: Value, extra: Value) -> Value {
     let mut m = json!({"Type": "Map", "ItemProcessor": processor, "End": true});
@@ -23,17 +22,32 @@ fn task_processor(resource: &str) -> Value {
     json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": resource, "End": true}}})
 }
 
-/// A handler that answers after a random real delay, so completions arrive out of order.
-async fn jittery(r: TaskRequest) -> Result<Value, TaskFailure> {
-    let micros = rand::thread_rng().gen_range(0..2000);
-    tokio::time::sleep(Duration::from_micros(micros)).await;
-    Ok(json!({"doubled": r.parameters["n"].as_i64().unwrap() * 2}))
+/// A handler for tasks `{"n": 0..count}` that answers in reverse order of `n`: each waits
+/// until the task after it has answered, so completions arrive in the opposite order of
+/// the items and the output's order is the fan-out's doing.
+fn in_reverse(
+    count: usize,
+) -> impl Fn(TaskRequest) -> BoxFuture<'static, Result<Value, TaskFailure>> + Send + Sync + 'static
+{
+    let gates: Arc<Vec<Gate>> = Arc::new((0..count).map(|_| Gate::default()).collect());
+    gates[count - 1].open();
+    move |r: TaskRequest| {
+        let gates = Arc::clone(&gates);
+        Box::pin(async move {
+            let n = r.parameters["n"].as_u64().unwrap() as usize;
+            gates[n].passed().await;
+            if n > 0 {
+                gates[n - 1].open();
+            }
+            Ok(json!({"doubled": n * 2}))
+        })
+    }
 }
 
 #[test]
 fn map_output_is_in_item_order_whatever_the_completion_order() {
     let s = builder()
-        .handler("arn:aws:states:::jitter", jittery)
+        .handler("arn:aws:states:::jitter", in_reverse(300))
         .build()
         .unwrap();
     let def = map_of(
@@ -50,7 +64,7 @@ fn map_output_is_in_item_order_whatever_the_completion_order() {
 #[test]
 fn parallel_output_is_in_branch_order() {
     let s = builder()
-        .handler("arn:aws:states:::jitter", jittery)
+        .handler("arn:aws:states:::jitter", in_reverse(8))
         .build()
         .unwrap();
     let branch = |n: i64| {
@@ -111,14 +125,20 @@ fn a_failed_iteration_fails_the_map_and_aborts_the_running_ones() {
 
 #[test]
 fn a_failed_branch_fails_the_parallel_and_catch_handles_it() {
+    let hanging = Gate::default();
+    let (started, running) = (hanging.clone(), hanging);
     let s = builder()
-        .handler("arn:aws:states:::hang", |_r: TaskRequest| {
+        .handler("arn:aws:states:::hang", move |_r: TaskRequest| {
+            started.open();
             std::future::pending()
         })
-        .handler("arn:aws:states:::slowfail", |_r: TaskRequest| async {
-            // Real time, so the other branch is surely running when this one fails.
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            Err::<Value, _>(TaskFailure::new("Branch.Failed", "second"))
+        .handler("arn:aws:states:::slowfail", move |_r: TaskRequest| {
+            let running = running.clone();
+            async move {
+                // Fails once the other branch is running, so that it must be aborted.
+                running.passed().await;
+                Err::<Value, _>(TaskFailure::new("Branch.Failed", "second"))
+            }
         })
         .build()
         .unwrap();
@@ -192,14 +212,20 @@ fn max_concurrency_is_respected() {
     for limit in [1usize, 3, 7] {
         let in_flight = Arc::new(AtomicUsize::new(0));
         let peak = Arc::new(AtomicUsize::new(0));
-        let (f, p) = (Arc::clone(&in_flight), Arc::clone(&peak));
+        let full = Gate::default();
+        let (f, p, g) = (Arc::clone(&in_flight), Arc::clone(&peak), full.clone());
         let s = builder()
             .handler("arn:aws:states:::count", move |_r: TaskRequest| {
-                let (f, p) = (Arc::clone(&f), Arc::clone(&p));
+                let (f, p, g) = (Arc::clone(&f), Arc::clone(&p), g.clone());
                 async move {
                     let now = f.fetch_add(1, Ordering::SeqCst) + 1;
                     p.fetch_max(now, Ordering::SeqCst);
-                    tokio::time::sleep(Duration::from_millis(2)).await;
+                    // The first tasks wait until the window is full: had it room for more,
+                    // more would run now, past the limit.
+                    if now == limit {
+                        g.open();
+                    }
+                    g.passed().await;
                     f.fetch_sub(1, Ordering::SeqCst);
                     Ok(json!(null))
                 }
@@ -310,19 +336,9 @@ fn stopping_an_execution_aborts_its_children() {
     let def = map_of(task_processor("arn:aws:states:::hang"), json!({}));
     let arn = create(&s, "Stop", &def);
     let r = start(&s, &arn, &json!([1, 2, 3]));
-    // Wait until the iterations are running.
-    for _ in 0..1000 {
-        if r.with_progress(|p| {
-            p.history
-                .iter()
-                .filter(|e| e.event_type == sfn_runtime::types::HistoryEventType::TaskStarted)
-                .count()
-        }) == 3
-        {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    eventually("the iterations are running", || {
+        (count_events(&r, sfn_runtime::types::HistoryEventType::TaskStarted) == 3).then_some(())
+    });
     s.stop_execution(sfn_runtime::api::types::StopExecutionInput {
         execution_arn: r.execution_arn.clone(),
         ..Default::default()

@@ -8,6 +8,7 @@ use sfn_runtime::api::types::*;
 use sfn_runtime::api::StepFunctions;
 use sfn_runtime::runtime::mock::MockConfig;
 use sfn_runtime::runtime::{TaskFailure, TaskRequest, VirtualClock};
+use sfn_runtime::types::HistoryEventType;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -260,11 +261,13 @@ fn a_map_redrive_reruns_only_unsuccessful_iterations() {
     let calls = Arc::new(AtomicUsize::new(0));
     let failed_once = Arc::new(AtomicBool::new(false));
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let (c, f, sn, fl) = (
+    let others_done = Gate::default();
+    let (c, f, sn, fl, done) = (
         Arc::clone(&calls),
         Arc::clone(&failed_once),
         Arc::clone(&seen),
         failing.clone(),
+        others_done.clone(),
     );
     let s = builder()
         .handler("arn:aws:states:::item", move |r: TaskRequest| {
@@ -272,11 +275,11 @@ fn a_map_redrive_reruns_only_unsuccessful_iterations() {
             c.fetch_add(1, Ordering::SeqCst);
             sn.lock().unwrap().push(n);
             let fail = fl.contains(&n) && !f.load(Ordering::SeqCst);
-            let f = Arc::clone(&f);
+            let (f, done) = (Arc::clone(&f), done.clone());
             async move {
                 if fail {
-                    // Fail after the others finished, so they succeed first.
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    // Fail once the others have succeeded, so none of them is aborted.
+                    done.passed().await;
                     f.store(true, Ordering::SeqCst);
                     Err(TaskFailure::new("Item.Failed", format!("item {n}")))
                 } else {
@@ -292,7 +295,14 @@ fn a_map_redrive_reruns_only_unsuccessful_iterations() {
         "End": true}}});
     let arn = create(&s, "Items", &def);
     let items: Vec<i64> = (0..1000).collect();
-    let (d, _) = run(&s, &arn, &json!(items));
+    let r = start(&s, &arn, &json!(items));
+    let others = items.len() - failing.len();
+    eventually("the other iterations succeed", || {
+        (count_events(&r, HistoryEventType::MapIterationSucceeded) == others).then_some(())
+    });
+    others_done.open();
+    r.wait_blocking();
+    let d = describe_arn(&s, &r.execution_arn);
     assert_eq!(d.status, "FAILED");
     assert_eq!(calls.load(Ordering::SeqCst), 1000);
     seen.lock().unwrap().clear();

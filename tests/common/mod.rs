@@ -5,6 +5,7 @@ use serde_json::Value;
 use sfn_runtime::api::types::*;
 use sfn_runtime::api::{describe, StepFunctions, StepFunctionsBuilder};
 use sfn_runtime::runtime::ExecutionRecord;
+use sfn_runtime::types::HistoryEventType;
 use std::sync::Arc;
 
 pub const ROLE: &str = "arn:aws:iam::123456789012:role/test";
@@ -74,14 +75,57 @@ pub fn describe_arn(s: &StepFunctions, arn: &str) -> DescribeExecutionOutput {
 
 /// Polls DescribeExecution until the execution (or its redrive) has ended.
 pub fn wait_end(s: &StepFunctions, arn: &str) -> DescribeExecutionOutput {
-    for _ in 0..20_000 {
+    eventually(&format!("{arn} ends"), || {
         let d = describe_arn(s, arn);
-        if d.status != "RUNNING" && d.status != "PENDING_REDRIVE" {
-            return d;
+        (d.status != "RUNNING" && d.status != "PENDING_REDRIVE").then_some(d)
+    })
+}
+
+/// How long [`eventually`] waits before it fails the test.
+pub const PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Waits until `check` gives a value, and returns it; fails the test, naming `what`, if
+/// that takes longer than [`PATIENCE`]. For what another thread does in its own time: the
+/// test waits for the fact, never for a guessed delay.
+pub fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + PATIENCE;
+    loop {
+        if let Some(v) = check() {
+            return v;
         }
+        assert!(std::time::Instant::now() < deadline, "timed out waiting until {what}");
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
-    panic!("{arn} did not end");
+}
+
+/// A gate that opens once and stays open: task handlers wait on it so that a test decides
+/// the order things happen in, instead of real delays guessing it.
+#[derive(Clone)]
+pub struct Gate(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Gate {
+    fn default() -> Self {
+        Gate(Arc::new(tokio::sync::watch::Sender::new(false)))
+    }
+}
+
+impl Gate {
+    /// Opens the gate (again is harmless).
+    pub fn open(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// Waits until the gate is open; fails the test after [`PATIENCE`].
+    pub async fn passed(&self) {
+        let mut rx = self.0.subscribe();
+        let open = tokio::time::timeout(PATIENCE, rx.wait_for(|open| *open)).await;
+        assert!(matches!(open, Ok(Ok(_))), "a gate stayed closed");
+    }
+}
+
+/// How many events of `event_type` an execution's history holds now.
+pub fn count_events(r: &ExecutionRecord, event_type: HistoryEventType) -> usize {
+    r.with_progress(|p| p.history.iter().filter(|e| e.event_type == event_type).count())
 }
 
 /// The first 1,000 history events, in AWS's JSON shape.
@@ -103,11 +147,50 @@ pub fn history_types(s: &StepFunctions, arn: &str) -> Vec<String> {
         .collect()
 }
 
-/// A fresh (removed if there) folder for a test's files: unique per test binary and name.
-pub fn temp_dir(name: &str) -> std::path::PathBuf {
+/// A fresh folder for a test's files, unique per test binary and name, removed when the
+/// value is dropped: at the end of the test, whether it passed or panicked. It derefs to
+/// its path.
+#[derive(Debug)]
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    /// The folder's path.
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for TempDir {
+    type Target = std::path::Path;
+
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for TempDir {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TempDir {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A fresh (removed if there) folder for a test's files; see [`TempDir`].
+pub fn temp_dir(name: &str) -> TempDir {
     let d = std::env::temp_dir().join(format!("sfn-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
-    d
+    TempDir(d)
 }
 
 /// The resource of the task [`flaky_service`] answers.
