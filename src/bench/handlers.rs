@@ -23,9 +23,13 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// The handler that answers with its parameters.
 pub const ECHO: &str = "arn:aws:states:::sfn-bench:echo";
+/// The handler that sleeps, on the real clock, for a fixed or a drawn time.
 pub const SLEEP: &str = "arn:aws:states:::sfn-bench:sleep";
+/// The handler that fails for a seeded fraction of the keys.
 pub const FAIL: &str = "arn:aws:states:::sfn-bench:fail";
+/// The handler whose first call for a chosen key fails, so that a redrive succeeds.
 pub const FAIL_FIRST_ATTEMPT: &str = "arn:aws:states:::sfn-bench:failFirstAttempt";
 
 /// Registers the four handlers, their randomness drawn from `seed`. Call it after

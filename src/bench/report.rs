@@ -13,8 +13,11 @@ use std::time::Duration;
 /// How the executions of a phase ended.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Counts {
+    /// How many executions the phase started.
     pub started: u64,
+    /// How many of them ended successfully.
     pub succeeded: u64,
+    /// How many of them ended unsuccessfully.
     pub failed: u64,
 }
 
@@ -29,20 +32,29 @@ impl Counts {
     }
 }
 
+/// A phase's rates, over its wall-clock time.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Throughput {
+    /// Executions ended per second.
     pub executions_per_second: f64,
+    /// States entered per second.
     pub transitions_per_second: f64,
+    /// Map iterations and Distributed Map children finished per second.
     pub items_per_second: f64,
 }
 
 /// One timed part of a run: the run itself, or the redrive that follows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct PhaseReport {
+    /// `run`, or `redrive` for the redrive of the executions that failed.
     pub name: String,
+    /// How long the phase took by the wall clock, to the millisecond.
     pub wall_seconds: f64,
+    /// How its executions ended.
     pub executions: Counts,
+    /// States entered during the phase.
     pub transitions: u64,
+    /// Its rates per second.
     pub throughput: Throughput,
     /// By kind: `execution`, `transition`, `task`, `map_item`.
     pub latency: BTreeMap<&'static str, LatencySummary>,
@@ -52,6 +64,7 @@ pub struct PhaseReport {
 }
 
 impl PhaseReport {
+    /// Summarises a phase that took `wall`, from its counts and what `metrics` recorded.
     pub fn new(name: &str, wall: Duration, executions: Counts, metrics: &Metrics) -> Self {
         let secs = wall.as_secs_f64().max(1e-9);
         let mut latency = BTreeMap::new();
@@ -96,19 +109,24 @@ pub(super) fn seconds<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Resul
 /// The whole report, as `--out` writes it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// The workload's name, or the definition file it was read from.
     pub workload: String,
+    /// STANDARD or EXPRESS.
     pub machine_type: String,
     /// `closed-loop` or `fixed-rate`.
     pub mode: &'static str,
     /// Execution latencies are timed from the schedule (fixed-rate mode).
     pub coordinated_omission_corrected: bool,
+    /// How the workload was driven.
     pub settings: Settings,
+    /// The run, then the redrive when the workload has one.
     pub phases: Vec<PhaseReport>,
     /// The process's peak resident set (Linux), or null where unknown.
     pub peak_rss_bytes: Option<u64>,
 }
 
 impl Report {
+    /// The report of a workload driven as `s` says, with its timed phases.
     pub fn new(
         workload: &Workload,
         s: &Settings,
@@ -130,6 +148,7 @@ impl Report {
         }
     }
 
+    /// The report as `--out` writes it: indented JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }

@@ -14,8 +14,11 @@ pub struct Settings {
     /// Stop starting executions after this long.
     #[serde(rename = "duration_seconds", serialize_with = "super::report::seconds")]
     pub duration: Option<Duration>,
+    /// Items per execution, for the workloads over items.
     pub items: u64,
+    /// The fraction of the items that fail their first attempt (`redrive`).
     pub fail_rate: f64,
+    /// Seeds the runtime and the bench handlers, so that a run can be repeated exactly.
     pub seed: u64,
     /// Arbiter threads (0: one per core).
     pub workers: usize,

@@ -7,10 +7,13 @@ use serde_json::{json, Map, Value};
 /// ItemReader reads.
 #[derive(Debug, Clone)]
 pub struct Workload {
+    /// A named workload's name, or the definition file's.
     pub name: String,
+    /// The state machine definition, as ASL JSON.
     pub definition: Value,
     /// STANDARD or EXPRESS.
     pub machine_type: String,
+    /// The input of every execution.
     pub input: Value,
     /// `(bucket, key, bytes)` put in the object store before the run.
     pub objects: Vec<(String, String, Vec<u8>)>,

@@ -15,10 +15,12 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(name = "sfn", version, about)]
 pub struct Cli {
+    /// The command given, which [`main`] runs.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The commands of `sfn` (a variant's doc comment is that command's help).
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run one execution of a definition to its end and print its output.
@@ -49,6 +51,7 @@ pub enum Command {
     },
     /// Run the recorded AWS conformance cases in DIR.
     Conformance {
+        /// The folder of recorded cases (one JSON file each).
         dir: PathBuf,
         /// One JSON object per case per line instead of the summary.
         #[arg(long)]

@@ -25,6 +25,7 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// All four kinds, for going through every recorder.
     pub const ALL: [Kind; 4] = [Kind::Execution, Kind::Transition, Kind::Task, Kind::MapItem];
 
     /// The name used in reports.
@@ -113,6 +114,7 @@ impl Default for Metrics {
 }
 
 impl Metrics {
+    /// Recorders with nothing recorded yet.
     pub fn new() -> Self {
         Self::default()
     }
@@ -188,16 +190,24 @@ impl crate::runtime::Observer for Metrics {
 /// A latency distribution summarised, in microseconds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LatencySummary {
+    /// How many latencies were recorded.
     pub count: u64,
+    /// Their mean.
     pub mean_us: f64,
+    /// The median.
     pub p50_us: f64,
+    /// The latency 90% of them are at or under.
     pub p90_us: f64,
+    /// The latency 99% of them are at or under.
     pub p99_us: f64,
+    /// The latency 99.9% of them are at or under.
     pub p99_9_us: f64,
+    /// The longest.
     pub max_us: f64,
 }
 
 impl LatencySummary {
+    /// Summarises a histogram of nanoseconds (all zeros when it is empty).
     pub fn of(h: &Histogram<u64>) -> Self {
         let us = |ns: u64| (ns as f64 / 1000.0 * 1000.0).round() / 1000.0;
         if h.is_empty() {

@@ -58,6 +58,7 @@ impl DirStore {
         }
     }
 
+    /// The folder whose subfolders are the buckets.
     pub fn root(&self) -> &Path {
         &self.root
     }

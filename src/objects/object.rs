@@ -6,16 +6,25 @@ use std::io::{Read, Write};
 /// What went wrong reaching an object.
 #[derive(Debug, thiserror::Error)]
 pub enum ObjectError {
+    /// No bucket of that name (S3's NoSuchBucket).
     #[error("The specified bucket does not exist: {0}")]
     NoSuchBucket(String),
+    /// The bucket has no object of that key (S3's NoSuchKey).
     #[error("The specified key does not exist: {bucket}/{key}")]
-    NoSuchKey { bucket: String, key: String },
+    NoSuchKey {
+        /// The bucket that was searched.
+        bucket: String,
+        /// The key that was not found.
+        key: String,
+    },
+    /// A bucket name or key that no object can have (the message names which).
     #[error("Invalid bucket or key: {0}")]
     Invalid(String),
     /// The path leads through a link or to something that is not a file: refused, since it
     /// could lead outside the objects directory.
     #[error("Access denied: {0}")]
     Refused(String),
+    /// Reading or writing the store's files failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -23,8 +32,11 @@ pub enum ObjectError {
 /// An object as listed (ListObjectsV2's `Contents` entries).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectMeta {
+    /// The object's key in its bucket.
     pub key: String,
+    /// The object's length in bytes.
     pub size: u64,
+    /// A quoted tag that changes when the object does (not necessarily S3's MD5).
     pub etag: String,
     /// ISO-8601, as S3 writes it.
     pub last_modified: String,
@@ -51,5 +63,6 @@ pub trait ObjectStore: Send + Sync {
 /// An object being written part by part. As with an S3 multipart upload, nobody sees it
 /// (and an older object of that key stays) until it is committed.
 pub trait ObjectWriter: Write + Send {
+    /// Makes the whole object visible under its key, replacing any older one.
     fn commit(self: Box<Self>) -> Result<(), ObjectError>;
 }

@@ -213,12 +213,17 @@ fn node(t: &ResumeTree, i: u32, depth: usize, used: &mut [bool]) -> Option<Resum
 /// An execution's state rebuilt from its log.
 #[derive(Debug, Default)]
 pub struct ExecutionState {
+    /// The history events, sorted by id.
     pub history: Vec<HistoryEvent>,
     /// `None` while no end was recorded (the execution was running).
     pub ended: Option<EndedState>,
+    /// How many times the execution was redriven.
     pub redrive_count: u32,
+    /// When it was last redriven.
     pub redrive_date: Option<DateTime<Utc>>,
+    /// The clientTokens of its redrives, each with when it came, so a repeat is recognised.
     pub redrive_tokens: Vec<(String, DateTime<Utc>)>,
+    /// Per mocked state, the number its next call gets (the calls made so far).
     pub mock_calls: HashMap<String, u32>,
     /// The top-level state last entered (where a restart continues a running execution).
     pub root_position: Option<(StateId, u64)>,

@@ -38,12 +38,15 @@ pub struct DiskStore {
 /// One execution as found on disk.
 #[derive(Debug)]
 pub struct LoadedExecution {
+    /// What the execution was started with (`meta.rkyv`).
     pub meta: Meta,
+    /// The records of its log, in the order they were appended.
     pub entries: Vec<Entry>,
     /// The log ended in a partial frame (a write a crash cut short); it was ignored.
     pub torn_tail: bool,
     /// The length of the log up to its last whole record: where appending continues.
     pub valid_len: u64,
+    /// The execution's folder, where its log is reopened for appending.
     pub dir: PathBuf,
 }
 
@@ -51,10 +54,13 @@ pub struct LoadedExecution {
 /// affects nothing else).
 #[derive(Debug, Default)]
 pub struct Loaded {
+    /// The state machines whose files could be read.
     pub machines: Vec<MachineMeta>,
     /// The ARNs of state machines that were deleted (their executions stay).
     pub deleted_machines: Vec<String>,
+    /// The executions that could be read.
     pub executions: Vec<LoadedExecution>,
+    /// What could not be read, each error naming its file.
     pub errors: Vec<StoreError>,
 }
 
@@ -84,6 +90,7 @@ impl DiskStore {
         }
     }
 
+    /// The data directory this store reads and writes.
     pub fn root(&self) -> &Path {
         &self.root
     }

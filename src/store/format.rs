@@ -21,6 +21,7 @@ pub const HEADER_LEN: usize = 16;
 /// [`ALIGN`] so that, with the file read into an aligned buffer, every archive can be
 /// accessed in place.
 pub const FRAME_HEADER_LEN: usize = 16;
+/// Frames start and end on multiples of this many bytes.
 pub const ALIGN: usize = 16;
 
 fn padded(len: usize) -> usize {
@@ -30,16 +31,23 @@ fn padded(len: usize) -> usize {
 /// An execution's identity and what it was started with.
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Meta {
+    /// The ARN the API knows the execution by.
     pub execution_arn: String,
+    /// The ARN of the state machine it is an execution of.
     pub state_machine_arn: String,
+    /// That state machine's name, which names the execution's parent folder.
     pub state_machine_name: String,
+    /// The execution's own name, kept whole (its folder's name may be shortened).
     pub name: String,
+    /// The state machine's role ARN, from which a lost machine file is rebuilt.
     pub role_arn: String,
     /// 0 STANDARD, 1 EXPRESS.
     pub machine_type: u8,
     /// The definition version that ran (a redrive uses it even if the machine changed).
     pub definition: String,
+    /// The execution's input, as JSON text.
     pub input: String,
+    /// Milliseconds since the Unix epoch when the execution started.
     pub start_date_ms: i64,
     /// The mocked responses of its test case, as `{"State": {"0": {...}}}` JSON.
     pub mocks: Option<String>,
@@ -48,36 +56,56 @@ pub struct Meta {
 /// A state machine as created.
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct MachineMeta {
+    /// The ARN its executions and the API refer to it by.
     pub arn: String,
+    /// The name it was created under, which names its file.
     pub name: String,
+    /// Its definition, as JSON text.
     pub definition: String,
+    /// The IAM role ARN it was created with.
     pub role_arn: String,
+    /// 0 STANDARD, 1 EXPRESS.
     pub machine_type: u8,
+    /// Milliseconds since the Unix epoch when it was created.
     pub creation_date_ms: i64,
 }
 
 /// A Map Run, as of its last change of status or configuration (`map-runs/{id}.rkyv`).
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct MapRunMeta {
+    /// The run's ARN, which a redrive or a later process keeps.
     pub map_run_arn: String,
+    /// The execution whose Distributed Map state started the run.
     pub execution_arn: String,
+    /// What its child executions run: `stateMachine:{name}/{label}`.
     pub state_machine_arn: String,
+    /// The Distributed Map state that started it.
     pub state_name: String,
     /// 0 STANDARD, 1 EXPRESS children.
     pub execution_type: u8,
+    /// Milliseconds since the Unix epoch when the run started.
     pub start_date_ms: i64,
     /// The `MapRunStatus` name.
     pub status: String,
+    /// When it ended, in milliseconds since the Unix epoch; none while it runs.
     pub stop_date_ms: Option<i64>,
+    /// Child executions allowed to run at once (0: as many as allowed).
     pub max_concurrency: u32,
+    /// The percentage of failed items past which the run fails, when one is set.
     pub tolerated_failure_percentage: Option<f64>,
+    /// The number of failed items past which the run fails, when one is set.
     pub tolerated_failure_count: Option<u64>,
     /// Item and child execution counts, in `MapRunCounts` field order.
     pub items: [u64; 10],
+    /// The child executions' counts, in the same order.
     pub executions: [u64; 10],
+    /// How many times the run was redriven.
     pub redrive_count: u32,
+    /// When it was last redriven, in milliseconds since the Unix epoch.
     pub redrive_date_ms: Option<i64>,
+    /// With an ItemBatcher: how many items each child execution holds.
     pub batch_sizes: Option<Vec<u32>>,
+    /// Where and how its results are written; none without a ResultWriter.
     pub writer: Option<WriterMeta>,
 }
 
@@ -95,50 +123,74 @@ pub struct WriterMeta {
 /// One appended record of an execution's log.
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub enum Entry {
+    /// A history event (concurrent branches may log theirs slightly out of order).
     Event(Event),
+    /// A mocked state's call number `n` was answered, so a restart counts on after it.
     MockCall {
+        /// The state's name.
         state: String,
+        /// The invocation number the call used, counting from 0.
         n: u32,
     },
     /// The top-level body entered a state (restart point).
     RootEntered {
+        /// The state's index in the top-level body.
         state: u32,
+        /// The id of its Entered event, whose details hold the state's input.
         entered_event: u64,
     },
+    /// The execution ended: how, and where a redrive would continue.
     Ended(Ended),
+    /// The execution was redriven: its earlier end no longer stands.
     Redriven {
+        /// The execution's redrive count with this redrive (1 for the first).
         count: u32,
+        /// Milliseconds since the Unix epoch when it was redriven.
         date_ms: i64,
+        /// The request's clientToken, so that a repeat of the request redrives nothing.
         client_token: Option<String>,
     },
     // New variants go last: the archived discriminants of the others must not move.
     /// A fan-out (by its state's Entered event) started a run.
     FanOutStarted {
+        /// The id of the fan-out state's Entered event, which names the fan-out.
         fanout_event: u64,
+        /// The execution's count of fan-out runs at this start, which tells this run from
+        /// an earlier one of the same state (a retry or a loop).
         run: u64,
     },
     /// A branch or iteration of that run succeeded, with its output as JSON text.
     ChildDone {
+        /// The id of the fan-out state's Entered event.
         fanout_event: u64,
+        /// The run the child belongs to; one of an older run is ignored.
         run: u64,
+        /// The branch's or iteration's index in the fan-out.
         index: u32,
+        /// Its output, as JSON text.
         output: String,
     },
     /// The top-level body's variables after a state assigned some, as a JSON object.
     Variables {
+        /// The variables, as the text of a JSON object.
         values: String,
     },
     /// A Distributed Map's child succeeded; its whole execution result, which the run's
     /// ResultWriter writes.
     ChildResult {
+        /// The id of the Distributed Map state's Entered event.
         fanout_event: u64,
+        /// The run the child belongs to; one of an older run is ignored.
         run: u64,
+        /// The child's index among the run's child executions.
         index: u32,
+        /// The child execution's whole result, as the ResultWriter writes it.
         result: String,
     },
     /// The folder of the object store the execution was started with (ItemReader and
     /// ResultWriter objects), so that a later process continues against the same one.
     Objects {
+        /// The object store's root folder.
         root: String,
     },
 }
@@ -146,9 +198,13 @@ pub enum Entry {
 /// A history event.
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Event {
+    /// The event's id in the execution's history, counting from 1.
     pub id: u64,
+    /// The id of the event it follows (0 for none).
     pub previous: u64,
+    /// Milliseconds since the Unix epoch when the event happened.
     pub timestamp_ms: i64,
+    /// The `HistoryEventType` name; a name this build does not know is left out.
     pub event_type: String,
     /// The event's details as JSON text (the member name is derived from the type).
     pub details: Option<String>,
@@ -159,10 +215,15 @@ pub struct Event {
 pub struct Ended {
     /// The `ExecutionStatus` name.
     pub status: String,
+    /// The output, as JSON text, when the execution succeeded.
     pub output: Option<String>,
+    /// The error name of an unsuccessful end, if any.
     pub error: Option<String>,
+    /// The error's cause, if any.
     pub cause: Option<String>,
+    /// Milliseconds since the Unix epoch when the execution ended.
     pub stop_date_ms: i64,
+    /// Where a redrive continues; none when there is nothing to redrive.
     pub resume: Option<ResumeTree>,
 }
 
@@ -171,19 +232,25 @@ pub struct Ended {
 /// archive needs no recursive types.)
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct ResumeTree {
+    /// The nodes, each before the nodes of its children; node 0 is the execution's.
     pub nodes: Vec<ResumeNode>,
 }
 
+/// One body's resume point: a state and, for a fan-out state, what its children did.
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct ResumeNode {
+    /// The state's index in its body.
     pub state: u32,
+    /// The id of the state's Entered event, whose details hold its input.
     pub entered_event: u64,
+    /// For a Parallel or Map state: per branch or iteration, in index order.
     pub children: Option<Vec<ChildNode>>,
 }
 
 /// One branch's or iteration's outcome: the per-child table a redrive reads.
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub enum ChildNode {
+    /// Never started: a redrive runs it from the start of its body.
     NotStarted,
     /// The output, as JSON text.
     Succeeded(String),
@@ -239,6 +306,7 @@ pub fn frame(payload: &[u8]) -> Vec<u8> {
 /// What reading a frame at some offset found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum FrameRead<'a> {
+    /// A whole frame: its payload, and the offset where the next frame starts.
     Frame(&'a [u8], usize),
     /// Nothing left.
     End,
