@@ -322,7 +322,7 @@ pub struct GetExecutionHistoryInput {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetExecutionHistoryOutput {
-    /// Events in AWS's JSON shape (see [`crate::runtime::history::HistoryEvent::to_json`]).
+    /// Events in AWS's JSON shape (see [`crate::types::HistoryEvent::to_json`]).
     pub events: Vec<Value>,
     /// Set when more pages follow: pass it back as `nextToken` for the next one.
     #[serde(skip_serializing_if = "Option::is_none")]

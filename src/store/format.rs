@@ -120,80 +120,90 @@ pub struct WriterMeta {
     pub output_type: u8,
 }
 
-/// One appended record of an execution's log.
-#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
-pub enum Entry {
-    /// A history event (concurrent branches may log theirs slightly out of order).
-    Event(Event),
-    /// A mocked state's call number `n` was answered, so a restart counts on after it.
-    MockCall {
-        /// The state's name.
-        state: String,
-        /// The invocation number the call used, counting from 0.
-        n: u32,
-    },
-    /// The top-level body entered a state (restart point).
-    RootEntered {
-        /// The state's index in the top-level body.
-        state: u32,
-        /// The id of its Entered event, whose details hold the state's input.
-        entered_event: u64,
-    },
-    /// The execution ended: how, and where a redrive would continue.
-    Ended(Ended),
-    /// The execution was redriven: its earlier end no longer stands.
-    Redriven {
-        /// The execution's redrive count with this redrive (1 for the first).
-        count: u32,
-        /// Milliseconds since the Unix epoch when it was redriven.
-        date_ms: i64,
-        /// The request's clientToken, so that a repeat of the request redrives nothing.
-        client_token: Option<String>,
-    },
-    // New variants go last: the archived discriminants of the others must not move.
-    /// A fan-out (by its state's Entered event) started a run.
-    FanOutStarted {
-        /// The id of the fan-out state's Entered event, which names the fan-out.
-        fanout_event: u64,
-        /// The execution's count of fan-out runs at this start, which tells this run from
-        /// an earlier one of the same state (a retry or a loop).
-        run: u64,
-    },
-    /// A branch or iteration of that run succeeded, with its output as JSON text.
-    ChildDone {
-        /// The id of the fan-out state's Entered event.
-        fanout_event: u64,
-        /// The run the child belongs to; one of an older run is ignored.
-        run: u64,
-        /// The branch's or iteration's index in the fan-out.
-        index: u32,
-        /// Its output, as JSON text.
-        output: String,
-    },
-    /// The top-level body's variables after a state assigned some, as a JSON object.
-    Variables {
-        /// The variables, as the text of a JSON object.
-        values: String,
-    },
-    /// A Distributed Map's child succeeded; its whole execution result, which the run's
-    /// ResultWriter writes.
-    ChildResult {
-        /// The id of the Distributed Map state's Entered event.
-        fanout_event: u64,
-        /// The run the child belongs to; one of an older run is ignored.
-        run: u64,
-        /// The child's index among the run's child executions.
-        index: u32,
-        /// The child execution's whole result, as the ResultWriter writes it.
-        result: String,
-    },
-    /// The folder of the object store the execution was started with (ItemReader and
-    /// ResultWriter objects), so that a later process continues against the same one.
-    Objects {
-        /// The object store's root folder.
-        root: String,
-    },
+/// `Entry` in a module of its own: rkyv's derive also makes a public `EntryResolver` whose
+/// variant fields carry no docs, and an allowance can only reach it from around both. Every
+/// field of `Entry` itself is documented.
+#[allow(missing_docs)]
+mod entry {
+    use super::*;
+
+    /// One appended record of an execution's log.
+    #[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+    pub enum Entry {
+        /// A history event (concurrent branches may log theirs slightly out of order).
+        Event(Event),
+        /// A mocked state's call number `n` was answered, so a restart counts on after it.
+        MockCall {
+            /// The state's name.
+            state: String,
+            /// The invocation number the call used, counting from 0.
+            n: u32,
+        },
+        /// The top-level body entered a state (restart point).
+        RootEntered {
+            /// The state's index in the top-level body.
+            state: u32,
+            /// The id of its Entered event, whose details hold the state's input.
+            entered_event: u64,
+        },
+        /// The execution ended: how, and where a redrive would continue.
+        Ended(Ended),
+        /// The execution was redriven: its earlier end no longer stands.
+        Redriven {
+            /// The execution's redrive count with this redrive (1 for the first).
+            count: u32,
+            /// Milliseconds since the Unix epoch when it was redriven.
+            date_ms: i64,
+            /// The request's clientToken, so that a repeat of the request redrives nothing.
+            client_token: Option<String>,
+        },
+        // New variants go last: the archived discriminants of the others must not move.
+        /// A fan-out (by its state's Entered event) started a run.
+        FanOutStarted {
+            /// The id of the fan-out state's Entered event, which names the fan-out.
+            fanout_event: u64,
+            /// The execution's count of fan-out runs at this start, which tells this run from
+            /// an earlier one of the same state (a retry or a loop).
+            run: u64,
+        },
+        /// A branch or iteration of that run succeeded, with its output as JSON text.
+        ChildDone {
+            /// The id of the fan-out state's Entered event.
+            fanout_event: u64,
+            /// The run the child belongs to; one of an older run is ignored.
+            run: u64,
+            /// The branch's or iteration's index in the fan-out.
+            index: u32,
+            /// Its output, as JSON text.
+            output: String,
+        },
+        /// The top-level body's variables after a state assigned some, as a JSON object.
+        Variables {
+            /// The variables, as the text of a JSON object.
+            values: String,
+        },
+        /// A Distributed Map's child succeeded; its whole execution result, which the run's
+        /// ResultWriter writes.
+        ChildResult {
+            /// The id of the Distributed Map state's Entered event.
+            fanout_event: u64,
+            /// The run the child belongs to; one of an older run is ignored.
+            run: u64,
+            /// The child's index among the run's child executions.
+            index: u32,
+            /// The child execution's whole result, as the ResultWriter writes it.
+            result: String,
+        },
+        /// The folder of the object store the execution was started with (ItemReader and
+        /// ResultWriter objects), so that a later process continues against the same one.
+        Objects {
+            /// The object store's root folder.
+            root: String,
+        },
+    }
 }
+
+pub use entry::{ArchivedEntry, Entry};
 
 /// A history event.
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]

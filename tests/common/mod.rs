@@ -93,7 +93,10 @@ pub fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
         if let Some(v) = check() {
             return v;
         }
-        assert!(std::time::Instant::now() < deadline, "timed out waiting until {what}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting until {what}"
+        );
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
 }
@@ -125,7 +128,12 @@ impl Gate {
 
 /// How many events of `event_type` an execution's history holds now.
 pub fn count_events(r: &ExecutionRecord, event_type: HistoryEventType) -> usize {
-    r.with_progress(|p| p.history.iter().filter(|e| e.event_type == event_type).count())
+    r.with_progress(|p| {
+        p.history
+            .iter()
+            .filter(|e| e.event_type == event_type)
+            .count()
+    })
 }
 
 /// The first 1,000 history events, in AWS's JSON shape.
