@@ -1,5 +1,6 @@
-//! Layer 6, the control plane with AWS's operation, field and error names. In process; the
-//! HTTP server speaks the same operations over the AWS JSON 1.0 protocol.
+//! Layer 6, the control plane with AWS's operation, field and error names, called in
+//! process. Imports the layers below it (the runtime, the store, the definition model);
+//! what serves it over HTTP, benchmarks it or drives it from the command line sits above.
 //!
 //! ```
 //! use sfn_runtime::api::{StepFunctions, types::*};

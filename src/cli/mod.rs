@@ -1,5 +1,6 @@
-//! The `sfn` command line: `run`, `validate` and `conformance` (more commands arrive with
-//! their issues). Parsing with clap; each command in its own file.
+//! Layer 9, the `sfn` command line: `run`, `redrive`, `resume`, `describe`, `history`,
+//! `list`, the Map Run commands, `bench`, `validate` and `conformance`. Parsed with clap;
+//! each command (or family of commands) in its own file, over the API below it.
 
 mod bench;
 mod conformance;

@@ -1,7 +1,12 @@
-//! Layer 4, the actors: an `ExecutionActor` per execution, spread over one arbiter (event
-//! loop thread) per core; the task-handler registry; mocked responses; the clock.
+//! Layer 4, the actors: one `ExecutionActor` type for an execution, a Parallel branch, a
+//! Map iteration and a Distributed Map child execution, spread over one arbiter (event loop
+//! thread) per core. Its files by concept: the actor and its state loop in `execution/`, the
+//! generic fan-out window in `fanout/`, the Distributed Map in `distributed/`, the messages
+//! between actors in `messages.rs`; beside them the task-handler registry, mocked
+//! responses, the clock, the record the API reads and the `Journal` storage writes through.
 //!
-//! Imports `asl`, `data` and `interpret`; never the API above it.
+//! Imports `types`, `objects`, `asl`, `data` and `interpret`; never `store` or the API
+//! above it.
 
 mod child_queue;
 pub mod clock;
