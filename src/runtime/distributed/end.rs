@@ -112,19 +112,19 @@ impl ExecutionActor {
     /// Aborts the run's running child executions (they record their own aborts; the
     /// parent records the run's) and returns what each child achieved, for a redrive.
     pub(crate) fn abort_child_executions(&mut self, mut f: Box<FanOut>) -> Vec<ChildResume> {
-        let Some(run) = self.pos.as_mut().and_then(|p| p.map_run.take()) else {
-            return f.children_resume();
-        };
-        let record = &run.record;
+        let run = self.pos.as_mut().and_then(|p| p.map_run.take());
         let mut running: Vec<_> = f.running.drain().collect();
         running.sort_by_key(|(i, _)| *i);
         for (i, (addr, _)) in running {
             f.table.abort(i);
-            record.child_ended(record.items_of(i), ChildEnd::Aborted);
+            if let Some(run) = &run {
+                run.record
+                    .child_ended(run.record.items_of(i), ChildEnd::Aborted);
+            }
             addr.do_send(Abort);
         }
-        if record.status() == MapRunStatus::RUNNING {
-            record.end(MapRunStatus::ABORTED, self.exec.clock.now());
+        if let Some(run) = run.filter(|r| r.record.status() == MapRunStatus::RUNNING) {
+            run.record.end(MapRunStatus::ABORTED, self.exec.clock.now());
             self.event(HistoryEventType::MapRunAborted, || None);
         }
         f.children_resume()
