@@ -223,7 +223,7 @@ impl StepFunctionsBuilder {
         };
         let config = Arc::new(self.config);
         let sfn = StepFunctions {
-            inner: Arc::new(ServiceState {
+            service: Arc::new(ServiceState {
                 runtime: Runtime::new(config.workers)?,
                 seed: AtomicU64::new(self.seed.unwrap_or_else(rand::random)),
                 state_machines: DashMap::new(),

@@ -46,12 +46,12 @@ impl StepFunctions {
     /// Problems found while opening the data directory (each names its file), and later
     /// failures to record.
     pub fn store_errors(&self) -> Vec<String> {
-        if let Some(files) = &self.inner.map_run_files {
+        if let Some(files) = &self.service.map_run_files {
             for e in files.take_errors() {
                 self.store_error(e);
             }
         }
-        self.inner
+        self.service
             .store_errors
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -59,7 +59,7 @@ impl StepFunctions {
     }
 
     fn store_error(&self, e: impl std::fmt::Display) {
-        self.inner
+        self.service
             .store_errors
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -67,7 +67,7 @@ impl StepFunctions {
     }
 
     pub(crate) fn persist_machine(&self, e: &StateMachineEntry) -> Result<(), ApiError> {
-        let Some(store) = &self.inner.store else {
+        let Some(store) = &self.service.store else {
             return Ok(());
         };
         let m = MachineMeta {
@@ -82,7 +82,7 @@ impl StepFunctions {
     }
 
     pub(crate) fn forget_machine(&self, arn: &StateMachineArn) {
-        if let Some(store) = &self.inner.store {
+        if let Some(store) = &self.service.store {
             if let Err(err) = store.delete_machine(&arn.name, &arn.to_string()) {
                 self.store_error(err);
             }
@@ -98,7 +98,7 @@ impl StepFunctions {
         entry: &StateMachineEntry,
         launch: &Launch,
     ) -> Result<(), ApiError> {
-        let Some(store) = &self.inner.store else {
+        let Some(store) = &self.service.store else {
             return Ok(());
         };
         if record.machine_type != StateMachineType::STANDARD {
@@ -118,7 +118,7 @@ impl StepFunctions {
         };
         // What a resume by a later process needs to find the same objects.
         let first: Vec<Entry> = self
-            .inner
+            .service
             .objects_root
             .iter()
             .map(|root| Entry::Objects {
@@ -145,7 +145,8 @@ impl StepFunctions {
         if record.journal().is_some() {
             return Ok(());
         }
-        let (Some(store), Some((dir, valid_len))) = (&self.inner.store, &launch.stored_log) else {
+        let (Some(store), Some((dir, valid_len))) = (&self.service.store, &launch.stored_log)
+        else {
             return Ok(());
         };
         let log = store.reopen_log(dir, *valid_len).map_err(internal)?;
@@ -159,16 +160,16 @@ impl StepFunctions {
             self.store_error(e);
         }
         // Map Runs first: executions that continue find the runs they started.
-        if let Some(files) = &self.inner.map_run_files {
+        if let Some(files) = &self.service.map_run_files {
             if resume || !self.is_read_only() {
-                self.inner.map_runs.set_store(Arc::clone(files) as _);
+                self.service.map_runs.set_store(Arc::clone(files) as _);
             }
             let (runs, errors) = files.load();
             for e in errors {
                 self.store_error(e);
             }
             for m in runs {
-                self.inner
+                self.service
                     .map_runs
                     .restore(Arc::new(crate::store::record_of(&m)));
             }
@@ -176,7 +177,7 @@ impl StepFunctions {
         for m in loaded.machines {
             match self.machine_from(&m) {
                 Ok(entry) => {
-                    self.inner
+                    self.service
                         .state_machines
                         .insert(entry.arn.to_string(), Arc::new(entry));
                 }
@@ -204,7 +205,7 @@ impl StepFunctions {
         let mut newest: HashMap<&str, &Meta> = HashMap::new();
         for ex in executions {
             let arn = ex.meta.state_machine_arn.as_str();
-            if self.inner.state_machines.contains_key(arn) || deleted.contains(arn) {
+            if self.service.state_machines.contains_key(arn) || deleted.contains(arn) {
                 continue;
             }
             let e = newest.entry(arn).or_insert(&ex.meta);
@@ -227,7 +228,7 @@ impl StepFunctions {
                         "state machine {}: its file is missing or unreadable; it was taken from execution {}",
                         m.name, meta.execution_arn
                     ));
-                    self.inner
+                    self.service
                         .state_machines
                         .insert(arn.to_string(), Arc::new(entry));
                 }
@@ -237,7 +238,7 @@ impl StepFunctions {
     }
 
     fn is_read_only(&self) -> bool {
-        self.inner.store.as_ref().is_none_or(|s| s.is_read_only())
+        self.service.store.as_ref().is_none_or(|s| s.is_read_only())
     }
 
     fn machine_from(&self, m: &MachineMeta) -> Result<StateMachineEntry, String> {
@@ -272,8 +273,8 @@ impl StepFunctions {
         });
         match recorded {
             Some(root)
-                if !self.inner.objects_explicit
-                    && self.inner.objects_root.as_ref() != Some(&root) =>
+                if !self.service.objects_explicit
+                    && self.service.objects_root.as_ref() != Some(&root) =>
             {
                 let store: Arc<dyn crate::objects::ObjectStore> =
                     if self.is_read_only() {
@@ -339,13 +340,13 @@ impl StepFunctions {
             objects: self.recorded_objects(&ex.entries).map_err(what)?,
             stored_log: Some((ex.dir.clone(), ex.valid_len)),
         };
-        self.inner
+        self.service
             .launches
             .insert(record.execution_arn.clone(), launch.clone());
-        self.inner
+        self.service
             .executions
             .insert(record.execution_arn.clone(), Arc::clone(&record));
-        self.inner
+        self.service
             .by_machine
             .entry(record.state_machine_arn.clone())
             .or_default()
@@ -389,7 +390,7 @@ impl StepFunctions {
             self.continue_orphan(&record, launch, orphan)
                 .map_err(|e| what(e.message().to_string()))?;
         } else {
-            self.inner
+            self.service
                 .orphans
                 .insert(record.execution_arn.clone(), orphan);
         }
@@ -450,7 +451,7 @@ impl StepFunctions {
         let Some((_, orphan)) = self.take_orphan(record)? else {
             return Ok(false);
         };
-        let now = self.inner.clock.now();
+        let now = self.service.clock.now();
         let error = crate::data::StatesError {
             error: error.unwrap_or_default(),
             cause,
@@ -481,15 +482,15 @@ impl StepFunctions {
     /// waiting.
     fn take_orphan(&self, record: &ExecutionRecord) -> Result<Option<(Launch, Orphan)>, ApiError> {
         let arn = &record.execution_arn;
-        if !self.inner.orphans.contains_key(arn) {
+        if !self.service.orphans.contains_key(arn) {
             return Ok(None);
         }
-        let Some(launch) = self.inner.launches.get(arn).map(|l| l.clone()) else {
+        let Some(launch) = self.service.launches.get(arn).map(|l| l.clone()) else {
             return Ok(None);
         };
         self.connect_log(record, &launch)?;
         Ok(self
-            .inner
+            .service
             .orphans
             .remove(arn)
             .map(|(_, orphan)| (launch, orphan)))

@@ -54,10 +54,10 @@ impl StepFunctions {
             None => uuid::Uuid::new_v4().to_string().parse()?,
         };
         let input_text = req.input.as_deref().unwrap_or("{}");
-        if input_text.len() > self.inner.payload_limit {
+        if input_text.len() > self.service.payload_limit {
             return Err(ApiError::ValidationException(format!(
                 "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to {}",
-                self.inner.payload_limit
+                self.service.payload_limit
             )));
         }
         let input: Value = serde_json::from_str(input_text).map_err(|e| {
@@ -67,7 +67,7 @@ impl StepFunctions {
             None => direct_mocks,
             Some(case) => {
                 let cfg = self
-                    .inner
+                    .service
                     .mocks
                     .read()
                     .unwrap_or_else(|e| e.into_inner())
@@ -96,13 +96,13 @@ impl StepFunctions {
             entry.arn.to_string(),
             name.to_string(),
             input,
-            self.inner.clock.now(),
+            self.service.clock.now(),
             entry.machine_type,
         ));
-        match self.inner.executions.entry(exec_arn.clone()) {
+        match self.service.executions.entry(exec_arn.clone()) {
             dashmap::Entry::Occupied(existing) => {
                 let e = existing.get();
-                if self.inner.orphans.contains_key(&exec_arn) {
+                if self.service.orphans.contains_key(&exec_arn) {
                     // Nothing runs it: returning it would leave the caller waiting forever.
                     return Err(ApiError::ExecutionAlreadyExists(format!(
                         "Execution Already Exists: '{exec_arn}' (it was RUNNING when the process running it stopped; resume it)"
@@ -133,15 +133,17 @@ impl StepFunctions {
             stored_log: None,
         };
         if let Err(e) = self.persist_start(&record, &entry, &launch) {
-            self.inner.executions.remove(&exec_arn);
+            self.service.executions.remove(&exec_arn);
             return Err(e);
         }
-        self.inner
+        self.service
             .by_machine
             .entry(entry.arn.to_string())
             .or_default()
             .push(Arc::clone(&record));
-        self.inner.launches.insert(exec_arn.clone(), launch.clone());
+        self.service
+            .launches
+            .insert(exec_arn.clone(), launch.clone());
         self.spawn_execution(
             &record,
             launch,
@@ -174,11 +176,11 @@ impl StepFunctions {
     pub(crate) fn execution(&self, arn: &str) -> Result<Arc<ExecutionRecord>, ApiError> {
         let parsed: ExecutionArn = arn.parse()?;
         let arn_text = parsed.to_string();
-        self.inner
+        self.service
             .executions
             .get(&arn_text)
             .map(|e| Arc::clone(e.value()))
-            .or_else(|| self.inner.map_runs.child(&arn_text))
+            .or_else(|| self.service.map_runs.child(&arn_text))
             .ok_or_else(|| {
                 ApiError::ExecutionDoesNotExist(format!("Execution Does Not Exist: '{arn}'"))
             })
@@ -191,9 +193,16 @@ impl StepFunctions {
         req: ExecutionArnInput,
     ) -> Result<DescribeExecutionOutput, ApiError> {
         let r = self.execution(&req.execution_arn)?;
-        let sm_exists = self.inner.state_machines.contains_key(&r.state_machine_arn);
-        let mut d = describe_at(&r, Some(self.inner.clock.now()), self.inner.history_limit);
-        let map_run_child = self.inner.map_runs.child(&r.execution_arn).is_some();
+        let sm_exists = self
+            .service
+            .state_machines
+            .contains_key(&r.state_machine_arn);
+        let mut d = describe_at(
+            &r,
+            Some(self.service.clock.now()),
+            self.service.history_limit,
+        );
+        let map_run_child = self.service.map_runs.child(&r.execution_arn).is_some();
         if map_run_child && d.redrive_status == "REDRIVABLE" {
             // AWS: a Distributed Map's child is redriven by redriving its parent.
             d.redrive_status = "REDRIVABLE_BY_MAP_RUN".into();
@@ -226,7 +235,7 @@ impl StepFunctions {
     /// included (whose executions ListExecutions no longer reaches).
     pub(crate) fn machines_with_executions(&self) -> Vec<String> {
         let mut arns: Vec<String> = self
-            .inner
+            .service
             .by_machine
             .iter()
             .map(|e| e.key().clone())
@@ -295,7 +304,7 @@ impl StepFunctions {
     fn executions_of(&self, sm: &str) -> Result<Vec<Arc<ExecutionRecord>>, ApiError> {
         let arn: StateMachineArn = sm.parse()?;
         Ok(self
-            .inner
+            .service
             .by_machine
             .get(&arn.to_string())
             .map(|v| v.iter().rev().cloned().collect())
@@ -315,7 +324,7 @@ impl StepFunctions {
             stop_date: r
                 .summary()
                 .stop_date
-                .unwrap_or_else(|| self.inner.clock.now()),
+                .unwrap_or_else(|| self.service.clock.now()),
         })
     }
 

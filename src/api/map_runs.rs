@@ -12,7 +12,7 @@ use std::sync::Arc;
 impl StepFunctions {
     pub(crate) fn map_run(&self, arn: &str) -> Result<Arc<MapRunRecord>, ApiError> {
         let parsed: MapRunArn = arn.parse()?;
-        self.inner
+        self.service
             .map_runs
             .get(&parsed.to_string())
             .ok_or_else(|| ApiError::ResourceNotFound(format!("Resource not found: '{arn}'")))
@@ -47,7 +47,7 @@ impl StepFunctions {
         // The execution must exist (a top-level one, or a child execution).
         self.execution(&arn.to_string())?;
         let items = self
-            .inner
+            .service
             .map_runs
             .of_execution(&arn.to_string())
             .into_iter()

@@ -61,7 +61,7 @@ impl StepFunctions {
         req: RedriveExecutionInput,
     ) -> Result<RedriveExecutionOutput, ApiError> {
         let record = self.execution(&req.execution_arn)?;
-        if self.inner.map_runs.child(&record.execution_arn).is_some() {
+        if self.service.map_runs.child(&record.execution_arn).is_some() {
             return Err(ApiError::ExecutionNotRedrivable(
                 "A child execution of a Map Run is redriven by redriving its parent execution"
                     .into(),
@@ -74,13 +74,13 @@ impl StepFunctions {
                 ));
             }
         }
-        let now = self.inner.clock.now();
+        let now = self.service.clock.now();
         let sm_exists = self
-            .inner
+            .service
             .state_machines
             .contains_key(&record.state_machine_arn);
         let launch = self
-            .inner
+            .service
             .launches
             .get(&record.execution_arn)
             .map(|l| l.clone());
@@ -92,9 +92,12 @@ impl StepFunctions {
                     return Ok(None);
                 }
             }
-            if let Some(reason) =
-                not_redrivable(&record, &summary_of(p), Some(now), self.inner.history_limit)
-            {
+            if let Some(reason) = not_redrivable(
+                &record,
+                &summary_of(p),
+                Some(now),
+                self.service.history_limit,
+            ) {
                 return Err(ApiError::ExecutionNotRedrivable(reason.into()));
             }
             if !sm_exists {

@@ -35,7 +35,7 @@ pub struct StateMachineEntry {
 /// The Step Functions service, in process. Cheap to clone.
 #[derive(Clone)]
 pub struct StepFunctions {
-    pub(crate) inner: Arc<ServiceState>,
+    pub(crate) service: Arc<ServiceState>,
 }
 
 /// The service's state; its settings are read through it from the [`Config`].
@@ -83,17 +83,21 @@ impl std::ops::Deref for ServiceState {
 impl StepFunctions {
     /// The handler registry: register more handlers at any time.
     pub fn handlers(&self) -> &HandlerRegistry {
-        &self.inner.handlers
+        &self.service.handlers
     }
 
     /// The clock the service runs on: real time, or virtual time that skips waits.
     pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.inner.clock
+        &self.service.clock
     }
 
     /// Replaces the mock config.
     pub fn set_mock_config(&self, cfg: MockConfig) {
-        *self.inner.mocks.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(cfg));
+        *self
+            .service
+            .mocks
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(cfg));
     }
 
     /// CreateStateMachine: checks the name and definition and adds the state machine;
@@ -104,7 +108,7 @@ impl StepFunctions {
     ) -> Result<CreateStateMachineOutput, ApiError> {
         let entry = self.new_entry(req)?;
         let key = entry.arn.to_string();
-        if let Some(existing) = self.inner.state_machines.get(&key) {
+        if let Some(existing) = self.service.state_machines.get(&key) {
             // AWS: creating an identical state machine again is idempotent.
             if existing.definition == entry.definition
                 && existing.role_arn == entry.role_arn
@@ -131,7 +135,7 @@ impl StepFunctions {
         req: CreateStateMachineInput,
     ) -> Result<CreateStateMachineOutput, ApiError> {
         let entry = self.new_entry(req)?;
-        match self.inner.state_machines.get(&entry.arn.to_string()) {
+        match self.service.state_machines.get(&entry.arn.to_string()) {
             Some(existing)
                 if existing.definition == entry.definition
                     && existing.role_arn == entry.role_arn
@@ -151,7 +155,7 @@ impl StepFunctions {
         let creation_date = entry.creation_date;
         let entry = Arc::new(entry);
         self.persist_machine(&entry)?;
-        self.inner.state_machines.insert(key.clone(), entry);
+        self.service.state_machines.insert(key.clone(), entry);
         Ok(CreateStateMachineOutput {
             state_machine_arn: key,
             creation_date,
@@ -192,8 +196,8 @@ impl StepFunctions {
         })?;
         let arn = StateMachineArn {
             partition: "aws".into(),
-            region: self.inner.region.clone(),
-            account: self.inner.account.clone(),
+            region: self.service.region.clone(),
+            account: self.service.account.clone(),
             name: name.to_string(),
         };
         Ok(StateMachineEntry {
@@ -202,13 +206,13 @@ impl StepFunctions {
             machine: Arc::new(machine),
             role_arn: req.role_arn,
             machine_type,
-            creation_date: self.inner.clock.now(),
+            creation_date: self.service.clock.now(),
         })
     }
 
     pub(crate) fn state_machine(&self, arn: &str) -> Result<Arc<StateMachineEntry>, ApiError> {
         let parsed: StateMachineArn = arn.parse()?;
-        self.inner
+        self.service
             .state_machines
             .get(&parsed.to_string())
             .map(|e| Arc::clone(e.value()))
@@ -237,7 +241,7 @@ impl StepFunctions {
     /// ListStateMachines: the state machines in name order, one page at a time.
     pub fn list_state_machines(&self, req: PageInput) -> Result<ListStateMachinesOutput, ApiError> {
         let mut all: Vec<StateMachineListItem> = self
-            .inner
+            .service
             .state_machines
             .iter()
             .map(|e| StateMachineListItem {
@@ -259,7 +263,12 @@ impl StepFunctions {
     /// AWS: deleting stops nothing that runs; the state machine is gone for new executions.
     pub fn delete_state_machine(&self, req: StateMachineArnInput) -> Result<(), ApiError> {
         let arn: StateMachineArn = req.state_machine_arn.parse()?;
-        if self.inner.state_machines.remove(&arn.to_string()).is_some() {
+        if self
+            .service
+            .state_machines
+            .remove(&arn.to_string())
+            .is_some()
+        {
             self.forget_machine(&arn);
         }
         Ok(())

@@ -15,25 +15,25 @@ impl StepFunctions {
         launch: Launch,
         start: Start,
     ) {
-        self.inner.runtime.spawn(ExecutionSpec {
+        self.service.runtime.spawn(ExecutionSpec {
             record: Arc::clone(record),
             machine: launch.machine,
             state_machine_name: launch.state_machine_name,
             role_arn: launch.role_arn,
             mocks: launch.mocks,
-            config: Arc::clone(&self.inner.config),
-            clock: self.inner.clock.fork(),
-            seed: self.inner.seed.fetch_add(1, Ordering::Relaxed),
+            config: Arc::clone(&self.service.config),
+            clock: self.service.clock.fork(),
+            seed: self.service.seed.fetch_add(1, Ordering::Relaxed),
             keep_history: record.machine_type == StateMachineType::STANDARD,
             resume: start.resume,
             redrive_count: start.redrive_count,
             recovering: start.recovering.is_some(),
             redrive_announced: start.redrive_announced,
             recovered_fanout: start.recovering.flatten(),
-            map_runs: Arc::clone(&self.inner.map_runs),
+            map_runs: Arc::clone(&self.service.map_runs),
             objects: launch
                 .objects
-                .unwrap_or_else(|| Arc::clone(&self.inner.objects)),
+                .unwrap_or_else(|| Arc::clone(&self.service.objects)),
         });
     }
 }

@@ -59,7 +59,7 @@ impl ExecutionActor {
             })
         };
         // The final event and the terminal status are written under one lock, so nothing a
-        // late child records can land after them (see ExecutionShared::event).
+        // late child records can land after them (see Execution::event).
         self.last_event = self.exec.final_event(
             event_type,
             self.last_event,
