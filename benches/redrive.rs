@@ -105,7 +105,7 @@ fn bench(c: &mut Criterion) {
             },
             |(sfn, r)| {
                 sfn.redrive_execution(RedriveExecutionInput {
-                    execution_arn: r.execution_arn.clone(),
+                    execution_arn: r.execution_arn.to_string(),
                     client_token: None,
                 })
                 .expect("redrivable");

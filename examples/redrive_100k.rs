@@ -55,7 +55,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     failing.store(false, Ordering::Relaxed);
     let t = Instant::now();
     sfn.redrive_execution(RedriveExecutionInput {
-        execution_arn: r.execution_arn.clone(),
+        execution_arn: r.execution_arn.to_string(),
         client_token: None,
     })?;
     r.wait_blocking();

@@ -245,7 +245,7 @@ fn describe_and_history_errors() {
     let r = start(&s, &arn, &json!({}));
     r.wait_blocking();
     let bad_token = s.get_execution_history(GetExecutionHistoryInput {
-        execution_arn: r.execution_arn.clone(),
+        execution_arn: r.execution_arn.to_string(),
         next_token: Some("garbage".into()),
         ..Default::default()
     });
@@ -262,7 +262,7 @@ fn history_pages_and_reverses() {
     r.wait_blocking();
     let all = s
         .get_execution_history(GetExecutionHistoryInput {
-            execution_arn: r.execution_arn.clone(),
+            execution_arn: r.execution_arn.to_string(),
             ..Default::default()
         })
         .unwrap();
@@ -285,7 +285,7 @@ fn history_pages_and_reverses() {
     );
     let p1 = s
         .get_execution_history(GetExecutionHistoryInput {
-            execution_arn: r.execution_arn.clone(),
+            execution_arn: r.execution_arn.to_string(),
             max_results: Some(3),
             reverse_order: true,
             next_token: None,
@@ -295,7 +295,7 @@ fn history_pages_and_reverses() {
     assert_eq!(p1.events.len(), 3);
     let p2 = s
         .get_execution_history(GetExecutionHistoryInput {
-            execution_arn: r.execution_arn.clone(),
+            execution_arn: r.execution_arn.to_string(),
             max_results: Some(3),
             reverse_order: true,
             next_token: p1.next_token,

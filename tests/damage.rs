@@ -54,8 +54,8 @@ fn failed_parallel(dir: &Path) -> String {
     let sm = create(&s, "Par", &def);
     let r = start(&s, &sm, &json!({}));
     r.wait_blocking();
-    assert_eq!(describe_arn(&s, &r.execution_arn).status, "FAILED");
-    r.execution_arn.clone()
+    assert_eq!(describe_arn(&s, r.execution_arn.as_str()).status, "FAILED");
+    r.execution_arn.to_string()
 }
 
 #[test]
@@ -115,7 +115,10 @@ fn a_state_that_does_not_exist_fails_the_execution_instead_of_an_arbiter() {
     );
     let r = start(&s, &sm, &json!({}));
     r.wait_blocking();
-    assert_eq!(describe_arn(&s, &r.execution_arn).status, "SUCCEEDED");
+    assert_eq!(
+        describe_arn(&s, r.execution_arn.as_str()).status,
+        "SUCCEEDED"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -225,9 +228,9 @@ fn a_map_run_file_that_claims_a_trillion_children_is_counted_again() {
     out.extend(frame(&rkyv::to_bytes::<rancor::Error>(&meta).unwrap()));
     std::fs::write(&run_file, out).unwrap();
     let s = flaky_service(&dir, false);
-    let d = wait_end(&s, &arn);
+    let d = wait_end(&s, arn.as_str());
     assert_eq!(d.status, "SUCCEEDED", "{:?}", d.cause);
-    let types = history_types(&s, &arn);
+    let types = history_types(&s, arn.as_str());
     assert_eq!(
         types.iter().filter(|t| *t == "MapStateStarted").count(),
         1,

@@ -120,7 +120,7 @@ fn each_item_runs_as_a_child_execution_of_a_map_run() {
             "arn:aws:states:us-east-1:123456789012:stateMachine:Sm/Items"
         );
     }
-    let run = map_run_of(&s, &r.execution_arn);
+    let run = map_run_of(&s, r.execution_arn.as_str());
     assert!(run
         .map_run_arn
         .starts_with("arn:aws:states:us-east-1:123456789012:mapRun:Sm/Items:"));
@@ -298,9 +298,9 @@ fn update_map_run_changes_a_running_run() {
     let arn = create(&s, "Sm", &def(json!({"MaxConcurrency": 1}), "STANDARD"));
     let r = start(&s, &arn, &json!([1, 2, 3, 4, 5, 6]));
     eventually("the map run", || {
-        try_map_run_of(&s, &r.execution_arn).is_some()
+        try_map_run_of(&s, r.execution_arn.as_str()).is_some()
     });
-    let map_run_arn = map_run_of(&s, &r.execution_arn).map_run_arn;
+    let map_run_arn = map_run_of(&s, r.execution_arn.as_str()).map_run_arn;
     let describe = || {
         s.describe_map_run(DescribeMapRunInput {
             map_run_arn: map_run_arn.clone(),
@@ -394,10 +394,10 @@ fn stopping_the_parent_aborts_its_map_run_and_children() {
     let arn = create(&s, "Sm", &def(json!({"MaxConcurrency": 2}), "STANDARD"));
     let r = start(&s, &arn, &json!([1, 2, 3]));
     eventually("two running children", || {
-        try_map_run_of(&s, &r.execution_arn).is_some_and(|m| m.item_counts.running == 2)
+        try_map_run_of(&s, r.execution_arn.as_str()).is_some_and(|m| m.item_counts.running == 2)
     });
     s.stop_execution(StopExecutionInput {
-        execution_arn: r.execution_arn.clone(),
+        execution_arn: r.execution_arn.to_string(),
         ..Default::default()
     })
     .unwrap();
@@ -405,7 +405,7 @@ fn stopping_the_parent_aborts_its_map_run_and_children() {
     let types: Vec<String> =
         r.with_progress(|p| p.history.iter().map(|e| e.event_type.to_string()).collect());
     assert!(types.contains(&"MapRunAborted".to_string()), "{types:?}");
-    let run = map_run_of(&s, &r.execution_arn);
+    let run = map_run_of(&s, r.execution_arn.as_str());
     assert_eq!(run.status, "ABORTED");
     assert_eq!((run.item_counts.aborted, run.item_counts.pending), (2, 1));
     // The aborts reach the children as messages, after the parent ended.
@@ -814,7 +814,7 @@ fn redrive_map_run(execution_type: &str) {
     let r = start(&s, &arn, &items);
     r.wait_blocking();
     assert_eq!(r.status().as_str(), "FAILED");
-    let first = map_run_of(&s, &r.execution_arn);
+    let first = map_run_of(&s, r.execution_arn.as_str());
     assert_eq!(first.status, "FAILED");
     assert_eq!(
         (first.item_counts.failed, first.item_counts.pending),
@@ -847,7 +847,7 @@ fn redrive_map_run(execution_type: &str) {
     failing.store(false, std::sync::atomic::Ordering::Relaxed);
     calls.lock().unwrap().clear();
     s.redrive_execution(RedriveExecutionInput {
-        execution_arn: r.execution_arn.clone(),
+        execution_arn: r.execution_arn.to_string(),
         client_token: None,
     })
     .unwrap();
@@ -868,7 +868,7 @@ fn redrive_map_run(execution_type: &str) {
     );
     assert!(!types[redriven..].contains(&"MapRunStarted".to_string()));
     // The same Map Run, redriven once.
-    let run = map_run_of(&s, &r.execution_arn);
+    let run = map_run_of(&s, r.execution_arn.as_str());
     assert_eq!(run.map_run_arn, first.map_run_arn);
     assert_eq!((run.status.as_str(), run.redrive_count), ("SUCCEEDED", 1));
     assert!(run.redrive_date.is_some());

@@ -76,18 +76,18 @@ fn a_log_cut_at_any_byte_of_its_last_records_is_finished_and_read_back_whole() {
         let sm = create(&s, "Sm", &def());
         let r = start(&s, &sm, &json!({}));
         r.wait_blocking();
-        assert_eq!(describe_arn(&s, &r.execution_arn).status, "FAILED");
+        assert_eq!(describe_arn(&s, r.execution_arn.as_str()).status, "FAILED");
         r.execution_arn.clone()
     };
     {
         // Redriven once, failing again: the log holds two ends.
         let s = flaky_service(&base, true);
         s.redrive_execution(RedriveExecutionInput {
-            execution_arn: arn.clone(),
+            execution_arn: arn.to_string(),
             client_token: None,
         })
         .unwrap();
-        assert_eq!(wait_end(&s, &arn).status, "FAILED");
+        assert_eq!(wait_end(&s, arn.as_str()).status, "FAILED");
     }
     let log_path = |d: &Path| {
         let dirs: Vec<_> = std::fs::read_dir(d.join("executions/Sm"))
@@ -131,11 +131,11 @@ fn a_log_cut_at_any_byte_of_its_last_records_is_finished_and_read_back_whole() {
                 "cut {cut}: {:?}",
                 s.store_errors()
             );
-            let status = describe_arn(&s, &arn).status;
+            let status = describe_arn(&s, arn.as_str()).status;
             let r = if status == "FAILED" {
                 outcomes[0] += 1;
                 s.redrive_execution(RedriveExecutionInput {
-                    execution_arn: arn.clone(),
+                    execution_arn: arn.to_string(),
                     client_token: None,
                 })
                 .unwrap_or_else(|e| panic!("cut {cut}: {e}"));
@@ -146,13 +146,13 @@ fn a_log_cut_at_any_byte_of_its_last_records_is_finished_and_read_back_whole() {
                     ..Default::default()
                 })
                 .unwrap();
-                wait_end(&s, &arn)
+                wait_end(&s, arn.as_str())
             } else {
                 assert_eq!(status, "RUNNING", "cut {cut}");
                 outcomes[1] += 1;
-                s.resume_execution(&arn)
+                s.resume_execution(arn.as_str())
                     .unwrap_or_else(|e| panic!("cut {cut}: {e}"));
-                wait_end(&s, &arn)
+                wait_end(&s, arn.as_str())
             };
             assert_eq!(r.status, "SUCCEEDED", "cut {cut}");
         }
@@ -162,20 +162,20 @@ fn a_log_cut_at_any_byte_of_its_last_records_is_finished_and_read_back_whole() {
             "cut {cut}: {:?}",
             s.store_errors()
         );
-        let d = describe_arn(&s, &arn);
+        let d = describe_arn(&s, arn.as_str());
         assert_eq!(d.status, "SUCCEEDED", "cut {cut}");
         assert_eq!(
             output(&d),
             json!({"a": 1, "t": "done", "b": 2}),
             "cut {cut}"
         );
-        let ids = history_ids(&s, &arn);
+        let ids = history_ids(&s, arn.as_str());
         assert_eq!(
             ids,
             (1..=ids.len() as u64).collect::<Vec<_>>(),
             "cut {cut}: ids consecutive"
         );
-        let types = history_types(&s, &arn);
+        let types = history_types(&s, arn.as_str());
         let count = |t: &str| types.iter().filter(|x| *x == t).count();
         assert_eq!(count("ExecutionStarted"), 1, "cut {cut}: {types:?}");
         assert_eq!(count("ExecutionSucceeded"), 1, "cut {cut}: {types:?}");
@@ -264,7 +264,7 @@ fn generated_ids_differ_between_services_unless_seeded() {
             })
             .unwrap();
         r.wait_blocking();
-        seen.push(map_run_and_children(&s, &r.execution_arn));
+        seen.push(map_run_and_children(&s, r.execution_arn.as_str()));
     }
     assert_ne!(seen[0].0.rsplit(':').next(), seen[1].0.rsplit(':').next());
     for child in &seen[0].1 {
@@ -285,7 +285,7 @@ fn generated_ids_differ_between_services_unless_seeded() {
         let sm = create(&s, "Dm", &distributed());
         let r = start(&s, &sm, &json!([1, 2, 3]));
         r.wait_blocking();
-        map_run_and_children(&s, &r.execution_arn)
+        map_run_and_children(&s, r.execution_arn.as_str())
     };
     let (a, b) = (seeded(()), seeded(()));
     assert_eq!(a.0.rsplit(':').next(), b.0.rsplit(':').next());
@@ -316,13 +316,13 @@ fn names_of_80_non_ascii_characters_are_kept() {
     };
     let s = flaky_service(&dir, false);
     assert!(s.store_errors().is_empty(), "{:?}", s.store_errors());
-    assert_eq!(describe_arn(&s, &arn).status, "FAILED");
+    assert_eq!(describe_arn(&s, arn.as_str()).status, "FAILED");
     s.redrive_execution(RedriveExecutionInput {
-        execution_arn: arn.clone(),
+        execution_arn: arn.to_string(),
         client_token: None,
     })
     .unwrap();
-    assert_eq!(wait_end(&s, &arn).status, "SUCCEEDED");
+    assert_eq!(wait_end(&s, arn.as_str()).status, "SUCCEEDED");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -355,17 +355,17 @@ fn executions_outlive_a_lost_state_machine_file_but_not_a_deletion() {
             })
             .unwrap();
         assert_eq!(listed.executions.len(), 1, "{damage}");
-        let d = describe_arn(&s, &arn);
+        let d = describe_arn(&s, arn.as_str());
         assert_eq!(d.redrive_status, "REDRIVABLE", "{damage}");
     }
     {
         let s = flaky_service(&dir, false);
         s.redrive_execution(RedriveExecutionInput {
-            execution_arn: arn.clone(),
+            execution_arn: arn.to_string(),
             client_token: None,
         })
         .unwrap();
-        assert_eq!(wait_end(&s, &arn).status, "SUCCEEDED");
+        assert_eq!(wait_end(&s, arn.as_str()).status, "SUCCEEDED");
         // A deletion is kept as such.
         let r = start(&s, &sm, &json!({"second": true}));
         let second = r.execution_arn.clone();
@@ -376,7 +376,7 @@ fn executions_outlive_a_lost_state_machine_file_but_not_a_deletion() {
         .unwrap();
         drop(s);
         let s = flaky_service(&dir, false);
-        let d = describe_arn(&s, &second);
+        let d = describe_arn(&s, second.as_str());
         assert_eq!(d.status, "SUCCEEDED");
         assert!(s
             .describe_state_machine(StateMachineArnInput {
@@ -399,7 +399,10 @@ fn a_fifo_in_place_of_a_log_is_skipped_with_a_warning() {
         let b = start(&s, &sm, &json!({"n": 2}));
         a.wait_blocking();
         b.wait_blocking();
-        let log = dir.join("executions/Sm").join(&b.name).join("log.rkyv");
+        let log = dir
+            .join("executions/Sm")
+            .join(b.name.as_str())
+            .join("log.rkyv");
         std::fs::remove_file(&log).unwrap();
         let made = std::process::Command::new("mkfifo")
             .arg(&log)
@@ -419,10 +422,10 @@ fn a_fifo_in_place_of_a_log_is_skipped_with_a_warning() {
             errors.contains("log.rkyv") && errors.contains("not a regular file"),
             "{errors}"
         );
-        assert_eq!(describe_arn(&s, &arn.0).status, "FAILED");
+        assert_eq!(describe_arn(&s, arn.0.as_str()).status, "FAILED");
         assert!(s
             .describe_execution(ExecutionArnInput {
-                execution_arn: arn.1.clone(),
+                execution_arn: arn.1.to_string(),
             })
             .is_err());
     }
@@ -465,7 +468,7 @@ fn a_read_only_service_continues_nothing_and_writes_nothing() {
         .build()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(50));
-    assert_eq!(describe_arn(&s, &arn).status, "RUNNING");
+    assert_eq!(describe_arn(&s, arn.as_str()).status, "RUNNING");
     assert!(!called.load(Ordering::Relaxed), "a reader ran the task");
     let e = s
         .create_state_machine(CreateStateMachineInput {
@@ -477,7 +480,7 @@ fn a_read_only_service_continues_nothing_and_writes_nothing() {
         .unwrap_err();
     assert_eq!(e.name(), "InternalFailure");
     assert_eq!(
-        s.resume_execution(&arn).unwrap_err().name(),
+        s.resume_execution(arn.as_str()).unwrap_err().name(),
         "InternalFailure"
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -496,7 +499,7 @@ fn a_kept_map_run_counts_the_results_it_wrote() {
         let sm = create(&s, "Dm", &def);
         let r = start(&s, &sm, &json!([1, 2, 3]));
         r.wait_blocking();
-        map_run_and_children(&s, &r.execution_arn).0
+        map_run_and_children(&s, r.execution_arn.as_str()).0
     };
     let s = builder().data_dir(&dir).read_only().build().unwrap();
     let d = s
@@ -539,29 +542,29 @@ fn an_execution_waiting_to_be_resumed_can_be_stopped_and_then_redriven() {
             .resume_running(false)
             .build()
             .unwrap();
-        assert_eq!(describe_arn(&s, &arn).status, "RUNNING");
+        assert_eq!(describe_arn(&s, arn.as_str()).status, "RUNNING");
         s.stop_execution(StopExecutionInput {
-            execution_arn: arn.clone(),
+            execution_arn: arn.to_string(),
             error: Some("Operator.Stop".into()),
             cause: Some("its process died".into()),
         })
         .unwrap();
-        assert_eq!(describe_arn(&s, &arn).status, "ABORTED");
+        assert_eq!(describe_arn(&s, arn.as_str()).status, "ABORTED");
     }
     let s = flaky_service(&dir, false);
-    let d = describe_arn(&s, &arn);
+    let d = describe_arn(&s, arn.as_str());
     assert_eq!(d.status, "ABORTED");
     assert_eq!(d.error.as_deref(), Some("Operator.Stop"));
     assert_eq!(d.redrive_status, "REDRIVABLE");
     s.redrive_execution(RedriveExecutionInput {
-        execution_arn: arn.clone(),
+        execution_arn: arn.to_string(),
         client_token: None,
     })
     .unwrap();
-    assert_eq!(wait_end(&s, &arn).status, "SUCCEEDED");
-    let ids = history_ids(&s, &arn);
+    assert_eq!(wait_end(&s, arn.as_str()).status, "SUCCEEDED");
+    let ids = history_ids(&s, arn.as_str());
     assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>());
-    let types = history_types(&s, &arn);
+    let types = history_types(&s, arn.as_str());
     assert!(types.contains(&"ExecutionAborted".to_string()), "{types:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -340,7 +340,7 @@ fn stopping_an_execution_aborts_its_children() {
         (count_events(&r, sfn_runtime::types::HistoryEventType::TaskStarted) == 3).then_some(())
     });
     s.stop_execution(sfn_runtime::api::types::StopExecutionInput {
-        execution_arn: r.execution_arn.clone(),
+        execution_arn: r.execution_arn.to_string(),
         ..Default::default()
     })
     .unwrap();

@@ -50,11 +50,11 @@ fn a_redrive_continues_at_the_failed_state_with_its_input() {
     let arn = create(&s, "Sm", &chain());
     let r = start(&s, &format!("{arn}#Case"), &json!({"in": 1}));
     r.wait_blocking();
-    let first = describe_arn(&s, &r.execution_arn);
+    let first = describe_arn(&s, r.execution_arn.as_str());
     assert_eq!(first.status, "FAILED");
     assert_eq!(first.redrive_status, "REDRIVABLE");
-    let out = redrive(&s, &r.execution_arn, None).unwrap();
-    let d = wait_end(&s, &r.execution_arn);
+    let out = redrive(&s, r.execution_arn.as_str(), None).unwrap();
+    let d = wait_end(&s, r.execution_arn.as_str());
     assert_eq!(d.status, "SUCCEEDED");
     assert_eq!(d.redrive_count, 1);
     assert_eq!(d.redrive_date, Some(out.redrive_date));
@@ -62,7 +62,7 @@ fn a_redrive_continues_at_the_failed_state_with_its_input() {
         output(&d),
         json!({"in": 1, "a": "a", "t": {"ok": true, "redrives": 1}})
     );
-    let h = history_events(&s, &r.execution_arn);
+    let h = history_events(&s, r.execution_arn.as_str());
     let types: Vec<&str> = h.iter().map(|e| e["type"].as_str().unwrap()).collect();
     let redriven = types
         .iter()
@@ -156,11 +156,11 @@ fn eligibility_rules_and_errors() {
     r.wait_blocking();
     clock.advance(chrono::Duration::days(15));
     assert_eq!(
-        not(&r.execution_arn),
+        not(r.execution_arn.as_str()),
         "Execution redrivable period exceeded"
     );
     assert_eq!(
-        describe_arn(&s, &r.execution_arn).redrive_status,
+        describe_arn(&s, r.execution_arn.as_str()).redrive_status,
         "NOT_REDRIVABLE"
     );
     // Within the window it redrives; a bad clientToken is a ValidationException.
@@ -168,13 +168,13 @@ fn eligibility_rules_and_errors() {
     r.wait_blocking();
     clock.advance(chrono::Duration::days(13));
     assert_eq!(
-        redrive(&s, &r.execution_arn, Some(&"x".repeat(65)))
+        redrive(&s, r.execution_arn.as_str(), Some(&"x".repeat(65)))
             .unwrap_err()
             .name(),
         "ValidationException"
     );
-    redrive(&s, &r.execution_arn, None).unwrap();
-    assert_eq!(wait_end(&s, &r.execution_arn).status, "SUCCEEDED");
+    redrive(&s, r.execution_arn.as_str(), None).unwrap();
+    assert_eq!(wait_end(&s, r.execution_arn.as_str()).status, "SUCCEEDED");
     // A deleted state machine.
     let gone = create(
         &s,
@@ -203,7 +203,7 @@ fn running_executions_and_history_limits_are_not_redrivable() {
         &json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::hang", "End": true}}}),
     );
     let r = start(&s, &hang, &json!({}));
-    let e = redrive(&s, &r.execution_arn, None).unwrap_err();
+    let e = redrive(&s, r.execution_arn.as_str(), None).unwrap_err();
     assert_eq!(e.message(), "Execution is RUNNING and cannot be redriven");
     // A loop that writes 25,000 events, then fails.
     let looping = json!({"StartAt": "Init", "States": {
@@ -238,17 +238,17 @@ fn client_tokens_make_redrive_idempotent() {
     let arn = create(&s, "Sm", &chain());
     let r = start(&s, &format!("{arn}#Case"), &json!({}));
     r.wait_blocking();
-    let first = redrive(&s, &r.execution_arn, Some("tok-1")).unwrap();
-    wait_end(&s, &r.execution_arn);
-    let again = redrive(&s, &r.execution_arn, Some("tok-1")).unwrap();
+    let first = redrive(&s, r.execution_arn.as_str(), Some("tok-1")).unwrap();
+    wait_end(&s, r.execution_arn.as_str());
+    let again = redrive(&s, r.execution_arn.as_str(), Some("tok-1")).unwrap();
     assert_eq!(first.redrive_date, again.redrive_date);
     assert_eq!(
-        describe_arn(&s, &r.execution_arn).redrive_count,
+        describe_arn(&s, r.execution_arn.as_str()).redrive_count,
         1,
         "the repeated token redrove nothing"
     );
-    redrive(&s, &r.execution_arn, Some("tok-2")).unwrap();
-    let d = wait_end(&s, &r.execution_arn);
+    redrive(&s, r.execution_arn.as_str(), Some("tok-2")).unwrap();
+    let d = wait_end(&s, r.execution_arn.as_str());
     assert_eq!(d.redrive_count, 2);
     assert_eq!(d.status, "FAILED");
 }
@@ -302,7 +302,7 @@ fn a_map_redrive_reruns_only_unsuccessful_iterations() {
     });
     others_done.open();
     r.wait_blocking();
-    let d = describe_arn(&s, &r.execution_arn);
+    let d = describe_arn(&s, r.execution_arn.as_str());
     assert_eq!(d.status, "FAILED");
     assert_eq!(calls.load(Ordering::SeqCst), 1000);
     seen.lock().unwrap().clear();

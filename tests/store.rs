@@ -47,33 +47,36 @@ fn a_failed_execution_is_redriven_by_a_new_service_on_the_same_directory() {
         let r = start(&s, &format!("{sm}#Case"), &json!({"in": 1}));
         r.wait_blocking();
         assert_eq!(r.status().as_str(), "FAILED");
-        (r.execution_arn.clone(), history_types(&s, &r.execution_arn))
+        (
+            r.execution_arn.clone(),
+            history_types(&s, r.execution_arn.as_str()),
+        )
     };
     // A new service: the state machine, the execution and its history are back.
     let s = open(&dir);
     assert!(s.store_errors().is_empty(), "{:?}", s.store_errors());
-    let d = describe_arn(&s, &arn);
+    let d = describe_arn(&s, arn.as_str());
     assert_eq!(d.status, "FAILED");
     assert_eq!(d.error.as_deref(), Some("Boom"));
     assert_eq!(d.redrive_status, "REDRIVABLE");
-    assert_eq!(history_types(&s, &arn), first_history);
+    assert_eq!(history_types(&s, arn.as_str()), first_history);
     let listed = s.list_state_machines(PageInput::default()).unwrap();
     assert_eq!(listed.state_machines.len(), 1);
     // The mock's invocation count continued: the redrive gets invocation 1, which succeeds.
     s.redrive_execution(RedriveExecutionInput {
-        execution_arn: arn.clone(),
+        execution_arn: arn.to_string(),
         client_token: None,
     })
     .unwrap();
-    let d = wait_end(&s, &arn);
+    let d = wait_end(&s, arn.as_str());
     assert_eq!(d.status, "SUCCEEDED");
     assert_eq!(output(&d), json!({"in": 1, "a": 1, "t": {"ok": true}}));
     drop(s);
     // And the redriven result is durable too.
     let s = open(&dir);
-    let d = describe_arn(&s, &arn);
+    let d = describe_arn(&s, arn.as_str());
     assert_eq!((d.status.as_str(), d.redrive_count), ("SUCCEEDED", 1));
-    assert!(history_types(&s, &arn).contains(&"ExecutionRedriven".to_string()));
+    assert!(history_types(&s, arn.as_str()).contains(&"ExecutionRedriven".to_string()));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -116,10 +119,10 @@ fn a_running_execution_continues_after_a_restart() {
         })
         .build()
         .unwrap();
-    let d = wait_end(&s, &arn);
+    let d = wait_end(&s, arn.as_str());
     assert_eq!(d.status, "SUCCEEDED");
     assert_eq!(output(&d), json!({"k": 1, "a": "a", "t": "done"}));
-    let types = history_types(&s, &arn);
+    let types = history_types(&s, arn.as_str());
     assert_eq!(
         types.iter().filter(|t| *t == "PassStateEntered").count(),
         1,
@@ -141,13 +144,19 @@ fn damaged_files_are_typed_errors_that_affect_nothing_else() {
         b.wait_blocking();
         (a, b)
     };
-    let bad_log = dir.join("executions/Sm").join(&bad.name).join("log.rkyv");
+    let bad_log = dir
+        .join("executions/Sm")
+        .join(bad.name.as_str())
+        .join("log.rkyv");
     let mut bytes = std::fs::read(&bad_log).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x5a;
     std::fs::write(&bad_log, &bytes).unwrap();
     // A torn tail (a crash mid-append) on the good one is not an error.
-    let good_log = dir.join("executions/Sm").join(&good.name).join("log.rkyv");
+    let good_log = dir
+        .join("executions/Sm")
+        .join(good.name.as_str())
+        .join("log.rkyv");
     let mut g = std::fs::read(&good_log).unwrap();
     g.extend_from_slice(&[7, 0, 0, 0, 1, 2]);
     std::fs::write(&good_log, &g).unwrap();
@@ -155,12 +164,15 @@ fn damaged_files_are_typed_errors_that_affect_nothing_else() {
     let errors = s.store_errors();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
-        errors[0].contains(&bad.name) && errors[0].contains("log.rkyv"),
+        errors[0].contains(bad.name.as_str()) && errors[0].contains("log.rkyv"),
         "{errors:?}"
     );
-    assert_eq!(describe_arn(&s, &good.execution_arn).status, "FAILED");
+    assert_eq!(
+        describe_arn(&s, good.execution_arn.as_str()).status,
+        "FAILED"
+    );
     let e = s.describe_execution(ExecutionArnInput {
-        execution_arn: bad.execution_arn.clone(),
+        execution_arn: bad.execution_arn.to_string(),
     });
     assert_eq!(e.unwrap_err().name(), "ExecutionDoesNotExist");
     drop(s);
@@ -288,7 +300,7 @@ fn children_done(s: &StepFunctions, r: &sfn_runtime::runtime::ExecutionRecord) -
     });
     let runs = s
         .list_map_runs(ListMapRunsInput {
-            execution_arn: r.execution_arn.clone(),
+            execution_arn: r.execution_arn.to_string(),
             ..Default::default()
         })
         .unwrap()
@@ -352,7 +364,10 @@ fn map_restart_keeps_completed_children(mode: &str) {
         "End": true}}});
     let arn = {
         let (s, r) = run_until_60_of_100_done(&dir, "MapSm", &def);
-        (r.execution_arn.clone(), map_run_arns(&s, &r.execution_arn))
+        (
+            r.execution_arn.clone(),
+            map_run_arns(&s, r.execution_arn.as_str()),
+        )
     };
     let (arn, runs_before) = arn;
     let calls = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -366,7 +381,7 @@ fn map_restart_keeps_completed_children(mode: &str) {
         })
         .build()
         .unwrap();
-    let d = wait_end(&s, &arn);
+    let d = wait_end(&s, arn.as_str());
     assert_eq!(d.status, "SUCCEEDED");
     assert_eq!(
         output(&d),
@@ -382,10 +397,10 @@ fn map_restart_keeps_completed_children(mode: &str) {
     if mode == "DISTRIBUTED" {
         // The same Map Run went on, and a later service on the directory still knows it.
         assert_eq!(runs_before.len(), 1);
-        assert_eq!(map_run_arns(&s, &arn), runs_before);
+        assert_eq!(map_run_arns(&s, arn.as_str()), runs_before);
         drop(s);
         let later = builder().data_dir(&dir).build().unwrap();
-        assert_eq!(map_run_arns(&later, &arn), runs_before);
+        assert_eq!(map_run_arns(&later, arn.as_str()), runs_before);
         let run = later
             .describe_map_run(DescribeMapRunInput {
                 map_run_arn: runs_before[0].clone(),
@@ -439,7 +454,7 @@ fn results_of_children_done_before_a_restart_are_still_written() {
         })
         .build()
         .unwrap();
-    let d = wait_end(&s, &arn);
+    let d = wait_end(&s, arn.as_str());
     assert_eq!(d.status, "SUCCEEDED", "{:?}", d.cause);
     let key = output(&d)["ResultWriterDetails"]["Key"]
         .as_str()

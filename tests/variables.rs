@@ -50,11 +50,11 @@ fn one_assign_reads_the_values_from_before_the_state() {
     );
     let r = start(&s, &arn, &json!({}));
     r.wait_blocking();
-    let d = describe_arn(&s, &r.execution_arn);
+    let d = describe_arn(&s, r.execution_arn.as_str());
     assert_eq!(output(&d), json!({"x": 2, "y": 1}));
     // StateExited lists each assigned value as JSON text.
     assert_eq!(
-        exited_variables(&s, &r.execution_arn),
+        exited_variables(&s, r.execution_arn.as_str()),
         vec![json!({"x": "1", "y": "2"}), json!({"x": "2", "y": "1"})]
     );
 }
@@ -211,14 +211,14 @@ fn a_redrive_keeps_the_variables_also_after_a_restart() {
         let sm = create(&s, "Vars", &def);
         let r = start(&s, &sm, &json!({}));
         r.wait_blocking();
-        assert_eq!(describe_arn(&s, &r.execution_arn).status, "FAILED");
+        assert_eq!(describe_arn(&s, r.execution_arn.as_str()).status, "FAILED");
         // A redrive in the same process fails again, still reading the variable.
         s.redrive_execution(RedriveExecutionInput {
-            execution_arn: r.execution_arn.clone(),
+            execution_arn: r.execution_arn.to_string(),
             client_token: None,
         })
         .unwrap();
-        let d = wait_end(&s, &r.execution_arn);
+        let d = wait_end(&s, r.execution_arn.as_str());
         assert_eq!(d.status, "FAILED");
         assert_eq!(d.error.as_deref(), Some("Flaky"), "{:?}", d.cause);
         r.execution_arn.clone()
@@ -226,11 +226,11 @@ fn a_redrive_keeps_the_variables_also_after_a_restart() {
     fail.store(false, Ordering::SeqCst);
     let s = service(fail);
     s.redrive_execution(RedriveExecutionInput {
-        execution_arn: arn.clone(),
+        execution_arn: arn.to_string(),
         client_token: None,
     })
     .unwrap();
-    let d = wait_end(&s, &arn);
+    let d = wait_end(&s, arn.as_str());
     assert_eq!(d.status, "SUCCEEDED", "{:?}", d.cause);
     assert_eq!(output(&d), json!({"k": "kept"}));
     let _ = std::fs::remove_dir_all(&dir);

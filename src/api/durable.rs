@@ -9,16 +9,16 @@
 //! nothing is reported as kept that was not.
 
 use super::error::ApiError;
-use super::launch::{Continue, Launch, Orphan, Start};
+use super::launch::{Continue, Launch, Orphan};
 use super::service::{StateMachineEntry, StepFunctions};
 use crate::asl;
 use crate::runtime::mock::{case_from_json, case_to_json};
 use crate::runtime::ExecutionRecord;
 use crate::store::format::{Entry, MachineMeta, Meta};
 use crate::store::{entries_to_state, Loaded, StoreError};
-use crate::types::arn::StateMachineArn;
+use crate::types::arn::{ArnError, StateMachineArn};
 use crate::types::ResumePoint;
-use crate::types::{ExecutionStatus, StateMachineType};
+use crate::types::StateMachineType;
 use chrono::DateTime;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -72,7 +72,7 @@ impl StepFunctions {
         };
         let m = MachineMeta {
             arn: e.arn.to_string(),
-            name: e.arn.name.clone(),
+            name: e.arn.name().to_string(),
             definition: e.definition.clone(),
             role_arn: e.role_arn.clone(),
             machine_type: type_code(e.machine_type),
@@ -83,7 +83,7 @@ impl StepFunctions {
 
     pub(crate) fn forget_machine(&self, arn: &StateMachineArn) {
         if let Some(store) = &self.service.store {
-            if let Err(err) = store.delete_machine(&arn.name, &arn.to_string()) {
+            if let Err(err) = store.delete_machine(arn.name(), arn.as_str()) {
                 self.store_error(err);
             }
         }
@@ -105,10 +105,10 @@ impl StepFunctions {
             return Ok(());
         }
         let meta = Meta {
-            execution_arn: record.execution_arn.clone(),
-            state_machine_arn: record.state_machine_arn.clone(),
+            execution_arn: record.execution_arn.to_string(),
+            state_machine_arn: record.state_machine_arn.to_string(),
             state_machine_name: launch.state_machine_name.clone(),
-            name: record.name.clone(),
+            name: record.name.to_string(),
             role_arn: launch.role_arn.clone(),
             machine_type: type_code(record.machine_type),
             definition: entry.definition.clone(),
@@ -168,10 +168,8 @@ impl StepFunctions {
             for e in errors {
                 self.store_error(e);
             }
-            for m in runs {
-                self.service
-                    .map_runs
-                    .restore(Arc::new(crate::store::record_of(&m)));
+            for run in runs {
+                self.service.map_runs.restore(Arc::new(run));
             }
         }
         for m in loaded.machines {
@@ -307,10 +305,22 @@ impl StepFunctions {
                 Some(case_from_json(&v).map_err(|e| what(e.to_string()))?)
             }
         };
+        let arn = meta
+            .execution_arn
+            .parse()
+            .map_err(|e: ArnError| what(e.to_string()))?;
+        let machine_arn = meta
+            .state_machine_arn
+            .parse()
+            .map_err(|e: ArnError| what(e.to_string()))?;
+        let name = meta
+            .name
+            .parse()
+            .map_err(|e: ArnError| what(e.to_string()))?;
         let record = Arc::new(ExecutionRecord::new(
-            meta.execution_arn.clone(),
-            meta.state_machine_arn.clone(),
-            meta.name.clone(),
+            arn,
+            machine_arn,
+            name,
             input,
             DateTime::from_timestamp_millis(meta.start_date_ms).unwrap_or_default(),
             type_of(meta.machine_type),
@@ -342,13 +352,13 @@ impl StepFunctions {
         };
         self.service
             .launches
-            .insert(record.execution_arn.clone(), launch.clone());
+            .insert(record.execution_arn.to_string(), launch.clone());
         self.service
             .executions
-            .insert(record.execution_arn.clone(), Arc::clone(&record));
+            .insert(record.execution_arn.to_string(), Arc::clone(&record));
         self.service
             .by_machine
-            .entry(record.state_machine_arn.clone())
+            .entry(record.state_machine_arn.to_string())
             .or_default()
             .push(Arc::clone(&record));
         if !running {
@@ -392,107 +402,8 @@ impl StepFunctions {
         } else {
             self.service
                 .orphans
-                .insert(record.execution_arn.clone(), orphan);
+                .insert(record.execution_arn.to_string(), orphan);
         }
         Ok(())
-    }
-
-    fn continue_orphan(
-        &self,
-        record: &Arc<ExecutionRecord>,
-        launch: Launch,
-        orphan: Orphan,
-    ) -> Result<(), ApiError> {
-        self.connect_log(record, &launch)?;
-        record.with_progress(|p| p.status = ExecutionStatus::RUNNING);
-        let (recovering, redrive_announced) = match orphan.how {
-            Continue::Inside(recovered) => (Some(recovered), false),
-            Continue::Redrive { announced } => (None, announced),
-        };
-        self.spawn_execution(
-            record,
-            launch,
-            Start {
-                resume: Some(orphan.resume),
-                redrive_count: orphan.redrive_count,
-                recovering,
-                redrive_announced,
-            },
-        );
-        Ok(())
-    }
-
-    /// Continues an execution that was RUNNING when the process that ran it died, from the
-    /// top-level state it was in (tasks in flight run again: at-least-once). Not an AWS
-    /// operation: AWS never loses a running execution. `ExecutionDoesNotExist` if unknown,
-    /// `ValidationException` if it is not waiting to be continued.
-    pub fn resume_execution(&self, execution_arn: &str) -> Result<Arc<ExecutionRecord>, ApiError> {
-        let record = self.execution(execution_arn)?;
-        let Some((launch, orphan)) = self.take_orphan(&record)? else {
-            return Err(ApiError::ValidationException(format!(
-                "Execution '{}' is {} and is not waiting to be resumed",
-                record.execution_arn,
-                record.status().as_str()
-            )));
-        };
-        self.continue_orphan(&record, launch, orphan)?;
-        Ok(record)
-    }
-
-    /// StopExecution of an execution that waits to be resumed: nothing runs it, so the
-    /// abort is recorded here, as its actor would record it, and a redrive continues it at
-    /// the state it was in. `false` if it was not waiting.
-    pub(crate) fn stop_orphan(
-        &self,
-        record: &ExecutionRecord,
-        error: Option<String>,
-        cause: Option<String>,
-    ) -> Result<bool, ApiError> {
-        let Some((_, orphan)) = self.take_orphan(record)? else {
-            return Ok(false);
-        };
-        let now = self.service.clock.now();
-        let error = crate::data::StatesError {
-            error: error.unwrap_or_default(),
-            cause,
-        };
-        let details = crate::runtime::history::error_details(Some(&error)).to_string();
-        record.final_event(
-            crate::types::HistoryEventType::ExecutionAborted,
-            0,
-            now,
-            Some(details),
-            ExecutionStatus::ABORTED,
-        );
-        record.with_progress(|p| {
-            p.error = Some(error.error).filter(|e| !e.is_empty());
-            p.cause = error.cause;
-            p.stop_date = Some(now);
-            p.resume = Some(orphan.resume);
-            if let Some(j) = record.journal() {
-                j.ended(p);
-            }
-        });
-        record.mark_done();
-        Ok(true)
-    }
-
-    /// Takes an execution that waits to be resumed out of waiting, its log opened for what
-    /// comes next; `None` if it is not waiting. A log that cannot be opened leaves it
-    /// waiting.
-    fn take_orphan(&self, record: &ExecutionRecord) -> Result<Option<(Launch, Orphan)>, ApiError> {
-        let arn = &record.execution_arn;
-        if !self.service.orphans.contains_key(arn) {
-            return Ok(None);
-        }
-        let Some(launch) = self.service.launches.get(arn).map(|l| l.clone()) else {
-            return Ok(None);
-        };
-        self.connect_log(record, &launch)?;
-        Ok(self
-            .service
-            .orphans
-            .remove(arn)
-            .map(|(_, orphan)| (launch, orphan)))
     }
 }

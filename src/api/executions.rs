@@ -19,7 +19,7 @@ impl StepFunctions {
     ) -> Result<StartExecutionOutput, ApiError> {
         let record = self.start(req)?;
         Ok(StartExecutionOutput {
-            execution_arn: record.execution_arn.clone(),
+            execution_arn: record.execution_arn.to_string(),
             start_date: record.start_date,
         })
     }
@@ -78,23 +78,17 @@ impl StepFunctions {
                     ))
                 })?;
                 Some(
-                    cfg.test_case(&entry.arn.name, case)
+                    cfg.test_case(entry.arn.name(), case)
                         .map_err(|e| ApiError::ValidationException(e.to_string()))?,
                 )
             }
         };
-        let exec_arn = ExecutionArn {
-            partition: entry.arn.partition.clone(),
-            region: entry.arn.region.clone(),
-            account: entry.arn.account.clone(),
-            state_machine: entry.arn.name.clone(),
-            name: name.to_string(),
-        }
-        .to_string();
+        let arn = entry.arn.execution(name.as_str());
+        let exec_arn = arn.to_string();
         let record = Arc::new(ExecutionRecord::new(
-            exec_arn.clone(),
-            entry.arn.to_string(),
-            name.to_string(),
+            arn,
+            entry.arn.clone(),
+            name,
             input,
             self.service.clock.now(),
             entry.machine_type,
@@ -126,7 +120,7 @@ impl StepFunctions {
         }
         let launch = super::launch::Launch {
             machine: Arc::clone(&entry.machine),
-            state_machine_name: entry.arn.name.clone(),
+            state_machine_name: entry.arn.name().to_string(),
             role_arn: entry.role_arn.clone(),
             mocks,
             objects: None,
@@ -196,13 +190,17 @@ impl StepFunctions {
         let sm_exists = self
             .service
             .state_machines
-            .contains_key(&r.state_machine_arn);
+            .contains_key(r.state_machine_arn.as_str());
         let mut d = describe_at(
             &r,
             Some(self.service.clock.now()),
             self.service.history_limit,
         );
-        let map_run_child = self.service.map_runs.child(&r.execution_arn).is_some();
+        let map_run_child = self
+            .service
+            .map_runs
+            .child(r.execution_arn.as_str())
+            .is_some();
         if map_run_child && d.redrive_status == "REDRIVABLE" {
             // AWS: a Distributed Map's child is redriven by redriving its parent.
             d.redrive_status = "REDRIVABLE_BY_MAP_RUN".into();
@@ -281,9 +279,9 @@ impl StepFunctions {
                 let keep = status.is_none_or(|s| s == p.status)
                     && redriven.is_none_or(|want| want == (p.redrive_count > 0));
                 keep.then(|| ExecutionListItem {
-                    execution_arn: r.execution_arn.clone(),
-                    state_machine_arn: r.state_machine_arn.clone(),
-                    name: r.name.clone(),
+                    execution_arn: r.execution_arn.to_string(),
+                    state_machine_arn: r.state_machine_arn.to_string(),
+                    name: r.name.to_string(),
                     status: p.status.as_str().into(),
                     start_date: r.start_date,
                     stop_date: p.stop_date,
@@ -360,9 +358,9 @@ pub(crate) fn describe_at(
     let p = r.summary();
     let reason = super::redrive::not_redrivable(r, &p, now, history_limit);
     DescribeExecutionOutput {
-        execution_arn: r.execution_arn.clone(),
-        state_machine_arn: r.state_machine_arn.clone(),
-        name: r.name.clone(),
+        execution_arn: r.execution_arn.to_string(),
+        state_machine_arn: r.state_machine_arn.to_string(),
+        name: r.name.to_string(),
         status: p.status.as_str().into(),
         start_date: r.start_date,
         stop_date: p.stop_date,

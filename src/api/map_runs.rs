@@ -14,7 +14,7 @@ impl StepFunctions {
         let parsed: MapRunArn = arn.parse()?;
         self.service
             .map_runs
-            .get(&parsed.to_string())
+            .get(parsed.as_str())
             .ok_or_else(|| ApiError::ResourceNotFound(format!("Resource not found: '{arn}'")))
     }
 
@@ -26,8 +26,8 @@ impl StepFunctions {
         let run = self.map_run(&req.map_run_arn)?;
         let p = run.progress();
         Ok(DescribeMapRunOutput {
-            map_run_arn: run.map_run_arn.clone(),
-            execution_arn: run.execution_arn.clone(),
+            map_run_arn: run.map_run_arn.to_string(),
+            execution_arn: run.execution_arn.to_string(),
             status: p.status.as_str().into(),
             start_date: run.start_date,
             stop_date: p.stop_date,
@@ -45,17 +45,17 @@ impl StepFunctions {
     pub fn list_map_runs(&self, req: ListMapRunsInput) -> Result<ListMapRunsOutput, ApiError> {
         let arn: ExecutionArn = req.execution_arn.parse()?;
         // The execution must exist (a top-level one, or a child execution).
-        self.execution(&arn.to_string())?;
+        self.execution(arn.as_str())?;
         let items = self
             .service
             .map_runs
-            .of_execution(&arn.to_string())
+            .of_execution(arn.as_str())
             .into_iter()
             .rev()
             .map(|r| MapRunListItem {
-                execution_arn: r.execution_arn.clone(),
-                map_run_arn: r.map_run_arn.clone(),
-                state_machine_arn: r.state_machine_arn.clone(),
+                execution_arn: r.execution_arn.to_string(),
+                map_run_arn: r.map_run_arn.to_string(),
+                state_machine_arn: r.state_machine_arn.to_string(),
                 start_date: r.start_date,
                 stop_date: r.progress().stop_date,
             })

@@ -17,7 +17,7 @@
 //!     ..Default::default()
 //! }).unwrap();
 //! exec.wait_blocking();
-//! let d = sfn.describe_execution(ExecutionArnInput { execution_arn: exec.execution_arn.clone() }).unwrap();
+//! let d = sfn.describe_execution(ExecutionArnInput { execution_arn: exec.execution_arn.to_string() }).unwrap();
 //! assert_eq!(d.status, "SUCCEEDED");
 //! assert_eq!(d.output.as_deref(), Some("\"hi\""));
 //! ```
@@ -28,6 +28,7 @@ pub mod error;
 mod executions;
 mod launch;
 mod map_runs;
+mod orphans;
 mod page;
 mod redrive;
 mod service;

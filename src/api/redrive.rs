@@ -61,7 +61,12 @@ impl StepFunctions {
         req: RedriveExecutionInput,
     ) -> Result<RedriveExecutionOutput, ApiError> {
         let record = self.execution(&req.execution_arn)?;
-        if self.service.map_runs.child(&record.execution_arn).is_some() {
+        if self
+            .service
+            .map_runs
+            .child(record.execution_arn.as_str())
+            .is_some()
+        {
             return Err(ApiError::ExecutionNotRedrivable(
                 "A child execution of a Map Run is redriven by redriving its parent execution"
                     .into(),
@@ -78,11 +83,11 @@ impl StepFunctions {
         let sm_exists = self
             .service
             .state_machines
-            .contains_key(&record.state_machine_arn);
+            .contains_key(record.state_machine_arn.as_str());
         let launch = self
             .service
             .launches
-            .get(&record.execution_arn)
+            .get(record.execution_arn.as_str())
             .map(|l| l.clone());
         let redrive_count = record.with_progress(|p| {
             if let Some(t) = &req.client_token {
@@ -165,9 +170,9 @@ mod tests {
         let arn = "arn:aws:states:us-east-1:123456789012:execution:m:e";
         let machine = "arn:aws:states:us-east-1:123456789012:stateMachine:m";
         ExecutionRecord::new(
-            arn.into(),
-            machine.into(),
-            "e".into(),
+            arn.parse().unwrap(),
+            machine.parse().unwrap(),
+            "e".parse().unwrap(),
             json!({}),
             start,
             machine_type,

@@ -194,12 +194,7 @@ impl StepFunctions {
                 details.join(", ")
             ))
         })?;
-        let arn = StateMachineArn {
-            partition: "aws".into(),
-            region: self.service.region.clone(),
-            account: self.service.account.clone(),
-            name: name.to_string(),
-        };
+        let arn = StateMachineArn::new("aws", &self.service.region, &self.service.account, &name);
         Ok(StateMachineEntry {
             arn,
             definition: req.definition,
@@ -229,7 +224,7 @@ impl StepFunctions {
         let e = self.state_machine(&req.state_machine_arn)?;
         Ok(DescribeStateMachineOutput {
             state_machine_arn: e.arn.to_string(),
-            name: e.arn.name.clone(),
+            name: e.arn.name().to_string(),
             status: "ACTIVE".into(),
             definition: e.definition.clone(),
             role_arn: e.role_arn.clone(),
@@ -246,7 +241,7 @@ impl StepFunctions {
             .iter()
             .map(|e| StateMachineListItem {
                 state_machine_arn: e.arn.to_string(),
-                name: e.arn.name.clone(),
+                name: e.arn.name().to_string(),
                 r#type: e.machine_type.as_str().into(),
                 creation_date: e.creation_date,
             })

@@ -202,7 +202,7 @@ fn redrive(
     let started = Instant::now();
     for r in &failed {
         sfn.redrive_execution(RedriveExecutionInput {
-            execution_arn: r.execution_arn.clone(),
+            execution_arn: r.execution_arn.to_string(),
             client_token: None,
         })
         .map_err(|e| format!("RedriveExecution {}: {e}", r.execution_arn))?;

@@ -16,7 +16,7 @@ pub fn wait_with_progress(sfn: &StepFunctions, record: &ExecutionRecord) {
     while !record.is_done() {
         std::thread::sleep(Duration::from_millis(100));
         let Ok(runs) = sfn.list_map_runs(ListMapRunsInput {
-            execution_arn: record.execution_arn.clone(),
+            execution_arn: record.execution_arn.to_string(),
             max_results: Some(1),
             next_token: None,
         }) else {

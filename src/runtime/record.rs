@@ -3,6 +3,7 @@
 
 use crate::types::HistoryEvent;
 use crate::types::HistoryEventType;
+use crate::types::{ExecutionArn, Name, StateMachineArn};
 use crate::types::{ExecutionProgress, ExecutionStatus, ExecutionSummary, StateMachineType};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -13,11 +14,11 @@ use tokio::sync::watch;
 #[derive(Debug)]
 pub struct ExecutionRecord {
     /// The ARN by which the API names the execution.
-    pub execution_arn: String,
+    pub execution_arn: ExecutionArn,
     /// The ARN of the state machine it runs.
-    pub state_machine_arn: String,
+    pub state_machine_arn: StateMachineArn,
     /// The execution's name, the last part of its ARN.
-    pub name: String,
+    pub name: Name,
     /// Shared with the execution's context object (`$$.Execution.Input`).
     pub input: Arc<Value>,
     /// When it started.
@@ -43,9 +44,9 @@ impl std::fmt::Debug for dyn super::journal::Journal {
 impl ExecutionRecord {
     /// A RUNNING execution with no history yet.
     pub fn new(
-        execution_arn: String,
-        state_machine_arn: String,
-        name: String,
+        execution_arn: ExecutionArn,
+        state_machine_arn: StateMachineArn,
+        name: Name,
         input: Value,
         start_date: DateTime<Utc>,
         machine_type: StateMachineType,
@@ -84,13 +85,13 @@ impl ExecutionRecord {
         state_machine_name: &str,
     ) -> crate::data::ExecutionInfo {
         crate::data::ExecutionInfo {
-            id: self.execution_arn.clone(),
-            name: self.name.clone(),
+            id: self.execution_arn.to_string(),
+            name: self.name.to_string(),
             input: Arc::clone(&self.input),
             role_arn: role_arn.to_string(),
             start_time: super::clock::iso(self.start_date),
             redrive_count,
-            state_machine_id: self.state_machine_arn.clone(),
+            state_machine_id: self.state_machine_arn.to_string(),
             state_machine_name: state_machine_name.to_string(),
         }
     }

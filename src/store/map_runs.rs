@@ -8,7 +8,7 @@ use super::format::{MapRunMeta, WriterMeta};
 use crate::interpret::result_writer::{OutputType, Transformation, WriterRequest};
 use crate::runtime::map_run::MapRunStore;
 use crate::runtime::map_run::{MapRunRecord, MapRunStart};
-use crate::types::StateMachineType;
+use crate::types::{ArnError, StateMachineType};
 use crate::types::{MapRunConfig, MapRunCounts, MapRunProgress, MapRunStatus};
 use chrono::{DateTime, TimeZone, Utc};
 use std::path::PathBuf;
@@ -73,9 +73,9 @@ fn status_from(s: &str) -> MapRunStatus {
 fn meta_of(run: &MapRunRecord) -> MapRunMeta {
     let p = run.progress();
     MapRunMeta {
-        map_run_arn: run.map_run_arn.clone(),
-        execution_arn: run.execution_arn.clone(),
-        state_machine_arn: run.state_machine_arn.clone(),
+        map_run_arn: run.map_run_arn.to_string(),
+        execution_arn: run.execution_arn.to_string(),
+        state_machine_arn: run.state_machine_arn.to_string(),
         state_name: run.state_name.clone(),
         execution_type: u8::from(run.execution_type == StateMachineType::EXPRESS),
         start_date_ms: ms(run.start_date),
@@ -101,8 +101,8 @@ fn meta_of(run: &MapRunRecord) -> MapRunMeta {
     }
 }
 
-/// The run a kept archive describes.
-pub fn record_of(m: &MapRunMeta) -> MapRunRecord {
+/// The run a kept archive describes, or why its ARNs are not ones.
+pub fn record_of(m: &MapRunMeta) -> Result<MapRunRecord, ArnError> {
     let execution_type = match m.execution_type {
         1 => StateMachineType::EXPRESS,
         _ => StateMachineType::STANDARD,
@@ -113,9 +113,9 @@ pub fn record_of(m: &MapRunMeta) -> MapRunRecord {
         tolerated_failure_count: m.tolerated_failure_count,
     };
     let run = MapRunRecord::new(MapRunStart {
-        map_run_arn: m.map_run_arn.clone(),
-        execution_arn: m.execution_arn.clone(),
-        state_machine_arn: m.state_machine_arn.clone(),
+        map_run_arn: m.map_run_arn.parse()?,
+        execution_arn: m.execution_arn.parse()?,
+        state_machine_arn: m.state_machine_arn.parse()?,
         start_date: time(m.start_date_ms),
         execution_type,
         state_name: m.state_name.clone(),
@@ -145,7 +145,7 @@ pub fn record_of(m: &MapRunMeta) -> MapRunRecord {
         redrive_count: m.redrive_count,
         redrive_date: m.redrive_date_ms.map(time),
     });
-    run
+    Ok(run)
 }
 
 impl MapRunFiles {
@@ -174,7 +174,7 @@ impl MapRunFiles {
     }
 
     /// Every run kept, and what could not be read.
-    pub fn load(&self) -> (Vec<MapRunMeta>, Vec<StoreError>) {
+    pub fn load(&self) -> (Vec<MapRunRecord>, Vec<StoreError>) {
         let (mut runs, mut errors) = (Vec::new(), Vec::new());
         let mut paths: Vec<PathBuf> = match std::fs::read_dir(&self.dir) {
             Ok(d) => d.filter_map(|e| e.ok().map(|e| e.path())).collect(),
@@ -190,7 +190,13 @@ impl MapRunFiles {
                 continue;
             }
             match read_single::<MapRunMeta>(&path) {
-                Ok(m) => runs.push(m),
+                Ok(m) => match record_of(&m) {
+                    Ok(run) => runs.push(run),
+                    Err(e) => errors.push(StoreError::Corrupt {
+                        path,
+                        reason: e.to_string(),
+                    }),
+                },
                 Err(e) => errors.push(e),
             }
         }
@@ -205,7 +211,7 @@ impl MapRunFiles {
 
 impl MapRunStore for MapRunFiles {
     fn save(&self, run: &MapRunRecord) {
-        let path = self.path_of(&run.map_run_arn);
+        let path = self.path_of(run.map_run_arn.as_str());
         let saved = if self.read_only {
             Err(StoreError::ReadOnly { path })
         } else {

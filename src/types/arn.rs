@@ -30,9 +30,9 @@ impl ArnError {
 pub struct Name(String);
 
 impl Name {
-    /// The name as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
+    /// A name the runtime made itself (a UUID), or took from an ARN it already checked.
+    pub(crate) fn trusted(name: String) -> Name {
+        Name(name)
     }
 }
 
@@ -59,38 +59,100 @@ impl FromStr for Name {
     }
 }
 
-impl fmt::Display for Name {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+/// The impls every ARN and name newtype shares: its text, shown and compared as such.
+macro_rules! text_newtype {
+    ($t:ident) => {
+        impl $t {
+            /// The text, as AWS writes it.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $t {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $t {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl PartialEq<str> for $t {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $t {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl PartialEq<String> for $t {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+
+        impl PartialEq<$t> for String {
+            fn eq(&self, other: &$t) -> bool {
+                *self == other.0
+            }
+        }
+
+        impl PartialEq<$t> for &str {
+            fn eq(&self, other: &$t) -> bool {
+                *self == other.0
+            }
+        }
+
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+
+        impl From<$t> for String {
+            fn from(v: $t) -> String {
+                v.0
+            }
+        }
+    };
 }
 
-/// `arn:{partition}:states:{region}:{account}:stateMachine:{name}`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct StateMachineArn {
-    /// The AWS partition (`aws`, `aws-cn`, ...).
-    pub partition: String,
-    /// The region, e.g. `us-east-1`.
-    pub region: String,
-    /// The 12-digit account ID.
-    pub account: String,
-    /// The state machine's name.
-    pub name: String,
-}
+text_newtype!(Name);
+text_newtype!(StateMachineArn);
+text_newtype!(ExecutionArn);
+text_newtype!(MapRunArn);
 
-/// `arn:{partition}:states:{region}:{account}:execution:{stateMachine}:{name}`.
+/// `arn:{partition}:states:{region}:{account}:stateMachine:{name}`, checked when parsed and
+/// kept as its text (a Distributed Map's child machine is `{name}/{label}`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ExecutionArn {
-    /// The AWS partition (`aws`, `aws-cn`, ...).
-    pub partition: String,
-    /// The region, e.g. `us-east-1`.
-    pub region: String,
-    /// The 12-digit account ID.
-    pub account: String,
-    /// The name of the state machine the execution runs.
-    pub state_machine: String,
-    /// The execution's name.
-    pub name: String,
+pub struct StateMachineArn(String);
+
+/// `arn:{partition}:states:{region}:{account}:execution:{stateMachine}:{name}`, checked when
+/// parsed and kept as its text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ExecutionArn(String);
+
+/// `arn:{partition}:states:{region}:{account}:mapRun:{stateMachine}/{label}:{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MapRunArn(String);
+
+/// The `:`-separated fields of an ARN of `n` fields (the last keeps any `:` it holds).
+fn field(arn: &str, n: usize, i: usize) -> &str {
+    arn.splitn(n, ':').nth(i).unwrap_or_default()
 }
 
 fn parts<'a>(s: &'a str, kind: &str, n: usize) -> Result<Vec<&'a str>, ArnError> {
@@ -111,68 +173,103 @@ fn parts<'a>(s: &'a str, kind: &str, n: usize) -> Result<Vec<&'a str>, ArnError>
     }
 }
 
-impl FromStr for StateMachineArn {
-    type Err = ArnError;
-    fn from_str(s: &str) -> Result<Self, ArnError> {
-        let p = parts(s, "stateMachine", 7)?;
-        Ok(StateMachineArn {
-            partition: p[1].into(),
-            region: p[3].into(),
-            account: p[4].into(),
-            name: p[6].into(),
-        })
+impl StateMachineArn {
+    /// The ARN of state machine `name` of an account in a region.
+    pub fn new(partition: &str, region: &str, account: &str, name: &Name) -> Self {
+        StateMachineArn(format!(
+            "arn:{partition}:states:{region}:{account}:stateMachine:{name}"
+        ))
+    }
+
+    /// The AWS partition (`aws`, `aws-cn`, ...).
+    pub fn partition(&self) -> &str {
+        field(&self.0, 7, 1)
+    }
+
+    /// The region, e.g. `us-east-1`.
+    pub fn region(&self) -> &str {
+        field(&self.0, 7, 3)
+    }
+
+    /// The 12-digit account ID.
+    pub fn account(&self) -> &str {
+        field(&self.0, 7, 4)
+    }
+
+    /// The state machine's name (`{name}/{label}` for a Distributed Map's children).
+    pub fn name(&self) -> &str {
+        field(&self.0, 7, 6)
+    }
+
+    /// The ARN of this state machine's execution `name`.
+    pub fn execution(&self, name: &str) -> ExecutionArn {
+        ExecutionArn(format!(
+            "{}:{name}",
+            self.0.replacen(":stateMachine:", ":execution:", 1)
+        ))
+    }
+
+    /// What the child executions of this machine's Distributed Map state `label` run.
+    pub fn map_children(&self, label: &str) -> StateMachineArn {
+        StateMachineArn(format!("{}/{label}", self.0))
+    }
+
+    /// The ARN of run `id` of this machine's Distributed Map state `label`.
+    pub fn map_run(&self, label: &str, id: &str) -> MapRunArn {
+        let run = self.0.replacen(":stateMachine:", ":mapRun:", 1);
+        MapRunArn(format!("{run}/{label}:{id}"))
     }
 }
 
-impl fmt::Display for StateMachineArn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "arn:{}:states:{}:{}:stateMachine:{}",
-            self.partition, self.region, self.account, self.name
-        )
+impl FromStr for StateMachineArn {
+    type Err = ArnError;
+    fn from_str(s: &str) -> Result<Self, ArnError> {
+        parts(s, "stateMachine", 7)?;
+        Ok(StateMachineArn(s.to_string()))
+    }
+}
+
+impl ExecutionArn {
+    /// The AWS partition (`aws`, `aws-cn`, ...).
+    pub fn partition(&self) -> &str {
+        field(&self.0, 8, 1)
+    }
+
+    /// The region, e.g. `us-east-1`.
+    pub fn region(&self) -> &str {
+        field(&self.0, 8, 3)
+    }
+
+    /// The 12-digit account ID.
+    pub fn account(&self) -> &str {
+        field(&self.0, 8, 4)
+    }
+
+    /// The name of the state machine the execution runs.
+    pub fn state_machine(&self) -> &str {
+        field(&self.0, 8, 6)
+    }
+
+    /// The execution's name.
+    pub fn name(&self) -> &str {
+        field(&self.0, 8, 7)
+    }
+
+    /// The ARN of the state machine this execution belongs to.
+    pub fn state_machine_arn(&self) -> StateMachineArn {
+        let machine = self.0.replacen(":execution:", ":stateMachine:", 1);
+        let end = machine.rfind(':').unwrap_or(machine.len());
+        StateMachineArn(machine[..end].to_string())
     }
 }
 
 impl FromStr for ExecutionArn {
     type Err = ArnError;
     fn from_str(s: &str) -> Result<Self, ArnError> {
-        let p = parts(s, "execution", 8)?;
-        Ok(ExecutionArn {
-            partition: p[1].into(),
-            region: p[3].into(),
-            account: p[4].into(),
-            state_machine: p[6].into(),
-            name: p[7].into(),
-        })
+        parts(s, "execution", 8)?;
+        Ok(ExecutionArn(s.to_string()))
     }
 }
-
-impl fmt::Display for ExecutionArn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "arn:{}:states:{}:{}:execution:{}:{}",
-            self.partition, self.region, self.account, self.state_machine, self.name
-        )
-    }
-}
-
-impl ExecutionArn {
-    /// The ARN of the state machine this execution belongs to.
-    pub fn state_machine_arn(&self) -> StateMachineArn {
-        StateMachineArn {
-            partition: self.partition.clone(),
-            region: self.region.clone(),
-            account: self.account.clone(),
-            name: self.state_machine.clone(),
-        }
-    }
-}
-
-/// `arn:{partition}:states:{region}:{account}:mapRun:{stateMachine}/{label}:{id}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MapRunArn(String);
 
 impl FromStr for MapRunArn {
     type Err = ArnError;
@@ -182,12 +279,6 @@ impl FromStr for MapRunArn {
             return Err(ArnError::InvalidArn(format!("Invalid Arn: '{s}'")));
         }
         Ok(MapRunArn(s.to_string()))
-    }
-}
-
-impl fmt::Display for MapRunArn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
     }
 }
 
@@ -212,6 +303,26 @@ mod tests {
         let arn = e.parse::<ExecutionArn>().unwrap();
         assert_eq!(arn.to_string(), e);
         assert_eq!(arn.state_machine_arn().to_string(), s);
+        assert_eq!((arn.region(), arn.account()), ("us-east-1", "123456789012"));
+        assert_eq!((arn.state_machine(), arn.name()), ("Sm", "run-1"));
+        let machine = s.parse::<StateMachineArn>().unwrap();
+        assert_eq!(machine.execution("run-1"), arn);
+        // A Distributed Map's children: their machine, executions and run.
+        let children = machine.map_children("L");
+        assert_eq!(children.name(), "Sm/L");
+        let child = children.execution("id-1");
+        assert_eq!(
+            child.as_str(),
+            "arn:aws:states:us-east-1:123456789012:execution:Sm/L:id-1"
+        );
+        assert_eq!((child.state_machine(), child.name()), ("Sm/L", "id-1"));
+        assert_eq!(child.state_machine_arn(), children);
+        let run = machine.map_run("L", "id-2");
+        assert_eq!(
+            run.as_str(),
+            "arn:aws:states:us-east-1:123456789012:mapRun:Sm/L:id-2"
+        );
+        assert_eq!(run.as_str().parse::<MapRunArn>().unwrap(), run);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::data::StatesError;
 use crate::runtime::distributed::map_run::MapRunRecord;
 use crate::runtime::execution::{Execution, ExecutionActor, Role};
 use crate::runtime::record::ExecutionRecord;
-use crate::types::{ExecutionStatus, StateMachineType};
+use crate::types::{ExecutionStatus, Name, StateMachineType};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -57,11 +57,11 @@ impl ExecutionActor {
             }
             None => {
                 let name = self.uuid();
-                let arn = format!("{}{name}", run.child_arn_prefix);
+                let arn = run.state_machine_arn.execution(&name);
                 let record = Arc::new(ExecutionRecord::new(
                     arn,
                     run.state_machine_arn.clone(),
-                    name,
+                    Name::trusted(name),
                     input.clone(),
                     now,
                     run.execution_type,
@@ -75,7 +75,11 @@ impl ExecutionActor {
             }
         };
         let parent = &self.exec;
-        let info = record.info(&parent.role_arn, redrive_count, &run.child_machine_name);
+        let info = record.info(
+            &parent.role_arn,
+            redrive_count,
+            run.state_machine_arn.name(),
+        );
         let last_event = record.with_progress(|p| p.history.len() as u64);
         let exec = parent.child(record, info, standard, run.needs_whole_results());
         ChildExecution {

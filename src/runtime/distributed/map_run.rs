@@ -11,6 +11,7 @@ use crate::interpret::result_writer::{Transformation, WriterRequest};
 use crate::runtime::messages::MapRunUpdated;
 use crate::types::StateMachineType;
 use crate::types::{ChildEnd, MapRunConfig, MapRunCounts, MapRunProgress, MapRunStatus};
+use crate::types::{ExecutionArn, MapRunArn, StateMachineArn};
 use chrono::{DateTime, Utc};
 use dashmap::DashMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -18,11 +19,11 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 /// One Map Run.
 pub struct MapRunRecord {
     /// The run's own ARN, by which the API names it.
-    pub map_run_arn: String,
+    pub map_run_arn: MapRunArn,
     /// The execution whose Distributed Map state started it.
-    pub execution_arn: String,
+    pub execution_arn: ExecutionArn,
     /// What its child executions run: `stateMachine:{name}/{label}`.
-    pub state_machine_arn: String,
+    pub state_machine_arn: StateMachineArn,
     /// When the run started.
     pub start_date: DateTime<Utc>,
     /// Whether its child executions are STANDARD or EXPRESS.
@@ -33,11 +34,6 @@ pub struct MapRunRecord {
     pub writer: Option<WriterRequest>,
     /// With an ItemBatcher: how many items each child execution holds (else one each).
     pub batch_sizes: Option<Vec<u32>>,
-    /// A child execution's ARN up to its name (`...:execution:{name}/{label}:`), and the
-    /// name of what children run (`{name}/{label}`).
-    pub child_arn_prefix: String,
-    /// What its children run, as a name: `{name}/{label}`.
-    pub child_machine_name: String,
     progress: Mutex<MapRunProgress>,
     /// STANDARD child executions, in start order (ListExecutions by mapRunArn). EXPRESS
     /// children are not listed, as in AWS.
@@ -64,11 +60,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// What a Map Run is started (or restored) with.
 pub struct MapRunStart {
     /// The ARN the run gets.
-    pub map_run_arn: String,
+    pub map_run_arn: MapRunArn,
     /// The execution whose Distributed Map state starts it.
-    pub execution_arn: String,
+    pub execution_arn: ExecutionArn,
     /// What its child executions run: `stateMachine:{name}/{label}`.
-    pub state_machine_arn: String,
+    pub state_machine_arn: StateMachineArn,
     /// When the run started.
     pub start_date: DateTime<Utc>,
     /// Whether its child executions are STANDARD or EXPRESS.
@@ -108,17 +104,7 @@ impl MapRunRecord {
             total,
             ..Default::default()
         };
-        let child_arn_prefix = format!(
-            "{}:",
-            state_machine_arn.replacen(":stateMachine:", ":execution:", 1)
-        );
-        let child_machine_name = state_machine_arn
-            .rsplit_once(":stateMachine:")
-            .map_or("", |(_, n)| n)
-            .to_string();
         MapRunRecord {
-            child_arn_prefix,
-            child_machine_name,
             map_run_arn,
             execution_arn,
             state_machine_arn,
@@ -367,10 +353,10 @@ impl MapRuns {
             let _ = run.store.set(Arc::clone(s));
         }
         self.by_execution
-            .entry(run.execution_arn.clone())
+            .entry(run.execution_arn.to_string())
             .or_default()
             .push(Arc::clone(&run));
-        self.by_arn.insert(run.map_run_arn.clone(), run);
+        self.by_arn.insert(run.map_run_arn.to_string(), run);
     }
 
     /// A Map Run by ARN.
@@ -389,7 +375,7 @@ impl MapRuns {
     /// Registers a STANDARD child execution of `run`, which runs item (or batch) `index`.
     pub fn add_child(&self, run: &MapRunRecord, index: u32, child: Arc<ExecutionRecord>) {
         self.children
-            .insert(child.execution_arn.clone(), Arc::clone(&child));
+            .insert(child.execution_arn.to_string(), Arc::clone(&child));
         run.add_child(index, child);
     }
 
@@ -438,9 +424,15 @@ mod tests {
     #[test]
     fn counts_follow_children_through_their_lives() {
         let r = MapRunRecord::new(MapRunStart {
-            map_run_arn: "arn:mr".into(),
-            execution_arn: "arn:ex".into(),
-            state_machine_arn: "arn:sm".into(),
+            map_run_arn: "arn:aws:states:us-east-1:123456789012:mapRun:sm/Map:1"
+                .parse()
+                .unwrap(),
+            execution_arn: "arn:aws:states:us-east-1:123456789012:execution:sm:e"
+                .parse()
+                .unwrap(),
+            state_machine_arn: "arn:aws:states:us-east-1:123456789012:stateMachine:sm/Map"
+                .parse()
+                .unwrap(),
             start_date: Utc::now(),
             execution_type: StateMachineType::STANDARD,
             state_name: "Map".into(),

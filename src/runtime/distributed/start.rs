@@ -201,7 +201,7 @@ impl ExecutionActor {
                 // AWS: redriving the parent redrives its failed Map Run, same ARN.
                 let count = run.redrive(self.exec.clock.now());
                 run.set_on_update(ctx.address().recipient());
-                let arn = run.map_run_arn.clone();
+                let arn = run.map_run_arn.to_string();
                 self.event(HistoryEventType::MapRunRedriven, || {
                     Some(json!({ "mapRunArn": arn, "redriveCount": count }))
                 });
@@ -209,7 +209,7 @@ impl ExecutionActor {
             }
             None => {
                 let run = self.new_map_run(state, m, &settings, counted, ctx);
-                let arn = run.map_run_arn.clone();
+                let arn = run.map_run_arn.to_string();
                 self.event(HistoryEventType::MapRunStarted, || {
                     Some(json!({ "mapRunArn": arn }))
                 });
@@ -263,22 +263,16 @@ impl ExecutionActor {
         ctx: &mut Context<Self>,
     ) -> Arc<MapRunRecord> {
         let uuid = self.uuid();
-        let info = &self.exec.info;
+        let record = &self.exec.record;
         let label = m.label.as_deref().unwrap_or(&state.name);
-        // `arn:aws:states:{region}:{account}:stateMachine:{name}` → the run's names.
-        let machine_arn = &info.state_machine_id;
-        let prefix = machine_arn
-            .rsplit_once(":stateMachine:")
-            .map_or(machine_arn.as_str(), |(p, _)| p);
-        let sm = &info.state_machine_name;
         let execution_type = match m.execution_type {
             Some(ExecutionType::Express) => StateMachineType::EXPRESS,
             _ => StateMachineType::STANDARD,
         };
         let run = MapRunRecord::new(MapRunStart {
-            map_run_arn: format!("{prefix}:mapRun:{sm}/{label}:{uuid}"),
-            execution_arn: info.id.clone(),
-            state_machine_arn: format!("{prefix}:stateMachine:{sm}/{label}"),
+            map_run_arn: record.state_machine_arn.map_run(label, &uuid),
+            execution_arn: record.execution_arn.clone(),
+            state_machine_arn: record.state_machine_arn.map_children(label),
             start_date: self.exec.clock.now(),
             execution_type,
             state_name: state.name.clone(),

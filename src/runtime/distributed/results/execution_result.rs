@@ -112,11 +112,11 @@ fn date_string(out: &mut Vec<u8>, t: DateTime<Utc>) {
 pub(crate) fn execution_result(r: &ExecutionRecord, output: Option<&Value>) -> String {
     let mut out = Vec::with_capacity(512);
     out.extend_from_slice(b"{\"ExecutionArn\":");
-    string(&mut out, &r.execution_arn);
+    string(&mut out, r.execution_arn.as_str());
     out.extend_from_slice(b",\"Input\":");
     value_string(&mut out, &r.input);
     out.extend_from_slice(b",\"InputDetails\":{\"Included\":true},\"Name\":");
-    string(&mut out, &r.name);
+    string(&mut out, r.name.as_str());
     let (status, redrive_count, stop_date) = r.with_progress(|p| {
         if p.status == ExecutionStatus::SUCCEEDED {
             if let Some(v) = output.or(p.output.as_ref()) {
@@ -141,7 +141,7 @@ pub(crate) fn execution_result(r: &ExecutionRecord, output: Option<&Value>) -> S
     out.extend_from_slice(b",\"StartDate\":");
     date_string(&mut out, r.start_date);
     out.extend_from_slice(b",\"StateMachineArn\":");
-    string(&mut out, &r.state_machine_arn);
+    string(&mut out, r.state_machine_arn.as_str());
     out.extend_from_slice(b",\"Status\":");
     string(&mut out, status.as_str());
     out.extend_from_slice(b",\"StopDate\":");
@@ -197,10 +197,15 @@ mod tests {
     fn results_are_the_json_serde_would_write() {
         let t = Utc.timestamp_opt(1_700_000_000, 5_000_000).unwrap();
         let input = json!({"q": "say \"hi\"\n\\", "ctl": "\u{1}", "u": "é", "n": [1, 2.5, null]});
+        // A name with a quote, which AWS would refuse, to test the escaping.
+        let machine: crate::types::StateMachineArn =
+            "arn:aws:states:us-east-1:123456789012:stateMachine:M/L"
+                .parse()
+                .unwrap();
         let r = ExecutionRecord::new(
-            "arn:aws:states:us-east-1:1:execution:M/L:a\"b".into(),
-            "arn:aws:states:us-east-1:1:stateMachine:M/L".into(),
-            "a\"b".into(),
+            machine.execution("a\"b"),
+            machine,
+            crate::types::Name::trusted("a\"b".into()),
             input.clone(),
             t,
             StateMachineType::EXPRESS,

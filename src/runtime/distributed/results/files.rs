@@ -119,9 +119,9 @@ impl ResultSink {
     ) -> Option<ResultSink> {
         let (bucket, prefix) = request.destination.clone()?;
         let dir = if prefix.is_empty() {
-            run_id(&run.map_run_arn).to_string()
+            run_id(run.map_run_arn.as_str()).to_string()
         } else {
-            format!("{prefix}/{}", run_id(&run.map_run_arn))
+            format!("{prefix}/{}", run_id(run.map_run_arn.as_str()))
         };
         let files = |name| Files {
             name,
@@ -132,7 +132,7 @@ impl ResultSink {
             store,
             bucket,
             dir,
-            map_run_arn: run.map_run_arn.clone(),
+            map_run_arn: run.map_run_arn.to_string(),
             request: request.clone(),
             limit,
             files: [files("FAILED"), files("PENDING"), files("SUCCEEDED")],
