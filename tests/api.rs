@@ -143,33 +143,11 @@ fn start_execution_errors() {
     });
     assert_eq!(bad_sm.unwrap_err().name(), "InvalidArn");
     let first = start(Some("once"), "{}").unwrap();
-    s.inner_wait(&first.execution_arn);
+    wait_end(&s, &first.execution_arn);
     assert_eq!(
         start(Some("once"), "{}").unwrap_err().name(),
         "ExecutionAlreadyExists"
     );
-}
-
-/// Lets tests wait through the public API only.
-trait WaitExt {
-    fn inner_wait(&self, arn: &str);
-}
-
-impl WaitExt for sfn_runtime::api::StepFunctions {
-    fn inner_wait(&self, arn: &str) {
-        for _ in 0..10_000 {
-            let d = self
-                .describe_execution(ExecutionArnInput {
-                    execution_arn: arn.into(),
-                })
-                .unwrap();
-            if d.status != "RUNNING" {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
-        panic!("{arn} did not finish");
-    }
 }
 
 #[test]

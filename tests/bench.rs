@@ -177,8 +177,7 @@ fn the_built_in_handlers_answer_from_any_definition() {
 /// later process on it succeeds.
 #[test]
 fn a_first_attempt_failure_is_remembered_across_processes() {
-    let dir = std::env::temp_dir().join(format!("sfn-bench-memory-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = temp_dir("bench-memory");
     let def = json!({"StartAt": "Once", "States": {"Once": {"Type": "Task",
         "Resource": handlers::FAIL_FIRST_ATTEMPT, "Parameters": {"Key.$": "$.k"}, "End": true}}});
     let arn = {
@@ -201,5 +200,4 @@ fn a_first_attempt_failure_is_remembered_across_processes() {
     .unwrap();
     let d = wait_end(&s, &arn);
     assert_eq!(d.status, "SUCCEEDED", "{:?}", d.cause);
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,20 +1,14 @@
 //! The `sfn` binary: exit codes, output shapes, diagnostics on stderr.
 
+mod common;
+
+use common::{cli, temp_dir};
 use serde_json::Value;
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::path::{Path, PathBuf};
 
-fn sfn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sfn"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("sfn runs")
-}
-
-fn tmp(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sfn-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+/// Writes `text` to the file `name` of the folder `dir` (made if missing); returns its path.
+fn tmp(dir: &Path, name: &str, text: &str) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
     p
@@ -35,7 +29,7 @@ const EXAMPLE: [&str; 8] = [
 fn run_prints_the_output_and_exits_zero() {
     let mut args = EXAMPLE.to_vec();
     args.push("HappyPath");
-    let o = sfn(&args);
+    let o = cli(&args);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -50,7 +44,7 @@ fn run_prints_the_output_and_exits_zero() {
 fn run_json_prints_describe_execution_and_exits_one_on_failure() {
     let mut args = EXAMPLE.to_vec();
     args.extend(["Declined", "--json", "--name", "run-7"]);
-    let o = sfn(&args);
+    let o = cli(&args);
     assert_eq!(o.status.code(), Some(1));
     let d: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(d["status"], "FAILED");
@@ -75,33 +69,36 @@ fn run_json_prints_describe_execution_and_exits_one_on_failure() {
 
 #[test]
 fn run_rejects_bad_definitions_and_usage_with_exit_two() {
+    let dir = temp_dir("cli-usage");
     let bad = tmp(
+        &dir,
         "bad.asl.json",
         r#"{"StartAt": "A", "States": {"A": {"Type": "Pass"}}}"#,
     );
-    let o = sfn(&["run", bad.to_str().unwrap()]);
+    let o = cli(&["run", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let report: Value = serde_json::from_slice(&o.stderr).unwrap();
     assert_eq!(report["result"], "FAIL");
     assert_eq!(report["diagnostics"][0]["location"], "/States/A");
     let ok = tmp(
+        &dir,
         "ok.asl.json",
         r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#,
     );
     assert_eq!(
-        sfn(&["run", ok.to_str().unwrap(), "--input", "{nope"])
+        cli(&["run", ok.to_str().unwrap(), "--input", "{nope"])
             .status
             .code(),
         Some(2)
     );
-    assert_eq!(sfn(&["run", "no/such/file.json"]).status.code(), Some(2));
-    assert_eq!(sfn(&["run"]).status.code(), Some(2));
-    assert_eq!(sfn(&["frobnicate"]).status.code(), Some(2));
-    let o = sfn(&["run", ok.to_str().unwrap(), "--name", "has space"]);
+    assert_eq!(cli(&["run", "no/such/file.json"]).status.code(), Some(2));
+    assert_eq!(cli(&["run"]).status.code(), Some(2));
+    assert_eq!(cli(&["frobnicate"]).status.code(), Some(2));
+    let o = cli(&["run", ok.to_str().unwrap(), "--name", "has space"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("InvalidName"));
-    let mocks = tmp("mocks.json", "{}");
-    let o = sfn(&[
+    let mocks = tmp(&dir, "mocks.json", "{}");
+    let o = cli(&[
         "run",
         ok.to_str().unwrap(),
         "--mock-config",
@@ -115,16 +112,18 @@ fn run_rejects_bad_definitions_and_usage_with_exit_two() {
 
 #[test]
 fn validate_prints_the_report() {
+    let dir = temp_dir("cli-validate");
     let ok = tmp(
+        &dir,
         "v-ok.json",
         r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#,
     );
-    let o = sfn(&["validate", ok.to_str().unwrap()]);
+    let o = cli(&["validate", ok.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0));
     let r: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(r, serde_json::json!({"result": "OK", "diagnostics": []}));
-    let bad = tmp("v-bad.json", "{ not json");
-    let o = sfn(&["validate", bad.to_str().unwrap()]);
+    let bad = tmp(&dir, "v-bad.json", "{ not json");
+    let o = cli(&["validate", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let r: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(r["diagnostics"][0]["code"], "INVALID_JSON_DESCRIPTION");
@@ -133,7 +132,7 @@ fn validate_prints_the_report() {
 
 #[test]
 fn conformance_json_prints_only_json_lines() {
-    let dir = std::env::temp_dir().join(format!("sfn-conf-test-{}", std::process::id()));
+    let dir = temp_dir("cli-conformance");
     std::fs::create_dir_all(&dir).unwrap();
     let case = serde_json::json!({
         "id": "t.pass", "definition": {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": 1, "End": true}}},
@@ -146,7 +145,7 @@ fn conformance_json_prints_only_json_lines() {
         "id": "t.bad", "definition": {"StartAt": "P"}, "input": {}, "expected": {"status": "SUCCEEDED", "output": 1}, "features": []
     });
     std::fs::write(dir.join("u.json"), bad.to_string()).unwrap();
-    let o = sfn(&["conformance", dir.to_str().unwrap(), "--json"]);
+    let o = cli(&["conformance", dir.to_str().unwrap(), "--json"]);
     assert_eq!(o.status.code(), Some(0));
     let lines: Vec<Value> = String::from_utf8(o.stdout)
         .unwrap()
@@ -158,7 +157,7 @@ fn conformance_json_prints_only_json_lines() {
     assert_eq!(lines[0]["status"], "ERROR");
     assert_eq!(lines[1]["status"], "SUCCEEDED");
     assert_eq!(lines[1]["history_types"][1], "PassStateEntered");
-    let o = sfn(&["conformance", dir.to_str().unwrap()]);
+    let o = cli(&["conformance", dir.to_str().unwrap()]);
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(text.contains("FAIL t.bad"));
     assert!(text.trim_end().ends_with("conformance: 1 passed, 1 failed"));
@@ -166,19 +165,21 @@ fn conformance_json_prints_only_json_lines() {
 
 #[test]
 fn redrive_in_a_new_process_from_the_data_directory() {
-    let dir = std::env::temp_dir().join(format!("sfn-cli-data-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let d = dir.to_str().unwrap();
+    let dir = temp_dir("cli-data");
+    let data = dir.join("data");
+    let d = data.to_str().unwrap();
     let def = tmp(
+        &dir,
         "flaky.asl.json",
         r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}"#,
     );
     let mocks = tmp(
+        &dir,
         "flaky-mocks.json",
         r#"{"StateMachines": {"flaky": {"TestCases": {"Once": {"T": "FailOnce"}}}},
             "MockedResponses": {"FailOnce": {"0": {"Throw": {"Error": "Boom", "Cause": "first"}}, "1": {"Return": {"ok": true}}}}}"#,
     );
-    let o = sfn(&[
+    let o = cli(&[
         "run",
         def.to_str().unwrap(),
         "--mock-config",
@@ -192,13 +193,13 @@ fn redrive_in_a_new_process_from_the_data_directory() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let arn = "arn:aws:states:us-east-1:123456789012:execution:flaky:r1";
-    let o = sfn(&["describe", arn, "--data-dir", d, "--json"]);
+    let o = cli(&["describe", arn, "--data-dir", d, "--json"]);
     let desc: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(
         (desc["status"].as_str(), desc["redriveStatus"].as_str()),
         (Some("FAILED"), Some("REDRIVABLE"))
     );
-    let o = sfn(&["redrive", arn, "--data-dir", d, "--wait", "--json"]);
+    let o = cli(&["redrive", arn, "--data-dir", d, "--wait", "--json"]);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -209,7 +210,7 @@ fn redrive_in_a_new_process_from_the_data_directory() {
     assert_eq!(desc["status"], "SUCCEEDED");
     assert_eq!(desc["output"], "{\"ok\":true}");
     assert_eq!(desc["redriveCount"], 1);
-    let o = sfn(&["history", arn, "--data-dir", d, "--json"]);
+    let o = cli(&["history", arn, "--data-dir", d, "--json"]);
     let h: Value = serde_json::from_slice(&o.stdout).unwrap();
     let types: Vec<&str> = h["events"]
         .as_array()
@@ -219,7 +220,7 @@ fn redrive_in_a_new_process_from_the_data_directory() {
         .collect();
     assert_eq!(types[6], "ExecutionRedriven");
     assert_eq!(*types.last().unwrap(), "ExecutionSucceeded");
-    let o = sfn(&[
+    let o = cli(&[
         "list",
         "--data-dir",
         d,
@@ -229,20 +230,21 @@ fn redrive_in_a_new_process_from_the_data_directory() {
     ]);
     let l: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(l["executions"].as_array().unwrap().len(), 1);
-    let o = sfn(&["redrive", arn, "--data-dir", d]);
+    let o = cli(&["redrive", arn, "--data-dir", d]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("ExecutionNotRedrivable"));
-    let o = sfn(&["describe", "not-an-arn", "--data-dir", d]);
+    let o = cli(&["describe", "not-an-arn", "--data-dir", d]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("InvalidArn"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn run_reads_items_from_and_writes_results_to_the_objects_dir() {
-    let root = std::env::temp_dir().join(format!("sfn-cli-objects-{}", std::process::id()));
+    let dir = temp_dir("cli-objects");
+    let root = dir.join("objects");
     std::fs::create_dir_all(root.join("items")).unwrap();
     std::fs::write(root.join("items").join("rows.csv"), "id,n\na,1\nb,2\n").unwrap();
     let def = tmp(
+        &dir,
         "dm.asl.json",
         r#"{"StartAt": "M", "States": {"M": {"Type": "Map",
           "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
@@ -254,7 +256,7 @@ fn run_reads_items_from_and_writes_results_to_the_objects_dir() {
                            "Parameters": {"Bucket": "results", "Prefix": "out"}},
           "End": true}}}"#,
     );
-    let o = sfn(&[
+    let o = cli(&[
         "run",
         def.to_str().unwrap(),
         "--objects-dir",
@@ -284,15 +286,15 @@ fn run_reads_items_from_and_writes_results_to_the_objects_dir() {
     // Written as the children finish, in no particular order.
     outputs.sort();
     assert_eq!(outputs, [r#"{"id":"a","n":"1"}"#, r#"{"id":"b","n":"2"}"#]);
-    let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]
 fn map_run_commands_read_the_runs_kept_in_the_data_dir() {
-    let dir = std::env::temp_dir().join(format!("sfn-cli-map-runs-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let d = dir.to_str().unwrap();
+    let dir = temp_dir("cli-map-runs");
+    let data = dir.join("data");
+    let d = data.to_str().unwrap();
     let def = tmp(
+        &dir,
         "mapruns.asl.json",
         r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ToleratedFailureCount": 0,
           "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
@@ -302,7 +304,7 @@ fn map_run_commands_read_the_runs_kept_in_the_data_dir() {
                "P": {"Type": "Pass", "End": true}}},
           "End": true}}}"#,
     );
-    let o = sfn(&[
+    let o = cli(&[
         "run",
         def.to_str().unwrap(),
         "--input",
@@ -319,7 +321,7 @@ fn map_run_commands_read_the_runs_kept_in_the_data_dir() {
         String::from_utf8_lossy(&o.stderr)
     );
     let execution = "arn:aws:states:us-east-1:123456789012:execution:mapruns:m1";
-    let o = sfn(&["map-runs", execution, "--data-dir", d, "--json"]);
+    let o = cli(&["map-runs", execution, "--data-dir", d, "--json"]);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -332,18 +334,18 @@ fn map_run_commands_read_the_runs_kept_in_the_data_dir() {
     let run = runs[0]["mapRunArn"].as_str().unwrap();
     assert!(run.contains(":mapRun:mapruns/M:"), "{run}");
 
-    let o = sfn(&["describe-map-run", run, "--data-dir", d, "--json"]);
+    let o = cli(&["describe-map-run", run, "--data-dir", d, "--json"]);
     let desc: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(desc["status"], "FAILED");
     assert_eq!(desc["executionArn"], execution);
     assert_eq!(desc["itemCounts"]["total"], 3);
     assert!(desc["itemCounts"]["failed"].as_u64().unwrap() >= 1);
-    let o = sfn(&["describe-map-run", run, "--data-dir", d]);
+    let o = cli(&["describe-map-run", run, "--data-dir", d]);
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.starts_with("FAILED"), "{text}");
 
     // An ended run cannot be updated, and an update must change something.
-    let o = sfn(&[
+    let o = cli(&[
         "update-map-run",
         run,
         "--max-concurrency",
@@ -353,19 +355,18 @@ fn map_run_commands_read_the_runs_kept_in_the_data_dir() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("ValidationException"));
-    let o = sfn(&["update-map-run", run, "--data-dir", d]);
+    let o = cli(&["update-map-run", run, "--data-dir", d]);
     assert_eq!(o.status.code(), Some(1));
-    let o = sfn(&["describe-map-run", "not-an-arn", "--data-dir", d]);
+    let o = cli(&["describe-map-run", "not-an-arn", "--data-dir", d]);
     assert_eq!(o.status.code(), Some(1));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn bench_prints_the_table_and_writes_both_reports() {
-    let dir = std::env::temp_dir().join(format!("sfn-cli-bench-{}", std::process::id()));
+    let dir = temp_dir("cli-bench");
     std::fs::create_dir_all(&dir).unwrap();
     let (json_path, html_path) = (dir.join("report.json"), dir.join("report.html"));
-    let out = sfn(&[
+    let out = cli(&[
         "bench",
         "pass-chain",
         "--executions",
@@ -393,10 +394,11 @@ fn bench_prints_the_table_and_writes_both_reports() {
     assert!(html.contains("<svg") && html.contains("pass-chain"));
     // A definition file is a workload too; a name that is neither is refused.
     let def = tmp(
+        &dir,
         "bench-def.json",
         r#"{"StartAt": "E", "States": {"E": {"Type": "Task", "Resource": "arn:aws:states:::sfn-bench:echo", "End": true}}}"#,
     );
-    let out = sfn(&[
+    let out = cli(&[
         "bench",
         def.to_str().unwrap(),
         "--executions",
@@ -411,9 +413,8 @@ fn bench_prints_the_table_and_writes_both_reports() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("task"));
-    let out = sfn(&["bench", "no-such-workload"]);
+    let out = cli(&["bench", "no-such-workload"]);
     assert_eq!(out.status.code(), Some(2));
-    let out = sfn(&["bench", "redrive", "--fail-rate", "2"]);
+    let out = cli(&["bench", "redrive", "--fail-rate", "2"]);
     assert_eq!(out.status.code(), Some(2));
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,21 +1,14 @@
 //! Arguments at and past their limits: each is a usage error (exit 2), read or checked
 //! before anything large is allocated, never a panic.
 
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-fn sfn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sfn"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::null())
-        .output()
-        .expect("sfn runs")
-}
+use common::cli;
+use std::time::{Duration, Instant};
 
 fn usage_error(args: &[&str]) -> String {
     let started = Instant::now();
-    let o = sfn(args);
+    let o = cli(args);
     let e = String::from_utf8_lossy(&o.stderr).into_owned();
     assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
     assert!(!e.contains("panicked"), "{args:?}: {e}");

@@ -2,36 +2,19 @@
 //! one process at a time runs executions, a crashed execution is finished by `sfn resume`,
 //! and a record that could not be kept is said.
 
+mod common;
+
+use common::{cli, cli_spawn, eventually, temp_dir, TempDir};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn sfn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sfn"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::null())
-        .output()
-        .expect("sfn runs")
-}
-
-fn spawn(args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_sfn"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("sfn starts")
-}
 
 /// Runs the bundled order example's test case `case` as execution `name`, kept in `data`.
 fn run_order(case: &str, name: &str, data: &str) -> Output {
-    sfn(&[
+    cli(&[
         "run",
         "examples/order/order.asl.json",
         "--input",
@@ -52,9 +35,9 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("sfn-cli-store-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
+/// A fresh folder for the test `name`, made; removed when dropped.
+fn temp(name: &str) -> TempDir {
+    let d = temp_dir(&format!("cli-store-{name}"));
     std::fs::create_dir_all(&d).unwrap();
     d
 }
@@ -118,7 +101,7 @@ fn read_only_commands_change_no_file_of_the_data_directory() {
                 "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
             "End": true}}}),
     );
-    let o = sfn(&[
+    let o = cli(&[
         "run",
         &map,
         "--input",
@@ -132,7 +115,7 @@ fn read_only_commands_change_no_file_of_the_data_directory() {
     cut_log(&data, "order", "declined", 37);
     let declined = format!("{ARN}:order:declined");
     let dm = format!("{ARN}:dm:dm");
-    let o = sfn(&["map-runs", &dm, "--data-dir", d, "--json"]);
+    let o = cli(&["map-runs", &dm, "--data-dir", d, "--json"]);
     let runs: Value = serde_json::from_slice(&o.stdout).unwrap();
     let run = runs["mapRuns"][0]["mapRunArn"]
         .as_str()
@@ -147,25 +130,25 @@ fn read_only_commands_change_no_file_of_the_data_directory() {
         vec!["map-runs", &dm, "--data-dir", d],
         vec!["describe-map-run", &run, "--data-dir", d],
     ] {
-        let o = sfn(&args);
+        let o = cli(&args);
         assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
         assert_eq!(hashes(&data), before, "{args:?} changed the data directory");
     }
-    let o = sfn(&["describe", &declined, "--data-dir", d, "--json"]);
+    let o = cli(&["describe", &declined, "--data-dir", d, "--json"]);
     let desc: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(desc["status"], "RUNNING");
     // A reader of a directory that does not exist creates nothing.
     let none = dir.join("none");
-    let o = sfn(&["list", "--data-dir", none.to_str().unwrap()]);
+    let o = cli(&["list", "--data-dir", none.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!none.exists());
     // `sfn resume` finishes it; ids stay consecutive.
-    let o = sfn(&["resume", &declined, "--data-dir", d, "--json"]);
+    let o = cli(&["resume", &declined, "--data-dir", d, "--json"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let desc: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(desc["status"], "FAILED");
     assert_eq!(desc["error"], "Card.Declined");
-    let o = sfn(&["history", &declined, "--data-dir", d, "--json"]);
+    let o = cli(&["history", &declined, "--data-dir", d, "--json"]);
     let events: Value = serde_json::from_slice(&o.stdout).unwrap();
     let ids: Vec<u64> = events["events"]
         .as_array()
@@ -175,21 +158,9 @@ fn read_only_commands_change_no_file_of_the_data_directory() {
         .collect();
     assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>());
     // Nothing left to resume.
-    let o = sfn(&["resume", &declined, "--data-dir", d]);
+    let o = cli(&["resume", &declined, "--data-dir", d]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("ValidationException"), "{}", stderr(&o));
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "timed out: {what}"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 /// Two processes never run executions from one directory: the second is refused at once,
@@ -213,10 +184,12 @@ fn one_process_at_a_time_runs_executions_from_a_data_directory() {
             "W": {"Type": "Wait", "Seconds": 3600, "Next": "P"},
             "P": {"Type": "Pass", "Result": "slept", "End": true}}}),
     );
-    let mut first = spawn(&["run", &hour, "--name", "first", "--data-dir", d]);
+    let mut first = cli_spawn(&["run", &hour, "--name", "first", "--data-dir", d]);
     let pid = first.id();
-    wait_for("the first run holds the lock", || {
-        std::fs::read_to_string(data.join("lock")).is_ok_and(|t| t.trim() == pid.to_string())
+    eventually("the first run holds the lock", || {
+        std::fs::read_to_string(data.join("lock"))
+            .is_ok_and(|t| t.trim() == pid.to_string())
+            .then_some(())
     });
     for args in [
         vec!["run", &quick, "--data-dir", d],
@@ -234,7 +207,7 @@ fn one_process_at_a_time_runs_executions_from_a_data_directory() {
         ],
     ] {
         let started = Instant::now();
-        let o = sfn(&args);
+        let o = cli(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         let e = stderr(&o);
         assert!(
@@ -244,14 +217,14 @@ fn one_process_at_a_time_runs_executions_from_a_data_directory() {
         assert!(started.elapsed() < Duration::from_secs(5));
     }
     // Readers work beside it.
-    let o = sfn(&["list", "--data-dir", d]);
+    let o = cli(&["list", "--data-dir", d]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("RUNNING"));
     first.kill().unwrap();
     first.wait().unwrap();
-    let o = sfn(&["run", &quick, "--data-dir", d]);
+    let o = cli(&["run", &quick, "--data-dir", d]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // The killed execution waits for `sfn resume`; `run` did not continue it.
-    let o = sfn(&[
+    let o = cli(&[
         "describe",
         &format!("{ARN}:hour:first"),
         "--data-dir",
@@ -261,7 +234,7 @@ fn one_process_at_a_time_runs_executions_from_a_data_directory() {
     let desc: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(desc["status"], "RUNNING");
     // Resumed on virtual time, its hour passes at once.
-    let o = sfn(&[
+    let o = cli(&[
         "resume",
         &format!("{ARN}:hour:first"),
         "--data-dir",
@@ -270,7 +243,6 @@ fn one_process_at_a_time_runs_executions_from_a_data_directory() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "\"slept\"");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `sfn history ... | head` ends quietly when the pipe closes.
@@ -293,7 +265,6 @@ fn a_closed_pipe_ends_output_quietly() {
     let e = String::from_utf8_lossy(&out.stderr);
     assert!(!e.contains("panicked") && !e.contains("Broken pipe"), "{e}");
     assert_ne!(out.status.code(), Some(101));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// On a full disk (a 256 KiB tmpfs, mounted in a user namespace of its own) a run whose
@@ -334,7 +305,6 @@ fn a_run_whose_record_could_not_be_kept_exits_two() {
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{e}");
     assert!(e.contains("No space left on device"), "{e}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A run started with `--objects-dir O` and killed is resumed against O (recorded with the
@@ -361,7 +331,7 @@ fn a_resumed_execution_reads_and_writes_the_objects_directory_it_started_with() 
                 "Parameters": {"Bucket": "results", "Prefix": "out"}},
             "End": true}}}),
     );
-    let mut first = spawn(&[
+    let mut first = cli_spawn(&[
         "run",
         &def,
         "--name",
@@ -372,17 +342,10 @@ fn a_resumed_execution_reads_and_writes_the_objects_directory_it_started_with() 
         objects.to_str().unwrap(),
     ]);
     let arn = format!("{ARN}:dm:dm");
-    let mut run_arn = String::new();
-    wait_for("the Map Run started", || {
-        let o = sfn(&["map-runs", &arn, "--data-dir", d, "--json"]);
+    let run_arn = eventually("the Map Run started", || {
+        let o = cli(&["map-runs", &arn, "--data-dir", d, "--json"]);
         let runs: Value = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
-        match runs["mapRuns"][0]["mapRunArn"].as_str() {
-            Some(r) => {
-                run_arn = r.to_string();
-                true
-            }
-            None => false,
-        }
+        runs["mapRuns"][0]["mapRunArn"].as_str().map(str::to_string)
     });
     first.kill().unwrap();
     first.wait().unwrap();
@@ -391,7 +354,7 @@ fn a_resumed_execution_reads_and_writes_the_objects_directory_it_started_with() 
         .join(run_arn.rsplit(':').next().unwrap());
     std::fs::create_dir_all(&run_folder).unwrap();
     std::fs::write(run_folder.join(".dead.sfn-writing"), "half").unwrap();
-    let o = sfn(&["resume", &arn, "--data-dir", d, "--virtual-time", "--json"]);
+    let o = cli(&["resume", &arn, "--data-dir", d, "--virtual-time", "--json"]);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -415,7 +378,6 @@ fn a_resumed_execution_reads_and_writes_the_objects_directory_it_started_with() 
         .filter(|n| n.ends_with(".sfn-writing"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Commands that need a data directory do not make one, and one that is not a directory is
@@ -436,7 +398,7 @@ fn a_missing_or_unusable_data_directory_is_exit_two_and_is_not_created() {
             m,
         ],
     ] {
-        let o = sfn(&args);
+        let o = cli(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(!missing.exists(), "{args:?} created the data directory");
     }
@@ -448,10 +410,9 @@ fn a_missing_or_unusable_data_directory_is_exit_two_and_is_not_created() {
         vec!["describe", arn.as_str(), "--data-dir", f],
         vec!["history", arn.as_str(), "--data-dir", f],
     ] {
-        let o = sfn(&args);
+        let o = cli(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A name already taken is the API's refusal (exit 1), as a refused redrive is.
@@ -468,5 +429,4 @@ fn running_a_taken_name_again_is_refused_with_exit_one() {
         "{}",
         stderr(&o)
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -8,7 +8,7 @@ use sfn_runtime::api::types::*;
 use sfn_runtime::api::StepFunctions;
 use sfn_runtime::runtime::{TaskFailure, TaskRequest};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ITEM: &str = "arn:aws:states:::item";
 
@@ -268,15 +268,6 @@ fn express_children_are_counted_but_not_listed() {
     assert_eq!(e.name(), "StateMachineTypeNotSupported");
 }
 
-/// Waits (really) until `cond` holds, or fails the test.
-fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
-    let until = Instant::now() + Duration::from_secs(20);
-    while !cond() {
-        assert!(Instant::now() < until, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
 /// A service whose item task waits for a permit of `gate`.
 fn gated(gate: Arc<tokio::sync::Semaphore>) -> StepFunctions {
     builder()
@@ -297,17 +288,19 @@ fn update_map_run_changes_a_running_run() {
     let s = gated(Arc::clone(&gate));
     let arn = create(&s, "Sm", &def(json!({"MaxConcurrency": 1}), "STANDARD"));
     let r = start(&s, &arn, &json!([1, 2, 3, 4, 5, 6]));
-    eventually("the map run", || {
-        try_map_run_of(&s, r.execution_arn.as_str()).is_some()
-    });
-    let map_run_arn = map_run_of(&s, r.execution_arn.as_str()).map_run_arn;
+    let map_run_arn = eventually("the map run", || {
+        try_map_run_of(&s, r.execution_arn.as_str())
+    })
+    .map_run_arn;
     let describe = || {
         s.describe_map_run(DescribeMapRunInput {
             map_run_arn: map_run_arn.clone(),
         })
         .unwrap()
     };
-    eventually("one running child", || describe().item_counts.running == 1);
+    eventually("one running child", || {
+        (describe().item_counts.running == 1).then_some(())
+    });
     std::thread::sleep(Duration::from_millis(50));
     assert_eq!(describe().item_counts.running, 1, "MaxConcurrency 1 holds");
     s.update_map_run(UpdateMapRunInput {
@@ -318,7 +311,7 @@ fn update_map_run_changes_a_running_run() {
     })
     .unwrap();
     eventually("four running children", || {
-        describe().item_counts.running == 4
+        (describe().item_counts.running == 4).then_some(())
     });
     let d = describe();
     assert_eq!((d.max_concurrency, d.tolerated_failure_count), (4, 2));
@@ -394,7 +387,9 @@ fn stopping_the_parent_aborts_its_map_run_and_children() {
     let arn = create(&s, "Sm", &def(json!({"MaxConcurrency": 2}), "STANDARD"));
     let r = start(&s, &arn, &json!([1, 2, 3]));
     eventually("two running children", || {
-        try_map_run_of(&s, r.execution_arn.as_str()).is_some_and(|m| m.item_counts.running == 2)
+        try_map_run_of(&s, r.execution_arn.as_str())
+            .is_some_and(|m| m.item_counts.running == 2)
+            .then_some(())
     });
     s.stop_execution(StopExecutionInput {
         execution_arn: r.execution_arn.to_string(),
@@ -411,7 +406,7 @@ fn stopping_the_parent_aborts_its_map_run_and_children() {
     // The aborts reach the children as messages, after the parent ended.
     eventually("both children aborted", || {
         let children = children_of(&s, &run.map_run_arn);
-        children.len() == 2 && children.iter().all(|c| c.status == "ABORTED")
+        (children.len() == 2 && children.iter().all(|c| c.status == "ABORTED")).then_some(())
     });
 }
 
@@ -567,7 +562,7 @@ fn an_inventory_manifest_reads_the_rows_of_its_csv_files() {
 
 #[test]
 fn item_readers_never_leave_the_object_root() {
-    let base = std::env::temp_dir().join(format!("sfn-objects-{}", std::process::id()));
+    let base = temp_dir("objects");
     let root = base.join("root");
     std::fs::create_dir_all(root.join("inputs")).unwrap();
     std::fs::write(base.join("secret.json"), "[1, 2]").unwrap();
@@ -601,7 +596,6 @@ fn item_readers_never_leave_the_object_root() {
         json!({}),
     );
     assert_eq!(missing.error.as_deref(), Some("States.ItemReaderFailed"));
-    let _ = std::fs::remove_dir_all(&base);
 }
 
 /// A Distributed Map of the item task with a ResultWriter.
@@ -625,7 +619,7 @@ fn read_object(root: &std::path::Path, key: &str) -> Value {
 
 #[test]
 fn result_writer_writes_manifest_and_split_result_files() {
-    let root = std::env::temp_dir().join(format!("sfn-results-{}", std::process::id()));
+    let root = temp_dir("results");
     let s = builder()
         .objects_dir(&root)
         .result_file_limit(600)
@@ -695,7 +689,6 @@ fn result_writer_writes_manifest_and_split_result_files() {
     assert_eq!(outputs, [0, 1, 3, 4, 5].map(|n| json!({"n": n})));
     let run = map_run_of(&s, &d.execution_arn);
     assert_eq!(run.item_counts.results_written, 6);
-    let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]
@@ -902,7 +895,7 @@ fn redriving_the_parent_reruns_failed_express_children() {
 
 #[test]
 fn result_writer_writes_json_lines_when_asked() {
-    let root = std::env::temp_dir().join(format!("sfn-results-jsonl-{}", std::process::id()));
+    let root = temp_dir("results-jsonl");
     let s = builder()
         .objects_dir(&root)
         .handler(ITEM, |r: TaskRequest| async move {
@@ -933,5 +926,4 @@ fn result_writer_writes_json_lines_when_asked() {
     let mut lines: Vec<&str> = text.lines().collect();
     lines.sort();
     assert_eq!(lines, ["1", "2", "3"]);
-    let _ = std::fs::remove_dir_all(&root);
 }

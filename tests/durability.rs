@@ -9,6 +9,7 @@ use sfn_runtime::api::types::*;
 use sfn_runtime::api::{BuildError, StepFunctions};
 use sfn_runtime::runtime::TaskRequest;
 use sfn_runtime::store::StoreError;
+use sfn_runtime::types::HistoryEventType;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -194,8 +195,6 @@ fn a_log_cut_at_any_byte_of_its_last_records_is_finished_and_read_back_whole() {
         outcomes[0],
         outcomes[1]
     );
-    let _ = std::fs::remove_dir_all(&work);
-    let _ = std::fs::remove_dir_all(&base);
 }
 
 #[test]
@@ -214,7 +213,6 @@ fn a_second_service_on_a_directory_in_use_is_refused_naming_the_holder() {
     builder().data_dir(&dir).read_only().build().unwrap();
     drop(first);
     builder().data_dir(&dir).build().unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A Distributed Map over 3 items, for the tests of generated ids.
@@ -289,7 +287,6 @@ fn generated_ids_differ_between_services_unless_seeded() {
     };
     let (a, b) = (seeded(()), seeded(()));
     assert_eq!(a.0.rsplit(':').next(), b.0.rsplit(':').next());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// AWS names have up to 80 characters of any script: encoded byte by byte they pass the
@@ -323,7 +320,6 @@ fn names_of_80_non_ascii_characters_are_kept() {
     })
     .unwrap();
     assert_eq!(wait_end(&s, arn.as_str()).status, "SUCCEEDED");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A state machine file that is lost or damaged hides nothing: its executions are listed
@@ -384,7 +380,6 @@ fn executions_outlive_a_lost_state_machine_file_but_not_a_deletion() {
             })
             .is_err());
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Something that is not a regular file where the store expects one (a FIFO would block
@@ -429,7 +424,6 @@ fn a_fifo_in_place_of_a_log_is_skipped_with_a_warning() {
             })
             .is_err());
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A service opened read-only never continues what it finds running, and refuses to write.
@@ -444,16 +438,9 @@ fn a_read_only_service_continues_nothing_and_writes_nothing() {
             .unwrap();
         let sm = create(&s, "Sm", &def());
         let r = start(&s, &sm, &json!({}));
-        for _ in 0..2000 {
-            if r.with_progress(|p| {
-                p.history
-                    .iter()
-                    .any(|e| e.event_type == sfn_runtime::types::HistoryEventType::TaskStarted)
-            }) {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
+        eventually("the task started", || {
+            (count_events(&r, HistoryEventType::TaskStarted) > 0).then_some(())
+        });
         r.execution_arn.clone()
     };
     let called = Arc::new(AtomicBool::new(false));
@@ -483,7 +470,6 @@ fn a_read_only_service_continues_nothing_and_writes_nothing() {
         s.resume_execution(arn.as_str()).unwrap_err().name(),
         "InternalFailure"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A Map Run kept in the data directory is described by a later process as it ended,
@@ -508,7 +494,6 @@ fn a_kept_map_run_counts_the_results_it_wrote() {
     assert_eq!(d.status, "SUCCEEDED");
     assert_eq!(d.item_counts.results_written, 3);
     assert_eq!(d.execution_counts.results_written, 3);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// StopExecution of an execution that waits to be resumed records its abort (nothing else
@@ -524,16 +509,9 @@ fn an_execution_waiting_to_be_resumed_can_be_stopped_and_then_redriven() {
             .unwrap();
         let sm = create(&s, "Sm", &def());
         let r = start(&s, &sm, &json!({}));
-        for _ in 0..2000 {
-            if r.with_progress(|p| {
-                p.history
-                    .iter()
-                    .any(|e| e.event_type == sfn_runtime::types::HistoryEventType::TaskStarted)
-            }) {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
+        eventually("the task started", || {
+            (count_events(&r, HistoryEventType::TaskStarted) > 0).then_some(())
+        });
         r.execution_arn.clone()
     };
     {
@@ -566,5 +544,4 @@ fn an_execution_waiting_to_be_resumed_can_be_stopped_and_then_redriven() {
     assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>());
     let types = history_types(&s, arn.as_str());
     assert!(types.contains(&"ExecutionAborted".to_string()), "{types:?}");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,8 +2,10 @@
 //! seed, so that CI replays the same inputs every time; `examples/fuzz.rs` runs them for
 //! longer with fresh seeds. Each input that ever made a target panic is replayed first.
 
+mod common;
 mod fuzzing;
 
+use common::temp_dir;
 use fuzzing::{exercise, run_one, Corpus, Mutator, TARGETS};
 
 /// Inputs per target in the suite.
@@ -14,7 +16,7 @@ const FOUND: &[(&str, &str)] = &[];
 
 #[test]
 fn every_target_survives_its_mutated_inputs() {
-    let work = std::env::temp_dir().join(format!("sfn-fuzz-test-{}", std::process::id()));
+    let work = temp_dir("fuzz");
     let corpus = Corpus::load(&work);
     assert!(
         corpus.definitions.len() > 100,
@@ -41,6 +43,5 @@ fn every_target_survives_its_mutated_inputs() {
             }
         }
     }
-    let _ = std::fs::remove_dir_all(&work);
     assert!(findings.is_empty(), "{}", findings.join("\n"));
 }

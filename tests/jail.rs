@@ -13,15 +13,15 @@ use std::path::{Path, PathBuf};
 
 /// A root `O` and, beside it, a folder `elsewhere` holding a file no run may touch.
 struct Setup {
-    base: PathBuf,
+    /// Holds `root` and `elsewhere`; removed with the setup.
+    _base: TempDir,
     root: PathBuf,
     elsewhere: PathBuf,
 }
 
 impl Setup {
     fn new(name: &str) -> Setup {
-        let base = std::env::temp_dir().join(format!("sfn-jail-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&base);
+        let base = temp_dir(&format!("jail-{name}"));
         let root = base.join("O");
         let elsewhere = base.join("elsewhere");
         std::fs::create_dir_all(root.join("bkt")).unwrap();
@@ -29,7 +29,7 @@ impl Setup {
         std::fs::write(elsewhere.join("items.json"), "[1, 2, 3]").unwrap();
         std::fs::write(elsewhere.join("victim"), "untouched").unwrap();
         Setup {
-            base,
+            _base: base,
             root,
             elsewhere,
         }
@@ -51,12 +51,6 @@ impl Setup {
         }
         walk(&self.elsewhere, &mut out);
         out
-    }
-}
-
-impl Drop for Setup {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.base);
     }
 }
 

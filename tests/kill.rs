@@ -5,12 +5,17 @@
 //! Distributed Map) every item is in the result files exactly once.
 //!
 //! The child process is this test binary again, started with `SFN_KILL_WORKER` set: it
-//! then plays the worker (see [`worker`]) instead of the test.
+//! then plays the worker (see [`worker`]) instead of the test. Only the test process makes
+//! (and so removes) the temporary folders; a worker gets their paths in `SFN_KILL_WORKER`
+//! and `SFN_KILL_LOG` as plain paths and removes nothing.
 //!
 //! The Distributed Map campaign is short in the suite; `SFN_KILL_ITEMS`, `SFN_KILL_KILLS`
 //! and `SFN_KILL_MAX_WAIT_MS` make it long (the campaign: 1,000,000 items, 100
 //! kills).
 
+mod common;
+
+use common::temp_dir;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 use sfn_runtime::api::types::*;
@@ -229,11 +234,10 @@ fn kill_and_restart() {
     }
     let seed: u64 = rand::thread_rng().gen();
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let base = std::env::temp_dir().join(format!("sfn-kill-{}", std::process::id()));
     let mut kills = 0;
     for trial in 0..TRIALS {
-        let dir = base.join(format!("trial-{trial}"));
-        let _ = std::fs::remove_dir_all(&dir);
+        // Removed at the end of each trial: a trial's data directory is large.
+        let dir = temp_dir(&format!("kill-trial-{trial}"));
         std::fs::create_dir_all(&dir).unwrap();
         let log = dir.join("invocations.log");
         let (result, live) = campaign(
@@ -254,12 +258,10 @@ fn kill_and_restart() {
             "{what}"
         );
         check_invocations(&log, ITEMS, &what);
-        let _ = std::fs::remove_dir_all(&dir);
     }
     // At least the first, short-waited kill of each trial hit a running worker.
     assert!(kills >= TRIALS, "{kills} kills of a running worker");
     eprintln!("kill_and_restart: {kills} kills of a running worker (seed {seed})");
-    let _ = std::fs::remove_dir_all(&base);
 }
 
 fn knob(name: &str, default: usize) -> usize {
@@ -296,8 +298,7 @@ fn kill_a_distributed_map_with_a_result_writer() {
     let max_wait = knob("SFN_KILL_MAX_WAIT_MS", 250) as u64;
     let seed: u64 = rand::thread_rng().gen();
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let dir = std::env::temp_dir().join(format!("sfn-kill-dm-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = temp_dir("kill-dm");
     let objects = dir.join("data/objects");
     std::fs::create_dir_all(objects.join("inputs")).unwrap();
     std::fs::write(
@@ -336,5 +337,4 @@ fn kill_a_distributed_map_with_a_result_writer() {
         "kill_a_distributed_map_with_a_result_writer: {what}, {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

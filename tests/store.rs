@@ -10,6 +10,7 @@ use sfn_runtime::api::types::*;
 use sfn_runtime::api::StepFunctions;
 use sfn_runtime::runtime::mock::MockConfig;
 use sfn_runtime::runtime::TaskRequest;
+use sfn_runtime::types::HistoryEventType;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -77,7 +78,6 @@ fn a_failed_execution_is_redriven_by_a_new_service_on_the_same_directory() {
     let d = describe_arn(&s, arn.as_str());
     assert_eq!((d.status.as_str(), d.redrive_count), ("SUCCEEDED", 1));
     assert!(history_types(&s, arn.as_str()).contains(&"ExecutionRedriven".to_string()));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -99,16 +99,9 @@ fn a_running_execution_continues_after_a_restart() {
             "T": {"Type": "Task", "Resource": "arn:aws:states:::slow", "ResultPath": "$.t", "End": true}}}),
         );
         let r = start(&s, &sm, &json!({"k": 1}));
-        for _ in 0..1000 {
-            if r.with_progress(|p| {
-                p.history
-                    .iter()
-                    .any(|e| e.event_type == sfn_runtime::types::HistoryEventType::TaskStarted)
-            }) {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
+        eventually("the task started", || {
+            (count_events(&r, HistoryEventType::TaskStarted) > 0).then_some(())
+        });
         r.execution_arn.clone()
         // The service (and its actors) go away with the execution still running.
     };
@@ -129,7 +122,6 @@ fn a_running_execution_continues_after_a_restart() {
         "A did not run again: {types:?}"
     );
     assert_eq!(types.iter().filter(|t| *t == "ExecutionStarted").count(), 1);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -183,7 +175,6 @@ fn damaged_files_are_typed_errors_that_affect_nothing_else() {
         .store_errors()
         .iter()
         .any(|e| e.contains("Junk.rkyv") && e.contains("magic")));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Golden archives written by this format version must keep loading: the format never
@@ -221,7 +212,6 @@ fn golden_snapshots_still_load() {
     );
     let d = describe_arn(&s, &redriven.execution_arn);
     assert_eq!(output(&d), json!([0, 8, 16, 24]));
-    let _ = std::fs::remove_dir_all(&work);
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -295,7 +285,7 @@ fn children_done(s: &StepFunctions, r: &sfn_runtime::runtime::ExecutionRecord) -
     let iterations = r.with_progress(|p| {
         p.history
             .iter()
-            .filter(|e| e.event_type == sfn_runtime::types::HistoryEventType::MapIterationSucceeded)
+            .filter(|e| e.event_type == HistoryEventType::MapIterationSucceeded)
             .count()
     });
     let runs = s
@@ -343,13 +333,9 @@ fn run_until_60_of_100_done(
         .unwrap();
     let sm = create(&s, name, def);
     let r = start(&s, &sm, &json!((0..100).collect::<Vec<_>>()));
-    for _ in 0..5000 {
-        if children_done(&s, &r) == 60 {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(1));
-    }
-    assert_eq!(children_done(&s, &r), 60);
+    eventually("60 of the 100 children are done", || {
+        (children_done(&s, &r) == 60).then_some(())
+    });
     (s, r)
 }
 
@@ -415,7 +401,6 @@ fn map_restart_keeps_completed_children(mode: &str) {
             later.store_errors()
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn map_run_arns(s: &StepFunctions, execution_arn: &str) -> Vec<String> {
@@ -475,5 +460,4 @@ fn results_of_children_done_before_a_restart_are_still_written() {
     }
     outputs.sort();
     assert_eq!(outputs, (0..100).map(|n| n * 3).collect::<Vec<_>>());
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -183,8 +183,7 @@ fn an_unknown_variable_fails_the_state_as_a_missing_path_does() {
 /// one by a new process on the data directory, must both still have it.
 #[test]
 fn a_redrive_keeps_the_variables_also_after_a_restart() {
-    let dir = std::env::temp_dir().join(format!("sfn-vars-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = temp_dir("vars");
     let def = json!({"StartAt": "Set", "States": {
         "Set": {"Type": "Pass", "Assign": {"k": "kept"}, "Next": "T"},
         "T": {"Type": "Task", "Resource": "arn:aws:states:::flaky",
@@ -233,5 +232,4 @@ fn a_redrive_keeps_the_variables_also_after_a_restart() {
     let d = wait_end(&s, arn.as_str());
     assert_eq!(d.status, "SUCCEEDED", "{:?}", d.cause);
     assert_eq!(output(&d), json!({"k": "kept"}));
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -201,6 +201,31 @@ pub fn temp_dir(name: &str) -> TempDir {
     TempDir(d)
 }
 
+/// The `sfn` binary with `args`, run in the crate's folder with an empty stdin.
+fn cli_command(args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_sfn"));
+    c.args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::null());
+    c
+}
+
+/// Runs the `sfn` binary with `args` to its end (in the crate's folder, stdin empty) and
+/// returns its exit status and what it printed.
+pub fn cli(args: &[&str]) -> std::process::Output {
+    cli_command(args).output().expect("sfn runs")
+}
+
+/// Starts the `sfn` binary with `args` (in the crate's folder, stdin empty, stdout
+/// discarded, stderr piped) and returns at once.
+pub fn cli_spawn(args: &[&str]) -> std::process::Child {
+    cli_command(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("sfn starts")
+}
+
 /// The resource of the task [`flaky_service`] answers.
 pub const FLAKY: &str = "arn:aws:states:::flaky";
 
