@@ -85,13 +85,13 @@ impl ExecutionRecord {
         state_machine_name: &str,
     ) -> crate::data::ExecutionInfo {
         crate::data::ExecutionInfo {
-            id: self.execution_arn.to_string(),
-            name: self.name.to_string(),
+            id: self.execution_arn.as_str().to_owned(),
+            name: self.name.as_str().to_owned(),
             input: Arc::clone(&self.input),
             role_arn: role_arn.to_string(),
             start_time: super::clock::iso(self.start_date),
             redrive_count,
-            state_machine_id: self.state_machine_arn.to_string(),
+            state_machine_id: self.state_machine_arn.as_str().to_owned(),
             state_machine_name: state_machine_name.to_string(),
         }
     }

@@ -203,10 +203,15 @@ impl StateMachineArn {
 
     /// The ARN of this state machine's execution `name`.
     pub fn execution(&self, name: &str) -> ExecutionArn {
-        ExecutionArn(format!(
-            "{}:{name}",
-            self.0.replacen(":stateMachine:", ":execution:", 1)
-        ))
+        ExecutionArn::after(&self.execution_prefix(), name)
+    }
+
+    /// What the ARNs of this machine's executions start with, up to their names: made once
+    /// for a Map Run's many children.
+    pub(crate) fn execution_prefix(&self) -> String {
+        let mut prefix = self.0.replacen(":stateMachine:", ":execution:", 1);
+        prefix.push(':');
+        prefix
     }
 
     /// What the child executions of this machine's Distributed Map state `label` run.
@@ -230,6 +235,14 @@ impl FromStr for StateMachineArn {
 }
 
 impl ExecutionArn {
+    /// The execution `name` after its machine's [`StateMachineArn::execution_prefix`].
+    pub(crate) fn after(prefix: &str, name: &str) -> Self {
+        let mut arn = String::with_capacity(prefix.len() + name.len());
+        arn.push_str(prefix);
+        arn.push_str(name);
+        ExecutionArn(arn)
+    }
+
     /// The AWS partition (`aws`, `aws-cn`, ...).
     pub fn partition(&self) -> &str {
         field(&self.0, 8, 1)

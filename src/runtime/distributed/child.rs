@@ -57,7 +57,7 @@ impl ExecutionActor {
             }
             None => {
                 let name = self.uuid();
-                let arn = run.state_machine_arn.execution(&name);
+                let arn = run.child_arn(&name);
                 let record = Arc::new(ExecutionRecord::new(
                     arn,
                     run.state_machine_arn.clone(),

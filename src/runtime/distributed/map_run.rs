@@ -34,6 +34,8 @@ pub struct MapRunRecord {
     pub writer: Option<WriterRequest>,
     /// With an ItemBatcher: how many items each child execution holds (else one each).
     pub batch_sizes: Option<Vec<u32>>,
+    /// Its children's ARNs up to their names, made once for them all.
+    child_prefix: String,
     progress: Mutex<MapRunProgress>,
     /// STANDARD child executions, in start order (ListExecutions by mapRunArn). EXPRESS
     /// children are not listed, as in AWS.
@@ -105,6 +107,7 @@ impl MapRunRecord {
             ..Default::default()
         };
         MapRunRecord {
+            child_prefix: state_machine_arn.execution_prefix(),
             map_run_arn,
             execution_arn,
             state_machine_arn,
@@ -127,6 +130,11 @@ impl MapRunRecord {
             on_update: Mutex::new(None),
             store: OnceLock::new(),
         }
+    }
+
+    /// The ARN of its child execution `name`.
+    pub fn child_arn(&self, name: &str) -> ExecutionArn {
+        ExecutionArn::after(&self.child_prefix, name)
     }
 
     /// Puts back the progress a store kept.
@@ -353,10 +361,10 @@ impl MapRuns {
             let _ = run.store.set(Arc::clone(s));
         }
         self.by_execution
-            .entry(run.execution_arn.to_string())
+            .entry(run.execution_arn.as_str().to_owned())
             .or_default()
             .push(Arc::clone(&run));
-        self.by_arn.insert(run.map_run_arn.to_string(), run);
+        self.by_arn.insert(run.map_run_arn.as_str().to_owned(), run);
     }
 
     /// A Map Run by ARN.
@@ -375,7 +383,7 @@ impl MapRuns {
     /// Registers a STANDARD child execution of `run`, which runs item (or batch) `index`.
     pub fn add_child(&self, run: &MapRunRecord, index: u32, child: Arc<ExecutionRecord>) {
         self.children
-            .insert(child.execution_arn.to_string(), Arc::clone(&child));
+            .insert(child.execution_arn.as_str().to_owned(), Arc::clone(&child));
         run.add_child(index, child);
     }
 
