@@ -11,5 +11,6 @@ pub(crate) mod interpret;
 pub mod metrics;
 pub mod objects;
 pub mod runtime;
+pub mod server;
 pub mod store;
 pub mod types;

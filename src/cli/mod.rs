@@ -1,5 +1,5 @@
 //! Layer 9, the `sfn` command line: `run`, `redrive`, `resume`, `describe`, `history`,
-//! `list`, the Map Run commands, `bench`, `validate` and `conformance`. Parsed with clap;
+//! `list`, the Map Run commands, `serve`, `bench`, `validate` and `conformance`. Parsed with clap;
 //! each command (or family of commands) in its own file, over the API below it.
 
 mod bench;
@@ -7,6 +7,7 @@ mod conformance;
 mod map_runs;
 mod progress;
 mod run;
+mod serve;
 mod stored;
 
 use clap::{Parser, Subcommand};
@@ -42,6 +43,9 @@ pub enum Command {
     DescribeMapRun(map_runs::DescribeArgs),
     /// Change a Map Run's concurrency or failure tolerance (UpdateMapRun).
     UpdateMapRun(map_runs::UpdateArgs),
+    /// Serve the Step Functions API over HTTP (AWS JSON 1.0), for the AWS CLI, boto3 and
+    /// the SDKs: a drop-in for Step Functions Local.
+    Serve(serve::ServeArgs),
     /// Load-test a workload: run its executions, then print latency percentiles and
     /// throughput (and write them with --out and --html).
     Bench(bench::BenchArgs),
@@ -82,6 +86,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Run(args) => run::command(args),
         Command::Bench(args) => bench::command(args),
+        Command::Serve(args) => serve::command(args),
         Command::Redrive(a) => stored::redrive(a),
         Command::Resume(a) => stored::resume(a),
         Command::Describe(a) => stored::describe(a),

@@ -1,0 +1,34 @@
+//! Layer 7, the service over HTTP as AWS's SDKs and CLI speak to Step Functions: the AWS
+//! JSON 1.0 protocol, `POST /` with `X-Amz-Target: AWSStepFunctions.<Operation>` and a JSON
+//! body of the model's members, answered with the output's members or an error shape. So
+//! the AWS CLI, boto3 and the SDKs work against it unchanged, with only their endpoint set.
+//!
+//! Imports the API below it; nothing imports it but the command line.
+
+mod failure;
+mod operations;
+mod protocol;
+
+use crate::api::StepFunctions;
+use actix_web::{web, App, HttpServer};
+use std::net::TcpListener;
+
+pub use protocol::BODY_LIMIT;
+
+/// Serves `sfn` on `listeners` until the process is told to stop (SIGINT or SIGTERM: the
+/// requests in flight finish first). Runs on the calling thread's actix system, which it
+/// needs: call it inside `actix_web::rt::System::new().block_on`.
+pub async fn serve(sfn: StepFunctions, listeners: Vec<TcpListener>) -> std::io::Result<()> {
+    let state = web::Data::new(sfn);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .default_service(web::to(protocol::handle))
+    })
+    // The runtime's own arbiters run the executions; the server only parses and answers.
+    .workers(1);
+    for l in listeners {
+        server = server.listen(l)?;
+    }
+    server.run().await
+}

@@ -1,0 +1,270 @@
+//! `sfn serve` over HTTP, as an SDK speaks to it: the AWS JSON 1.0 protocol, AWS-shaped
+//! errors for every kind of bad request, and a clean stop on SIGTERM.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+/// A `sfn serve` the test started, on a free port; stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sfn"))
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("sfn serve starts");
+        let mut lines = BufReader::new(child.stderr.take().expect("stderr"));
+        let mut line = String::new();
+        lines.read_line(&mut line).expect("a line on stderr");
+        let port = line
+            .trim()
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {line:?}"));
+        // Keep reading what it says, so it never writes into a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut lines, &mut std::io::sink()));
+        Server { child, port }
+    }
+
+    /// Sends raw bytes; the status and the body of the answer.
+    fn raw(&self, request: &[u8]) -> (u16, Vec<(String, String)>, Value) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.write_all(request).unwrap();
+        let mut answer = Vec::new();
+        s.read_to_end(&mut answer).unwrap();
+        let text = String::from_utf8_lossy(&answer);
+        let (head, body) = text.split_once("\r\n\r\n").expect("a whole answer");
+        let mut head = head.lines();
+        let status = head
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers = head
+            .filter_map(|l| l.split_once(": "))
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+            .collect();
+        let body = serde_json::from_str(body).unwrap_or(Value::Null);
+        (status, headers, body)
+    }
+
+    /// Calls operation `op` as an SDK does.
+    fn call(&self, op: &str, body: &Value) -> (u16, Value) {
+        let body = body.to_string();
+        let (status, headers, answer) = self.raw(request(op, body.as_bytes()).as_slice());
+        let header = |k: &str| headers.iter().find(|(h, _)| h == k).map(|(_, v)| v.clone());
+        assert!(header("x-amzn-requestid").is_some(), "{op}: no request id");
+        assert_eq!(
+            header("content-type").as_deref(),
+            Some("application/x-amz-json-1.0")
+        );
+        (status, answer)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn request(op: &str, body: &[u8]) -> Vec<u8> {
+    let mut r = format!(
+        "POST / HTTP/1.1\r\nHost: localhost\r\nX-Amz-Target: AWSStepFunctions.{op}\r\n\
+         Content-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(body);
+    r
+}
+
+/// The error name an SDK reads from an answer: what follows `#` in `__type`.
+fn error_name(answer: &Value) -> &str {
+    let t = answer["__type"].as_str().expect("an error shape");
+    t.rsplit('#').next().unwrap()
+}
+
+const HELLO: &str = r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"hi","End":true}}}"#;
+
+#[test]
+fn operations_answer_in_the_model_member_names() {
+    let s = Server::start(&["--virtual-time", "--account", "111122223333"]);
+    let (status, created) = s.call(
+        "CreateStateMachine",
+        &json!({"name": "Hello", "definition": HELLO, "roleArn": ROLE}),
+    );
+    assert_eq!(status, 200, "{created}");
+    let arn = created["stateMachineArn"].as_str().unwrap().to_string();
+    assert_eq!(
+        arn,
+        "arn:aws:states:us-east-1:111122223333:stateMachine:Hello"
+    );
+    assert!(created["creationDate"].is_f64(), "epoch seconds: {created}");
+    let (_, started) = s.call(
+        "StartExecution",
+        &json!({"stateMachineArn": arn, "name": "e1", "input": "{\"a\":1}"}),
+    );
+    let exec = started["executionArn"].as_str().unwrap().to_string();
+    let described = eventually("the execution ends", || {
+        let (_, d) = s.call("DescribeExecution", &json!({"executionArn": exec}));
+        (d["status"] != "RUNNING").then_some(d)
+    });
+    assert_eq!(described["status"], "SUCCEEDED");
+    assert_eq!(described["output"], "\"hi\"");
+    assert_eq!(described["input"], "{\"a\":1}");
+    let (_, history) = s.call("GetExecutionHistory", &json!({"executionArn": exec}));
+    let types: Vec<&str> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "ExecutionStarted",
+            "PassStateEntered",
+            "PassStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+    // An empty body is an empty input shape, as some clients send it.
+    let (status, listed) = s.call("ListStateMachines", &json!({}));
+    assert_eq!(
+        (status, listed["stateMachines"][0]["name"].as_str()),
+        (200, Some("Hello"))
+    );
+    let (raw_empty, _, listed) = s.raw(&request("ListStateMachines", b""));
+    assert_eq!(raw_empty, 200);
+    assert_eq!(listed["stateMachines"].as_array().map(Vec::len), Some(1));
+    let (status, report) = s.call(
+        "ValidateStateMachineDefinition",
+        &json!({"definition": "{\"StartAt\": \"Nowhere\", \"States\": {}}"}),
+    );
+    assert_eq!((status, report["result"].as_str()), (200, Some("FAIL")));
+    let (status, deleted) = s.call("DeleteStateMachine", &json!({"stateMachineArn": arn}));
+    assert_eq!((status, deleted), (200, json!({})));
+}
+
+#[test]
+fn every_bad_request_gets_an_aws_shaped_error() {
+    let s = Server::start(&["--virtual-time"]);
+    let missing = "arn:aws:states:us-east-1:123456789012:execution:Sm:none";
+    let cases: Vec<(&str, Value, u16, &str)> = vec![
+        (
+            "NoSuchOperation",
+            json!({}),
+            400,
+            "UnknownOperationException",
+        ),
+        (
+            "DescribeExecution",
+            json!({"executionArn": 5}),
+            400,
+            "SerializationException",
+        ),
+        (
+            "DescribeExecution",
+            json!([1, 2]),
+            400,
+            "SerializationException",
+        ),
+        (
+            "DescribeExecution",
+            json!({"executionArn": missing}),
+            400,
+            "ExecutionDoesNotExist",
+        ),
+        (
+            "DescribeExecution",
+            json!({"executionArn": "nope"}),
+            400,
+            "InvalidArn",
+        ),
+        (
+            "CreateStateMachine",
+            json!({"name": "a b", "definition": HELLO, "roleArn": ROLE}),
+            400,
+            "InvalidName",
+        ),
+        (
+            "CreateStateMachine",
+            json!({"name": "Bad", "definition": "{}", "roleArn": ROLE}),
+            400,
+            "InvalidDefinition",
+        ),
+    ];
+    for (op, body, status, name) in cases {
+        let (got, answer) = s.call(op, &body);
+        assert_eq!(
+            (got, error_name(&answer)),
+            (status, name),
+            "{op} {body}: {answer}"
+        );
+        assert!(answer["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    let bad_json = s.raw(&request("DescribeExecution", b"{\"executionArn\": "));
+    assert_eq!(
+        (bad_json.0, error_name(&bad_json.2)),
+        (400, "SerializationException")
+    );
+    let no_target =
+        s.raw(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+    assert_eq!(
+        (no_target.0, error_name(&no_target.2)),
+        (400, "UnknownOperationException")
+    );
+    let get = s.raw(b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(
+        (get.0, error_name(&get.2)),
+        (400, "UnknownOperationException")
+    );
+    // Past AWS's 1 MB, refused without being read whole.
+    let big = vec![b' '; sfn_runtime::server::BODY_LIMIT + 1];
+    let (status, _, answer) = s.raw(&request("ListStateMachines", &big));
+    assert_eq!((status, error_name(&answer)), (400, "ValidationException"));
+    // And the server still answers.
+    let (status, _) = s.call("ListStateMachines", &json!({}));
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn sigterm_stops_the_server_and_releases_the_data_directory() {
+    let dir = temp_dir("serve-stop");
+    let data = dir.to_str().unwrap().to_string();
+    let mut first = Server::start(&["--virtual-time", "--data-dir", &data]);
+    let (status, _) = first.call(
+        "CreateStateMachine",
+        &json!({"name": "Kept", "definition": HELLO, "roleArn": ROLE}),
+    );
+    assert_eq!(status, 200);
+    // SAFETY: signalling a child process this test started and still owns.
+    let sent = unsafe { libc::kill(first.child.id() as i32, libc::SIGTERM) };
+    assert_eq!(sent, 0);
+    let exit = first.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    let second = Server::start(&["--virtual-time", "--data-dir", &data]);
+    let (status, listed) = second.call("ListStateMachines", &json!({}));
+    assert_eq!(
+        (status, listed["stateMachines"][0]["name"].as_str()),
+        (200, Some("Kept"))
+    );
+}
