@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod serve;
+
 use serde_json::Value;
 use sfn_runtime::api::types::*;
 use sfn_runtime::api::{describe, StepFunctions, StepFunctionsBuilder};

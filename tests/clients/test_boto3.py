@@ -1,0 +1,144 @@
+"""boto3 against `sfn serve`: the endpoint comes from SFN_ENDPOINT; the server was started
+with tests/clients/mocks.json as its mock config."""
+
+import json
+import os
+import time
+
+import boto3
+import pytest
+
+ROLE = "arn:aws:iam::123456789012:role/clients"
+HELLO = {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "hi", "End": True}}}
+FLAKY = {
+    "StartAt": "Work",
+    "States": {
+        "Work": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "work"},
+            "End": True,
+        }
+    },
+}
+DISTRIBUTED = {
+    "StartAt": "M",
+    "States": {
+        "M": {
+            "Type": "Map",
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                "StartAt": "I",
+                "States": {"I": {"Type": "Pass", "End": True}},
+            },
+            "End": True,
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def sfn():
+    return boto3.client(
+        "stepfunctions",
+        endpoint_url=os.environ["SFN_ENDPOINT"],
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+
+
+def create(sfn, name, definition, kind="STANDARD"):
+    return sfn.create_state_machine(
+        name=name, definition=json.dumps(definition), roleArn=ROLE, type=kind
+    )["stateMachineArn"]
+
+
+def wait(sfn, arn):
+    for _ in range(3000):
+        d = sfn.describe_execution(executionArn=arn)
+        if d["status"] not in ("RUNNING", "PENDING_REDRIVE"):
+            return d
+        time.sleep(0.01)
+    raise AssertionError(f"{arn} did not end")
+
+
+def test_create_start_describe_and_history(sfn):
+    arn = create(sfn, "Hello", HELLO)
+    described = sfn.describe_state_machine(stateMachineArn=arn)
+    assert described["name"] == "Hello"
+    assert json.loads(described["definition"]) == HELLO
+    names = [m["name"] for m in sfn.list_state_machines()["stateMachines"]]
+    assert "Hello" in names
+    execution = sfn.start_execution(stateMachineArn=arn, name="first", input='{"a": 1}')
+    d = wait(sfn, execution["executionArn"])
+    assert d["status"] == "SUCCEEDED"
+    assert json.loads(d["output"]) == "hi"
+    assert d["startDate"] <= d["stopDate"]
+    events = sfn.get_execution_history(executionArn=execution["executionArn"])["events"]
+    assert [e["type"] for e in events] == [
+        "ExecutionStarted",
+        "PassStateEntered",
+        "PassStateExited",
+        "ExecutionSucceeded",
+    ]
+    listed = sfn.list_executions(stateMachineArn=arn)["executions"]
+    assert [e["name"] for e in listed] == ["first"]
+
+
+def test_errors_are_the_model_exceptions(sfn):
+    missing = "arn:aws:states:us-east-1:123456789012:execution:Nope:none"
+    with pytest.raises(sfn.exceptions.ExecutionDoesNotExist):
+        sfn.describe_execution(executionArn=missing)
+    with pytest.raises(sfn.exceptions.InvalidArn):
+        sfn.describe_execution(executionArn="not-an-arn")
+    with pytest.raises(sfn.exceptions.InvalidDefinition):
+        sfn.create_state_machine(name="Bad", definition="{}", roleArn=ROLE)
+    with pytest.raises(sfn.exceptions.StateMachineDoesNotExist):
+        sfn.describe_state_machine(
+            stateMachineArn="arn:aws:states:us-east-1:123456789012:stateMachine:Nope"
+        )
+
+
+def test_a_failed_execution_is_redriven(sfn):
+    arn = create(sfn, "Flaky", FLAKY)
+    execution = sfn.start_execution(stateMachineArn=arn + "#FailOnce", name="flaky")
+    first = wait(sfn, execution["executionArn"])
+    assert first["status"] == "FAILED"
+    assert first["error"] == "Work.Failed"
+    assert first["redriveStatus"] == "REDRIVABLE"
+    sfn.redrive_execution(executionArn=execution["executionArn"])
+    second = wait(sfn, execution["executionArn"])
+    assert second["status"] == "SUCCEEDED"
+    assert second["redriveCount"] == 1
+    types = [
+        e["type"]
+        for e in sfn.get_execution_history(executionArn=execution["executionArn"])["events"]
+    ]
+    assert "ExecutionRedriven" in types
+
+
+def test_map_runs(sfn):
+    arn = create(sfn, "Fans", DISTRIBUTED)
+    execution = sfn.start_execution(stateMachineArn=arn, input="[1, 2, 3]")
+    d = wait(sfn, execution["executionArn"])
+    assert d["status"] == "SUCCEEDED"
+    assert json.loads(d["output"]) == [1, 2, 3]
+    runs = sfn.list_map_runs(executionArn=execution["executionArn"])["mapRuns"]
+    assert len(runs) == 1
+    run = sfn.describe_map_run(mapRunArn=runs[0]["mapRunArn"])
+    assert run["status"] == "SUCCEEDED"
+    assert run["itemCounts"]["succeeded"] == 3
+    # A run that has ended takes no more updates.
+    with pytest.raises(sfn.exceptions.ValidationException):
+        sfn.update_map_run(mapRunArn=runs[0]["mapRunArn"], maxConcurrency=5)
+
+
+def test_validate(sfn):
+    ok = sfn.validate_state_machine_definition(definition=json.dumps(HELLO))
+    assert ok["result"] == "OK"
+    bad = sfn.validate_state_machine_definition(
+        definition=json.dumps({"StartAt": "Nowhere", "States": {}})
+    )
+    assert bad["result"] == "FAIL"
+    assert bad["diagnostics"][0]["severity"] == "ERROR"
