@@ -10,6 +10,7 @@ mod run;
 mod serve;
 mod stored;
 
+use crate::runtime::mock::MockConfig;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -119,6 +120,12 @@ pub fn main() -> i32 {
 pub(crate) const DEFINITION_LIMIT: u64 = 1 << 20;
 /// A mock config has no limit on AWS; one larger than this is surely not one.
 pub(crate) const MOCK_CONFIG_LIMIT: u64 = 64 << 20;
+
+/// Reads and parses the mock config file `path` (Step Functions Local's format).
+pub(crate) fn read_mock_config(path: &std::path::Path) -> Result<MockConfig, String> {
+    let text = read_limited(path, MOCK_CONFIG_LIMIT, "a mock config")?;
+    MockConfig::parse(&text).map_err(|e| e.to_string())
+}
 
 /// Reads a file the command was given, refusing one larger than `limit` bytes after reading
 /// `limit + 1` of them: `/dev/zero` or a huge file is never read whole.

@@ -2,7 +2,6 @@
 
 use crate::api::types::{CreateStateMachineInput, StartExecutionInput};
 use crate::api::{describe, StepFunctions};
-use crate::runtime::mock::MockConfig;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -117,8 +116,7 @@ fn run(args: &RunArgs) -> Result<i32, String> {
         builder = builder.objects_dir(dir);
     }
     if let Some(path) = &args.mock_config {
-        let text = super::read_limited(path, super::MOCK_CONFIG_LIMIT, "a mock config")?;
-        builder = builder.mock_config(MockConfig::parse(&text).map_err(|e| e.to_string())?);
+        builder = builder.mock_config(super::read_mock_config(path)?);
     }
     let sfn = builder
         .build()

@@ -3,7 +3,6 @@
 //! environment variables mean the same here.
 
 use crate::api::StepFunctions;
-use crate::runtime::mock::MockConfig;
 use clap::Args;
 use std::io::Write;
 use std::net::TcpListener;
@@ -68,8 +67,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         builder = builder.region(region);
     }
     if let Some(path) = &args.mock_config {
-        let text = super::read_limited(path, super::MOCK_CONFIG_LIMIT, "a mock config")?;
-        builder = builder.mock_config(MockConfig::parse(&text).map_err(|e| e.to_string())?);
+        builder = builder.mock_config(super::read_mock_config(path)?);
     }
     let listeners = listen(&args.host, args.port)?;
     let sfn = builder

@@ -102,7 +102,7 @@ fn meta_of(run: &MapRunRecord) -> MapRunMeta {
 }
 
 /// The run a kept archive describes, or why its ARNs are not ones.
-pub fn record_of(m: &MapRunMeta) -> Result<MapRunRecord, ArnError> {
+fn record_of(m: &MapRunMeta) -> Result<MapRunRecord, ArnError> {
     let execution_type = match m.execution_type {
         1 => StateMachineType::EXPRESS,
         _ => StateMachineType::STANDARD,

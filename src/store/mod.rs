@@ -22,4 +22,4 @@ pub use disk::{DiskStore, Loaded, LoadedExecution};
 pub use error::StoreError;
 pub use lock::DirLock;
 pub use log::{ExecutionLog, Persist};
-pub use map_runs::{record_of, MapRunFiles};
+pub use map_runs::MapRunFiles;

@@ -69,6 +69,17 @@ pub enum ChildResult {
     Output(Value),
 }
 
+impl ChildResult {
+    /// The result as a value: the output, or the whole execution result parsed (`null` if
+    /// its text is not JSON).
+    pub fn into_value(self) -> Value {
+        match self {
+            ChildResult::Whole(text) => serde_json::from_str(&text).unwrap_or(Value::Null),
+            ChildResult::Output(v) => v,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 
 /// A `sfn serve` the test started, on a free port; stopped when dropped.
 pub struct Server {
@@ -16,14 +16,7 @@ pub struct Server {
 impl Server {
     /// Starts `sfn serve --port 0` with `args`, and reads the port it says it listens on.
     pub fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sfn"))
-            .args(["serve", "--port", "0"])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("sfn serve starts");
+        let mut child = super::cli_spawn(&[&["serve", "--port", "0"], args].concat());
         let mut lines = BufReader::new(child.stderr.take().expect("stderr"));
         let mut line = String::new();
         lines.read_line(&mut line).expect("a line on stderr");

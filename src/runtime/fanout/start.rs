@@ -9,10 +9,10 @@ use crate::interpret::{map, parallel};
 use crate::runtime::execution::{ExecutionActor, Flow, PendingChild, Role};
 use crate::runtime::messages::Refill;
 use crate::runtime::resume::ChildCursor;
-use crate::types::{ChildResult, ChildResume, HistoryEventType};
+use crate::types::{ChildResume, HistoryEventType};
 use actix::dev::channel;
 use actix::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::sync::Arc;
 
 impl ExecutionActor {
@@ -129,15 +129,7 @@ impl ExecutionActor {
                         kept_failed.get_or_insert(e);
                     }
                 }
-                None => {
-                    let output = match entry {
-                        ChildResult::Output(v) => v,
-                        ChildResult::Whole(text) => {
-                            serde_json::from_str(&text).unwrap_or(Value::Null)
-                        }
-                    };
-                    fanout.table.succeed(i, output);
-                }
+                None => fanout.table.succeed(i, entry.into_value()),
             }
             fanout.kept(i);
         }

@@ -56,13 +56,7 @@ impl MapRunState {
                 table.fail(index);
             }
             // Without a ResultWriter the output array holds the failure's execution result.
-            (entry, true) => {
-                let v = match entry {
-                    ChildResult::Whole(text) => serde_json::from_str(&text).unwrap_or(Value::Null),
-                    ChildResult::Output(v) => v,
-                };
-                table.fail_tolerated(index, v);
-            }
+            (entry, true) => table.fail_tolerated(index, entry.into_value()),
         }
         Ok(())
     }
