@@ -158,6 +158,72 @@ fn every_bad_request_gets_an_aws_shaped_error() {
 }
 
 #[test]
+fn start_sync_execution_answers_when_the_express_execution_ends() {
+    let s = Server::start(&["--virtual-time"]);
+    let create = |name: &str, kind: &str, definition: &str| {
+        let (status, created) = s.call(
+            "CreateStateMachine",
+            &json!({"name": name, "definition": definition, "roleArn": ROLE, "type": kind}),
+        );
+        assert_eq!(status, 200, "{created}");
+        created["stateMachineArn"].as_str().unwrap().to_string()
+    };
+    let express = create("Quick", "EXPRESS", HELLO);
+    let failing = create(
+        "Broken",
+        "EXPRESS",
+        r#"{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Oops","Cause":"on purpose"}}}"#,
+    );
+    let standard = create("Slow", "STANDARD", HELLO);
+    let (status, done) = s.call(
+        "StartSyncExecution",
+        &json!({"stateMachineArn": express, "name": "same", "input": "{\"a\":1}"}),
+    );
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["status"], "SUCCEEDED");
+    assert_eq!(done["output"], "\"hi\"");
+    assert_eq!(done["input"], "{\"a\":1}");
+    assert_eq!(done["outputDetails"], json!({"included": true}));
+    assert!(
+        done["stopDate"].is_f64() && done["startDate"].is_f64(),
+        "{done}"
+    );
+    assert_eq!(done["billingDetails"]["billedMemoryUsedInMB"], 64);
+    assert_eq!(done["billingDetails"]["billedDurationInMilliseconds"], 100);
+    assert!(done.get("redriveStatus").is_none(), "not a member: {done}");
+    // AWS keeps no state of a synchronous Express execution: its name may be used again,
+    // and nothing finds it afterwards.
+    let (status, again) = s.call(
+        "StartSyncExecution",
+        &json!({"stateMachineArn": express, "name": "same"}),
+    );
+    assert_eq!((status, again["status"].as_str()), (200, Some("SUCCEEDED")));
+    let (status, gone) = s.call(
+        "DescribeExecution",
+        &json!({"executionArn": done["executionArn"]}),
+    );
+    assert_eq!((status, error_name(&gone)), (400, "ExecutionDoesNotExist"));
+    // A failed execution is an answer, not an error.
+    let (status, failed) = s.call("StartSyncExecution", &json!({"stateMachineArn": failing}));
+    assert_eq!(status, 200, "{failed}");
+    assert_eq!(
+        (&failed["status"], &failed["error"], &failed["cause"]),
+        (&json!("FAILED"), &json!("Oops"), &json!("on purpose"))
+    );
+    assert!(failed.get("output").is_none(), "{failed}");
+    let (status, refused) = s.call("StartSyncExecution", &json!({"stateMachineArn": standard}));
+    assert_eq!(
+        (status, error_name(&refused)),
+        (400, "StateMachineTypeNotSupported")
+    );
+    let (status, bad) = s.call(
+        "StartSyncExecution",
+        &json!({"stateMachineArn": express, "input": "{not json"}),
+    );
+    assert_eq!((status, error_name(&bad)), (400, "InvalidExecutionInput"));
+}
+
+#[test]
 fn sigterm_stops_the_server_and_releases_the_data_directory() {
     let dir = temp_dir("serve-stop");
     let data = dir.to_str().unwrap().to_string();

@@ -1,7 +1,9 @@
-//! The execution operations: StartExecution, StartSyncExecution, DescribeExecution,
-//! ListExecutions, StopExecution, GetExecutionHistory.
+//! The execution operations: StartExecution, DescribeExecution, ListExecutions,
+//! StopExecution, GetExecutionHistory.
 
 use super::error::ApiError;
+use super::launch::{Launch, Start};
+use super::service::StateMachineEntry;
 use super::service::StepFunctions;
 use super::types::*;
 use crate::runtime::mock::MockCase;
@@ -44,55 +46,8 @@ impl StepFunctions {
         req: StartExecutionInput,
         direct_mocks: Option<MockCase>,
     ) -> Result<Arc<ExecutionRecord>, ApiError> {
-        let (sm_arn, test_case) = match req.state_machine_arn.split_once('#') {
-            Some((arn, case)) => (arn.to_string(), Some(case.to_string())),
-            None => (req.state_machine_arn.clone(), None),
-        };
-        let entry = self.state_machine(&sm_arn)?;
-        let name: Name = match &req.name {
-            Some(n) => n.parse()?,
-            None => uuid::Uuid::new_v4().to_string().parse()?,
-        };
-        let input_text = req.input.as_deref().unwrap_or("{}");
-        if input_text.len() > self.service.payload_limit {
-            return Err(ApiError::ValidationException(format!(
-                "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to {}",
-                self.service.payload_limit
-            )));
-        }
-        let input: Value = serde_json::from_str(input_text).map_err(|e| {
-            ApiError::InvalidExecutionInput(format!("Invalid execution input: {e}"))
-        })?;
-        let mocks = match &test_case {
-            None => direct_mocks,
-            Some(case) => {
-                let cfg = self
-                    .service
-                    .mocks
-                    .read()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .clone();
-                let cfg = cfg.ok_or_else(|| {
-                    ApiError::ValidationException(format!(
-                        "Test case '{case}' was requested but no mock config is loaded"
-                    ))
-                })?;
-                Some(
-                    cfg.test_case(entry.arn.name(), case)
-                        .map_err(|e| ApiError::ValidationException(e.to_string()))?,
-                )
-            }
-        };
-        let arn = entry.arn.execution(name.as_str());
-        let exec_arn = arn.to_string();
-        let record = Arc::new(ExecutionRecord::new(
-            arn,
-            entry.arn.clone(),
-            name,
-            input,
-            self.service.clock.now(),
-            entry.machine_type,
-        ));
+        let (entry, record, launch) = self.prepare(req, direct_mocks)?;
+        let exec_arn = record.execution_arn.as_str().to_owned();
         match self.service.executions.entry(exec_arn.clone()) {
             dashmap::Entry::Occupied(existing) => {
                 let e = existing.get();
@@ -118,14 +73,6 @@ impl StepFunctions {
                 v.insert(Arc::clone(&record));
             }
         }
-        let launch = super::launch::Launch {
-            machine: Arc::clone(&entry.machine),
-            state_machine_name: entry.arn.name().to_string(),
-            role_arn: entry.role_arn.clone(),
-            mocks,
-            objects: None,
-            stored_log: None,
-        };
         if let Err(e) = self.persist_start(&record, &entry, &launch) {
             self.service.executions.remove(&exec_arn);
             return Err(e);
@@ -135,36 +82,88 @@ impl StepFunctions {
             .entry(entry.arn.to_string())
             .or_default()
             .push(Arc::clone(&record));
-        self.service
-            .launches
-            .insert(exec_arn.clone(), launch.clone());
+        self.service.launches.insert(exec_arn, launch.clone());
+        self.spawn_new(&record, launch);
+        Ok(record)
+    }
+
+    /// A new execution's record and launch, from a request checked as AWS checks it; not
+    /// registered or started yet.
+    pub(super) fn prepare(
+        &self,
+        req: StartExecutionInput,
+        direct_mocks: Option<MockCase>,
+    ) -> Result<(Arc<StateMachineEntry>, Arc<ExecutionRecord>, Launch), ApiError> {
+        let (sm_arn, test_case) = match req.state_machine_arn.split_once('#') {
+            Some((arn, case)) => (arn, Some(case)),
+            None => (req.state_machine_arn.as_str(), None),
+        };
+        let entry = self.state_machine(sm_arn)?;
+        let name: Name = match &req.name {
+            Some(n) => n.parse()?,
+            None => uuid::Uuid::new_v4().to_string().parse()?,
+        };
+        let input_text = req.input.as_deref().unwrap_or("{}");
+        if input_text.len() > self.service.payload_limit {
+            return Err(ApiError::ValidationException(format!(
+                "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to {}",
+                self.service.payload_limit
+            )));
+        }
+        let input: Value = serde_json::from_str(input_text).map_err(|e| {
+            ApiError::InvalidExecutionInput(format!("Invalid execution input: {e}"))
+        })?;
+        let mocks = match test_case {
+            None => direct_mocks,
+            Some(case) => {
+                let cfg = self
+                    .service
+                    .mocks
+                    .read()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone();
+                let cfg = cfg.ok_or_else(|| {
+                    ApiError::ValidationException(format!(
+                        "Test case '{case}' was requested but no mock config is loaded"
+                    ))
+                })?;
+                Some(
+                    cfg.test_case(entry.arn.name(), case)
+                        .map_err(|e| ApiError::ValidationException(e.to_string()))?,
+                )
+            }
+        };
+        let record = Arc::new(ExecutionRecord::new(
+            entry.arn.execution(name.as_str()),
+            entry.arn.clone(),
+            name,
+            input,
+            self.service.clock.now(),
+            entry.machine_type,
+        ));
+        let launch = Launch {
+            machine: Arc::clone(&entry.machine),
+            state_machine_name: entry.arn.name().to_string(),
+            role_arn: entry.role_arn.clone(),
+            mocks,
+            objects: None,
+            stored_log: None,
+        };
+        Ok((entry, record, launch))
+    }
+
+    /// Starts a new execution's root actor.
+    pub(super) fn spawn_new(&self, record: &Arc<ExecutionRecord>, launch: Launch) {
         self.spawn_execution(
-            &record,
+            record,
             launch,
-            super::launch::Start {
+            Start {
                 resume: None,
                 redrive_count: 0,
                 recovering: None,
                 redrive_announced: false,
             },
         );
-        Ok(record)
-    }
-
-    /// StartSyncExecution: EXPRESS only; returns when the execution ends.
-    pub async fn start_sync_execution(
-        &self,
-        req: StartExecutionInput,
-    ) -> Result<DescribeExecutionOutput, ApiError> {
-        let entry = self.state_machine(req.state_machine_arn.split('#').next().unwrap_or(""))?;
-        if entry.machine_type != StateMachineType::EXPRESS {
-            return Err(ApiError::StateMachineTypeNotSupported(
-                "This operation is not supported by STANDARD state machines".into(),
-            ));
-        }
-        let record = self.start(req)?;
-        record.wait().await;
-        Ok(describe(&record))
     }
 
     pub(crate) fn execution(&self, arn: &str) -> Result<Arc<ExecutionRecord>, ApiError> {

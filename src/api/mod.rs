@@ -33,6 +33,7 @@ mod page;
 mod redrive;
 mod service;
 mod start;
+mod sync;
 pub mod types;
 
 pub use crate::runtime::config::DEFAULT_PAYLOAD_LIMIT;

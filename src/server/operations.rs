@@ -7,7 +7,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 /// Runs operation `op` on `body`; the answer's body, or why there is none.
-pub(super) fn dispatch(sfn: &StepFunctions, op: &str, body: &[u8]) -> Result<Vec<u8>, Failure> {
+pub(super) async fn dispatch(
+    sfn: &StepFunctions,
+    op: &str,
+    body: &[u8],
+) -> Result<Vec<u8>, Failure> {
     match op {
         "CreateStateMachine" => call(body, |r| sfn.create_state_machine(r)),
         "DescribeStateMachine" => call(body, |r| sfn.describe_state_machine(r)),
@@ -17,6 +21,10 @@ pub(super) fn dispatch(sfn: &StepFunctions, op: &str, body: &[u8]) -> Result<Vec
             call(body, |r| sfn.validate_state_machine_definition(r))
         }
         "StartExecution" => call(body, |r| sfn.start_execution(r)),
+        "StartSyncExecution" => {
+            let output = sfn.start_sync_execution(read(body)?).await?;
+            write(&output)
+        }
         "DescribeExecution" => call(body, |r| sfn.describe_execution(r)),
         "ListExecutions" => call(body, |r| sfn.list_executions(r)),
         "StopExecution" => call(body, |r| sfn.stop_execution(r)),
@@ -35,21 +43,28 @@ pub(super) fn dispatch(sfn: &StepFunctions, op: &str, body: &[u8]) -> Result<Vec
 #[derive(Serialize)]
 struct Empty {}
 
-/// Reads the input shape `I` from `body` (an empty body is `{}`), runs `op` and writes its
-/// output.
+/// Runs `op` on the input shape `I` read from `body` and writes its output.
 fn call<I: DeserializeOwned, O: Serialize>(
     body: &[u8],
     op: impl FnOnce(I) -> Result<O, ApiError>,
 ) -> Result<Vec<u8>, Failure> {
+    write(&op(read(body)?)?)
+}
+
+/// The input shape `I` read from `body`; an empty body is `{}`.
+fn read<I: DeserializeOwned>(body: &[u8]) -> Result<I, Failure> {
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}".as_slice()
     } else {
         body
     };
-    let input: I = serde_json::from_slice(body)
-        .map_err(|e| Failure::Serialization(format!("The request body is not valid: {e}")))?;
-    let output = op(input)?;
-    serde_json::to_vec(&output).map_err(|e| {
+    serde_json::from_slice(body)
+        .map_err(|e| Failure::Serialization(format!("The request body is not valid: {e}")))
+}
+
+/// The output written as the answer's body.
+fn write<O: Serialize>(output: &O) -> Result<Vec<u8>, Failure> {
+    serde_json::to_vec(output).map_err(|e| {
         Failure::Api(ApiError::InternalFailure(format!(
             "The answer could not be written: {e}"
         )))

@@ -33,7 +33,7 @@ pub(super) async fn handle(
     let id = request_id();
     let answer = match operation(&req) {
         Ok(op) => match read_body(payload).await {
-            Ok(body) => operations::dispatch(&sfn, op, &body),
+            Ok(body) => operations::dispatch(&sfn, op, &body).await,
             Err(f) => Err(f),
         },
         Err(f) => Err(f),
