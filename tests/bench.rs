@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use serde_json::{json, Value};
-use sfn_runtime::bench::{self, handlers, workloads, Settings};
+use sfn_runtime::bench::{self, handlers, workloads, Settings, Workload};
 use std::sync::Arc;
 
 fn quiet() -> bench::Progress {
@@ -51,7 +51,7 @@ fn assert_report_shape(v: &Value) {
         ] {
             assert!(p["throughput"][key].is_number(), "throughput.{key}");
         }
-        for kind in ["execution", "transition", "task", "map_item"] {
+        for kind in ["execution", "transition", "task", "map_item", "request"] {
             let l = &p["latency"][kind];
             assert!(l["count"].is_u64(), "latency.{kind}.count");
             for q in [
@@ -65,7 +65,7 @@ fn assert_report_shape(v: &Value) {
 
 #[test]
 fn a_pass_chain_report_has_the_documented_shape_and_counts() {
-    let w = workloads::named("pass-chain", 0, 0.0).unwrap();
+    let w = workloads::named("pass-chain", workloads::CHAIN_LENGTH as u64, 0.0).unwrap();
     let report = bench::run(&w, &settings(200), quiet()).unwrap();
     let v: Value = serde_json::from_str(&report.to_json()).unwrap();
     assert_report_shape(&v);
@@ -128,7 +128,7 @@ fn the_redrive_workload_fails_then_its_redrive_succeeds() {
 
 #[test]
 fn fixed_rate_mode_keeps_the_schedule_and_says_it_corrects() {
-    let w = workloads::named("pass-chain", 0, 0.0).unwrap();
+    let w = workloads::named("pass-chain", workloads::CHAIN_LENGTH as u64, 0.0).unwrap();
     let s = Settings {
         rate: Some(1000.0),
         ..settings(100)
@@ -200,4 +200,82 @@ fn a_first_attempt_failure_is_remembered_across_processes() {
     .unwrap();
     let d = wait_end(&s, &arn);
     assert_eq!(d.status, "SUCCEEDED", "{:?}", d.cause);
+}
+
+#[test]
+fn an_endpoint_run_drives_executions_over_http() {
+    let s = serve::Server::start(&["--virtual-time"]);
+    let express = workloads::named("pass-chain", 10, 0.0).unwrap();
+    let remote = |w: &Workload, n: u64| {
+        let settings = Settings {
+            executions: Some(n),
+            concurrency: 4,
+            ..Settings::default()
+        };
+        bench::remote::run(&s.endpoint(), w, &settings, quiet())
+    };
+    let report = remote(&express, 200).unwrap();
+    let v: Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_report_shape(&v);
+    assert_eq!(v["endpoint"], json!(s.endpoint()));
+    let p = &v["phases"][0];
+    assert_eq!(
+        p["executions"],
+        json!({"started": 200, "succeeded": 200, "failed": 0})
+    );
+    // One StartSyncExecution each; the server's insides are not seen from here.
+    assert_eq!(p["latency"]["request"]["count"], json!(200));
+    assert_eq!(p["latency"]["execution"]["count"], json!(200));
+    assert_eq!(p["transitions"], json!(0));
+    assert!(report
+        .table()
+        .contains(&format!("against {}", s.endpoint())));
+
+    let mut standard = express.clone();
+    standard.machine_type = "STANDARD".into();
+    let p = &remote(&standard, 100).unwrap().phases[0];
+    assert_eq!((p.executions.succeeded, p.executions.failed), (100, 0));
+    // StartExecution, then DescribeExecution until it has ended.
+    assert!(p.latency["request"].count >= 200, "{:?}", p.latency);
+
+    let failing = workloads::from_definition(
+        "fails.json",
+        r#"{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E"}}}"#,
+        json!({}),
+        "EXPRESS",
+    )
+    .unwrap();
+    let p = &remote(&failing, 20).unwrap().phases[0];
+    assert_eq!((p.executions.succeeded, p.executions.failed), (0, 20));
+
+    // Each run's state machine was deleted after it.
+    let (_, listed) = s.call("ListStateMachines", &json!({}));
+    assert_eq!(listed["stateMachines"], json!([]));
+}
+
+#[test]
+fn an_endpoint_run_refuses_what_it_cannot_do() {
+    let w = workloads::named("pass-chain", 10, 0.0).unwrap();
+    let one = Settings {
+        executions: Some(1),
+        concurrency: 1,
+        ..Settings::default()
+    };
+    let e = bench::remote::run("https://states.example.com", &w, &one, quiet()).unwrap_err();
+    assert!(e.contains("only http://"), "{e}");
+    let dmap = workloads::named("distributed-map", 10, 0.0).unwrap();
+    let e = bench::remote::run("http://127.0.0.1:9", &dmap, &one, quiet()).unwrap_err();
+    assert!(e.contains("pass-chain or a definition file"), "{e}");
+    // Nothing listens on the discard port.
+    let e = bench::remote::run("http://127.0.0.1:9", &w, &one, quiet()).unwrap_err();
+    assert!(
+        e.starts_with("CreateStateMachine to http://127.0.0.1:9"),
+        "{e}"
+    );
+    let many = Settings {
+        concurrency: 5000,
+        ..one
+    };
+    let e = bench::remote::run("http://127.0.0.1:9", &w, &many, quiet()).unwrap_err();
+    assert!(e.contains("number of connections"), "{e}");
 }

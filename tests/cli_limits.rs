@@ -47,9 +47,16 @@ fn bench_arguments_past_their_bounds_are_usage_errors() {
         vec!["--concurrency", "0"],
         vec!["--items", "18446744073709551615"],
         vec!["--workers", "99999999999"],
+        vec!["--items", "0"],
+        vec!["--items", "10001"],
+        vec!["--type", "PARALLEL"],
+        vec!["--endpoint", "https://states.us-east-1.amazonaws.com"],
+        vec!["--endpoint", "http://127.0.0.1:9", "--concurrency", "2000"],
     ] {
         let mut all = vec!["bench", "pass-chain", "--executions", "1"];
         all.extend(args);
         usage_error(&all);
     }
+    let e = usage_error(&["bench", "redrive", "--type", "EXPRESS"]);
+    assert!(e.contains("--type can change only"), "{e}");
 }

@@ -122,6 +122,26 @@ fn every_bad_request_gets_an_aws_shaped_error() {
             400,
             "InvalidDefinition",
         ),
+        // The model's constraints, before the operation runs.
+        ("StartExecution", json!({}), 400, "ValidationException"),
+        (
+            "ListStateMachines",
+            json!({"maxResults": 1001}),
+            400,
+            "ValidationException",
+        ),
+        (
+            "CreateStateMachine",
+            json!({"name": "x".repeat(81), "definition": HELLO, "roleArn": ROLE}),
+            400,
+            "ValidationException",
+        ),
+        (
+            "CreateStateMachine",
+            json!({"name": "T", "definition": HELLO, "roleArn": ROLE, "type": "FAST"}),
+            400,
+            "ValidationException",
+        ),
     ];
     for (op, body, status, name) in cases {
         let (got, answer) = s.call(op, &body);
@@ -132,6 +152,11 @@ fn every_bad_request_gets_an_aws_shaped_error() {
         );
         assert!(answer["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
+    let (_, answer) = s.call("StartExecution", &json!({"name": "n"}));
+    assert_eq!(
+        answer["message"],
+        "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null"
+    );
     let bad_json = s.raw(&request("DescribeExecution", b"{\"executionArn\": "));
     assert_eq!(
         (bad_json.0, error_name(&bad_json.2)),

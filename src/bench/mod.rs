@@ -9,6 +9,7 @@
 //! an [`crate::runtime::Observer`].
 
 pub mod handlers;
+pub mod remote;
 pub mod report;
 mod settings;
 pub mod workloads;

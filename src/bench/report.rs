@@ -121,8 +121,11 @@ pub struct Report {
     pub settings: Settings,
     /// The run, then the redrive when the workload has one.
     pub phases: Vec<PhaseReport>,
-    /// The process's peak resident set (Linux), or null where unknown.
+    /// The process's peak resident set (Linux), or null where unknown: with an endpoint,
+    /// the client's.
     pub peak_rss_bytes: Option<u64>,
+    /// The endpoint the run was driven against over HTTP, or null for an embedded run.
+    pub endpoint: Option<String>,
 }
 
 impl Report {
@@ -145,6 +148,7 @@ impl Report {
             settings: s.clone(),
             phases,
             peak_rss_bytes,
+            endpoint: None,
         }
     }
 
@@ -161,6 +165,9 @@ impl Report {
             "workload {} ({}, {})",
             self.workload, self.machine_type, self.mode
         );
+        if let Some(url) = &self.endpoint {
+            let _ = writeln!(out, "against {url}");
+        }
         for p in &self.phases {
             let _ = writeln!(
                 out,

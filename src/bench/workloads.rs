@@ -32,11 +32,14 @@ pub const NAMES: [&str; 5] = [
     "redrive",
 ];
 
-/// The Pass states of `pass-chain`.
+/// The Pass states of `pass-chain` when not told otherwise.
 pub const CHAIN_LENGTH: usize = 100;
 
-/// A named workload over `items` items (Map workloads) where a fraction `fail_rate` of the
-/// items fail their first attempt (`redrive`).
+/// The named workloads that run as either type; the others' Map or redrive needs theirs.
+pub const TYPE_FREE: [&str; 3] = ["pass-chain", "inline-map", "parallel"];
+
+/// A named workload over `items` items (Map workloads; Pass states for `pass-chain`) where
+/// a fraction `fail_rate` of the items fail their first attempt (`redrive`).
 pub fn named(name: &str, items: u64, fail_rate: f64) -> Option<Workload> {
     let w = |definition: Value, machine_type: &str, input: Value, executions: u64| Workload {
         name: name.to_string(),
@@ -49,7 +52,7 @@ pub fn named(name: &str, items: u64, fail_rate: f64) -> Option<Workload> {
     };
     Some(match name {
         "pass-chain" => w(
-            pass_chain(CHAIN_LENGTH),
+            pass_chain(usize::try_from(items).unwrap_or(CHAIN_LENGTH).max(1)),
             "EXPRESS",
             json!({"order": {"id": "o-1", "items": [1, 2, 3]}}),
             100_000,

@@ -16,9 +16,10 @@ pub struct BenchArgs {
     /// Executions to run (default: the workload's own, or unlimited with --duration).
     #[arg(long)]
     pub executions: Option<u64>,
-    /// Executions open at once (1 to 1,000,000).
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=MAX_CONCURRENCY))]
-    pub concurrency: u64,
+    /// Executions open at once (1 to 1,000,000; default 1,000). With --endpoint, the
+    /// client connections, each running one execution at a time (1 to 1,024; default 16).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=MAX_CONCURRENCY))]
+    pub concurrency: Option<u64>,
     /// Start this many executions per second (fixed-rate mode; latencies are timed from
     /// the schedule, correcting for coordinated omission). From 0.001 to 10,000,000.
     #[arg(long, value_parser = parse_rate)]
@@ -27,7 +28,7 @@ pub struct BenchArgs {
     #[arg(long, value_parser = parse_duration)]
     pub duration: Option<Duration>,
     /// Items per Map (inline-map: per execution; distributed-map and redrive: in all), up
-    /// to 100,000,000.
+    /// to 100,000,000; Pass states for pass-chain (up to 10,000).
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=MAX_ITEMS))]
     pub items: Option<u64>,
     /// The fraction of items that fail their first attempt (redrive).
@@ -42,9 +43,15 @@ pub struct BenchArgs {
     /// The input of each execution, for a definition file.
     #[arg(long, default_value = "{}")]
     pub input: String,
-    /// STANDARD or EXPRESS, for a definition file.
-    #[arg(long = "type", default_value = "EXPRESS")]
-    pub machine_type: String,
+    /// STANDARD or EXPRESS: a definition file's type (default EXPRESS), or another type for
+    /// pass-chain, inline-map or parallel.
+    #[arg(long = "type", value_parser = ["STANDARD", "EXPRESS"])]
+    pub machine_type: Option<String>,
+    /// Drive the workload over HTTP against this Step Functions endpoint (`sfn serve`,
+    /// Step Functions Local, LocalStack: an http:// URL speaking AWS JSON 1.0) instead of
+    /// an embedded runtime.
+    #[arg(long)]
+    pub endpoint: Option<String>,
     /// Write the report as JSON to this file.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -58,6 +65,11 @@ pub struct BenchArgs {
 const MAX_CONCURRENCY: u64 = 1_000_000;
 const MAX_ITEMS: u64 = 100_000_000;
 const MAX_WORKERS: u64 = 1024;
+/// A longer chain would pass the 1 MB AWS allows a definition.
+const MAX_CHAIN: u64 = 10_000;
+/// Connections a run against an endpoint opens when not told.
+const DEFAULT_CONNECTIONS: u64 = 16;
+const DEFAULT_CONCURRENCY: u64 = 1000;
 const MAX_RATE: f64 = 10_000_000.0;
 const MIN_RATE: f64 = 0.001;
 /// 30 days.
@@ -113,8 +125,26 @@ pub fn command(a: BenchArgs) -> i32 {
         _ => 100,
     };
     let items = a.items.unwrap_or(default_items);
+    if a.workload == "pass-chain" && !(1..=MAX_CHAIN).contains(&items) {
+        eprintln!("sfn bench: pass-chain takes 1 to {MAX_CHAIN} --items (its Pass states)");
+        return 2;
+    }
     let workload = match workloads::named(&a.workload, items, a.fail_rate) {
-        Some(w) => w,
+        Some(mut w) => {
+            if let Some(t) = &a.machine_type {
+                if w.machine_type != *t && !workloads::TYPE_FREE.contains(&a.workload.as_str()) {
+                    eprintln!(
+                        "sfn bench: the {} workload is {}; --type can change only {}",
+                        a.workload,
+                        w.machine_type,
+                        workloads::TYPE_FREE.join(", ")
+                    );
+                    return 2;
+                }
+                w.machine_type.clone_from(t);
+            }
+            w
+        }
         None => {
             let input = match serde_json::from_str(&a.input) {
                 Ok(v) => v,
@@ -138,7 +168,8 @@ pub fn command(a: BenchArgs) -> i32 {
                     return 2;
                 }
             };
-            match workloads::from_definition(&a.workload, &text, input, &a.machine_type) {
+            let machine_type = a.machine_type.as_deref().unwrap_or("EXPRESS");
+            match workloads::from_definition(&a.workload, &text, input, machine_type) {
                 Ok(w) => w,
                 Err(e) => {
                     eprintln!("sfn bench: {e}");
@@ -147,9 +178,20 @@ pub fn command(a: BenchArgs) -> i32 {
             }
         }
     };
+    let concurrency = a.concurrency.unwrap_or(if a.endpoint.is_some() {
+        DEFAULT_CONNECTIONS
+    } else {
+        DEFAULT_CONCURRENCY
+    });
+    if let Some(url) = &a.endpoint {
+        if let Err(e) = bench::remote::check(url, &workload, concurrency as usize) {
+            eprintln!("sfn bench: {e}");
+            return 2;
+        }
+    }
     let settings = Settings {
         executions: a.executions,
-        concurrency: a.concurrency as usize,
+        concurrency: concurrency as usize,
         rate: a.rate,
         duration: a.duration,
         items,
@@ -178,7 +220,11 @@ pub fn command(a: BenchArgs) -> i32 {
             shown.set_message(format!("{failed} failed"));
         }
     });
-    let report = match bench::run(&workload, &settings, progress) {
+    let report = match &a.endpoint {
+        Some(url) => bench::remote::run(url, &workload, &settings, progress),
+        None => bench::run(&workload, &settings, progress),
+    };
+    let report = match report {
         Ok(r) => r,
         Err(e) => {
             bar.abandon();

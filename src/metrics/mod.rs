@@ -22,11 +22,20 @@ pub enum Kind {
     Task,
     /// One Map iteration or Distributed Map child, start to end.
     MapItem,
+    /// One HTTP request to a Step Functions endpoint, sent to answered (`sfn bench
+    /// --endpoint`).
+    Request,
 }
 
 impl Kind {
-    /// All four kinds, for going through every recorder.
-    pub const ALL: [Kind; 4] = [Kind::Execution, Kind::Transition, Kind::Task, Kind::MapItem];
+    /// All the kinds, for going through every recorder.
+    pub const ALL: [Kind; 5] = [
+        Kind::Execution,
+        Kind::Transition,
+        Kind::Task,
+        Kind::MapItem,
+        Kind::Request,
+    ];
 
     /// The name used in reports.
     pub fn name(self) -> &'static str {
@@ -35,6 +44,7 @@ impl Kind {
             Kind::Transition => "transition",
             Kind::Task => "task",
             Kind::MapItem => "map_item",
+            Kind::Request => "request",
         }
     }
 }
@@ -98,6 +108,7 @@ pub struct Metrics {
     transition: Sharded,
     task: Sharded,
     map_item: Sharded,
+    request: Sharded,
     transitions: AtomicU64,
 }
 
@@ -108,6 +119,7 @@ impl Default for Metrics {
             transition: Sharded::new(),
             task: Sharded::new(),
             map_item: Sharded::new(),
+            request: Sharded::new(),
             transitions: AtomicU64::new(0),
         }
     }
@@ -125,6 +137,7 @@ impl Metrics {
             Kind::Transition => &self.transition,
             Kind::Task => &self.task,
             Kind::MapItem => &self.map_item,
+            Kind::Request => &self.request,
         }
     }
 

@@ -5,6 +5,7 @@
 //!
 //! Imports the API below it; nothing imports it but the command line.
 
+mod constraints;
 mod failure;
 mod operations;
 mod protocol;

@@ -13,26 +13,26 @@ pub(super) async fn dispatch(
     body: &[u8],
 ) -> Result<Vec<u8>, Failure> {
     match op {
-        "CreateStateMachine" => call(body, |r| sfn.create_state_machine(r)),
-        "DescribeStateMachine" => call(body, |r| sfn.describe_state_machine(r)),
-        "ListStateMachines" => call(body, |r| sfn.list_state_machines(r)),
-        "DeleteStateMachine" => call(body, |r| sfn.delete_state_machine(r).map(|()| Empty {})),
+        "CreateStateMachine" => call(op, body, |r| sfn.create_state_machine(r)),
+        "DescribeStateMachine" => call(op, body, |r| sfn.describe_state_machine(r)),
+        "ListStateMachines" => call(op, body, |r| sfn.list_state_machines(r)),
+        "DeleteStateMachine" => call(op, body, |r| sfn.delete_state_machine(r).map(|()| Empty {})),
         "ValidateStateMachineDefinition" => {
-            call(body, |r| sfn.validate_state_machine_definition(r))
+            call(op, body, |r| sfn.validate_state_machine_definition(r))
         }
-        "StartExecution" => call(body, |r| sfn.start_execution(r)),
+        "StartExecution" => call(op, body, |r| sfn.start_execution(r)),
         "StartSyncExecution" => {
-            let output = sfn.start_sync_execution(read(body)?).await?;
+            let output = sfn.start_sync_execution(read(op, body)?).await?;
             write(&output)
         }
-        "DescribeExecution" => call(body, |r| sfn.describe_execution(r)),
-        "ListExecutions" => call(body, |r| sfn.list_executions(r)),
-        "StopExecution" => call(body, |r| sfn.stop_execution(r)),
-        "GetExecutionHistory" => call(body, |r| sfn.get_execution_history(r)),
-        "RedriveExecution" => call(body, |r| sfn.redrive_execution(r)),
-        "DescribeMapRun" => call(body, |r| sfn.describe_map_run(r)),
-        "ListMapRuns" => call(body, |r| sfn.list_map_runs(r)),
-        "UpdateMapRun" => call(body, |r| sfn.update_map_run(r).map(|()| Empty {})),
+        "DescribeExecution" => call(op, body, |r| sfn.describe_execution(r)),
+        "ListExecutions" => call(op, body, |r| sfn.list_executions(r)),
+        "StopExecution" => call(op, body, |r| sfn.stop_execution(r)),
+        "GetExecutionHistory" => call(op, body, |r| sfn.get_execution_history(r)),
+        "RedriveExecution" => call(op, body, |r| sfn.redrive_execution(r)),
+        "DescribeMapRun" => call(op, body, |r| sfn.describe_map_run(r)),
+        "ListMapRuns" => call(op, body, |r| sfn.list_map_runs(r)),
+        "UpdateMapRun" => call(op, body, |r| sfn.update_map_run(r).map(|()| Empty {})),
         other => Err(Failure::UnknownOperation(format!(
             "The operation {other} is not supported by this service"
         ))),
@@ -45,21 +45,27 @@ struct Empty {}
 
 /// Runs `op` on the input shape `I` read from `body` and writes its output.
 fn call<I: DeserializeOwned, O: Serialize>(
+    op: &str,
     body: &[u8],
-    op: impl FnOnce(I) -> Result<O, ApiError>,
+    run: impl FnOnce(I) -> Result<O, ApiError>,
 ) -> Result<Vec<u8>, Failure> {
-    write(&op(read(body)?)?)
+    write(&run(read(op, body)?)?)
 }
 
-/// The input shape `I` read from `body`; an empty body is `{}`.
-fn read<I: DeserializeOwned>(body: &[u8]) -> Result<I, Failure> {
+/// The input shape `I` of `op` read from `body` (an empty body is `{}`), within the
+/// model's constraints.
+fn read<I: DeserializeOwned>(op: &str, body: &[u8]) -> Result<I, Failure> {
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}".as_slice()
     } else {
         body
     };
-    serde_json::from_slice(body)
-        .map_err(|e| Failure::Serialization(format!("The request body is not valid: {e}")))
+    let invalid = |e: serde_json::Error| {
+        Failure::Serialization(format!("The request body is not valid: {e}"))
+    };
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(invalid)?;
+    super::constraints::check(op, &value)?;
+    serde_json::from_value(value).map_err(invalid)
 }
 
 /// The output written as the answer's body.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The AWS CLI against `sfn serve` at $SFN_ENDPOINT (started with tests/clients/mocks.json):
-# create, start, describe, history, the redrive of a failed execution, Map Runs, validate.
+# create, start, describe, history, the redrive of a failed execution, Map Runs, validate,
+# a synchronous Express execution.
 set -euo pipefail
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true AWS_PAGER=""
@@ -49,6 +50,12 @@ run=$(sfn list-map-runs --execution-arn "$ex" | field '["mapRuns"][0]["mapRunArn
 
 [ "$(sfn validate-state-machine-definition --definition "$hello" | field '["result"]')" = OK ] \
     || fail "validate"
+
+# StartSyncExecution goes to the host "sync-" + the endpoint's unless the prefix is off.
+sm=$(sfn create-state-machine --name CliQuick --definition "$hello" --role-arn "$role" \
+    --type EXPRESS | field '["stateMachineArn"]')
+[ "$(AWS_DISABLE_HOST_PREFIX_INJECTION=true sfn start-sync-execution --state-machine-arn "$sm" \
+    | field '["output"]')" = '"hi"' ] || fail "start-sync-execution"
 
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT

@@ -6,6 +6,7 @@ import os
 import time
 
 import boto3
+import botocore.config
 import pytest
 
 ROLE = "arn:aws:iam::123456789012:role/clients"
@@ -142,3 +143,24 @@ def test_validate(sfn):
     )
     assert bad["result"] == "FAIL"
     assert bad["diagnostics"][0]["severity"] == "ERROR"
+
+
+def test_start_sync_execution_without_the_sync_host_prefix():
+    # The SDKs send StartSyncExecution to the host "sync-" + the endpoint's host; a local
+    # endpoint is reached by turning that prefix off.
+    sync = boto3.client(
+        "stepfunctions",
+        endpoint_url=os.environ["SFN_ENDPOINT"],
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=botocore.config.Config(inject_host_prefix=False),
+    )
+    arn = create(sync, "Quick", HELLO, kind="EXPRESS")
+    done = sync.start_sync_execution(stateMachineArn=arn, input='{"a": 1}')
+    assert done["status"] == "SUCCEEDED"
+    assert done["output"] == '"hi"'
+    assert done["billingDetails"]["billedDurationInMilliseconds"] >= 100
+    assert done["stopDate"] >= done["startDate"]
+    with pytest.raises(sync.exceptions.StateMachineTypeNotSupported):
+        sync.start_sync_execution(stateMachineArn=create(sync, "Slow", HELLO))

@@ -1,0 +1,477 @@
+//! The model's constraints on each operation's input members (required members, string
+//! lengths, patterns, enums, number ranges), checked before an operation runs, and
+//! reported as AWS reports them: one `ValidationException` listing every violation, "N
+//! validation error(s) detected: Value 'v' at 'member' failed to satisfy constraint: ...".
+//! A member of the wrong JSON type is a `SerializationException`, as it is on AWS.
+
+use super::failure::Failure;
+use crate::api::ApiError;
+use serde_json::Value;
+
+/// What a member must be.
+#[derive(Clone, Copy)]
+enum Rule {
+    /// A string of `min..=max` characters; a sensitive one's value is never echoed.
+    Text {
+        min: usize,
+        max: usize,
+        sensitive: bool,
+    },
+    /// A string of `min..=max` characters, each one `ok` accepts; `pattern` is how the
+    /// model writes it.
+    Pattern {
+        min: usize,
+        max: usize,
+        ok: fn(char) -> bool,
+        pattern: &'static str,
+    },
+    Enum(&'static [&'static str]),
+    Integer {
+        min: i64,
+        max: Option<i64>,
+    },
+    Float {
+        min: f64,
+        max: f64,
+    },
+    Boolean,
+    Structure,
+    List,
+}
+
+use Rule::*;
+
+/// One input member: its name, whether it is required, and its rule.
+type Member = (&'static str, bool, Rule);
+
+const ARN: Rule = Text {
+    min: 1,
+    max: 256,
+    sensitive: false,
+};
+const LONG_ARN: Rule = Text {
+    min: 1,
+    max: 2000,
+    sensitive: false,
+};
+const NAME: Rule = Text {
+    min: 1,
+    max: 80,
+    sensitive: false,
+};
+const DEFINITION: Rule = Text {
+    min: 1,
+    max: 1_048_576,
+    sensitive: true,
+};
+const PAGE_SIZE: Rule = Integer {
+    min: 0,
+    max: Some(1000),
+};
+const PAGE_TOKEN: Rule = Text {
+    min: 1,
+    max: 1024,
+    sensitive: false,
+};
+const MACHINE_TYPE: Rule = Enum(&["STANDARD", "EXPRESS"]);
+const INCLUDED_DATA: Rule = Enum(&["ALL_DATA", "METADATA_ONLY"]);
+const INPUT: Rule = Text {
+    min: 0,
+    max: 262_144,
+    sensitive: true,
+};
+const TRACE_HEADER: Rule = Pattern {
+    min: 0,
+    max: 256,
+    ok: |c| c.is_ascii(),
+    pattern: "\\p{ASCII}*",
+};
+
+const START: &[Member] = &[
+    ("stateMachineArn", true, ARN),
+    ("name", false, NAME),
+    ("input", false, INPUT),
+    ("traceHeader", false, TRACE_HEADER),
+    ("includedData", false, INCLUDED_DATA),
+];
+
+/// The input members of operation `op`, in the model's order.
+fn members(op: &str) -> &'static [Member] {
+    match op {
+        "CreateStateMachine" => &[
+            ("name", true, NAME),
+            ("definition", true, DEFINITION),
+            ("roleArn", true, ARN),
+            ("type", false, MACHINE_TYPE),
+            ("loggingConfiguration", false, Structure),
+            ("tags", false, List),
+            ("tracingConfiguration", false, Structure),
+            ("publish", false, Boolean),
+            (
+                "versionDescription",
+                false,
+                Text {
+                    min: 0,
+                    max: 256,
+                    sensitive: true,
+                },
+            ),
+            ("encryptionConfiguration", false, Structure),
+        ],
+        "DescribeStateMachine" => &[
+            ("stateMachineArn", true, ARN),
+            ("includedData", false, INCLUDED_DATA),
+        ],
+        "ListStateMachines" => &[
+            ("maxResults", false, PAGE_SIZE),
+            ("nextToken", false, PAGE_TOKEN),
+        ],
+        "DeleteStateMachine" => &[("stateMachineArn", true, ARN)],
+        "ValidateStateMachineDefinition" => &[
+            ("definition", true, DEFINITION),
+            ("type", false, MACHINE_TYPE),
+            ("severity", false, Enum(&["ERROR", "WARNING"])),
+            (
+                "maxResults",
+                false,
+                Integer {
+                    min: 0,
+                    max: Some(100),
+                },
+            ),
+        ],
+        // StartExecution has no includedData; a member the model does not have is ignored.
+        "StartExecution" | "StartSyncExecution" => START,
+        "DescribeExecution" => &[
+            ("executionArn", true, ARN),
+            ("includedData", false, INCLUDED_DATA),
+        ],
+        "ListExecutions" => &[
+            ("stateMachineArn", false, ARN),
+            (
+                "statusFilter",
+                false,
+                Enum(&[
+                    "RUNNING",
+                    "SUCCEEDED",
+                    "FAILED",
+                    "TIMED_OUT",
+                    "ABORTED",
+                    "PENDING_REDRIVE",
+                ]),
+            ),
+            ("maxResults", false, PAGE_SIZE),
+            (
+                "nextToken",
+                false,
+                Text {
+                    min: 1,
+                    max: 3096,
+                    sensitive: false,
+                },
+            ),
+            ("mapRunArn", false, LONG_ARN),
+            ("redriveFilter", false, Enum(&["REDRIVEN", "NOT_REDRIVEN"])),
+        ],
+        "StopExecution" => &[
+            ("executionArn", true, ARN),
+            (
+                "error",
+                false,
+                Text {
+                    min: 0,
+                    max: 256,
+                    sensitive: true,
+                },
+            ),
+            (
+                "cause",
+                false,
+                Text {
+                    min: 0,
+                    max: 32_768,
+                    sensitive: true,
+                },
+            ),
+        ],
+        "GetExecutionHistory" => &[
+            ("executionArn", true, ARN),
+            ("maxResults", false, PAGE_SIZE),
+            ("reverseOrder", false, Boolean),
+            ("nextToken", false, PAGE_TOKEN),
+            ("includeExecutionData", false, Boolean),
+        ],
+        "RedriveExecution" => &[
+            ("executionArn", true, ARN),
+            (
+                "clientToken",
+                false,
+                Pattern {
+                    min: 1,
+                    max: 64,
+                    ok: |c| ('!'..='~').contains(&c),
+                    pattern: "[!-~]+",
+                },
+            ),
+        ],
+        "DescribeMapRun" => &[("mapRunArn", true, LONG_ARN)],
+        "ListMapRuns" => &[
+            ("executionArn", true, ARN),
+            ("maxResults", false, PAGE_SIZE),
+            ("nextToken", false, PAGE_TOKEN),
+        ],
+        "UpdateMapRun" => &[
+            ("mapRunArn", true, LONG_ARN),
+            ("maxConcurrency", false, Integer { min: 0, max: None }),
+            (
+                "toleratedFailurePercentage",
+                false,
+                Float {
+                    min: 0.0,
+                    max: 100.0,
+                },
+            ),
+            (
+                "toleratedFailureCount",
+                false,
+                Integer { min: 0, max: None },
+            ),
+        ],
+        _ => &[],
+    }
+}
+
+/// Checks `body`, the input of `op`, against the model's constraints.
+pub(super) fn check(op: &str, body: &Value) -> Result<(), Failure> {
+    let Some(fields) = body.as_object() else {
+        return Err(Failure::Serialization(
+            "The request body must be a JSON object".into(),
+        ));
+    };
+    let mut violations = Vec::new();
+    for &(name, required, rule) in members(op) {
+        match fields.get(name).filter(|v| !v.is_null()) {
+            None if required => violations.push(format!(
+                "Value null at '{name}' failed to satisfy constraint: Member must not be null"
+            )),
+            None => {}
+            Some(v) => {
+                if let Some(constraint) = violated(name, rule, v)? {
+                    let shown = match (rule, v) {
+                        (
+                            Text {
+                                sensitive: true, ..
+                            },
+                            _,
+                        ) => String::new(),
+                        (_, Value::String(s)) => format!(" '{s}'"),
+                        (_, other) => format!(" '{other}'"),
+                    };
+                    violations.push(format!(
+                        "Value{shown} at '{name}' failed to satisfy constraint: {constraint}"
+                    ));
+                }
+            }
+        }
+    }
+    match violations.len() {
+        0 => Ok(()),
+        1 => Err(validation(format!(
+            "1 validation error detected: {}",
+            violations[0]
+        ))),
+        n => Err(validation(format!(
+            "{n} validation errors detected: {}",
+            violations.join("; ")
+        ))),
+    }
+}
+
+fn validation(message: String) -> Failure {
+    Failure::Api(ApiError::ValidationException(message))
+}
+
+/// The constraint `v` breaks, if any; a value of the wrong JSON type cannot be read at all.
+fn violated(name: &str, rule: Rule, v: &Value) -> Result<Option<String>, Failure> {
+    let wrong_type = |expected: &str| {
+        Failure::Serialization(format!(
+            "The value at '{name}' is not {expected}: {}",
+            kind_of(v)
+        ))
+    };
+    Ok(match rule {
+        Text { min, max, .. } => {
+            let s = v.as_str().ok_or_else(|| wrong_type("a string"))?;
+            length(s, min, max)
+        }
+        Pattern {
+            min,
+            max,
+            ok,
+            pattern,
+        } => {
+            let s = v.as_str().ok_or_else(|| wrong_type("a string"))?;
+            length(s, min, max).or_else(|| {
+                (!s.chars().all(ok))
+                    .then(|| format!("Member must satisfy regular expression pattern: {pattern}"))
+            })
+        }
+        Enum(values) => {
+            let s = v.as_str().ok_or_else(|| wrong_type("a string"))?;
+            (!values.contains(&s)).then(|| {
+                format!(
+                    "Member must satisfy enum value set: [{}]",
+                    values.join(", ")
+                )
+            })
+        }
+        Integer { min, max } => {
+            let n = v.as_i64().ok_or_else(|| wrong_type("an integer"))?;
+            if n < min {
+                Some(format!(
+                    "Member must have value greater than or equal to {min}"
+                ))
+            } else {
+                max.filter(|&m| n > m)
+                    .map(|m| format!("Member must have value less than or equal to {m}"))
+            }
+        }
+        Float { min, max } => {
+            let n = v.as_f64().ok_or_else(|| wrong_type("a number"))?;
+            if n < min {
+                Some(format!(
+                    "Member must have value greater than or equal to {min}"
+                ))
+            } else {
+                (n > max).then(|| format!("Member must have value less than or equal to {max}"))
+            }
+        }
+        Boolean => {
+            v.as_bool().ok_or_else(|| wrong_type("a boolean"))?;
+            None
+        }
+        Structure => {
+            v.as_object().ok_or_else(|| wrong_type("an object"))?;
+            None
+        }
+        List => {
+            v.as_array().ok_or_else(|| wrong_type("a list"))?;
+            None
+        }
+    })
+}
+
+/// The length constraint `s` breaks, counted in characters as the model counts them.
+fn length(s: &str, min: usize, max: usize) -> Option<String> {
+    // Bytes bound characters from above: most strings need no count.
+    if s.len() <= max && s.len() >= min.saturating_mul(4) {
+        return None;
+    }
+    let n = s.chars().count();
+    if n > max {
+        Some(format!(
+            "Member must have length less than or equal to {max}"
+        ))
+    } else if n < min {
+        Some(format!(
+            "Member must have length greater than or equal to {min}"
+        ))
+    } else {
+        None
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn message(op: &str, body: Value) -> String {
+        match check(op, &body) {
+            Err(Failure::Api(ApiError::ValidationException(m))) => m,
+            other => panic!("{op} {body}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_violation_is_reported_in_the_model_order() {
+        assert_eq!(
+            message("StartExecution", json!({"name": "x".repeat(81)})),
+            format!(
+                "2 validation errors detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null; Value '{}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80",
+                "x".repeat(81)
+            )
+        );
+        assert_eq!(
+            message("ListExecutions", json!({"maxResults": 1001, "statusFilter": "DONE"})),
+            "2 validation errors detected: Value 'DONE' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]; Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000"
+        );
+        assert_eq!(
+            message("CreateStateMachine", json!({"name": "n", "roleArn": "r", "definition": ""})),
+            "1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length greater than or equal to 1"
+        );
+        assert_eq!(
+            message("RedriveExecution", json!({"executionArn": "a", "clientToken": "has space"})),
+            "1 validation error detected: Value 'has space' at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+"
+        );
+        assert_eq!(
+            message("UpdateMapRun", json!({"mapRunArn": "a", "toleratedFailurePercentage": 100.5})),
+            "1 validation error detected: Value '100.5' at 'toleratedFailurePercentage' failed to satisfy constraint: Member must have value less than or equal to 100"
+        );
+    }
+
+    #[test]
+    fn lengths_count_characters_and_null_is_absent() {
+        // 80 characters of 3 bytes each: within the limit.
+        assert!(check(
+            "StartExecution",
+            &json!({"stateMachineArn": "a", "name": "é".repeat(80)})
+        )
+        .is_ok());
+        assert!(check(
+            "StartExecution",
+            &json!({"stateMachineArn": "a", "name": null})
+        )
+        .is_ok());
+        assert!(check("ListStateMachines", &json!({})).is_ok());
+        assert!(check(
+            "StartExecution",
+            &json!({"stateMachineArn": "a", "unknown": 1})
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn a_member_of_the_wrong_type_is_a_serialization_error() {
+        for (op, body) in [
+            ("StartExecution", json!({"stateMachineArn": 5})),
+            ("ListStateMachines", json!({"maxResults": "ten"})),
+            ("ListStateMachines", json!({"maxResults": 1.5})),
+            (
+                "CreateStateMachine",
+                json!({"name": "n", "definition": "d", "roleArn": "r", "tags": {}}),
+            ),
+            (
+                "GetExecutionHistory",
+                json!({"executionArn": "a", "reverseOrder": "yes"}),
+            ),
+            ("ListStateMachines", json!([])),
+        ] {
+            assert!(
+                matches!(check(op, &body), Err(Failure::Serialization(_))),
+                "{op} {body}"
+            );
+        }
+    }
+}
