@@ -125,6 +125,20 @@ impl StepFunctionsBuilder {
         self
     }
 
+    /// Invokes Lambda functions at `url` through Lambda's Invoke REST call (SAM local, a
+    /// Lambda emulator): every `arn:aws:lambda:` resource and `arn:aws:states:::lambda:invoke`
+    /// without a handler of its own.
+    pub fn lambda_endpoint(self, url: &str) -> Self {
+        let endpoint = crate::runtime::lambda::LambdaEndpoint::new(url);
+        self.config
+            .handlers
+            .register_prefix(crate::runtime::lambda::INVOKE_RESOURCE, endpoint.clone());
+        self.config
+            .handlers
+            .register_prefix(crate::runtime::lambda::FUNCTION_PREFIX, endpoint);
+        self
+    }
+
     /// Uses a mock config: executions started as `stateMachineArn#TestCase` are answered
     /// from it.
     pub fn mock_config(mut self, cfg: MockConfig) -> Self {

@@ -28,8 +28,16 @@ pub struct ServeArgs {
     #[arg(long, env = "SFN_MOCK_CONFIG")]
     pub mock_config: Option<PathBuf>,
     /// Waits and retries take no real time.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "wait_time_scale")]
     pub virtual_time: bool,
+    /// Wait states and Retry intervals take this many times as long (0: no time; 0.1: a
+    /// tenth); timeouts keep real time.
+    #[arg(long, env = "WAIT_TIME_SCALE", value_parser = parse_scale)]
+    pub wait_time_scale: Option<f64>,
+    /// Lambda tasks without a mocked answer are invoked here through Lambda's Invoke
+    /// REST call (SAM local: http://127.0.0.1:3001).
+    #[arg(long, env = "LAMBDA_ENDPOINT")]
+    pub lambda_endpoint: Option<String>,
     /// The account ARNs are made in.
     #[arg(long, env = "AWS_ACCOUNT_ID")]
     pub account: Option<String>,
@@ -49,10 +57,35 @@ pub fn command(args: ServeArgs) -> i32 {
     }
 }
 
+/// A wait-time scale: a finite number, 0 or more.
+fn parse_scale(s: &str) -> Result<f64, String> {
+    s.trim()
+        .parse()
+        .ok()
+        .filter(|x: &f64| x.is_finite() && *x >= 0.0 && *x <= MAX_SCALE)
+        .ok_or_else(|| format!("'{s}' is not a scale from 0 to {MAX_SCALE}"))
+}
+
+/// Beyond this a Wait of a second outlasts any run anyone waits for.
+const MAX_SCALE: f64 = 1_000_000.0;
+
 fn serve(args: ServeArgs) -> Result<(), String> {
     let mut builder = StepFunctions::builder();
     if args.virtual_time {
         builder = builder.virtual_clock();
+    }
+    if let Some(scale) = args.wait_time_scale {
+        let clock = crate::runtime::ScaledClock::new(scale)
+            .ok_or_else(|| format!("--wait-time-scale {scale} is not a scale"))?;
+        builder = builder.clock(std::sync::Arc::new(clock));
+    }
+    if let Some(url) = &args.lambda_endpoint {
+        if !url.starts_with("http://") {
+            return Err(format!(
+                "--lambda-endpoint '{url}': only http:// endpoints are supported"
+            ));
+        }
+        builder = builder.lambda_endpoint(url);
     }
     if let Some(dir) = &args.data_dir {
         builder = builder.data_dir(dir);

@@ -46,6 +46,42 @@ impl Clock for RealClock {
     }
 }
 
+/// Wall-clock time on which an execution's own waits (Wait states, Retry intervals) take
+/// `scale` times as long: Step Functions Local's `WAIT_TIME_SCALE`. 0 makes them end at
+/// once; timeouts and everything else keep real time.
+#[derive(Debug, Clone, Copy)]
+pub struct ScaledClock {
+    scale: f64,
+}
+
+impl ScaledClock {
+    /// Waits take `scale` times as long; `None` unless `scale` is finite and not negative.
+    pub fn new(scale: f64) -> Option<Self> {
+        (scale.is_finite() && scale >= 0.0).then_some(ScaledClock { scale })
+    }
+}
+
+impl Clock for ScaledClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    fn sleep_until(&self, t: DateTime<Utc>) -> BoxFuture<'static, ()> {
+        let d = (t - Utc::now()).to_std().unwrap_or_default();
+        let scaled = std::time::Duration::try_from_secs_f64(d.as_secs_f64() * self.scale)
+            .unwrap_or(std::time::Duration::MAX);
+        Box::pin(tokio::time::sleep(scaled))
+    }
+
+    fn deadline(&self, t: DateTime<Utc>) -> BoxFuture<'static, ()> {
+        RealClock.deadline(t)
+    }
+
+    fn fork(&self) -> Arc<dyn Clock> {
+        Arc::new(*self)
+    }
+}
+
 /// Time that moves only when someone sleeps on it (or [`VirtualClock::advance_to`] is
 /// called), in milliseconds since the Unix epoch.
 #[derive(Debug, Clone)]

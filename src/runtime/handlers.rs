@@ -7,7 +7,7 @@ use dashmap::DashMap;
 use futures::future::BoxFuture;
 use serde_json::Value;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 /// What a handler is called with.
 #[derive(Clone)]
@@ -67,11 +67,17 @@ where
     }
 }
 
-/// Handlers by resource ARN. Cheap to clone; shared by every execution.
+/// Handlers by resource ARN, exact or by prefix. Cheap to clone; shared by every
+/// execution.
 #[derive(Clone, Default)]
 pub struct HandlerRegistry {
     by_resource: Arc<DashMap<String, Arc<dyn TaskHandler>>>,
+    /// Handlers of every resource that starts with the prefix, longest prefix first.
+    by_prefix: Arc<RwLock<Vec<Prefixed>>>,
 }
+
+/// A handler of the resources under a prefix.
+type Prefixed = (String, Arc<dyn TaskHandler>);
 
 impl HandlerRegistry {
     /// A registry with no handlers.
@@ -84,10 +90,25 @@ impl HandlerRegistry {
         self.by_resource.insert(resource.into(), Arc::new(handler));
     }
 
-    /// The handler registered for `resource`, if any.
+    /// Registers `handler` for every resource that starts with `prefix` and has no handler
+    /// of its own (`arn:aws:lambda:` for every Lambda function), replacing any earlier one
+    /// of the same prefix. A longer prefix is preferred.
+    pub fn register_prefix(&self, prefix: impl Into<String>, handler: impl TaskHandler) {
+        let prefix = prefix.into();
+        let mut all = self.by_prefix.write().unwrap_or_else(|e| e.into_inner());
+        all.retain(|(p, _)| *p != prefix);
+        all.push((prefix, Arc::new(handler)));
+        all.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+    }
+
+    /// The handler of `resource`: its own, or that of the longest prefix of it, if any.
     pub fn get(&self, resource: &str) -> Option<Arc<dyn TaskHandler>> {
-        self.by_resource
-            .get(resource)
-            .map(|h| Arc::clone(h.value()))
+        if let Some(h) = self.by_resource.get(resource) {
+            return Some(Arc::clone(h.value()));
+        }
+        let all = self.by_prefix.read().unwrap_or_else(|e| e.into_inner());
+        all.iter()
+            .find(|(p, _)| resource.starts_with(p.as_str()))
+            .map(|(_, h)| Arc::clone(h))
     }
 }

@@ -204,7 +204,7 @@ pub fn temp_dir(name: &str) -> TempDir {
 }
 
 /// The `sfn` binary with `args`, run in the crate's folder with an empty stdin.
-fn cli_command(args: &[&str]) -> std::process::Command {
+pub fn cli_command(args: &[&str]) -> std::process::Command {
     let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_sfn"));
     c.args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -16,7 +16,17 @@ pub struct Server {
 impl Server {
     /// Starts `sfn serve --port 0` with `args`, and reads the port it says it listens on.
     pub fn start(args: &[&str]) -> Server {
-        let mut child = super::cli_spawn(&[&["serve", "--port", "0"], args].concat());
+        Self::start_with_env(args, &[])
+    }
+
+    /// The same with environment variables set, as Step Functions Local is configured.
+    pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut child = super::cli_command(&[&["serve", "--port", "0"], args].concat())
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("sfn serve starts");
         let mut lines = BufReader::new(child.stderr.take().expect("stderr"));
         let mut line = String::new();
         lines.read_line(&mut line).expect("a line on stderr");
