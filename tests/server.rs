@@ -122,6 +122,19 @@ fn every_bad_request_gets_an_aws_shaped_error() {
             400,
             "InvalidDefinition",
         ),
+        (
+            "CreateStateMachine",
+            json!({"name": "NoRole", "definition": HELLO, "roleArn": "not-an-arn"}),
+            400,
+            "InvalidArn",
+        ),
+        (
+            "ListExecutions",
+            json!({"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:A",
+                   "mapRunArn": "arn:aws:states:us-east-1:123456789012:mapRun:A/m:1"}),
+            400,
+            "ValidationException",
+        ),
         // The model's constraints, before the operation runs.
         ("StartExecution", json!({}), 400, "ValidationException"),
         (

@@ -217,6 +217,9 @@ impl StepFunctions {
         &self,
         req: ListExecutionsInput,
     ) -> Result<ListExecutionsOutput, ApiError> {
+        if req.state_machine_arn.is_some() && req.map_run_arn.is_some() {
+            return Err(both_arns());
+        }
         if let Some(sm) = req.state_machine_arn.as_deref() {
             let entry = self.state_machine(sm)?;
             if entry.machine_type == StateMachineType::EXPRESS {
@@ -249,11 +252,12 @@ impl StepFunctions {
         let records = match (req.state_machine_arn.as_deref(), req.map_run_arn.as_deref()) {
             (Some(sm), None) => self.executions_of(sm)?,
             (None, Some(run)) => self.map_run_children(run)?,
-            _ => {
+            (None, None) => {
                 return Err(ApiError::ValidationException(
                     "Must provide a StateMachine ARN or MapRun ARN".into(),
                 ))
             }
+            (Some(_), Some(_)) => return Err(both_arns()),
         };
         let status = match req.status_filter.as_deref() {
             None => None,
@@ -341,6 +345,13 @@ impl StepFunctions {
             super::page::page(events, req.max_results, req.next_token.as_deref())?;
         Ok(GetExecutionHistoryOutput { events, next_token })
     }
+}
+
+/// ListExecutions is asked for two lists at once.
+fn both_arns() -> ApiError {
+    ApiError::ValidationException(
+        "Must provide either a StateMachine ARN or a MapRun ARN, not both".into(),
+    )
 }
 
 /// DescribeExecution's view of a record.

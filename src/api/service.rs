@@ -171,6 +171,12 @@ impl StepFunctions {
                 "1 validation error detected: Value at 'roleArn' failed to satisfy constraint: Member must not be null".into(),
             ));
         }
+        if !is_role_arn(&req.role_arn) {
+            return Err(ApiError::InvalidArn(format!(
+                "Invalid Arn: '{}': a role ARN is arn:PARTITION:iam::ACCOUNT:role/NAME",
+                req.role_arn
+            )));
+        }
         let machine = asl::parse_definition(&req.definition).map_err(|report| {
             let details: Vec<String> = report
                 .diagnostics
@@ -288,4 +294,17 @@ fn parse_type(t: Option<&str>) -> Result<StateMachineType, ApiError> {
             "1 validation error detected: Value '{other}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]"
         ))),
     }
+}
+
+/// Whether `arn` has the shape of an IAM role's ARN, which AWS checks at creation.
+fn is_role_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    matches!(
+        parts.as_slice(),
+        ["arn", partition, "iam", "", account, resource]
+            if !partition.is_empty()
+                && account.len() == 12
+                && account.bytes().all(|b| b.is_ascii_digit())
+                && resource.strip_prefix("role/").is_some_and(|n| !n.is_empty())
+    )
 }
