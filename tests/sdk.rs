@@ -80,6 +80,18 @@ async fn create(c: &Client, name: &str, definition: &str, kind: StateMachineType
         .state_machine_arn
 }
 
+/// Starts an execution of `arn` (or `arn#TestCase`) on `input`; its ARN.
+async fn start(c: &Client, arn: &str, input: &str) -> String {
+    c.start_execution()
+        .state_machine_arn(arn)
+        .input(input)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .execution_arn()
+        .to_string()
+}
+
 async fn wait_end(
     c: &Client,
     arn: &str,
@@ -318,14 +330,7 @@ async fn stop_execution_and_update_map_run_while_running() {
     let c = client(&server);
     let waits = r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}"#;
     let arn = create(&c, "Waits", waits, StateMachineType::Standard).await;
-    let exec = c
-        .start_execution()
-        .state_machine_arn(&arn)
-        .send()
-        .await
-        .unwrap()
-        .execution_arn()
-        .to_string();
+    let exec = start(&c, &arn, "{}").await;
     let stopped = c
         .stop_execution()
         .execution_arn(&exec)
@@ -352,15 +357,7 @@ async fn stop_execution_and_update_map_run_while_running() {
         StateMachineType::Standard,
     )
     .await;
-    let exec = c
-        .start_execution()
-        .state_machine_arn(&arn)
-        .input("[1, 2, 3]")
-        .send()
-        .await
-        .unwrap()
-        .execution_arn()
-        .to_string();
+    let exec = start(&c, &arn, "[1, 2, 3]").await;
     let mut run = None;
     for _ in 0..1000 {
         let runs = c.list_map_runs().execution_arn(&exec).send().await.unwrap();
@@ -451,14 +448,7 @@ async fn redrive_and_map_runs_through_the_sdk() {
         "Resource": "arn:aws:states:::lambda:invoke",
         "Parameters": {"FunctionName": "work"}, "End": true}}});
     let arn = create(&c, "Flaky", &flaky.to_string(), StateMachineType::Standard).await;
-    let exec = c
-        .start_execution()
-        .state_machine_arn(format!("{arn}#FailOnce"))
-        .send()
-        .await
-        .unwrap()
-        .execution_arn()
-        .to_string();
+    let exec = start(&c, &format!("{arn}#FailOnce"), "{}").await;
     let d = wait_end(&c, &exec).await;
     assert_eq!(d.status(), &ExecutionStatus::Failed);
     assert_eq!(d.error(), Some("Work.Failed"));
@@ -488,15 +478,7 @@ async fn redrive_and_map_runs_through_the_sdk() {
             "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
         "End": true}}});
     let arn = create(&c, "Fans", &fans.to_string(), StateMachineType::Standard).await;
-    let exec = c
-        .start_execution()
-        .state_machine_arn(&arn)
-        .input("[1, 2, 3]")
-        .send()
-        .await
-        .unwrap()
-        .execution_arn()
-        .to_string();
+    let exec = start(&c, &arn, "[1, 2, 3]").await;
     assert_eq!(
         wait_end(&c, &exec).await.status(),
         &ExecutionStatus::Succeeded

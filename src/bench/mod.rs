@@ -70,11 +70,7 @@ pub fn run(workload: &Workload, settings: &Settings, progress: Progress) -> Resu
         })
         .map_err(|e| e.to_string())?
         .state_machine_arn;
-    let executions = match (settings.executions, settings.duration) {
-        (Some(n), _) => n,
-        (None, Some(_)) => u64::MAX,
-        (None, None) => workload.default_executions,
-    };
+    let executions = settings.executions_to_start(workload.default_executions);
     let input = workload.input.to_string();
     let (first, records) = drive(
         &sfn,
@@ -134,11 +130,7 @@ fn drive(
             }
             let intended = match interval {
                 Some(every) => {
-                    // A schedule past what the clock can hold has ended.
-                    let Some(at) = Duration::try_from_secs_f64(every.as_secs_f64() * i as f64)
-                        .ok()
-                        .and_then(|offset| started.checked_add(offset))
-                    else {
+                    let Some(at) = Settings::due(started, every, i) else {
                         break;
                     };
                     tokio::time::sleep_until(at.into()).await;

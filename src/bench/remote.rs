@@ -114,11 +114,7 @@ fn drive(
     metrics: &Arc<Metrics>,
     progress: &Progress,
 ) -> Result<PhaseReport, String> {
-    let executions = match (settings.executions, settings.duration) {
-        (Some(n), _) => n,
-        (None, Some(_)) => u64::MAX,
-        (None, None) => workload.default_executions,
-    };
+    let executions = settings.executions_to_start(workload.default_executions);
     let interval = settings
         .rate
         .and_then(|r| Duration::try_from_secs_f64(1.0 / r).ok());
@@ -147,11 +143,7 @@ fn drive(
                 }
                 let intended = match interval {
                     Some(every) => {
-                        // A schedule past what the clock can hold has ended.
-                        let Some(at) = Duration::try_from_secs_f64(every.as_secs_f64() * i as f64)
-                            .ok()
-                            .and_then(|offset| started.checked_add(offset))
-                        else {
+                        let Some(at) = Settings::due(started, every, i) else {
                             return;
                         };
                         std::thread::sleep(at.saturating_duration_since(Instant::now()));

@@ -1,6 +1,6 @@
 //! How a workload is driven: sizes, rates and seeds, as the report records them.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How a workload is driven (as the report records it).
 #[derive(Debug, Clone, serde::Serialize)]
@@ -36,5 +36,25 @@ impl Default for Settings {
             seed: 1,
             workers: 0,
         }
+    }
+}
+
+impl Settings {
+    /// How many executions to start: as told, unbounded for a run of a set duration, else
+    /// the workload's `default`.
+    pub fn executions_to_start(&self, default: u64) -> u64 {
+        match (self.executions, self.duration) {
+            (Some(n), _) => n,
+            (None, Some(_)) => u64::MAX,
+            (None, None) => default,
+        }
+    }
+
+    /// When execution `i` is due at a fixed rate of one every `interval` from `started`;
+    /// `None` past what the clock can hold (the schedule has ended).
+    pub fn due(started: Instant, interval: Duration, i: u64) -> Option<Instant> {
+        Duration::try_from_secs_f64(interval.as_secs_f64() * i as f64)
+            .ok()
+            .and_then(|offset| started.checked_add(offset))
     }
 }

@@ -199,10 +199,13 @@ pub fn command(a: BenchArgs) -> i32 {
         seed: a.seed,
         workers: a.workers as usize,
     };
-    let total = match (a.executions, a.duration) {
-        (Some(n), _) => n,
-        (None, Some(_)) => 0,
-        (None, None) => workload.default_executions,
+    // A run of a set duration has no total to show.
+    let total = match (
+        a.duration,
+        settings.executions_to_start(workload.default_executions),
+    ) {
+        (Some(_), u64::MAX) => 0,
+        (_, n) => n,
     };
     let bar = if total > 0 {
         ProgressBar::new(total)
