@@ -136,10 +136,21 @@ fn retries_count_in_the_context_object_and_back_off_on_the_clock() {
 
 #[test]
 fn context_object_and_task_tokens() {
+    // The queue hands the token to the test, which answers for the task as a worker would.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
     let s = builder()
-        .handler("arn:aws:states:::sqs:sendMessage.waitForTaskToken", |r: TaskRequest| async move {
-            Ok(json!({"token_seen": r.task_token.is_some() && r.parameters["token"] == json!(r.task_token)}))
-        })
+        .handler(
+            "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            move |r: TaskRequest| {
+                let seen = r.task_token.is_some() && r.parameters["token"] == json!(r.task_token);
+                tx.lock()
+                    .unwrap()
+                    .send((seen, r.task_token.clone()))
+                    .unwrap();
+                async { Ok(json!({"MessageId": "m"})) }
+            },
+        )
         .build()
         .unwrap();
     let def = json!({"StartAt": "T", "States": {"T": {
@@ -157,6 +168,12 @@ fn context_object_and_task_tokens() {
             trace_header: None,
         })
         .unwrap();
+    let (seen, token) = rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
+    s.send_task_success(sfn_runtime::api::types::SendTaskSuccessInput {
+        task_token: token.unwrap(),
+        output: json!({ "token_seen": seen }).to_string(),
+    })
+    .unwrap();
     r.wait_blocking();
     let d = sfn_runtime::api::describe(&r);
     assert_eq!(

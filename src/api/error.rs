@@ -50,6 +50,16 @@ pub enum ApiError {
     /// No Map Run has that ARN.
     #[error("ResourceNotFound: {0}")]
     ResourceNotFound(String),
+    /// A task token of a task that is no longer waiting: answered already, or its
+    /// execution ended.
+    #[error("TaskDoesNotExist: {0}")]
+    TaskDoesNotExist(String),
+    /// A task token of a task that timed out (TimeoutSeconds or HeartbeatSeconds).
+    #[error("TaskTimedOut: {0}")]
+    TaskTimedOut(String),
+    /// SendTaskSuccess's output is not valid JSON.
+    #[error("InvalidOutput: {0}")]
+    InvalidOutput(String),
     /// AWS's common error for a request that failed on the service's side (HTTP 500):
     /// here, the data directory could not record what the request would change.
     #[error("InternalFailure: {0}")]
@@ -75,6 +85,9 @@ impl ApiError {
             ApiError::ExecutionNotRedrivable(_) => "ExecutionNotRedrivable",
             ApiError::ValidationException(_) => "ValidationException",
             ApiError::ResourceNotFound(_) => "ResourceNotFound",
+            ApiError::TaskDoesNotExist(_) => "TaskDoesNotExist",
+            ApiError::TaskTimedOut(_) => "TaskTimedOut",
+            ApiError::InvalidOutput(_) => "InvalidOutput",
             ApiError::InternalFailure(_) => "InternalFailure",
         }
     }
@@ -97,6 +110,9 @@ impl ApiError {
             | ApiError::ExecutionNotRedrivable(m)
             | ApiError::ValidationException(m)
             | ApiError::ResourceNotFound(m)
+            | ApiError::TaskDoesNotExist(m)
+            | ApiError::TaskTimedOut(m)
+            | ApiError::InvalidOutput(m)
             | ApiError::InternalFailure(m) => m,
         }
     }

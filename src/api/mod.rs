@@ -23,6 +23,7 @@
 //! ```
 
 mod builder;
+mod callbacks;
 mod durable;
 pub mod error;
 mod executions;

@@ -35,6 +35,8 @@ pub struct Config {
     pub handlers: HandlerRegistry,
     /// Told of every state, task and Map item, if set.
     pub observer: Option<Arc<dyn Observer>>,
+    /// The tasks waiting on task tokens.
+    pub callbacks: super::callbacks::Callbacks,
 }
 
 impl Default for Config {
@@ -49,6 +51,7 @@ impl Default for Config {
             clock: Arc::new(RealClock),
             handlers: HandlerRegistry::new(),
             observer: None,
+            callbacks: super::callbacks::Callbacks::default(),
         }
     }
 }

@@ -8,6 +8,7 @@
 //! Imports `types`, `objects`, `asl`, `data` and `interpret`; never `store` or the API
 //! above it.
 
+pub mod callbacks;
 mod child_queue;
 pub mod clock;
 pub mod config;

@@ -87,6 +87,22 @@ const TRACE_HEADER: Rule = Pattern {
     pattern: "\\p{ASCII}*",
 };
 
+const ERROR: Rule = Text {
+    min: 0,
+    max: 256,
+    sensitive: true,
+};
+const CAUSE: Rule = Text {
+    min: 0,
+    max: 32_768,
+    sensitive: true,
+};
+const TASK_TOKEN: Rule = Text {
+    min: 1,
+    max: 2048,
+    sensitive: true,
+};
+
 const START: &[Member] = &[
     ("stateMachineArn", true, ARN),
     ("name", false, NAME),
@@ -175,24 +191,8 @@ fn members(op: &str) -> &'static [Member] {
         ],
         "StopExecution" => &[
             ("executionArn", true, ARN),
-            (
-                "error",
-                false,
-                Text {
-                    min: 0,
-                    max: 256,
-                    sensitive: true,
-                },
-            ),
-            (
-                "cause",
-                false,
-                Text {
-                    min: 0,
-                    max: 32_768,
-                    sensitive: true,
-                },
-            ),
+            ("error", false, ERROR),
+            ("cause", false, CAUSE),
         ],
         "GetExecutionHistory" => &[
             ("executionArn", true, ARN),
@@ -214,6 +214,13 @@ fn members(op: &str) -> &'static [Member] {
                 },
             ),
         ],
+        "SendTaskSuccess" => &[("taskToken", true, TASK_TOKEN), ("output", true, INPUT)],
+        "SendTaskFailure" => &[
+            ("taskToken", true, TASK_TOKEN),
+            ("error", false, ERROR),
+            ("cause", false, CAUSE),
+        ],
+        "SendTaskHeartbeat" => &[("taskToken", true, TASK_TOKEN)],
         "DescribeMapRun" => &[("mapRunArn", true, LONG_ARN)],
         "ListMapRuns" => &[
             ("executionArn", true, ARN),

@@ -1,10 +1,12 @@
 //! Request and response shapes of the operations, with AWS's field names (camelCase on the
 //! wire). Dates serialise as epoch seconds, as the AWS JSON 1.0 protocol sends them.
 
+mod callbacks;
 mod executions;
 mod map_runs;
 mod state_machines;
 
+pub use callbacks::*;
 pub use executions::*;
 pub use map_runs::*;
 pub use state_machines::*;

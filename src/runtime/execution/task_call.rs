@@ -21,8 +21,14 @@ impl ExecutionActor {
         t: &TaskState,
     ) -> Flow {
         let family = Family::of(&t.resource);
-        let task_token =
-            (family == Family::Service(Pattern::WaitForTaskToken)).then(|| self.uuid());
+        // Random beyond the seed, so that no other process or run makes the same token.
+        let task_token = (family == Family::Service(Pattern::WaitForTaskToken)).then(|| {
+            crate::runtime::callbacks::Callbacks::token(
+                &self.exec.info.id,
+                &state.name,
+                &uuid::Uuid::new_v4().to_string(),
+            )
+        });
         let pos = self.pos.as_ref().expect("a current state");
         let attempt = pos.counters.total() as u32;
         let mut context = ContextObject::new(&self.exec.info, &state.name, pos.entered_time)
@@ -65,7 +71,39 @@ impl ExecutionActor {
                 Some(json!({"resourceType": resource_type, "resource": resource, "output": "{}"}))
             });
         }
-        let mut answer = self.answer(state, t, family, call.parameters, attempt, task_token);
+        let mocked = self
+            .exec
+            .mocks
+            .as_ref()
+            .is_some_and(|m| m.get(&state.name).is_some());
+        // Waiting starts before the integration is called: a worker may answer the token
+        // the moment it is sent.
+        let wait = task_token
+            .as_ref()
+            .filter(|_| !mocked)
+            .map(|token| self.exec.callbacks.wait(token));
+        let called = self.answer(
+            state,
+            t,
+            family,
+            call.parameters,
+            attempt,
+            task_token.clone(),
+        );
+        // A callback task waits for its token once the integration has been called; a
+        // mocked answer stands for the whole task, as in Step Functions Local.
+        let (mut answer, beats) = match wait {
+            Some(wait) => {
+                let waited = wait.answer;
+                let answer = async move {
+                    called.await?;
+                    waited.await
+                }
+                .boxed();
+                (answer, Some(wait.beats))
+            }
+            None => (called, None),
+        };
         if let Some(o) = self.exec.observer.clone() {
             let called = std::time::Instant::now();
             answer = answer
@@ -75,7 +113,21 @@ impl ExecutionActor {
                 })
                 .boxed();
         }
-        let answer = self.with_deadlines(answer, call.timeout_seconds, call.heartbeat_seconds);
+        let mut answer =
+            self.with_deadlines(answer, call.timeout_seconds, call.heartbeat_seconds, beats);
+        if let Some(token) = task_token.filter(|_| !mocked) {
+            let callbacks = self.exec.callbacks.clone();
+            answer = answer
+                .map(move |r| {
+                    if r.as_ref().is_err_and(|f| {
+                        f.error == names::TIMEOUT || f.error == names::HEARTBEAT_TIMEOUT
+                    }) {
+                        callbacks.timed_out(&token);
+                    }
+                    r
+                })
+                .boxed();
+        }
         self.suspend(ctx, answer, move |act, ctx, result| {
             act.task_done(ctx, result)
         })
@@ -142,6 +194,11 @@ impl ExecutionActor {
                     })
                     .boxed()
             }
+            // The service a callback task sends its token to is outside this runtime: the
+            // call is taken as made, and the task waits for the token.
+            None if family == Family::Service(Pattern::WaitForTaskToken) => {
+                future::ready(Ok(Value::Object(Map::new()))).boxed()
+            }
             None => future::ready(Err(TaskFailure::new(
                 names::TASK_FAILED,
                 format!(
@@ -153,31 +210,50 @@ impl ExecutionActor {
         }
     }
 
-    /// Races the answer against TimeoutSeconds and HeartbeatSeconds on the clock.
+    /// Races the answer against TimeoutSeconds and HeartbeatSeconds on the clock; each of
+    /// `beats`' changes (SendTaskHeartbeat) starts the heartbeat's time again.
     fn with_deadlines(
         &self,
         answer: BoxFuture<'static, TaskResult>,
         timeout: Option<u64>,
         heartbeat: Option<u64>,
+        beats: Option<tokio::sync::watch::Receiver<u64>>,
     ) -> BoxFuture<'static, TaskResult> {
         let now = self.exec.clock.now();
         let mut racers = vec![answer];
-        for (secs, error) in [
-            (timeout, names::TIMEOUT),
-            (heartbeat, names::HEARTBEAT_TIMEOUT),
-        ] {
-            if let Some(s) = secs {
-                let d = self.exec.clock.deadline(crate::data::time::after(now, s));
-                racers.push(
-                    d.map(move |()| {
-                        Err(TaskFailure {
-                            error: error.into(),
-                            cause: None,
-                        })
-                    })
-                    .boxed(),
-                );
-            }
+        let timed_out = |error: &'static str| {
+            Err(TaskFailure {
+                error: error.into(),
+                cause: None,
+            })
+        };
+        if let Some(s) = timeout {
+            let d = self.exec.clock.deadline(crate::data::time::after(now, s));
+            racers.push(d.map(move |()| timed_out(names::TIMEOUT)).boxed());
+        }
+        if let Some(s) = heartbeat {
+            let clock = Arc::clone(&self.exec.clock);
+            racers.push(
+                async move {
+                    let mut from = now;
+                    let Some(mut beats) = beats else {
+                        clock.deadline(crate::data::time::after(from, s)).await;
+                        return timed_out(names::HEARTBEAT_TIMEOUT);
+                    };
+                    loop {
+                        let due = clock.deadline(crate::data::time::after(from, s));
+                        tokio::select! {
+                            () = due => return timed_out(names::HEARTBEAT_TIMEOUT),
+                            beat = beats.changed() => match beat {
+                                Ok(()) => from = clock.now(),
+                                // The token was answered: the answer wins the race.
+                                Err(_) => std::future::pending::<()>().await,
+                            },
+                        }
+                    }
+                }
+                .boxed(),
+            );
         }
         if racers.len() == 1 {
             return racers.pop().expect("one racer");

@@ -1,0 +1,63 @@
+//! SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat: a worker answers a
+//! `.waitForTaskToken` task by its token.
+
+use super::error::ApiError;
+use super::service::StepFunctions;
+use super::types::*;
+use crate::runtime::callbacks::CallbackError;
+use crate::runtime::handlers::TaskFailure;
+use serde_json::Value;
+
+impl StepFunctions {
+    /// SendTaskSuccess: the task of `taskToken` succeeds with `output`.
+    pub fn send_task_success(&self, req: SendTaskSuccessInput) -> Result<CallbackOutput, ApiError> {
+        if req.output.len() > self.service.payload_limit {
+            return Err(ApiError::ValidationException(format!(
+                "1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to {}",
+                self.service.payload_limit
+            )));
+        }
+        let output: Value = serde_json::from_str(&req.output)
+            .map_err(|e| ApiError::InvalidOutput(format!("Invalid output: {e}")))?;
+        self.callbacks()
+            .answer(&req.task_token, Ok(output))
+            .map_err(|e| refused(e, &req.task_token))?;
+        Ok(CallbackOutput {})
+    }
+
+    /// SendTaskFailure: the task of `taskToken` fails with `error` and `cause`.
+    pub fn send_task_failure(&self, req: SendTaskFailureInput) -> Result<CallbackOutput, ApiError> {
+        let failure = TaskFailure {
+            error: req.error.unwrap_or_default(),
+            cause: req.cause,
+        };
+        self.callbacks()
+            .answer(&req.task_token, Err(failure))
+            .map_err(|e| refused(e, &req.task_token))?;
+        Ok(CallbackOutput {})
+    }
+
+    /// SendTaskHeartbeat: the task of `taskToken` is still being worked on; its
+    /// HeartbeatSeconds start again.
+    pub fn send_task_heartbeat(&self, req: TaskTokenInput) -> Result<CallbackOutput, ApiError> {
+        self.callbacks()
+            .heartbeat(&req.task_token)
+            .map_err(|e| refused(e, &req.task_token))?;
+        Ok(CallbackOutput {})
+    }
+
+    fn callbacks(&self) -> &crate::runtime::callbacks::Callbacks {
+        &self.service.config.callbacks
+    }
+}
+
+/// The API's error for an answer the token's task cannot take.
+fn refused(e: CallbackError, token: &str) -> ApiError {
+    match e {
+        CallbackError::InvalidToken => ApiError::InvalidToken(format!("Invalid Token: '{token}'")),
+        CallbackError::TaskDoesNotExist => {
+            ApiError::TaskDoesNotExist(format!("Task Does Not Exist: '{token}'"))
+        }
+        CallbackError::TaskTimedOut => ApiError::TaskTimedOut(format!("Task Timed Out: '{token}'")),
+    }
+}
