@@ -4,7 +4,7 @@
 use super::error::ApiError;
 use super::service::StepFunctions;
 use super::types::*;
-use crate::runtime::callbacks::CallbackError;
+use crate::runtime::callbacks::{CallbackError, Callbacks};
 use crate::runtime::handlers::TaskFailure;
 use serde_json::Value;
 
@@ -19,6 +19,7 @@ impl StepFunctions {
         }
         let output: Value = serde_json::from_str(&req.output)
             .map_err(|e| ApiError::InvalidOutput(format!("Invalid output: {e}")))?;
+        self.check_open(&req.task_token)?;
         self.callbacks()
             .answer(&req.task_token, Ok(output))
             .map_err(|e| refused(e, &req.task_token))?;
@@ -31,6 +32,7 @@ impl StepFunctions {
             error: req.error.unwrap_or_default(),
             cause: req.cause,
         };
+        self.check_open(&req.task_token)?;
         self.callbacks()
             .answer(&req.task_token, Err(failure))
             .map_err(|e| refused(e, &req.task_token))?;
@@ -40,13 +42,26 @@ impl StepFunctions {
     /// SendTaskHeartbeat: the task of `taskToken` is still being worked on; its
     /// HeartbeatSeconds start again.
     pub fn send_task_heartbeat(&self, req: TaskTokenInput) -> Result<CallbackOutput, ApiError> {
+        self.check_open(&req.task_token)?;
         self.callbacks()
             .heartbeat(&req.task_token)
             .map_err(|e| refused(e, &req.task_token))?;
         Ok(CallbackOutput {})
     }
 
-    fn callbacks(&self) -> &crate::runtime::callbacks::Callbacks {
+    /// A token's task is gone once its execution has ended, even while the ended
+    /// execution's actor has not yet dropped its wait.
+    fn check_open(&self, token: &str) -> Result<(), ApiError> {
+        let ended = Callbacks::execution_of(token)
+            .and_then(|arn| self.execution(&arn).ok())
+            .is_some_and(|r| r.status().is_terminal());
+        if ended {
+            return Err(refused(self.callbacks().why_not_waiting(token), token));
+        }
+        Ok(())
+    }
+
+    fn callbacks(&self) -> &Callbacks {
         &self.service.config.callbacks
     }
 }

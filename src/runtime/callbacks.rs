@@ -132,7 +132,8 @@ impl Callbacks {
         self.waiting.len()
     }
 
-    fn why_not_waiting(&self, token: &str) -> CallbackError {
+    /// Why nothing can take an answer for `token`, as if no task waited on it.
+    pub fn why_not_waiting(&self, token: &str) -> CallbackError {
         if Self::execution_of(token).is_none() {
             CallbackError::InvalidToken
         } else if self.timed_out.contains_key(token) {
