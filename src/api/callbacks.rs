@@ -12,18 +12,14 @@ impl StepFunctions {
     /// SendTaskSuccess: the task of `taskToken` succeeds with `output`.
     pub fn send_task_success(&self, req: SendTaskSuccessInput) -> Result<CallbackOutput, ApiError> {
         if req.output.len() > self.service.payload_limit {
-            return Err(ApiError::ValidationException(format!(
-                "1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to {}",
-                self.service.payload_limit
-            )));
+            return Err(ApiError::payload_too_large(
+                "output",
+                self.service.payload_limit,
+            ));
         }
         let output: Value = serde_json::from_str(&req.output)
             .map_err(|e| ApiError::InvalidOutput(format!("Invalid output: {e}")))?;
-        self.check_open(&req.task_token)?;
-        self.callbacks()
-            .answer(&req.task_token, Ok(output))
-            .map_err(|e| refused(e, &req.task_token))?;
-        Ok(CallbackOutput {})
+        self.to_task(&req.task_token, |c, token| c.answer(token, Ok(output)))
     }
 
     /// SendTaskFailure: the task of `taskToken` fails with `error` and `cause`.
@@ -32,33 +28,33 @@ impl StepFunctions {
             error: req.error.unwrap_or_default(),
             cause: req.cause,
         };
-        self.check_open(&req.task_token)?;
-        self.callbacks()
-            .answer(&req.task_token, Err(failure))
-            .map_err(|e| refused(e, &req.task_token))?;
-        Ok(CallbackOutput {})
+        self.to_task(&req.task_token, |c, token| c.answer(token, Err(failure)))
     }
 
     /// SendTaskHeartbeat: the task of `taskToken` is still being worked on; its
     /// HeartbeatSeconds start again.
     pub fn send_task_heartbeat(&self, req: TaskTokenInput) -> Result<CallbackOutput, ApiError> {
-        self.check_open(&req.task_token)?;
-        self.callbacks()
-            .heartbeat(&req.task_token)
-            .map_err(|e| refused(e, &req.task_token))?;
-        Ok(CallbackOutput {})
+        self.to_task(&req.task_token, Callbacks::heartbeat)
     }
 
-    /// A token's task is gone once its execution has ended, even while the ended
-    /// execution's actor has not yet dropped its wait.
-    fn check_open(&self, token: &str) -> Result<(), ApiError> {
+    /// Delivers `send` to the task waiting on `token`. A token's task is gone once its
+    /// execution has ended, even while the ended execution's actor has not yet dropped its
+    /// wait.
+    fn to_task(
+        &self,
+        token: &str,
+        send: impl FnOnce(&Callbacks, &str) -> Result<(), CallbackError>,
+    ) -> Result<CallbackOutput, ApiError> {
         let ended = Callbacks::execution_of(token)
             .and_then(|arn| self.execution(&arn).ok())
             .is_some_and(|r| r.status().is_terminal());
-        if ended {
-            return Err(refused(self.callbacks().why_not_waiting(token), token));
-        }
-        Ok(())
+        let sent = if ended {
+            Err(self.callbacks().why_not_waiting(token))
+        } else {
+            send(self.callbacks(), token)
+        };
+        sent.map_err(|e| refused(e, token))?;
+        Ok(CallbackOutput {})
     }
 
     fn callbacks(&self) -> &Callbacks {

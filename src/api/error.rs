@@ -118,6 +118,16 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The ValidationException for a JSON payload member (`input`, `output`) longer than
+    /// `limit` bytes, in AWS's words.
+    pub(crate) fn payload_too_large(member: &str, limit: usize) -> Self {
+        ApiError::ValidationException(format!(
+            "1 validation error detected: Value at '{member}' failed to satisfy constraint: Member must have length less than or equal to {limit}"
+        ))
+    }
+}
+
 impl From<crate::types::ArnError> for ApiError {
     fn from(e: crate::types::ArnError) -> Self {
         match e {

@@ -105,10 +105,10 @@ impl StepFunctions {
         };
         let input_text = req.input.as_deref().unwrap_or("{}");
         if input_text.len() > self.service.payload_limit {
-            return Err(ApiError::ValidationException(format!(
-                "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to {}",
-                self.service.payload_limit
-            )));
+            return Err(ApiError::payload_too_large(
+                "input",
+                self.service.payload_limit,
+            ));
         }
         let input: Value = serde_json::from_str(input_text).map_err(|e| {
             ApiError::InvalidExecutionInput(format!("Invalid execution input: {e}"))
