@@ -40,11 +40,7 @@ pub fn run(workload: &Workload, settings: &Settings, progress: Progress) -> Resu
             tokio::sync::Semaphore::MAX_PERMITS
         ));
     }
-    if let Some(r) = settings.rate {
-        if !(r.is_finite() && r > 0.0) || Duration::try_from_secs_f64(1.0 / r).is_err() {
-            return Err("--rate must be a positive number of executions per second".into());
-        }
-    }
+    let interval = settings.interval()?;
     let metrics = Arc::new(Metrics::new());
     let mut builder = StepFunctions::builder()
         .seed(settings.seed)
@@ -58,14 +54,9 @@ pub fn run(workload: &Workload, settings: &Settings, progress: Progress) -> Resu
         .map_err(|e| format!("the runtime did not start: {e}"))?;
     let arn = sfn
         .create_state_machine(CreateStateMachineInput {
-            name: format!(
-                "bench-{}",
-                workload
-                    .name
-                    .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "-")
-            ),
+            name: workload.machine_name("bench"),
             definition: workload.definition.to_string(),
-            role_arn: "arn:aws:iam::123456789012:role/sfn-bench".into(),
+            role_arn: workloads::ROLE.into(),
             r#type: Some(workload.machine_type.clone()),
         })
         .map_err(|e| e.to_string())?
@@ -76,7 +67,7 @@ pub fn run(workload: &Workload, settings: &Settings, progress: Progress) -> Resu
         &sfn,
         &arn,
         &input,
-        (executions, workload.redrive),
+        (executions, workload.redrive, interval),
         settings,
         &metrics,
         &progress,
@@ -98,13 +89,13 @@ pub fn run(workload: &Workload, settings: &Settings, progress: Progress) -> Resu
     ))
 }
 
-/// Runs `executions` executions and returns the phase's report, and their records if
-/// `keep` (a redrive follows).
+/// Runs `executions` executions, started every `interval` when there is one, and returns
+/// the phase's report, and their records if `keep` (a redrive follows).
 fn drive(
     sfn: &StepFunctions,
     arn: &str,
     input: &str,
-    (executions, keep): (u64, bool),
+    (executions, keep, interval): (u64, bool, Option<Duration>),
     settings: &Settings,
     metrics: &Arc<Metrics>,
     progress: &Progress,
@@ -118,9 +109,6 @@ fn drive(
     let started = Instant::now();
     let records = runtime.block_on(async {
         let open = Arc::new(tokio::sync::Semaphore::new(settings.concurrency));
-        let interval = settings
-            .rate
-            .and_then(|r| Duration::try_from_secs_f64(1.0 / r).ok());
         let mut waiting = tokio::task::JoinSet::new();
         let mut records = Vec::new();
         let mut i: u64 = 0;

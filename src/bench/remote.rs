@@ -35,17 +35,14 @@ pub fn run(
     progress: Progress,
 ) -> Result<Report, String> {
     check(url, workload, settings.concurrency)?;
+    let interval = settings.interval()?;
     let metrics = Arc::new(Metrics::new());
     // Creating and deleting the state machine are not part of the run's requests.
     let admin = Client::new(url, Arc::new(Metrics::new()));
+    // Its own state machine, whatever else the endpoint holds.
     let name = format!(
-        "sfn-bench-{}-{}",
-        workload
-            .name
-            .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "-")
-            .chars()
-            .take(40)
-            .collect::<String>(),
+        "{}-{}",
+        workload.machine_name("sfn-bench"),
         &uuid::Uuid::new_v4().simple().to_string()[..8]
     );
     let created = admin.call(
@@ -53,7 +50,7 @@ pub fn run(
         &json!({
             "name": name,
             "definition": workload.definition.to_string(),
-            "roleArn": "arn:aws:iam::123456789012:role/sfn-bench",
+            "roleArn": super::workloads::ROLE,
             "type": workload.machine_type,
         })
         .to_string(),
@@ -62,7 +59,7 @@ pub fn run(
         .as_str()
         .ok_or("CreateStateMachine answered without a stateMachineArn")?
         .to_string();
-    let phase = drive(url, &arn, workload, settings, &metrics, &progress);
+    let phase = drive(url, &arn, workload, settings, interval, &metrics, &progress);
     // The run's state machine is the run's own: it goes whether the run worked or not.
     let deleted = admin.call(
         "DeleteStateMachine",
@@ -111,13 +108,11 @@ fn drive(
     arn: &str,
     workload: &Workload,
     settings: &Settings,
+    interval: Option<Duration>,
     metrics: &Arc<Metrics>,
     progress: &Progress,
 ) -> Result<PhaseReport, String> {
     let executions = settings.executions_to_start(workload.default_executions);
-    let interval = settings
-        .rate
-        .and_then(|r| Duration::try_from_secs_f64(1.0 / r).ok());
     let express = workload.machine_type == "EXPRESS";
     let start_body =
         json!({"stateMachineArn": arn, "input": workload.input.to_string()}).to_string();

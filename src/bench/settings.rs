@@ -39,6 +39,8 @@ impl Default for Settings {
     }
 }
 
+const RATE_ERROR: &str = "--rate must be a positive number of executions per second";
+
 impl Settings {
     /// How many executions to start: as told, unbounded for a run of a set duration, else
     /// the workload's `default`.
@@ -48,6 +50,20 @@ impl Settings {
             (None, Some(_)) => u64::MAX,
             (None, None) => default,
         }
+    }
+
+    /// The time between two starts at a fixed rate, or `None` closed-loop; an error for a
+    /// rate that is not a positive number of executions per second a clock can hold.
+    pub fn interval(&self) -> Result<Option<Duration>, String> {
+        let Some(r) = self.rate else {
+            return Ok(None);
+        };
+        if !(r.is_finite() && r > 0.0) {
+            return Err(RATE_ERROR.into());
+        }
+        Duration::try_from_secs_f64(1.0 / r)
+            .map(Some)
+            .map_err(|_| RATE_ERROR.into())
     }
 
     /// When execution `i` is due at a fixed rate of one every `interval` from `started`;

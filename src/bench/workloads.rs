@@ -23,6 +23,29 @@ pub struct Workload {
     pub default_executions: u64,
 }
 
+/// The role a workload's state machine is created with.
+pub const ROLE: &str = "arn:aws:iam::123456789012:role/sfn-bench";
+
+impl Workload {
+    /// The name of its state machine: `prefix`, then its own name in the characters a
+    /// state machine name may have, cut to 40 so that the whole stays within AWS's 80.
+    pub fn machine_name(&self, prefix: &str) -> String {
+        let own: String = self
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .take(40)
+            .collect();
+        format!("{prefix}-{own}")
+    }
+}
+
 /// The names `sfn bench` accepts instead of a file.
 pub const NAMES: [&str; 5] = [
     "pass-chain",
