@@ -11,6 +11,7 @@
 //! as on AWS; a refusal of the Lambda service is `Lambda.<its error type>`.
 
 use super::handlers::{TaskFailure, TaskHandler, TaskRequest, TaskResult};
+use crate::data::names;
 use futures::future::BoxFuture;
 use serde_json::{json, Map, Value};
 use std::time::Duration;
@@ -20,6 +21,9 @@ pub const INVOKE_RESOURCE: &str = "arn:aws:states:::lambda:invoke";
 
 /// The prefix of every Lambda function ARN.
 pub const FUNCTION_PREFIX: &str = "arn:aws:lambda:";
+
+/// The error of an invocation that did not reach the endpoint or get its answer back.
+const SDK_CLIENT_ERROR: &str = "Lambda.SdkClientException";
 
 /// The largest answer read: Lambda's synchronous payload limit is 6 MB.
 const ANSWER_LIMIT: u64 = 8 << 20;
@@ -56,7 +60,7 @@ impl TaskHandler for LambdaEndpoint {
                 .await
                 .unwrap_or_else(|e| {
                     Err(TaskFailure::new(
-                        "Lambda.SdkClientException",
+                        SDK_CLIENT_ERROR,
                         format!("The Lambda invocation did not finish: {e}"),
                     ))
                 })
@@ -75,7 +79,7 @@ impl LambdaEndpoint {
     fn run(&self, request: &TaskRequest) -> TaskResult {
         if request.resource != INVOKE_RESOURCE && !request.resource.starts_with(FUNCTION_PREFIX) {
             return Err(TaskFailure::new(
-                "States.Runtime",
+                names::RUNTIME,
                 format!(
                     "'{}' is not answered by the Lambda endpoint: only a function ARN and {INVOKE_RESOURCE} are",
                     request.resource
@@ -87,7 +91,7 @@ impl LambdaEndpoint {
             let p = &request.parameters;
             let name = p["FunctionName"].as_str().ok_or_else(|| {
                 TaskFailure::new(
-                    "States.Runtime",
+                    names::RUNTIME,
                     "The parameters of arn:aws:states:::lambda:invoke need a FunctionName string",
                 )
             })?;
@@ -171,7 +175,7 @@ impl LambdaEndpoint {
             .send(i.payload.as_str())
             .map_err(|e| {
                 TaskFailure::new(
-                    "Lambda.SdkClientException",
+                    SDK_CLIENT_ERROR,
                     format!("Unable to execute HTTP request to {url}: {e}"),
                 )
             })?;
@@ -200,7 +204,7 @@ impl LambdaEndpoint {
             .read_to_string()
             .map_err(|e| {
                 TaskFailure::new(
-                    "Lambda.SdkClientException",
+                    SDK_CLIENT_ERROR,
                     format!("The answer of {url} could not be read: {e}"),
                 )
             })?;
