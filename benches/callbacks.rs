@@ -39,6 +39,7 @@ fn main() {
             .to_string(),
             role_arn: "arn:aws:iam::123456789012:role/bench".into(),
             r#type: Some("STANDARD".into()),
+            ..Default::default()
         })
         .expect("valid definition")
         .state_machine_arn;

@@ -18,6 +18,7 @@ pub fn create(sfn: &StepFunctions, name: &str, definition: &str, machine_type: &
         definition: definition.into(),
         role_arn: "arn:aws:iam::123456789012:role/bench".into(),
         r#type: Some(machine_type.into()),
+        ..Default::default()
     })
     .expect("valid definition")
     .state_machine_arn

@@ -47,6 +47,7 @@ fn bench(c: &mut Criterion) {
             definition: definition(),
             role_arn: "arn:aws:iam::123456789012:role/bench".into(),
             r#type: None,
+            ..Default::default()
         })
         .expect("valid definition")
         .state_machine_arn;

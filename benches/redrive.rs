@@ -57,6 +57,7 @@ fn service(failing: Arc<AtomicBool>, data_dir: Option<&std::path::Path>) -> Step
         definition: definition(),
         role_arn: "arn:aws:iam::123456789012:role/bench".into(),
         r#type: None,
+        ..Default::default()
     })
     .expect("valid definition");
     sfn

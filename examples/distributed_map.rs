@@ -106,6 +106,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         definition: definition(writer, redrive).to_string(),
         role_arn: "arn:aws:iam::123456789012:role/bench".into(),
         r#type: None,
+        ..Default::default()
     })?;
     let t = Instant::now();
     let r = sfn.start(StartExecutionInput {

@@ -38,6 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         definition: definition.to_string(),
         role_arn: "arn:aws:iam::123456789012:role/bench".into(),
         r#type: Some("EXPRESS".into()),
+        ..Default::default()
     })?;
     let input = serde_json::Value::Array((0..n).map(|i| json!({"id": i, "v": i * 2})).collect())
         .to_string();

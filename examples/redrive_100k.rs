@@ -42,6 +42,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         definition: def.to_string(),
         role_arn: "arn:aws:iam::123456789012:role/bench".into(),
         r#type: None,
+        ..Default::default()
     })?;
     let input = json!((0..n).collect::<Vec<_>>()).to_string();
     let t = Instant::now();

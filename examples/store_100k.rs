@@ -36,6 +36,7 @@ fn run_once(data_dir: Option<&Path>, input: &str) -> Result<f64, Box<dyn std::er
         definition: def.to_string(),
         role_arn: "arn:aws:iam::123456789012:role/bench".into(),
         r#type: None,
+        ..Default::default()
     })?;
     let t = Instant::now();
     let r = sfn.start(StartExecutionInput {

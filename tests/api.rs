@@ -20,6 +20,7 @@ fn create_state_machine_errors() {
             definition: def,
             role_arn: ROLE.into(),
             r#type: ty.map(String::from),
+            ..Default::default()
         })
     };
     assert_eq!(

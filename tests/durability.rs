@@ -463,6 +463,7 @@ fn a_read_only_service_continues_nothing_and_writes_nothing() {
             definition: def().to_string(),
             role_arn: ROLE.into(),
             r#type: None,
+            ..Default::default()
         })
         .unwrap_err();
     assert_eq!(e.name(), "InternalFailure");

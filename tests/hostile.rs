@@ -124,6 +124,7 @@ fn filters_nested_past_the_limit_are_a_diagnostic_and_long_chains_stay_flat() {
                 definition: def.to_string(),
                 role_arn: ROLE.into(),
                 r#type: None,
+                ..Default::default()
             })
             .unwrap_err();
         assert_eq!(e.name(), "InvalidDefinition");

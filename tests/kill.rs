@@ -112,6 +112,7 @@ fn worker(dir: PathBuf, log: PathBuf, distributed: bool) {
             definition: def.to_string(),
             role_arn: "arn:aws:iam::123456789012:role/kill".into(),
             r#type: None,
+            ..Default::default()
         })
         .expect("state machine");
         let input = if distributed {

@@ -163,6 +163,7 @@ fn bad_names_and_variable_result_paths_are_refused() {
                 definition: def.to_string(),
                 role_arn: ROLE.into(),
                 r#type: None,
+                ..Default::default()
             })
             .unwrap_err();
         assert_eq!(e.name(), "InvalidDefinition", "{def}");

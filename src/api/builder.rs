@@ -110,6 +110,13 @@ impl StepFunctionsBuilder {
         self
     }
 
+    /// How long GetActivityTask waits for a task before answering with none (AWS: 60
+    /// seconds, [`super::ACTIVITY_POLL`]; shorter suits tests).
+    pub fn activity_poll(mut self, wait: std::time::Duration) -> Self {
+        self.config.activity_poll = wait;
+        self
+    }
+
     /// Seeds the random source (Map Run ids, child execution names, task tokens, UUIDs,
     /// jitter, MathRandom), so that a run can be reproduced. Without a seed the source is
     /// seeded from the operating system: ids drawn by two processes never repeat, so a
@@ -252,6 +259,8 @@ impl StepFunctionsBuilder {
                 objects_root,
                 objects_explicit: self.objects_dir.is_some(),
                 orphans: DashMap::new(),
+                activities: DashMap::new(),
+                tags: DashMap::new(),
                 _lock_holder: store.clone(),
                 store,
                 config,

@@ -58,7 +58,7 @@ impl StepFunctions {
             .clone()
     }
 
-    fn store_error(&self, e: impl std::fmt::Display) {
+    pub(crate) fn store_error(&self, e: impl std::fmt::Display) {
         self.service
             .store_errors
             .lock()
@@ -172,6 +172,8 @@ impl StepFunctions {
                 self.service.map_runs.restore(Arc::new(run));
             }
         }
+        self.restore_activities();
+        self.restore_tags();
         for m in loaded.machines {
             match self.machine_from(&m) {
                 Ok(entry) => {

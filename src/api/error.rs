@@ -60,6 +60,12 @@ pub enum ApiError {
     /// SendTaskSuccess's output is not valid JSON.
     #[error("InvalidOutput: {0}")]
     InvalidOutput(String),
+    /// No activity has that ARN.
+    #[error("ActivityDoesNotExist: {0}")]
+    ActivityDoesNotExist(String),
+    /// A resource would have more than 50 tags.
+    #[error("TooManyTags: {0}")]
+    TooManyTags(String),
     /// AWS's common error for a request that failed on the service's side (HTTP 500):
     /// here, the data directory could not record what the request would change.
     #[error("InternalFailure: {0}")]
@@ -88,6 +94,8 @@ impl ApiError {
             ApiError::TaskDoesNotExist(_) => "TaskDoesNotExist",
             ApiError::TaskTimedOut(_) => "TaskTimedOut",
             ApiError::InvalidOutput(_) => "InvalidOutput",
+            ApiError::ActivityDoesNotExist(_) => "ActivityDoesNotExist",
+            ApiError::TooManyTags(_) => "TooManyTags",
             ApiError::InternalFailure(_) => "InternalFailure",
         }
     }
@@ -113,6 +121,8 @@ impl ApiError {
             | ApiError::TaskDoesNotExist(m)
             | ApiError::TaskTimedOut(m)
             | ApiError::InvalidOutput(m)
+            | ApiError::ActivityDoesNotExist(m)
+            | ApiError::TooManyTags(m)
             | ApiError::InternalFailure(m) => m,
         }
     }

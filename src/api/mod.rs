@@ -22,6 +22,7 @@
 //! assert_eq!(d.output.as_deref(), Some("\"hi\""));
 //! ```
 
+mod activities;
 mod builder;
 mod callbacks;
 mod durable;
@@ -31,13 +32,17 @@ mod launch;
 mod map_runs;
 mod orphans;
 mod page;
+mod records;
 mod redrive;
+mod resources;
 mod service;
 mod start;
 mod sync;
+mod tags;
 pub mod types;
 
 pub use crate::runtime::config::DEFAULT_PAYLOAD_LIMIT;
+pub use activities::ACTIVITY_POLL;
 pub use builder::{BuildError, StepFunctionsBuilder};
 pub use error::ApiError;
 pub use executions::describe;

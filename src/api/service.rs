@@ -67,6 +67,10 @@ pub(crate) struct ServiceState {
     /// Executions found RUNNING in the data directory and not continued (the builder said
     /// so): where each would continue, until [`StepFunctions::resume_execution`].
     pub(crate) orphans: DashMap<String, Orphan>,
+    /// The activities, by ARN.
+    pub(crate) activities: DashMap<String, super::records::ActivityEntry>,
+    /// The tags of state machines and activities, by ARN.
+    pub(crate) tags: DashMap<String, Vec<Tag>>,
     /// Dropped last, after the runtime: the next process may take the data directory only
     /// once nothing of this one writes to it.
     pub(crate) _lock_holder: Option<crate::store::DiskStore>,
@@ -104,8 +108,9 @@ impl StepFunctions {
     /// creating an identical one again returns the existing one.
     pub fn create_state_machine(
         &self,
-        req: CreateStateMachineInput,
+        mut req: CreateStateMachineInput,
     ) -> Result<CreateStateMachineOutput, ApiError> {
+        let tags = std::mem::take(&mut req.tags);
         let entry = self.new_entry(req)?;
         let key = entry.arn.to_string();
         if let Some(existing) = self.service.state_machines.get(&key) {
@@ -123,7 +128,12 @@ impl StepFunctions {
                 "State Machine Already Exists: '{key}'"
             )));
         }
-        self.install(entry)
+        super::records::check_tags(&tags, &key)?;
+        let out = self.install(entry)?;
+        if !tags.is_empty() {
+            self.set_tags(&key, tags)?;
+        }
+        Ok(out)
     }
 
     /// Creates the state machine, or replaces the one of that name in one step (the data
@@ -271,6 +281,7 @@ impl StepFunctions {
             .is_some()
         {
             self.forget_machine(&arn);
+            self.drop_tags(arn.as_str());
         }
         Ok(())
     }

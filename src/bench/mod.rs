@@ -58,6 +58,7 @@ pub fn run(workload: &Workload, settings: &Settings, progress: Progress) -> Resu
             definition: workload.definition.to_string(),
             role_arn: workloads::ROLE.into(),
             r#type: Some(workload.machine_type.clone()),
+            ..Default::default()
         })
         .map_err(|e| e.to_string())?
         .state_machine_arn;

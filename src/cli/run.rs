@@ -130,6 +130,7 @@ fn run(args: &RunArgs) -> Result<i32, String> {
         definition,
         role_arn: "arn:aws:iam::123456789012:role/sfn-runtime".into(),
         r#type: Some(args.machine_type.clone()),
+        ..Default::default()
     };
     // The file may have changed since a run kept in the data directory: the state machine
     // takes the new definition; earlier executions keep the version they ran.

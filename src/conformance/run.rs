@@ -101,6 +101,7 @@ fn start_case(
             definition: c.definition.to_string(),
             role_arn: "arn:aws:iam::123456789012:role/conformance".into(),
             r#type: None,
+            ..Default::default()
         })
         .map_err(|e| e.to_string())?;
     let mocks = MockConfig::single_case(&name, "case", &c.mocks)

@@ -37,6 +37,10 @@ pub struct Config {
     pub observer: Option<Arc<dyn Observer>>,
     /// The tasks waiting on task tokens.
     pub callbacks: super::callbacks::Callbacks,
+    /// The activities, with the tasks queued on them for workers.
+    pub activities: super::activities::Activities,
+    /// How long GetActivityTask waits for a task before answering with none.
+    pub activity_poll: std::time::Duration,
 }
 
 impl Default for Config {
@@ -52,6 +56,8 @@ impl Default for Config {
             handlers: HandlerRegistry::new(),
             observer: None,
             callbacks: super::callbacks::Callbacks::default(),
+            activities: super::activities::Activities::default(),
+            activity_poll: super::activities::ACTIVITY_POLL,
         }
     }
 }

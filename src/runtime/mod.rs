@@ -8,6 +8,7 @@
 //! Imports `types`, `objects`, `asl`, `data` and `interpret`; never `store` or the API
 //! above it.
 
+pub mod activities;
 pub mod callbacks;
 mod child_queue;
 pub mod clock;
@@ -101,6 +102,21 @@ impl Runtime {
                 thread: Mutex::new(Some(thread)),
             }),
         })
+    }
+
+    /// Runs `fut` on one of the arbiters and resolves to its output, so that a caller on any
+    /// executor (or none) can await work that needs the runtime's timers. `None` if the
+    /// runtime stopped before `fut` ended.
+    pub fn run<F>(&self, fut: F) -> impl std::future::Future<Output = Option<F::Output>>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.system.spawner.next().spawn(async move {
+            let _ = tx.send(fut.await);
+        });
+        async move { rx.await.ok() }
     }
 
     /// Number of arbiters executions are spread over.

@@ -244,6 +244,20 @@ fn members(op: &str) -> &'static [Member] {
                 Integer { min: 0, max: None },
             ),
         ],
+        "CreateActivity" => &[
+            ("name", true, NAME),
+            ("tags", false, List),
+            ("encryptionConfiguration", false, Structure),
+        ],
+        "DescribeActivity" | "DeleteActivity" => &[("activityArn", true, ARN)],
+        "ListActivities" => &[
+            ("maxResults", false, PAGE_SIZE),
+            ("nextToken", false, PAGE_TOKEN),
+        ],
+        "GetActivityTask" => &[("activityArn", true, ARN), ("workerName", false, NAME)],
+        "TagResource" => &[("resourceArn", true, ARN), ("tags", true, List)],
+        "UntagResource" => &[("resourceArn", true, ARN), ("tagKeys", true, List)],
+        "ListTagsForResource" => &[("resourceArn", true, ARN)],
         _ => &[],
     }
 }

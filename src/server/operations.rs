@@ -33,6 +33,17 @@ pub(super) async fn dispatch(
         "SendTaskSuccess" => call(op, body, |r| sfn.send_task_success(r)),
         "SendTaskFailure" => call(op, body, |r| sfn.send_task_failure(r)),
         "SendTaskHeartbeat" => call(op, body, |r| sfn.send_task_heartbeat(r)),
+        "CreateActivity" => call(op, body, |r| sfn.create_activity(r)),
+        "DescribeActivity" => call(op, body, |r| sfn.describe_activity(r)),
+        "ListActivities" => call(op, body, |r| sfn.list_activities(r)),
+        "DeleteActivity" => call(op, body, |r| sfn.delete_activity(r).map(|()| Empty {})),
+        "GetActivityTask" => {
+            let output = sfn.get_activity_task(read(op, body)?).await?;
+            write(&output)
+        }
+        "TagResource" => call(op, body, |r| sfn.tag_resource(r).map(|()| Empty {})),
+        "UntagResource" => call(op, body, |r| sfn.untag_resource(r).map(|()| Empty {})),
+        "ListTagsForResource" => call(op, body, |r| sfn.list_tags_for_resource(r)),
         "DescribeMapRun" => call(op, body, |r| sfn.describe_map_run(r)),
         "ListMapRuns" => call(op, body, |r| sfn.list_map_runs(r)),
         "UpdateMapRun" => call(op, body, |r| sfn.update_map_run(r).map(|()| Empty {})),

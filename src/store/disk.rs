@@ -4,6 +4,7 @@
 //! DATA/state-machines/<name>.rkyv          one MachineMeta each
 //! DATA/executions/<machine>/<name>/meta.rkyv
 //! DATA/executions/<machine>/<name>/log.rkyv
+//! DATA/resources/<kind>/<key>.rkyv          activities, versions, aliases, tags
 //! ```
 //!
 //! Names are percent-encoded into file names, so no name can reach outside the directory;
@@ -98,6 +99,11 @@ impl DiskStore {
     /// Whether the store was opened only to read.
     pub fn is_read_only(&self) -> bool {
         self.writing.is_none()
+    }
+
+    /// Refuses to write through a store opened read-only.
+    pub(super) fn check_writable(&self) -> Result<(), StoreError> {
+        self.writer().map(|_| ())
     }
 
     fn writer(&self) -> Result<&Writer, StoreError> {

@@ -70,6 +70,17 @@ pub struct MachineMeta {
     pub creation_date_ms: i64,
 }
 
+/// A record of the control plane besides state machines (an activity, a version, an
+/// alias, a resource's tags), `resources/{kind}/{key}.rkyv`. Its fields are JSON text, so
+/// that these records can grow without a new format version.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ResourceMeta {
+    /// What names the record within its kind, usually an ARN.
+    pub key: String,
+    /// The record, as JSON text.
+    pub json: String,
+}
+
 /// A Map Run, as of its last change of status or configuration (`map-runs/{id}.rkyv`).
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct MapRunMeta {

@@ -15,6 +15,7 @@ pub mod format;
 mod lock;
 mod log;
 mod map_runs;
+mod resources;
 mod writer;
 
 pub use convert::{entries_to_state, ExecutionState};

@@ -135,6 +135,7 @@ text_newtype!(Name);
 text_newtype!(StateMachineArn);
 text_newtype!(ExecutionArn);
 text_newtype!(MapRunArn);
+text_newtype!(ActivityArn);
 
 /// `arn:{partition}:states:{region}:{account}:stateMachine:{name}`, checked when parsed and
 /// kept as its text (a Distributed Map's child machine is `{name}/{label}`).
@@ -145,6 +146,10 @@ pub struct StateMachineArn(String);
 /// parsed and kept as its text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ExecutionArn(String);
+
+/// `arn:{partition}:states:{region}:{account}:activity:{name}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ActivityArn(String);
 
 /// `arn:{partition}:states:{region}:{account}:mapRun:{stateMachine}/{label}:{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -292,6 +297,28 @@ impl FromStr for MapRunArn {
             return Err(ArnError::InvalidArn(format!("Invalid Arn: '{s}'")));
         }
         Ok(MapRunArn(s.to_string()))
+    }
+}
+
+impl ActivityArn {
+    /// The ARN of activity `name` of an account in a region.
+    pub fn new(partition: &str, region: &str, account: &str, name: &Name) -> Self {
+        ActivityArn(format!(
+            "arn:{partition}:states:{region}:{account}:activity:{name}"
+        ))
+    }
+
+    /// The activity's name.
+    pub fn name(&self) -> &str {
+        field(&self.0, 7, 6)
+    }
+}
+
+impl FromStr for ActivityArn {
+    type Err = ArnError;
+    fn from_str(s: &str) -> Result<Self, ArnError> {
+        parts(s, "activity", 7)?;
+        Ok(ActivityArn(s.to_string()))
     }
 }
 

@@ -30,6 +30,7 @@ pub fn create_typed(sfn: &StepFunctions, name: &str, def: &Value, ty: &str) -> S
         definition: def.to_string(),
         role_arn: ROLE.into(),
         r#type: Some(ty.into()),
+        ..Default::default()
     })
     .unwrap_or_else(|e| panic!("{e}"))
     .state_machine_arn

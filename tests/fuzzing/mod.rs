@@ -191,6 +191,7 @@ impl Corpus {
                 definition: def,
                 role_arn: "arn:aws:iam::123456789012:role/r".into(),
                 r#type: None,
+                ..Default::default()
             })
             .unwrap()
             .state_machine_arn;
@@ -213,6 +214,7 @@ impl Corpus {
                 .to_string(),
                 role_arn: "arn:aws:iam::123456789012:role/r".into(),
                 r#type: None,
+                ..Default::default()
             })
             .unwrap()
             .state_machine_arn;

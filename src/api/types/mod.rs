@@ -1,11 +1,13 @@
 //! Request and response shapes of the operations, with AWS's field names (camelCase on the
 //! wire). Dates serialise as epoch seconds, as the AWS JSON 1.0 protocol sends them.
 
+mod activities;
 mod callbacks;
 mod executions;
 mod map_runs;
 mod state_machines;
 
+pub use activities::*;
 pub use callbacks::*;
 pub use executions::*;
 pub use map_runs::*;

@@ -17,6 +17,9 @@ pub struct CreateStateMachineInput {
     /// `STANDARD` (when absent) or `EXPRESS`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+    /// Tags for the new state machine.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<super::Tag>,
 }
 
 /// CreateStateMachine's response.

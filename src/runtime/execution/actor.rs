@@ -69,6 +69,9 @@ pub(crate) struct Position {
     pub(crate) failed_fanout: Option<Vec<ChildResume>>,
     /// When the state was entered, if an observer times states.
     pub(crate) since: Option<std::time::Instant>,
+    /// An activity task of this state that a worker may have taken and whose
+    /// `ActivityStarted` is not recorded yet.
+    pub(crate) activity: Option<Arc<crate::runtime::activities::ActivityTask>>,
 }
 
 impl Position {
@@ -92,6 +95,7 @@ impl Position {
             recovered: None,
             failed_fanout: None,
             since: None,
+            activity: None,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! branch, Map iteration and Distributed Map child execution is a child actor of the same
 //! type.
 
+mod activity_call;
 mod actor;
 mod drive;
 pub(crate) mod env;

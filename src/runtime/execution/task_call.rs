@@ -21,8 +21,17 @@ impl ExecutionActor {
         t: &TaskState,
     ) -> Flow {
         let family = Family::of(&t.resource);
+        let mocked = self
+            .exec
+            .mocks
+            .as_ref()
+            .is_some_and(|m| m.get(&state.name).is_some());
+        // An activity of no handler of ours is served by workers through GetActivityTask.
+        let queued =
+            family == Family::Activity && !mocked && self.exec.handlers.get(&t.resource).is_none();
+        let callback = family == Family::Service(Pattern::WaitForTaskToken);
         // Random beyond the seed, so that no other process or run makes the same token.
-        let task_token = (family == Family::Service(Pattern::WaitForTaskToken)).then(|| {
+        let task_token = (callback || queued).then(|| {
             crate::runtime::callbacks::Callbacks::token(
                 &self.exec.info.id,
                 &state.name,
@@ -34,8 +43,7 @@ impl ExecutionActor {
         let mut context = ContextObject::new(&self.exec.info, &state.name, pos.entered_time)
             .with_variables(&self.vars);
         context.retry_count = Some(attempt);
-        context.task_token = task_token;
-        let task_token = context.task_token.clone();
+        context.task_token = task_token.clone().filter(|_| callback);
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
         let call = match task::prepare(state, t, &mut scope) {
             Ok(c) => c,
@@ -52,43 +60,48 @@ impl ExecutionActor {
                     "region": region,
                     "parameters": call.parameters.to_string(),
                 }),
-                _ => json!({"resource": t.resource, "input": call.parameters.to_string()}),
+                _ => json!({
+                    "resource": t.resource,
+                    "input": call.parameters.to_string(),
+                    "inputDetails": {"truncated": false},
+                }),
             };
             if let Some(s) = call.timeout_seconds {
                 d["timeoutInSeconds"] = json!(s);
             }
-            if let (Some(s), Family::Service(_)) = (call.heartbeat_seconds, family) {
+            if let (Some(s), Family::Service(_) | Family::Activity) =
+                (call.heartbeat_seconds, family)
+            {
                 d["heartbeatInSeconds"] = json!(s);
             }
             Some(d)
         });
         let service = matches!(family, Family::Service(_));
-        self.event(task_event(prefix, TaskPhase::Started), || {
-            service.then(|| json!({"resourceType": resource_type, "resource": resource}))
-        });
+        // A queued activity task starts when a worker takes it.
+        if !queued {
+            self.event(task_event(prefix, TaskPhase::Started), || {
+                service.then(|| json!({"resourceType": resource_type, "resource": resource}))
+            });
+        }
         if family.submits() {
             self.event(task_event(prefix, TaskPhase::Submitted), || {
                 Some(json!({"resourceType": resource_type, "resource": resource, "output": "{}"}))
             });
         }
-        let mocked = self
-            .exec
-            .mocks
-            .as_ref()
-            .is_some_and(|m| m.get(&state.name).is_some());
         // Waiting starts before the integration is called: a worker may answer the token
         // the moment it is sent.
         let wait = task_token
             .as_ref()
             .filter(|_| !mocked)
             .map(|token| self.exec.callbacks.wait(token));
+        let input = queued.then(|| call.parameters.to_string());
         let called = self.answer(
             state,
             t,
             family,
             call.parameters,
             attempt,
-            task_token.clone(),
+            task_token.clone().filter(|_| callback),
         );
         // A callback task waits for its token once the integration has been called; a
         // mocked answer stands for the whole task, as in Step Functions Local.
@@ -104,6 +117,12 @@ impl ExecutionActor {
             }
             None => (called, None),
         };
+        if let (Some(input), Some(token)) = (input, &task_token) {
+            answer = match self.queue_activity(ctx, state, &t.resource, token, input, answer) {
+                Ok(a) => a,
+                Err(flow) => return flow,
+            };
+        }
         if let Some(o) = self.exec.observer.clone() {
             let called = std::time::Instant::now();
             answer = answer
@@ -196,7 +215,9 @@ impl ExecutionActor {
             }
             // The service a callback task sends its token to is outside this runtime: the
             // call is taken as made, and the task waits for the token.
-            None if family == Family::Service(Pattern::WaitForTaskToken) => {
+            None if family == Family::Service(Pattern::WaitForTaskToken)
+                || family == Family::Activity =>
+            {
                 future::ready(Ok(Value::Object(Map::new()))).boxed()
             }
             None => future::ready(Err(TaskFailure::new(
@@ -270,6 +291,7 @@ impl ExecutionActor {
         let prefix = family.event_prefix();
         let (resource_type, resource) = resource_parts(&t.resource);
         let service = matches!(family, Family::Service(_));
+        self.activity_started();
         match result {
             Ok(v) => {
                 self.event(task_event(prefix, TaskPhase::Succeeded), || {

@@ -1,6 +1,8 @@
 //! The official Rust SDK (`aws-sdk-sfn`) against `sfn serve`: every operation the server
 //! has, and the errors an SDK user matches on, through a server the test starts.
 
+mod activities;
+#[path = "../common/mod.rs"]
 mod common;
 
 use aws_sdk_sfn::config::interceptors::BeforeTransmitInterceptorContextMut;

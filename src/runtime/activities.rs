@@ -1,0 +1,230 @@
+//! Activity tasks: an activity Task state with no handler of its own queues its task on the
+//! activity, and workers take tasks off the queue with GetActivityTask. Each task goes to
+//! exactly one worker; a task whose state ended before a worker came (a timeout, a stop)
+//! is passed over. The answer comes back through the task's token, as for callbacks.
+
+use dashmap::DashMap;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// AWS holds a GetActivityTask poll open for at most 60 seconds.
+pub const ACTIVITY_POLL: Duration = Duration::from_secs(60);
+
+/// The activities that exist, with their queues of tasks. Cheap to clone; shared by the
+/// service and every execution.
+#[derive(Clone, Default)]
+pub struct Activities {
+    queues: Arc<DashMap<String, Arc<Queue>>>,
+}
+
+#[derive(Default)]
+struct Queue {
+    tasks: Mutex<VecDeque<Arc<ActivityTask>>>,
+    /// Wakes a waiting worker when a task arrives.
+    arrived: Notify,
+}
+
+/// A task given to an activity.
+pub struct ActivityTask {
+    token: String,
+    input: String,
+    /// Who took the task: `Some(worker name)` once a worker did, `None` once the state
+    /// stopped waiting for one. Whichever comes first wins.
+    taken: OnceLock<Option<String>>,
+    /// Wakes the execution when a worker takes the task.
+    started: Notify,
+}
+
+/// A task as a worker receives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivered {
+    /// The token the worker answers with.
+    pub task_token: String,
+    /// The task's input, JSON text.
+    pub input: String,
+}
+
+impl Activities {
+    /// Makes `arn` an activity that takes tasks (nothing changes if it is one).
+    pub fn create(&self, arn: &str) {
+        self.queues.entry(arn.to_string()).or_default();
+    }
+
+    /// Ends the activity: new tasks for it fail to schedule; tasks already queued stay
+    /// with the states that wait for them.
+    pub fn delete(&self, arn: &str) {
+        self.queues.remove(arn);
+    }
+
+    /// Whether `arn` is an activity.
+    pub fn exists(&self, arn: &str) -> bool {
+        self.queues.contains_key(arn)
+    }
+
+    /// Queues a task on the activity `arn`, or `None` if there is no such activity.
+    pub fn schedule(&self, arn: &str, token: String, input: String) -> Option<Arc<ActivityTask>> {
+        let queue = Arc::clone(self.queues.get(arn)?.value());
+        let task = Arc::new(ActivityTask {
+            token,
+            input,
+            taken: OnceLock::new(),
+            started: Notify::new(),
+        });
+        queue
+            .tasks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push_back(Arc::clone(&task));
+        queue.arrived.notify_one();
+        Some(task)
+    }
+
+    /// Waits up to `wait` for a task of the activity `arn` and gives it to `worker`;
+    /// `Ok(None)` if none came. `Err(())` if there is no such activity.
+    pub async fn take(
+        &self,
+        arn: &str,
+        worker: Option<&str>,
+        wait: Duration,
+    ) -> Result<Option<Delivered>, ()> {
+        let queue = Arc::clone(self.queues.get(arn).ok_or(())?.value());
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            // Registered before the queue is looked at, so that a task queued in between
+            // still wakes this worker.
+            let arrived = queue.arrived.notified();
+            tokio::pin!(arrived);
+            arrived.as_mut().enable();
+            if let Some(d) = queue.take_one(worker) {
+                return Ok(Some(d));
+            }
+            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                return Ok(None);
+            }
+        }
+    }
+
+    /// How many tasks are queued on `arn` and not yet taken or given up.
+    pub fn queued(&self, arn: &str) -> usize {
+        self.queues.get(arn).map_or(0, |q| {
+            q.tasks
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .filter(|t| t.taken.get().is_none())
+                .count()
+        })
+    }
+}
+
+impl Queue {
+    fn take_one(&self, worker: Option<&str>) -> Option<Delivered> {
+        let mut tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
+        while let Some(task) = tasks.pop_front() {
+            if task
+                .taken
+                .set(Some(worker.unwrap_or_default().to_string()))
+                .is_ok()
+            {
+                task.started.notify_one();
+                if !tasks.is_empty() {
+                    // A notification wakes one worker; pass it on to the next.
+                    self.arrived.notify_one();
+                }
+                return Some(Delivered {
+                    task_token: task.token.clone(),
+                    input: task.input.clone(),
+                });
+            }
+        }
+        None
+    }
+}
+
+impl ActivityTask {
+    /// The name of the worker that took the task (empty if it gave none), once one did.
+    pub fn worker(&self) -> Option<&str> {
+        self.taken.get().and_then(|w| w.as_deref())
+    }
+
+    /// The state no longer waits for a worker: a worker that comes later passes it over.
+    pub fn give_up(&self) {
+        let _ = self.taken.set(None);
+        self.started.notify_one();
+    }
+
+    /// Resolves once a worker took the task or the state gave it up.
+    pub async fn settled(&self) {
+        if self.taken.get().is_none() {
+            self.started.notified().await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARN: &str = "arn:aws:states:us-east-1:123456789012:activity:a";
+
+    #[tokio::test]
+    async fn each_task_goes_to_one_worker_and_given_up_tasks_are_passed_over() {
+        let acts = Activities::default();
+        assert!(acts.schedule(ARN, "t0".into(), "{}".into()).is_none());
+        assert_eq!(acts.take(ARN, None, Duration::ZERO).await, Err(()));
+        acts.create(ARN);
+        let gone = acts.schedule(ARN, "t1".into(), "1".into()).unwrap();
+        let kept = acts.schedule(ARN, "t2".into(), "2".into()).unwrap();
+        gone.give_up();
+        assert_eq!(acts.queued(ARN), 1);
+        let d = acts.take(ARN, Some("w1"), Duration::ZERO).await.unwrap();
+        assert_eq!(
+            d,
+            Some(Delivered {
+                task_token: "t2".into(),
+                input: "2".into()
+            })
+        );
+        kept.settled().await;
+        assert_eq!(kept.worker(), Some("w1"));
+        assert_eq!(gone.worker(), None);
+        kept.give_up();
+        assert_eq!(kept.worker(), Some("w1"), "a taken task stays taken");
+        assert_eq!(
+            acts.take(ARN, None, Duration::from_millis(5)).await,
+            Ok(None)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_waiting_worker_is_woken_by_a_new_task() {
+        let acts = Activities::default();
+        acts.create(ARN);
+        let workers: Vec<_> = (0..3)
+            .map(|i| {
+                let acts = acts.clone();
+                tokio::spawn(async move {
+                    acts.take(ARN, Some(&format!("w{i}")), Duration::from_secs(10))
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        tokio::task::yield_now().await;
+        let tasks: Vec<_> = (0..3)
+            .map(|i| acts.schedule(ARN, format!("t{i}"), "{}".into()).unwrap())
+            .collect();
+        let mut got: Vec<String> = Vec::new();
+        for w in workers {
+            got.push(w.await.unwrap().expect("a task").task_token);
+        }
+        got.sort();
+        assert_eq!(got, ["t0", "t1", "t2"]);
+        for t in &tasks {
+            t.settled().await;
+            assert!(t.worker().is_some_and(|w| w.starts_with('w')));
+        }
+    }
+}
