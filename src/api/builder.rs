@@ -261,6 +261,8 @@ impl StepFunctionsBuilder {
                 orphans: DashMap::new(),
                 activities: DashMap::new(),
                 tags: DashMap::new(),
+                versions: DashMap::new(),
+                aliases: DashMap::new(),
                 _lock_holder: store.clone(),
                 store,
                 config,

@@ -73,7 +73,7 @@ impl StepFunctions {
         let m = MachineMeta {
             arn: e.arn.to_string(),
             name: e.arn.name().to_string(),
-            definition: e.definition.clone(),
+            definition: e.definition.to_string(),
             role_arn: e.role_arn.clone(),
             machine_type: type_code(e.machine_type),
             creation_date_ms: e.creation_date.timestamp_millis(),
@@ -111,7 +111,7 @@ impl StepFunctions {
             name: record.name.to_string(),
             role_arn: launch.role_arn.clone(),
             machine_type: type_code(record.machine_type),
-            definition: entry.definition.clone(),
+            definition: entry.definition.to_string(),
             input: record.input.to_string(),
             start_date_ms: record.start_date.timestamp_millis(),
             mocks: launch.mocks.as_ref().map(|m| case_to_json(m).to_string()),
@@ -185,10 +185,16 @@ impl StepFunctions {
             }
         }
         self.restore_lost_machines(&loaded.executions, &loaded.deleted_machines);
+        self.restore_versions();
+        self.restore_aliases();
+        let started_on: HashMap<String, crate::runtime::StartedOn> = self
+            .load_resources(super::resources::kind::STARTED_ON)
+            .into_iter()
+            .collect();
         let mut executions = loaded.executions;
         executions.sort_by_key(|e| e.meta.start_date_ms);
         for ex in executions {
-            if let Err(err) = self.restore_execution(ex, resume) {
+            if let Err(err) = self.restore_execution(ex, resume, &started_on) {
                 self.store_error(err);
             }
         }
@@ -253,11 +259,13 @@ impl StepFunctions {
                 .arn
                 .parse::<StateMachineArn>()
                 .map_err(|e| e.to_string())?,
-            definition: m.definition.clone(),
+            definition: m.definition.as_str().into(),
             machine: Arc::new(machine),
             role_arn: m.role_arn.clone(),
             machine_type: type_of(m.machine_type),
             creation_date: DateTime::from_timestamp_millis(m.creation_date_ms).unwrap_or_default(),
+            revision_id: None,
+            update_date: None,
         })
     }
 
@@ -294,6 +302,7 @@ impl StepFunctions {
         &self,
         ex: crate::store::LoadedExecution,
         resume: bool,
+        started_on: &HashMap<String, crate::runtime::StartedOn>,
     ) -> Result<(), String> {
         let what = |e: String| format!("{}: {e}", ex.dir.display());
         let meta = &ex.meta;
@@ -319,14 +328,17 @@ impl StepFunctions {
             .name
             .parse()
             .map_err(|e: ArnError| what(e.to_string()))?;
-        let record = Arc::new(ExecutionRecord::new(
-            arn,
-            machine_arn,
-            name,
-            input,
-            DateTime::from_timestamp_millis(meta.start_date_ms).unwrap_or_default(),
-            type_of(meta.machine_type),
-        ));
+        let record = Arc::new(
+            ExecutionRecord::new(
+                arn,
+                machine_arn,
+                name,
+                input,
+                DateTime::from_timestamp_millis(meta.start_date_ms).unwrap_or_default(),
+                type_of(meta.machine_type),
+            )
+            .on_version(started_on.get(&meta.execution_arn).cloned()),
+        );
         let state = entries_to_state(&ex.entries);
         let running = state.ended.is_none();
         *record.mock_calls.lock().unwrap_or_else(|e| e.into_inner()) = state.mock_calls;
@@ -346,6 +358,7 @@ impl StepFunctions {
         });
         let launch = Launch {
             machine: Arc::new(machine),
+            definition: meta.definition.as_str().into(),
             state_machine_name: meta.state_machine_name.clone(),
             role_arn: meta.role_arn.clone(),
             mocks,

@@ -66,6 +66,19 @@ pub enum ApiError {
     /// A resource would have more than 50 tags.
     #[error("TooManyTags: {0}")]
     TooManyTags(String),
+    /// The logging configuration is not one AWS accepts.
+    #[error("InvalidLoggingConfiguration: {0}")]
+    InvalidLoggingConfiguration(String),
+    /// The request conflicts with the resource's state (a revision changed, a version an
+    /// alias uses, an alias that exists with other settings).
+    #[error("ConflictException: {0}")]
+    ConflictException(String),
+    /// A quota is reached (1000 versions, 100 aliases per state machine).
+    #[error("ServiceQuotaExceededException: {0}")]
+    ServiceQuotaExceededException(String),
+    /// A request that changes nothing: none of its optional members is given.
+    #[error("MissingRequiredParameter: {0}")]
+    MissingRequiredParameter(String),
     /// AWS's common error for a request that failed on the service's side (HTTP 500):
     /// here, the data directory could not record what the request would change.
     #[error("InternalFailure: {0}")]
@@ -96,6 +109,10 @@ impl ApiError {
             ApiError::InvalidOutput(_) => "InvalidOutput",
             ApiError::ActivityDoesNotExist(_) => "ActivityDoesNotExist",
             ApiError::TooManyTags(_) => "TooManyTags",
+            ApiError::InvalidLoggingConfiguration(_) => "InvalidLoggingConfiguration",
+            ApiError::ConflictException(_) => "ConflictException",
+            ApiError::ServiceQuotaExceededException(_) => "ServiceQuotaExceededException",
+            ApiError::MissingRequiredParameter(_) => "MissingRequiredParameter",
             ApiError::InternalFailure(_) => "InternalFailure",
         }
     }
@@ -123,6 +140,10 @@ impl ApiError {
             | ApiError::InvalidOutput(m)
             | ApiError::ActivityDoesNotExist(m)
             | ApiError::TooManyTags(m)
+            | ApiError::InvalidLoggingConfiguration(m)
+            | ApiError::ConflictException(m)
+            | ApiError::ServiceQuotaExceededException(m)
+            | ApiError::MissingRequiredParameter(m)
             | ApiError::InternalFailure(m) => m,
         }
     }

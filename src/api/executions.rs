@@ -77,6 +77,13 @@ impl StepFunctions {
             self.service.executions.remove(&exec_arn);
             return Err(e);
         }
+        if let (Some(on), StateMachineType::STANDARD) = (&record.started_on, entry.machine_type) {
+            if let Err(e) = self.persist_resource(super::resources::kind::STARTED_ON, &exec_arn, on)
+            {
+                self.service.executions.remove(&exec_arn);
+                return Err(e);
+            }
+        }
         self.service
             .by_machine
             .entry(entry.arn.to_string())
@@ -98,7 +105,7 @@ impl StepFunctions {
             Some((arn, case)) => (arn, Some(case)),
             None => (req.state_machine_arn.as_str(), None),
         };
-        let entry = self.state_machine(sm_arn)?;
+        let (entry, started_on) = self.start_target(sm_arn)?;
         let name: Name = match &req.name {
             Some(n) => n.parse()?,
             None => uuid::Uuid::new_v4().to_string().parse()?,
@@ -133,16 +140,20 @@ impl StepFunctions {
                 )
             }
         };
-        let record = Arc::new(ExecutionRecord::new(
-            entry.arn.execution(name.as_str()),
-            entry.arn.clone(),
-            name,
-            input,
-            self.service.clock.now(),
-            entry.machine_type,
-        ));
+        let record = Arc::new(
+            ExecutionRecord::new(
+                entry.arn.execution(name.as_str()),
+                entry.arn.clone(),
+                name,
+                input,
+                self.service.clock.now(),
+                entry.machine_type,
+            )
+            .on_version(started_on),
+        );
         let launch = Launch {
             machine: Arc::clone(&entry.machine),
+            definition: Arc::clone(&entry.definition),
             state_machine_name: entry.arn.name().to_string(),
             role_arn: entry.role_arn.clone(),
             mocks,
@@ -221,7 +232,7 @@ impl StepFunctions {
             return Err(both_arns());
         }
         if let Some(sm) = req.state_machine_arn.as_deref() {
-            let entry = self.state_machine(sm)?;
+            let (entry, _) = self.start_target(sm)?;
             if entry.machine_type == StateMachineType::EXPRESS {
                 return Err(ApiError::StateMachineTypeNotSupported(
                     "This operation is not supported by EXPRESS state machines".into(),
@@ -290,6 +301,11 @@ impl StepFunctions {
                     stop_date: p.stop_date,
                     redrive_count: p.redrive_count,
                     redrive_date: p.redrive_date,
+                    state_machine_version_arn: r.started_on.as_ref().map(|o| o.version_arn.clone()),
+                    state_machine_alias_arn: r
+                        .started_on
+                        .as_ref()
+                        .and_then(|o| o.alias_arn.clone()),
                 })
             })
             .collect();
@@ -302,13 +318,22 @@ impl StepFunctions {
     }
 
     /// A state machine's executions, newest first.
+    /// The executions of a state machine, or those started on one of its versions or
+    /// aliases, newest first.
     fn executions_of(&self, sm: &str) -> Result<Vec<Arc<ExecutionRecord>>, ApiError> {
         let arn: StateMachineArn = sm.parse()?;
+        let (machine, qualifier) = arn.qualified();
+        let started_on = |r: &ExecutionRecord| match (&qualifier, &r.started_on) {
+            (None, _) => true,
+            (Some(crate::types::Qualifier::Version(_)), Some(on)) => on.version_arn == arn.as_str(),
+            (Some(_), Some(on)) => on.alias_arn.as_deref() == Some(arn.as_str()),
+            (Some(_), None) => false,
+        };
         Ok(self
             .service
             .by_machine
-            .get(&arn.to_string())
-            .map(|v| v.iter().rev().cloned().collect())
+            .get(machine.as_str())
+            .map(|v| v.iter().rev().filter(|r| started_on(r)).cloned().collect())
             .unwrap_or_default())
     }
 
@@ -387,5 +412,7 @@ pub(crate) fn describe_at(
         }
         .into(),
         redrive_status_reason: reason.map(String::from),
+        state_machine_version_arn: r.started_on.as_ref().map(|o| o.version_arn.clone()),
+        state_machine_alias_arn: r.started_on.as_ref().and_then(|o| o.alias_arn.clone()),
     }
 }

@@ -10,6 +10,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Launch {
     pub machine: Arc<StateMachine>,
+    /// The definition's text (DescribeStateMachineForExecution shows it).
+    pub definition: Arc<str>,
     pub state_machine_name: String,
     pub role_arn: String,
     pub mocks: Option<MockCase>,

@@ -23,12 +23,14 @@
 //! ```
 
 mod activities;
+mod aliases;
 mod builder;
 mod callbacks;
 mod durable;
 pub mod error;
 mod executions;
 mod launch;
+mod machine_of;
 mod map_runs;
 mod orphans;
 mod page;
@@ -40,6 +42,7 @@ mod start;
 mod sync;
 mod tags;
 pub mod types;
+mod versions;
 
 pub use crate::runtime::config::DEFAULT_PAYLOAD_LIMIT;
 pub use activities::ACTIVITY_POLL;

@@ -12,6 +12,11 @@ use serde::Serialize;
 pub(crate) mod kind {
     pub const ACTIVITIES: &str = "activities";
     pub const TAGS: &str = "tags";
+    pub const VERSIONS: &str = "versions";
+    pub const REVISIONS: &str = "revisions";
+    pub const ALIASES: &str = "aliases";
+    /// The version and alias an execution was started on.
+    pub const STARTED_ON: &str = "started-on";
 }
 
 impl StepFunctions {

@@ -10,27 +10,11 @@ use crate::runtime::Config;
 use crate::runtime::{Clock, ExecutionRecord, HandlerRegistry, Runtime};
 use crate::types::arn::{Name, StateMachineArn};
 use crate::types::StateMachineType;
-use chrono::{DateTime, Utc};
 use dashmap::DashMap;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, RwLock};
 
-/// A created state machine.
-#[derive(Debug)]
-pub struct StateMachineEntry {
-    /// The state machine's ARN, made of the service's region and account and the name.
-    pub arn: StateMachineArn,
-    /// The definition as given at creation, JSON text.
-    pub definition: String,
-    /// The parsed definition that new executions run.
-    pub machine: Arc<StateMachine>,
-    /// The IAM role ARN given at creation (`roleArn`).
-    pub role_arn: String,
-    /// `STANDARD` or `EXPRESS`.
-    pub machine_type: StateMachineType,
-    /// When the state machine was created, on the service's clock.
-    pub creation_date: DateTime<Utc>,
-}
+pub use super::records::StateMachineEntry;
 
 /// The Step Functions service, in process. Cheap to clone.
 #[derive(Clone)]
@@ -71,6 +55,10 @@ pub(crate) struct ServiceState {
     pub(crate) activities: DashMap<String, super::records::ActivityEntry>,
     /// The tags of state machines and activities, by ARN.
     pub(crate) tags: DashMap<String, Vec<Tag>>,
+    /// The versions of each state machine, by its ARN.
+    pub(crate) versions: DashMap<String, super::records::MachineVersions>,
+    /// The aliases, by alias ARN.
+    pub(crate) aliases: DashMap<String, super::records::AliasEntry>,
     /// Dropped last, after the runtime: the next process may take the data directory only
     /// once nothing of this one writes to it.
     pub(crate) _lock_holder: Option<crate::store::DiskStore>,
@@ -111,6 +99,8 @@ impl StepFunctions {
         mut req: CreateStateMachineInput,
     ) -> Result<CreateStateMachineOutput, ApiError> {
         let tags = std::mem::take(&mut req.tags);
+        let (publish, description) = (req.publish, req.version_description.take());
+        super::records::check_logging(req.logging_configuration.as_ref())?;
         let entry = self.new_entry(req)?;
         let key = entry.arn.to_string();
         if let Some(existing) = self.service.state_machines.get(&key) {
@@ -122,6 +112,7 @@ impl StepFunctions {
                 return Ok(CreateStateMachineOutput {
                     state_machine_arn: key,
                     creation_date: existing.creation_date,
+                    state_machine_version_arn: None,
                 });
             }
             return Err(ApiError::StateMachineAlreadyExists(format!(
@@ -129,9 +120,13 @@ impl StepFunctions {
             )));
         }
         super::records::check_tags(&tags, &key)?;
-        let out = self.install(entry)?;
+        let mut out = self.install(entry)?;
         if !tags.is_empty() {
             self.set_tags(&key, tags)?;
+        }
+        if publish {
+            let version = self.publish_current(&key, None, description)?;
+            out.state_machine_version_arn = Some(version.state_machine_version_arn);
         }
         Ok(out)
     }
@@ -154,6 +149,7 @@ impl StepFunctions {
                 Ok(CreateStateMachineOutput {
                     state_machine_arn: existing.arn.to_string(),
                     creation_date: existing.creation_date,
+                    state_machine_version_arn: None,
                 })
             }
             _ => self.install(entry),
@@ -169,6 +165,7 @@ impl StepFunctions {
         Ok(CreateStateMachineOutput {
             state_machine_arn: key,
             creation_date,
+            state_machine_version_arn: None,
         })
     }
 
@@ -176,48 +173,18 @@ impl StepFunctions {
     fn new_entry(&self, req: CreateStateMachineInput) -> Result<StateMachineEntry, ApiError> {
         let name: Name = req.name.parse()?;
         let machine_type = parse_type(req.r#type.as_deref())?;
-        if req.role_arn.is_empty() {
-            return Err(ApiError::ValidationException(
-                "1 validation error detected: Value at 'roleArn' failed to satisfy constraint: Member must not be null".into(),
-            ));
-        }
-        if !is_role_arn(&req.role_arn) {
-            return Err(ApiError::InvalidArn(format!(
-                "Invalid Arn: '{}': a role ARN is arn:PARTITION:iam::ACCOUNT:role/NAME",
-                req.role_arn
-            )));
-        }
-        let machine = asl::parse_definition(&req.definition).map_err(|report| {
-            let details: Vec<String> = report
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == asl::Severity::Error)
-                .map(|d| {
-                    format!(
-                        "{}: {} at {}",
-                        d.code,
-                        d.message,
-                        if d.location.is_empty() {
-                            "/"
-                        } else {
-                            &d.location
-                        }
-                    )
-                })
-                .collect();
-            ApiError::InvalidDefinition(format!(
-                "Invalid State Machine Definition: '{}'",
-                details.join(", ")
-            ))
-        })?;
+        check_role(&req.role_arn)?;
+        let machine = parse_machine(&req.definition)?;
         let arn = StateMachineArn::new("aws", &self.service.region, &self.service.account, &name);
         Ok(StateMachineEntry {
             arn,
-            definition: req.definition,
+            definition: req.definition.into(),
             machine: Arc::new(machine),
             role_arn: req.role_arn,
             machine_type,
             creation_date: self.service.clock.now(),
+            revision_id: None,
+            update_date: None,
         })
     }
 
@@ -237,15 +204,33 @@ impl StepFunctions {
         &self,
         req: StateMachineArnInput,
     ) -> Result<DescribeStateMachineOutput, ApiError> {
+        let arn: StateMachineArn = req.state_machine_arn.parse()?;
+        if let (_, Some(crate::types::Qualifier::Version(_))) = arn.qualified() {
+            let v = self.version(&arn)?;
+            let e = &v.entry;
+            return Ok(DescribeStateMachineOutput {
+                state_machine_arn: arn.to_string(),
+                name: e.arn.name().to_string(),
+                status: "ACTIVE".into(),
+                definition: e.definition.to_string(),
+                role_arn: e.role_arn.clone(),
+                r#type: e.machine_type.as_str().into(),
+                creation_date: v.creation_date,
+                revision_id: e.revision_id.clone(),
+                description: v.description.clone(),
+            });
+        }
         let e = self.state_machine(&req.state_machine_arn)?;
         Ok(DescribeStateMachineOutput {
             state_machine_arn: e.arn.to_string(),
             name: e.arn.name().to_string(),
             status: "ACTIVE".into(),
-            definition: e.definition.clone(),
+            definition: e.definition.to_string(),
             role_arn: e.role_arn.clone(),
             r#type: e.machine_type.as_str().into(),
             creation_date: e.creation_date,
+            revision_id: e.revision_id.clone(),
+            description: None,
         })
     }
 
@@ -282,6 +267,7 @@ impl StepFunctions {
         {
             self.forget_machine(&arn);
             self.drop_tags(arn.as_str());
+            self.drop_versions_and_aliases(&arn);
         }
         Ok(())
     }
@@ -318,4 +304,47 @@ fn is_role_arn(arn: &str) -> bool {
                 && account.bytes().all(|b| b.is_ascii_digit())
                 && resource.strip_prefix("role/").is_some_and(|n| !n.is_empty())
     )
+}
+
+/// Refuses a role that is missing or is not an IAM role's ARN, as AWS does.
+pub(crate) fn check_role(role_arn: &str) -> Result<(), ApiError> {
+    if role_arn.is_empty() {
+        return Err(ApiError::ValidationException(
+            "1 validation error detected: Value at 'roleArn' failed to satisfy constraint: Member must not be null".into(),
+        ));
+    }
+    if !is_role_arn(role_arn) {
+        return Err(ApiError::InvalidArn(format!(
+            "Invalid Arn: '{}': a role ARN is arn:PARTITION:iam::ACCOUNT:role/NAME",
+            role_arn
+        )));
+    }
+    Ok(())
+}
+
+/// The definition parsed, or AWS's InvalidDefinition with the diagnostics.
+pub(crate) fn parse_machine(definition: &str) -> Result<StateMachine, ApiError> {
+    asl::parse_definition(definition).map_err(|report| {
+        let details: Vec<String> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == asl::Severity::Error)
+            .map(|d| {
+                format!(
+                    "{}: {} at {}",
+                    d.code,
+                    d.message,
+                    if d.location.is_empty() {
+                        "/"
+                    } else {
+                        &d.location
+                    }
+                )
+            })
+            .collect();
+        ApiError::InvalidDefinition(format!(
+            "Invalid State Machine Definition: '{}'",
+            details.join(", ")
+        ))
+    })
 }

@@ -39,7 +39,7 @@ pub use execution::{ExecutionActor, ExecutionSpec};
 pub use handlers::{HandlerRegistry, TaskFailure, TaskHandler, TaskRequest, TaskResult};
 pub use messages::StopExecution;
 pub use observer::Observer;
-pub use record::ExecutionRecord;
+pub use record::{ExecutionRecord, StartedOn};
 use spawner::Spawner;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;

@@ -33,6 +33,18 @@ pub struct ExecutionRecord {
     stopper: Mutex<Option<actix::Recipient<super::messages::StopExecution>>>,
     /// The durable store's log of this execution, when there is a store.
     journal: std::sync::OnceLock<Arc<dyn super::journal::Journal>>,
+    /// The version (and alias) it was started on, if it was not started on the state
+    /// machine's latest revision.
+    pub started_on: Option<StartedOn>,
+}
+
+/// The version an execution was started on, and the alias that chose it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StartedOn {
+    /// The version's ARN (`stateMachineVersionArn`).
+    pub version_arn: String,
+    /// The alias's ARN (`stateMachineAliasArn`), when it was started through one.
+    pub alias_arn: Option<String>,
 }
 
 impl std::fmt::Debug for dyn super::journal::Journal {
@@ -74,6 +86,7 @@ impl ExecutionRecord {
             mock_calls: Mutex::new(std::collections::HashMap::new()),
             stopper: Mutex::new(None),
             journal: std::sync::OnceLock::new(),
+            started_on: None,
         }
     }
 
@@ -91,9 +104,22 @@ impl ExecutionRecord {
             role_arn: role_arn.to_string(),
             start_time: super::clock::iso(self.start_date),
             redrive_count,
-            state_machine_id: self.state_machine_arn.as_str().to_owned(),
+            // The ARN it was started on: an alias's, a version's, or the state machine's.
+            state_machine_id: match &self.started_on {
+                Some(StartedOn {
+                    alias_arn: Some(a), ..
+                }) => a.clone(),
+                Some(on) => on.version_arn.clone(),
+                None => self.state_machine_arn.as_str().to_owned(),
+            },
             state_machine_name: state_machine_name.to_string(),
         }
+    }
+
+    /// The record of an execution started on a version (or through an alias).
+    pub fn on_version(mut self, started_on: Option<StartedOn>) -> Self {
+        self.started_on = started_on;
+        self
     }
 
     /// Connects the durable store's log (once, before the execution runs).

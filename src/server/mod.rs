@@ -7,6 +7,7 @@
 
 mod constraints;
 mod failure;
+mod members;
 mod operations;
 mod protocol;
 

@@ -44,6 +44,22 @@ pub(super) async fn dispatch(
         "TagResource" => call(op, body, |r| sfn.tag_resource(r).map(|()| Empty {})),
         "UntagResource" => call(op, body, |r| sfn.untag_resource(r).map(|()| Empty {})),
         "ListTagsForResource" => call(op, body, |r| sfn.list_tags_for_resource(r)),
+        "UpdateStateMachine" => call(op, body, |r| sfn.update_state_machine(r)),
+        "PublishStateMachineVersion" => call(op, body, |r| sfn.publish_state_machine_version(r)),
+        "ListStateMachineVersions" => call(op, body, |r| sfn.list_state_machine_versions(r)),
+        "DeleteStateMachineVersion" => call(op, body, |r| {
+            sfn.delete_state_machine_version(r).map(|()| Empty {})
+        }),
+        "CreateStateMachineAlias" => call(op, body, |r| sfn.create_state_machine_alias(r)),
+        "DescribeStateMachineAlias" => call(op, body, |r| sfn.describe_state_machine_alias(r)),
+        "UpdateStateMachineAlias" => call(op, body, |r| sfn.update_state_machine_alias(r)),
+        "DeleteStateMachineAlias" => call(op, body, |r| {
+            sfn.delete_state_machine_alias(r).map(|()| Empty {})
+        }),
+        "ListStateMachineAliases" => call(op, body, |r| sfn.list_state_machine_aliases(r)),
+        "DescribeStateMachineForExecution" => {
+            call(op, body, |r| sfn.describe_state_machine_for_execution(r))
+        }
         "DescribeMapRun" => call(op, body, |r| sfn.describe_map_run(r)),
         "ListMapRuns" => call(op, body, |r| sfn.list_map_runs(r)),
         "UpdateMapRun" => call(op, body, |r| sfn.update_map_run(r).map(|()| Empty {})),

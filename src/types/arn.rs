@@ -147,6 +147,15 @@ pub struct StateMachineArn(String);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ExecutionArn(String);
 
+/// What follows a state machine's ARN in the ARN of one of its versions or aliases.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Qualifier {
+    /// A published version, numbered from 1.
+    Version(u64),
+    /// An alias, by name.
+    Alias(String),
+}
+
 /// `arn:{partition}:states:{region}:{account}:activity:{name}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ActivityArn(String);
@@ -217,6 +226,34 @@ impl StateMachineArn {
         let mut prefix = self.0.replacen(":stateMachine:", ":execution:", 1);
         prefix.push(':');
         prefix
+    }
+
+    /// A version ARN (`...:stateMachine:{name}:{n}`) or an alias ARN
+    /// (`...:stateMachine:{name}:{alias}`) split into the state machine's ARN and what
+    /// follows it; an unqualified ARN has no qualifier.
+    pub fn qualified(&self) -> (StateMachineArn, Option<Qualifier>) {
+        match self.0.rsplit_once(':') {
+            Some((machine, q))
+                if field(machine, 7, 5) == "stateMachine" && machine.split(':').count() == 7 =>
+            {
+                let qualifier = match q.parse::<u64>() {
+                    Ok(n) if !q.starts_with('0') => Qualifier::Version(n),
+                    _ => Qualifier::Alias(q.to_string()),
+                };
+                (StateMachineArn(machine.to_string()), Some(qualifier))
+            }
+            _ => (self.clone(), None),
+        }
+    }
+
+    /// The ARN of this state machine's version `n`.
+    pub fn version(&self, n: u64) -> StateMachineArn {
+        StateMachineArn(format!("{}:{n}", self.0))
+    }
+
+    /// The ARN of this state machine's alias `name`.
+    pub fn alias(&self, name: &str) -> StateMachineArn {
+        StateMachineArn(format!("{}:{name}", self.0))
     }
 
     /// What the child executions of this machine's Distributed Map state `label` run.
@@ -347,6 +384,18 @@ mod tests {
         assert_eq!((arn.state_machine(), arn.name()), ("Sm", "run-1"));
         let machine = s.parse::<StateMachineArn>().unwrap();
         assert_eq!(machine.execution("run-1"), arn);
+        assert_eq!(machine.qualified(), (machine.clone(), None));
+        let v = machine.version(3);
+        assert_eq!(
+            v.qualified(),
+            (machine.clone(), Some(Qualifier::Version(3)))
+        );
+        let a: StateMachineArn = format!("{s}:live").parse().unwrap();
+        assert_eq!(
+            a.qualified(),
+            (machine.clone(), Some(Qualifier::Alias("live".into())))
+        );
+        assert_eq!(machine.alias("live"), a);
         // A Distributed Map's children: their machine, executions and run.
         let children = machine.map_children("L");
         assert_eq!(children.name(), "Sm/L");

@@ -11,7 +11,7 @@ pub mod map_run;
 pub mod resume;
 pub mod status;
 
-pub use arn::{ActivityArn, ArnError, ExecutionArn, MapRunArn, Name, StateMachineArn};
+pub use arn::{ActivityArn, ArnError, ExecutionArn, MapRunArn, Name, Qualifier, StateMachineArn};
 pub use execution::{ExecutionProgress, ExecutionSummary};
 pub use history::{HistoryEvent, HistoryEventType, UnknownEventType};
 pub use map_run::{ChildEnd, MapRunConfig, MapRunCounts, MapRunProgress};

@@ -82,6 +82,12 @@ pub struct DescribeExecutionOutput {
     /// Why the execution cannot be redriven, when `redriveStatus` is `NOT_REDRIVABLE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redrive_status_reason: Option<String>,
+    /// The version it was started on, if it was started on a version or alias.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub state_machine_version_arn: Option<String>,
+    /// The alias it was started through, if any.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub state_machine_alias_arn: Option<String>,
 }
 
 /// ListExecutions' request: a state machine's executions, or a Map Run's child executions.
@@ -130,6 +136,12 @@ pub struct ExecutionListItem {
     /// When the execution was last redriven; absent if never.
     #[serde(with = "epoch::opt", skip_serializing_if = "Option::is_none", default)]
     pub redrive_date: Option<DateTime<Utc>>,
+    /// The version it was started on, if it was started on a version or alias.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub state_machine_version_arn: Option<String>,
+    /// The alias it was started through, if any.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub state_machine_alias_arn: Option<String>,
 }
 
 /// ListExecutions' response: one page of executions.

@@ -6,12 +6,14 @@ mod callbacks;
 mod executions;
 mod map_runs;
 mod state_machines;
+mod versions;
 
 pub use activities::*;
 pub use callbacks::*;
 pub use executions::*;
 pub use map_runs::*;
 pub use state_machines::*;
+pub use versions::*;
 
 /// Serde helpers for dates as epoch seconds with millisecond fractions.
 pub mod epoch {

@@ -20,6 +20,15 @@ pub struct CreateStateMachineInput {
     /// Tags for the new state machine.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<super::Tag>,
+    /// Publish the new state machine's first revision as version 1.
+    #[serde(default)]
+    pub publish: bool,
+    /// That version's description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_description: Option<String>,
+    /// Its logging configuration (checked, not acted on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logging_configuration: Option<serde_json::Value>,
 }
 
 /// CreateStateMachine's response.
@@ -31,6 +40,9 @@ pub struct CreateStateMachineOutput {
     /// When the state machine was created; an identical one created again keeps its date.
     #[serde(with = "epoch")]
     pub creation_date: DateTime<Utc>,
+    /// The version published with `publish`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_machine_version_arn: Option<String>,
 }
 
 /// A request naming one state machine: DescribeStateMachine's and DeleteStateMachine's.
@@ -58,9 +70,16 @@ pub struct DescribeStateMachineOutput {
     /// `STANDARD` or `EXPRESS`.
     #[serde(rename = "type")]
     pub r#type: String,
-    /// When the state machine was created, on the service's clock.
+    /// When the state machine was created, on the service's clock (a version: when it was
+    /// published).
     #[serde(with = "epoch")]
     pub creation_date: DateTime<Utc>,
+    /// The revision described, once the state machine has been updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision_id: Option<String>,
+    /// A version's description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// ListStateMachines' request: the page size and where to continue.

@@ -84,12 +84,20 @@ impl ExecutionActor {
     /// ExecutionStarted: the execution's, or a Distributed Map child execution's own.
     pub(crate) fn execution_started(&mut self, input: &Value) {
         let role_arn = self.exec.role_arn.clone();
+        let started_on = self.exec.record.started_on.clone();
         self.event(HistoryEventType::ExecutionStarted, || {
-            Some(json!({
+            let mut d = json!({
                 "input": input.to_string(),
                 "inputDetails": {"truncated": false},
                 "roleArn": role_arn,
-            }))
+            });
+            if let Some(on) = started_on {
+                d["stateMachineVersionArn"] = json!(on.version_arn);
+                if let Some(alias) = on.alias_arn {
+                    d["stateMachineAliasArn"] = json!(alias);
+                }
+            }
+            Some(d)
         });
     }
 
