@@ -230,6 +230,11 @@ impl StepFunctionsBuilder {
     /// Builds the service. With a data directory it takes the directory's lock (unless
     /// read-only) and takes back what the directory holds.
     pub fn build(self) -> Result<StepFunctions, BuildError> {
+        // The HTTP Task is built in; a handler registered for its resource comes first.
+        self.config.handlers.register_prefix(
+            crate::runtime::http_task::RESOURCE,
+            crate::runtime::http_task::HttpTask::default(),
+        );
         let store = match &self.data_dir {
             Some(d) if self.read_only => Some(DiskStore::open_read_only(d)),
             Some(d) => Some(DiskStore::open(d)?),

@@ -41,6 +41,7 @@ mod service;
 mod start;
 mod sync;
 mod tags;
+mod test_state;
 pub mod types;
 mod versions;
 

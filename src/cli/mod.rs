@@ -1,6 +1,7 @@
 //! Layer 9, the `sfn` command line: `run`, `redrive`, `resume`, `describe`, `history`,
-//! `list`, the Map Run commands, `serve`, `bench`, `validate` and `conformance`. Parsed with clap;
-//! each command (or family of commands) in its own file, over the API below it.
+//! `list`, the Map Run commands, `serve`, `bench`, `test-state`, `validate` and
+//! `conformance`. Parsed with clap; each command (or family of commands) in its own file,
+//! over the API below it.
 
 mod bench;
 mod conformance;
@@ -9,6 +10,7 @@ mod progress;
 mod run;
 mod serve;
 mod stored;
+mod test_state;
 
 use crate::runtime::mock::MockConfig;
 use clap::{Parser, Subcommand};
@@ -50,6 +52,9 @@ pub enum Command {
     /// Load-test a workload: run its executions, then print latency percentiles and
     /// throughput (and write them with --out and --html).
     Bench(bench::BenchArgs),
+    /// Run one state on an input (TestState) and print its output, error, next state and,
+    /// with --inspection-level DEBUG, the data after each stage.
+    TestState(test_state::TestStateArgs),
     /// Validate a definition (ValidateStateMachineDefinition) and print the diagnostics.
     Validate {
         /// The definition file (ASL JSON).
@@ -96,6 +101,7 @@ pub fn main() -> i32 {
         Command::MapRuns(a) => map_runs::list(a),
         Command::DescribeMapRun(a) => map_runs::describe(a),
         Command::UpdateMapRun(a) => map_runs::update(a),
+        Command::TestState(a) => test_state::command(a),
         Command::Validate { definition } => validate(&definition),
         Command::Conformance {
             dir,

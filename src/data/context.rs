@@ -85,6 +85,14 @@ impl<'a> ContextObject<'a> {
         self
     }
 
+    /// Uses `doc` as the whole context object (TestState's `context`): every `$$` path
+    /// but `$$.Execution.Input` (read from the execution) and the Map item reads it.
+    pub fn with_document(self, doc: Value) -> Self {
+        let _ = self.cache.set(doc.clone());
+        let _ = self.light.set(doc);
+        self
+    }
+
     /// Lets `$name` paths read these variables.
     pub fn with_variables(mut self, variables: &'a super::Variables) -> Self {
         self.variables = Some(variables);

@@ -17,6 +17,12 @@ use std::time::Duration;
 pub struct RetryCounters(Vec<u64>);
 
 impl RetryCounters {
+    /// Counters where every Retrier has made `n` retries already (TestState's
+    /// `retrierRetryCount`).
+    pub fn uniform(n: u64, retriers: usize) -> Self {
+        RetryCounters(vec![n; retriers])
+    }
+
     /// Total retries so far: `$$.State.RetryCount`.
     pub fn total(&self) -> u64 {
         self.0.iter().sum()

@@ -101,6 +101,11 @@ impl HandlerRegistry {
         all.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
     }
 
+    /// Whether a handler is registered for exactly `resource` (not by a prefix).
+    pub fn has_exact(&self, resource: &str) -> bool {
+        self.by_resource.contains_key(resource)
+    }
+
     /// The handler of `resource`: its own, or that of the longest prefix of it, if any.
     pub fn get(&self, resource: &str) -> Option<Arc<dyn TaskHandler>> {
         if let Some(h) = self.by_resource.get(resource) {

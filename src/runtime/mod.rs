@@ -18,6 +18,7 @@ pub(crate) mod execution;
 pub(crate) mod fanout;
 pub mod handlers;
 pub mod history;
+pub mod http_task;
 pub mod journal;
 pub mod lambda;
 pub(crate) mod messages;

@@ -305,6 +305,26 @@ pub(super) fn members(op: &str) -> &'static [Member] {
             ("executionArn", true, ARN),
             ("includedData", false, INCLUDED_DATA),
         ],
+        "TestState" => &[
+            ("definition", true, DEFINITION),
+            ("roleArn", false, ARN),
+            ("input", false, INPUT),
+            ("inspectionLevel", false, Enum(&["INFO", "DEBUG", "TRACE"])),
+            ("revealSecrets", false, Boolean),
+            ("variables", false, INPUT),
+            (
+                "stateName",
+                false,
+                Text {
+                    min: 1,
+                    max: 80,
+                    sensitive: false,
+                },
+            ),
+            ("mock", false, Structure),
+            ("context", false, INPUT),
+            ("stateConfiguration", false, Structure),
+        ],
         _ => &[],
     }
 }

@@ -60,6 +60,10 @@ pub(super) async fn dispatch(
         "DescribeStateMachineForExecution" => {
             call(op, body, |r| sfn.describe_state_machine_for_execution(r))
         }
+        "TestState" => {
+            let output = sfn.test_state(read(op, body)?).await?;
+            write(&output)
+        }
         "DescribeMapRun" => call(op, body, |r| sfn.describe_map_run(r)),
         "ListMapRuns" => call(op, body, |r| sfn.list_map_runs(r)),
         "UpdateMapRun" => call(op, body, |r| sfn.update_map_run(r).map(|()| Empty {})),

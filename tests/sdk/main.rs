@@ -4,6 +4,7 @@
 mod activities;
 #[path = "../common/mod.rs"]
 mod common;
+mod test_state;
 mod versions;
 
 use aws_sdk_sfn::config::interceptors::BeforeTransmitInterceptorContextMut;

@@ -6,6 +6,7 @@ mod callbacks;
 mod executions;
 mod map_runs;
 mod state_machines;
+mod test_state;
 mod versions;
 
 pub use activities::*;
@@ -13,6 +14,7 @@ pub use callbacks::*;
 pub use executions::*;
 pub use map_runs::*;
 pub use state_machines::*;
+pub use test_state::*;
 pub use versions::*;
 
 /// Serde helpers for dates as epoch seconds with millisecond fractions.
