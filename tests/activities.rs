@@ -448,3 +448,84 @@ fn activities_and_tags_survive_a_restart() {
     exec.wait_blocking();
     assert_eq!(sfn_runtime::api::describe(&exec).status, "SUCCEEDED");
 }
+
+#[test]
+fn a_waiting_task_keeps_its_token_across_a_restart() {
+    const SEND: &str = "arn:aws:states:::sqs:sendMessage.waitForTaskToken";
+    let dir = temp_dir("tokens-restart");
+    let sent = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let service = |sent: &std::sync::Arc<std::sync::Mutex<Vec<String>>>| {
+        let sent = std::sync::Arc::clone(sent);
+        builder()
+            .data_dir(&dir)
+            .activity_poll(Duration::from_millis(100))
+            .handler(SEND, move |req: sfn_runtime::runtime::TaskRequest| {
+                sent.lock().unwrap().push(req.task_token.clone().unwrap());
+                async { Ok(json!({})) }
+            })
+            .build()
+            .unwrap()
+    };
+    let (callback_exec, activity_exec, token, activity_token, act) = {
+        let s = service(&sent);
+        let act = create_activity(&s, "durable");
+        let callback = json!({"StartAt": "Wait", "States": {"Wait": {"Type": "Task",
+            "Resource": SEND, "Parameters": {"QueueUrl": "q", "MessageBody": {"t.$": "$$.Task.Token"}},
+            "End": true}}});
+        let cb = start(&s, &create(&s, "Callback", &callback), &json!({}));
+        let ac = start(
+            &s,
+            &create(&s, "Activity", &activity_task(&act, json!({}))),
+            &json!({}),
+        );
+        let token = eventually("the token is sent", || {
+            sent.lock().unwrap().first().cloned()
+        });
+        let activity_token = eventually("the activity task", || {
+            poll(&s, &act, "before-restart").task_token
+        });
+        (
+            cb.execution_arn.clone(),
+            ac.execution_arn.clone(),
+            token,
+            activity_token,
+            act,
+        )
+    };
+    // A new process on the data directory: both executions wait on the same tokens.
+    let s = service(&sent);
+    eventually("the callback task waits again", || {
+        (sent.lock().unwrap().len() == 2).then_some(())
+    });
+    assert_eq!(
+        sent.lock().unwrap()[1],
+        token,
+        "the message is sent again with the same token"
+    );
+    s.send_task_success(SendTaskSuccessInput {
+        task_token: token,
+        output: "\"answered\"".into(),
+    })
+    .unwrap();
+    assert_eq!(
+        wait_end(&s, callback_exec.as_str()).output.as_deref(),
+        Some("\"answered\"")
+    );
+    // The activity's task had been taken: it is not handed to another worker.
+    assert_eq!(
+        poll(&s, &act, "after-restart"),
+        GetActivityTaskOutput::default()
+    );
+    s.send_task_success(SendTaskSuccessInput {
+        task_token: activity_token,
+        output: "7".into(),
+    })
+    .unwrap();
+    assert_eq!(
+        wait_end(&s, activity_exec.as_str()).output.as_deref(),
+        Some("7")
+    );
+    let types = history_types(&s, activity_exec.as_str());
+    let scheduled = types.iter().filter(|t| *t == "ActivityScheduled").count();
+    assert_eq!(scheduled, 1, "{types:?}");
+}

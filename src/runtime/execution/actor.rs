@@ -72,6 +72,19 @@ pub(crate) struct Position {
     /// An activity task of this state that a worker may have taken and whose
     /// `ActivityStarted` is not recorded yet.
     pub(crate) activity: Option<Arc<crate::runtime::activities::ActivityTask>>,
+    /// Task calls made in this state so far; they number its task tokens.
+    pub(crate) task_calls: u32,
+    /// After a restart inside a Task state: the call the process lost is still scheduled
+    /// (its events are in the history, its token with the worker), and whether a worker
+    /// had taken its activity task.
+    pub(crate) lost_call: Option<LostCall>,
+}
+
+/// A Task state's call that was in flight when the process running it died.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LostCall {
+    /// A worker took its activity task (`ActivityStarted` is recorded).
+    pub(crate) started: bool,
 }
 
 impl Position {
@@ -96,6 +109,8 @@ impl Position {
             failed_fanout: None,
             since: None,
             activity: None,
+            task_calls: 0,
+            lost_call: None,
         }
     }
 }

@@ -224,7 +224,9 @@ impl ExecutionActor {
                     // The process died inside this state: it is still the state entered
                     // at that event (no new Entered), so its fan-out's log stays keyed.
                     let now = self.exec.clock.now();
-                    self.pos = Some(Position::new(rp.state, input, rp.entered_event, now));
+                    let mut pos = Position::new(rp.state, input, rp.entered_event, now);
+                    (pos.task_calls, pos.lost_call) = self.lost_call(rp.entered_event);
+                    self.pos = Some(pos);
                 } else {
                     self.enter(rp.state, input);
                 }
@@ -240,6 +242,43 @@ impl ExecutionActor {
             }
         }
         self.drive(ctx);
+    }
+
+    /// How many task calls the state entered at `entered` made before the process died,
+    /// and whether the last one was still in flight (scheduled, with no end recorded).
+    fn lost_call(&self, entered: u64) -> (u32, Option<super::actor::LostCall>) {
+        use HistoryEventType::*;
+        self.exec.record.with_progress(|p| {
+            let (mut calls, mut open, mut started) = (0, false, false);
+            for e in p.history.iter().filter(|e| e.id > entered) {
+                match e.event_type {
+                    TaskScheduled | ActivityScheduled | LambdaFunctionScheduled => {
+                        calls += 1;
+                        (open, started) = (true, false);
+                    }
+                    ActivityStarted => started = true,
+                    TaskSucceeded
+                    | TaskFailed
+                    | TaskTimedOut
+                    | TaskStartFailed
+                    | TaskSubmitFailed
+                    | ActivitySucceeded
+                    | ActivityFailed
+                    | ActivityTimedOut
+                    | ActivityScheduleFailed
+                    | LambdaFunctionSucceeded
+                    | LambdaFunctionFailed
+                    | LambdaFunctionTimedOut
+                    | LambdaFunctionScheduleFailed
+                    | LambdaFunctionStartFailed => open = false,
+                    _ => {}
+                }
+            }
+            match open {
+                true => (calls - 1, Some(super::actor::LostCall { started })),
+                false => (calls, None),
+            }
+        })
     }
 
     fn on_stopped(&mut self, _: &mut Context<Self>) {

@@ -30,13 +30,20 @@ impl ExecutionActor {
         let queued =
             family == Family::Activity && !mocked && self.exec.handlers.get(&t.resource).is_none();
         let callback = family == Family::Service(Pattern::WaitForTaskToken);
-        // Random beyond the seed, so that no other process or run makes the same token.
+        let pos = self.pos.as_mut().expect("a current state");
+        let lost = pos.lost_call.take();
+        let call_no = pos.task_calls;
+        pos.task_calls += 1;
+        // A token names its execution run (by its start), the state's entry and the call,
+        // so that the call a restart continues waits on the token its worker holds.
         let task_token = (callback || queued).then(|| {
-            crate::runtime::callbacks::Callbacks::token(
-                &self.exec.info.id,
-                &state.name,
-                &uuid::Uuid::new_v4().to_string(),
-            )
+            let unique = format!(
+                "{}.{}.{}.{call_no}",
+                self.exec.record.start_date.timestamp_millis(),
+                self.exec.info.redrive_count,
+                pos.entered_id
+            );
+            crate::runtime::callbacks::Callbacks::token(&self.exec.info.id, &state.name, &unique)
         });
         let pos = self.pos.as_ref().expect("a current state");
         let attempt = pos.counters.total() as u32;
@@ -52,38 +59,42 @@ impl ExecutionActor {
         let prefix = family.event_prefix();
         let (resource_type, resource) = resource_parts(&t.resource);
         let region = self.exec.region.clone();
-        self.event(task_event(prefix, TaskPhase::Scheduled), || {
-            let mut d = match family {
-                Family::Service(_) => json!({
-                    "resourceType": resource_type,
-                    "resource": resource,
-                    "region": region,
-                    "parameters": call.parameters.to_string(),
-                }),
-                _ => json!({
-                    "resource": t.resource,
-                    "input": call.parameters.to_string(),
-                    "inputDetails": {"truncated": false},
-                }),
-            };
-            if let Some(s) = call.timeout_seconds {
-                d["timeoutInSeconds"] = json!(s);
-            }
-            if let (Some(s), Family::Service(_) | Family::Activity) =
-                (call.heartbeat_seconds, family)
-            {
-                d["heartbeatInSeconds"] = json!(s);
-            }
-            Some(d)
-        });
+        // A call a restart continues has its events in the history already.
+        let record = lost.is_none();
+        if record {
+            self.event(task_event(prefix, TaskPhase::Scheduled), || {
+                let mut d = match family {
+                    Family::Service(_) => json!({
+                        "resourceType": resource_type,
+                        "resource": resource,
+                        "region": region,
+                        "parameters": call.parameters.to_string(),
+                    }),
+                    _ => json!({
+                        "resource": t.resource,
+                        "input": call.parameters.to_string(),
+                        "inputDetails": {"truncated": false},
+                    }),
+                };
+                if let Some(s) = call.timeout_seconds {
+                    d["timeoutInSeconds"] = json!(s);
+                }
+                if let (Some(s), Family::Service(_) | Family::Activity) =
+                    (call.heartbeat_seconds, family)
+                {
+                    d["heartbeatInSeconds"] = json!(s);
+                }
+                Some(d)
+            });
+        }
         let service = matches!(family, Family::Service(_));
         // A queued activity task starts when a worker takes it.
-        if !queued {
+        if record && !queued {
             self.event(task_event(prefix, TaskPhase::Started), || {
                 service.then(|| json!({"resourceType": resource_type, "resource": resource}))
             });
         }
-        if family.submits() {
+        if record && family.submits() {
             self.event(task_event(prefix, TaskPhase::Submitted), || {
                 Some(json!({"resourceType": resource_type, "resource": resource, "output": "{}"}))
             });
@@ -117,6 +128,8 @@ impl ExecutionActor {
             }
             None => (called, None),
         };
+        // A worker took the task before the restart: it answers with the token it holds.
+        let input = input.filter(|_| !lost.is_some_and(|l| l.started));
         if let (Some(input), Some(token)) = (input, &task_token) {
             answer = match self.queue_activity(ctx, state, &t.resource, token, input, answer) {
                 Ok(a) => a,
