@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The AWS CLI against `sfn serve` at $SFN_ENDPOINT (started with tests/clients/mocks.json):
 # create, start, describe, history, the redrive of a failed execution, Map Runs, validate,
-# a synchronous Express execution.
+# a synchronous Express execution, an activity worker, TestState.
 set -euo pipefail
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true AWS_PAGER=""
@@ -56,6 +56,21 @@ sm=$(sfn create-state-machine --name CliQuick --definition "$hello" --role-arn "
     --type EXPRESS | field '["stateMachineArn"]')
 [ "$(AWS_DISABLE_HOST_PREFIX_INJECTION=true sfn start-sync-execution --state-machine-arn "$sm" \
     | field '["output"]')" = '"hi"' ] || fail "start-sync-execution"
+
+# An activity worker in shell: poll, then answer with the token.
+act=$(sfn create-activity --name cli-worker | field '["activityArn"]')
+worker="{\"StartAt\":\"W\",\"States\":{\"W\":{\"Type\":\"Task\",\"Resource\":\"$act\",\"End\":true}}}"
+sm=$(sfn create-state-machine --name CliWorker --definition "$worker" --role-arn "$role" \
+    | field '["stateMachineArn"]')
+ex=$(sfn start-execution --state-machine-arn "$sm" --input '{"x":1}' | field '["executionArn"]')
+token=$(sfn get-activity-task --activity-arn "$act" --worker-name cli | field '["taskToken"]')
+sfn send-task-success --task-token "$token" --task-output '{"done":true}' >/dev/null
+[ "$(wait_end "$ex")" = SUCCEEDED ] || fail "the activity's execution did not succeed"
+
+# TestState, like StartSyncExecution, goes to the "sync-" host unless the prefix is off.
+state='{"Type":"Pass","Parameters":{"y.$":"$.x"},"End":true}'
+[ "$(AWS_DISABLE_HOST_PREFIX_INJECTION=true sfn test-state --definition "$state" \
+    --input '{"x":5}' | field '["output"]')" = '{"y":5}' ] || fail "test-state"
 
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT

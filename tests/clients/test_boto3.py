@@ -164,3 +164,62 @@ def test_start_sync_execution_without_the_sync_host_prefix():
     assert done["stopDate"] >= done["startDate"]
     with pytest.raises(sync.exceptions.StateMachineTypeNotSupported):
         sync.start_sync_execution(stateMachineArn=create(sync, "Slow", HELLO))
+
+
+def test_activities_with_a_polling_worker(sfn):
+    activity = sfn.create_activity(name="clients-worker", tags=[{"key": "k", "value": "v"}])
+    arn = activity["activityArn"]
+    assert sfn.describe_activity(activityArn=arn)["name"] == "clients-worker"
+    assert sfn.list_tags_for_resource(resourceArn=arn)["tags"] == [{"key": "k", "value": "v"}]
+    machine = create(
+        sfn,
+        "WithWorker",
+        {"StartAt": "W", "States": {"W": {"Type": "Task", "Resource": arn, "End": True}}},
+    )
+    execution = sfn.start_execution(stateMachineArn=machine, input='{"n": 20}')
+    task = sfn.get_activity_task(activityArn=arn, workerName="boto3")
+    assert json.loads(task["input"]) == {"n": 20}
+    sfn.send_task_success(taskToken=task["taskToken"], output='{"n": 21}')
+    assert json.loads(wait(sfn, execution["executionArn"])["output"]) == {"n": 21}
+    sfn.delete_activity(activityArn=arn)
+    with pytest.raises(sfn.exceptions.ActivityDoesNotExist):
+        sfn.describe_activity(activityArn=arn)
+
+
+def test_versions_and_aliases(sfn):
+    arn = create(sfn, "Released", HELLO)
+    v1 = sfn.publish_state_machine_version(stateMachineArn=arn)["stateMachineVersionArn"]
+    changed = {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "bye", "End": True}}}
+    updated = sfn.update_state_machine(stateMachineArn=arn, definition=json.dumps(changed), publish=True)
+    v2 = updated["stateMachineVersionArn"]
+    alias = sfn.create_state_machine_alias(
+        name="live", routingConfiguration=[{"stateMachineVersionArn": v1, "weight": 100}]
+    )["stateMachineAliasArn"]
+    execution = sfn.start_execution(stateMachineArn=alias)
+    done = wait(sfn, execution["executionArn"])
+    assert done["output"] == '"hi"'
+    assert done["stateMachineAliasArn"] == alias
+    assert done["stateMachineVersionArn"] == v1
+    versions = sfn.list_state_machine_versions(stateMachineArn=arn)["stateMachineVersions"]
+    assert [v["stateMachineVersionArn"] for v in versions] == [v2, v1]
+    with pytest.raises(sfn.exceptions.ConflictException):
+        sfn.delete_state_machine_version(stateMachineVersionArn=v1)
+    sfn.delete_state_machine_alias(stateMachineAliasArn=alias)
+    sfn.delete_state_machine_version(stateMachineVersionArn=v1)
+
+
+def test_test_state_without_the_sync_host_prefix():
+    local = boto3.client(
+        "stepfunctions",
+        endpoint_url=os.environ["SFN_ENDPOINT"],
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=botocore.config.Config(inject_host_prefix=False),
+    )
+    state = {"Type": "Pass", "Parameters": {"doubled.$": "States.MathAdd($.n, $.n)"}, "Next": "After"}
+    out = local.test_state(definition=json.dumps(state), input='{"n": 4}', inspectionLevel="DEBUG")
+    assert out["status"] == "SUCCEEDED"
+    assert out["nextState"] == "After"
+    assert json.loads(out["output"]) == {"doubled": 8}
+    assert json.loads(out["inspectionData"]["afterInputPath"]) == {"n": 4}
