@@ -484,6 +484,13 @@ fn a_waiting_task_keeps_its_token_across_a_restart() {
         let activity_token = eventually("the activity task", || {
             poll(&s, &act, "before-restart").task_token
         });
+        // The worker has it once ActivityStarted is recorded (before that, a restart gives
+        // the task to a worker again: at least once).
+        eventually("ActivityStarted is recorded", || {
+            history_types(&s, ac.execution_arn.as_str())
+                .contains(&"ActivityStarted".to_string())
+                .then_some(())
+        });
         (
             cb.execution_arn.clone(),
             ac.execution_arn.clone(),
@@ -528,4 +535,50 @@ fn a_waiting_task_keeps_its_token_across_a_restart() {
     let types = history_types(&s, activity_exec.as_str());
     let scheduled = types.iter().filter(|t| *t == "ActivityScheduled").count();
     assert_eq!(scheduled, 1, "{types:?}");
+}
+
+#[tokio::test]
+async fn a_poll_its_caller_gave_up_on_takes_no_task() {
+    let s = StepFunctions::builder()
+        .workers(2)
+        .activity_poll(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let act = create_activity(&s, "abandoned");
+    let gave_up = tokio::time::timeout(
+        Duration::from_millis(50),
+        s.get_activity_task(GetActivityTaskInput {
+            activity_arn: act.clone(),
+            worker_name: Some("gone".into()),
+        }),
+    )
+    .await;
+    assert!(gave_up.is_err(), "no task yet: the caller times out");
+    let arn = create(&s, "Abandoned", &activity_task(&act, json!({})));
+    let exec = start(&s, &arn, &json!({}));
+    let task = s
+        .get_activity_task(GetActivityTaskInput {
+            activity_arn: act,
+            worker_name: Some("present".into()),
+        })
+        .await
+        .unwrap();
+    s.send_task_success(SendTaskSuccessInput {
+        task_token: task
+            .task_token
+            .expect("the task, not lost to the abandoned poll"),
+        output: "1".into(),
+    })
+    .unwrap();
+    let d = wait_end(&s, exec.execution_arn.as_str());
+    assert_eq!(d.status, "SUCCEEDED");
+    let events = history_events(&s, exec.execution_arn.as_str());
+    let started = events
+        .iter()
+        .find(|e| e["type"] == "ActivityStarted")
+        .unwrap();
+    assert_eq!(
+        started["activityStartedEventDetails"]["workerName"],
+        "present"
+    );
 }

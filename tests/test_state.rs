@@ -107,7 +107,8 @@ fn errors_are_retriable_caught_or_failed_as_retry_and_catch_say() {
         "Retry": [{"ErrorEquals": ["Other"], "MaxAttempts": 1},
                   {"ErrorEquals": ["Busy"], "MaxAttempts": 2, "IntervalSeconds": 3, "BackoffRate": 2.0}],
         "Catch": [{"ErrorEquals": ["Nope"], "Next": "Never"},
-                  {"ErrorEquals": ["Busy"], "ResultPath": "$.err", "Next": "Handle"}],
+                  {"ErrorEquals": ["Busy"], "ResultPath": "$.err", "Next": "Handle",
+                   "Assign": {"why.$": "$.Cause"}}],
         "Next": "Done"});
     let run = |error: &str, retries: u64| {
         let mut r = req(state.clone(), json!({"k": 1}));
@@ -137,15 +138,9 @@ fn errors_are_retriable_caught_or_failed_as_retry_and_catch_say() {
         json!({"k": 1, "err": {"Error": "Busy", "Cause": "it broke"}})
     );
     assert_eq!(caught.error.as_deref(), Some("Busy"));
-    assert_eq!(
-        caught
-            .inspection_data
-            .unwrap()
-            .error_details
-            .unwrap()
-            .catch_index,
-        Some(1)
-    );
+    let data = caught.inspection_data.unwrap();
+    assert_eq!(data.error_details.unwrap().catch_index, Some(1));
+    assert_eq!(json_of(&data.variables), json!({"why": "it broke"}));
     let failed = run("Unhandled", 0);
     assert_eq!(failed.status, "FAILED");
     assert_eq!(
@@ -386,7 +381,7 @@ fn the_http_task_calls_its_endpoint_in_test_state_and_in_executions() {
         .headers
         .as_deref()
         .unwrap()
-        .contains("Authorization: <redacted>"));
+        .contains("Authorization: Bearer secret"));
     assert_eq!(request.body.as_deref(), Some("{\"id\":7}"));
     let response = d.response.unwrap();
     assert_eq!(response.status_code.as_deref(), Some("200"));

@@ -106,18 +106,27 @@ impl StepFunctions {
         }
         let activities = self.service.config.activities.clone();
         let (key, wait) = (arn.to_string(), self.service.config.activity_poll);
-        // The poll's timer runs on the service's runtime, whatever the caller awaits on.
-        let poll = async move {
-            activities
-                .take(&key, req.worker_name.as_deref(), wait)
-                .await
-        };
-        let taken = self
-            .service
-            .runtime
-            .run(poll)
+        let (mut tx, rx) = tokio::sync::oneshot::channel();
+        // The poll's timer runs on the service's runtime, whatever the caller awaits on. A
+        // task is the worker's only once the answer reached the caller; one whose caller
+        // went away (a client timeout, a dropped future) is queued again.
+        self.service.runtime.spawn_future(async move {
+            let taken = tokio::select! {
+                t = activities.take(&key, req.worker_name.as_deref(), wait) => t,
+                () = tx.closed() => return,
+            };
+            match taken {
+                Ok(Some((delivered, task))) => match tx.send(Ok(Some(delivered))) {
+                    Ok(()) => task.confirm(),
+                    Err(_) => activities.put_back(&key, task),
+                },
+                Ok(None) => drop(tx.send(Ok(None))),
+                Err(()) => drop(tx.send(Err(()))),
+            }
+        });
+        let taken = rx
             .await
-            .ok_or_else(|| ApiError::InternalFailure("The service is stopping".into()))?
+            .map_err(|_| ApiError::InternalFailure("The service is stopping".into()))?
             .map_err(|()| missing())?;
         Ok(match taken {
             Some(d) => GetActivityTaskOutput {

@@ -108,9 +108,12 @@ impl StepFunctions {
         self.state_machine(machine.as_str())?;
         let arn = machine.alias(&req.name).to_string();
         if let Some(existing) = self.service.aliases.get(&arn) {
-            if existing.description == req.description
-                && existing.routing == req.routing_configuration
-            {
+            let same_routing = existing.routing.len() == req.routing_configuration.len()
+                && req
+                    .routing_configuration
+                    .iter()
+                    .all(|r| existing.routing.contains(r));
+            if existing.description == req.description && same_routing {
                 return Ok(CreateStateMachineAliasOutput {
                     state_machine_alias_arn: arn,
                     creation_date: existing.creation_date,
@@ -227,14 +230,32 @@ impl StepFunctions {
         &self,
         req: ListByStateMachineInput,
     ) -> Result<ListStateMachineAliasesOutput, ApiError> {
-        let machine: StateMachineArn = req.state_machine_arn.parse()?;
+        let arn: StateMachineArn = req.state_machine_arn.parse()?;
+        // A version's ARN lists the aliases that route to it.
+        let (machine, version) = match arn.qualified() {
+            (m, Some(Qualifier::Version(_))) => {
+                self.version(&arn)?;
+                (m, Some(arn.to_string()))
+            }
+            (m, None) => (m, None),
+            (_, Some(Qualifier::Alias(_))) => {
+                return Err(ApiError::InvalidArn(format!(
+                    "Invalid Arn: '{arn}': a state machine's or a version's ARN is expected"
+                )))
+            }
+        };
         self.state_machine(machine.as_str())?;
         let prefix = format!("{machine}:");
+        let routes_to = |a: &AliasEntry| {
+            version
+                .as_ref()
+                .is_none_or(|v| a.routing.iter().any(|r| &r.state_machine_version_arn == v))
+        };
         let mut all: Vec<(String, StateMachineAliasListItem)> = self
             .service
             .aliases
             .iter()
-            .filter(|a| a.key().starts_with(&prefix))
+            .filter(|a| a.key().starts_with(&prefix) && routes_to(a.value()))
             .map(|a| {
                 (
                     a.name.clone(),

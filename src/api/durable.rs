@@ -359,6 +359,7 @@ impl StepFunctions {
         let launch = Launch {
             machine: Arc::new(machine),
             definition: meta.definition.as_str().into(),
+            revision: None,
             state_machine_name: meta.state_machine_name.clone(),
             role_arn: meta.role_arn.clone(),
             mocks,

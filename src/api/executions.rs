@@ -154,6 +154,7 @@ impl StepFunctions {
         let launch = Launch {
             machine: Arc::clone(&entry.machine),
             definition: Arc::clone(&entry.definition),
+            revision: entry.revision_id.clone().zip(entry.update_date),
             state_machine_name: entry.arn.name().to_string(),
             role_arn: entry.role_arn.clone(),
             mocks,

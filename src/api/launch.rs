@@ -12,6 +12,9 @@ pub struct Launch {
     pub machine: Arc<StateMachine>,
     /// The definition's text (DescribeStateMachineForExecution shows it).
     pub definition: Arc<str>,
+    /// The state machine's revision when the execution started, and when it was last
+    /// updated (none if it never was, and for an execution read back from disk).
+    pub revision: Option<(String, chrono::DateTime<chrono::Utc>)>,
     pub state_machine_name: String,
     pub role_arn: String,
     pub mocks: Option<MockCase>,

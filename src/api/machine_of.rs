@@ -27,7 +27,9 @@ impl StepFunctions {
             .service
             .launches
             .get(r.execution_arn.as_str())
-            .map(|l| (l.definition.clone(), l.role_arn.clone()));
+            .map(|l| (l.definition.clone(), l.role_arn.clone(), l.revision.clone()));
+        let ran_revision = launch.as_ref().and_then(|l| l.2.clone());
+        let launch = launch.map(|(d, r, _)| (d, r));
         let (definition, role_arn) = match (launch, &current) {
             (Some(l), _) => l,
             (None, Some(e)) => (e.definition.clone(), e.role_arn.clone()),
@@ -48,7 +50,11 @@ impl StepFunctions {
                 v.entry.update_date.unwrap_or(v.entry.creation_date),
                 v.entry.revision_id.clone(),
             ),
-            (None, Some(e)) => (e.update_date.unwrap_or(e.creation_date), None),
+            // The revision it started with, not the state machine's current one.
+            (None, Some(e)) => match ran_revision {
+                Some((id, date)) => (date, Some(id)),
+                None => (e.creation_date, None),
+            },
             (None, None) => (r.start_date, None),
         };
         let name = machine

@@ -114,6 +114,9 @@ pub(crate) struct VersionRecord {
     pub(crate) creation_date: DateTime<Utc>,
     #[serde(with = "super::types::epoch")]
     pub(crate) machine_creation_date: DateTime<Utc>,
+    /// When the state machine was last updated before this version was published.
+    #[serde(with = "super::types::epoch::opt", default)]
+    pub(crate) update_date: Option<DateTime<Utc>>,
 }
 
 /// What a state machine's file does not hold (`resources/revisions`, by its ARN): its

@@ -146,6 +146,7 @@ impl StepFunctions {
                 description: version.description.clone(),
                 creation_date: version.creation_date,
                 machine_creation_date: entry.creation_date,
+                update_date: entry.update_date,
             },
         )?;
         versions.published = number;
@@ -318,7 +319,7 @@ impl StepFunctions {
             },
             creation_date: r.machine_creation_date,
             revision_id: r.revision_id,
-            update_date: None,
+            update_date: r.update_date,
         };
         let mut versions = self
             .service

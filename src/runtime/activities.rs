@@ -5,7 +5,7 @@
 
 use dashmap::DashMap;
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Notify;
 
@@ -30,11 +30,19 @@ struct Queue {
 pub struct ActivityTask {
     token: String,
     input: String,
-    /// Who took the task: `Some(worker name)` once a worker did, `None` once the state
-    /// stopped waiting for one. Whichever comes first wins.
-    taken: OnceLock<Option<String>>,
-    /// Wakes the execution when a worker takes the task.
+    claim: Mutex<Claim>,
+    /// Wakes the execution when a worker has the task, or the state gave it up.
     started: Notify,
+}
+
+/// Who has a task. A worker's claim is confirmed once its poll has answered; a claim
+/// whose poll went away is released and the task is queued again.
+#[derive(Default)]
+struct Claim {
+    worker: Option<String>,
+    confirmed: bool,
+    /// The state stopped waiting for a worker (it ended another way).
+    gone: bool,
 }
 
 /// A task as a worker receives it.
@@ -69,26 +77,31 @@ impl Activities {
         let task = Arc::new(ActivityTask {
             token,
             input,
-            taken: OnceLock::new(),
+            claim: Mutex::new(Claim::default()),
             started: Notify::new(),
         });
-        queue
-            .tasks
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push_back(Arc::clone(&task));
+        {
+            let mut tasks = queue.tasks.lock().unwrap_or_else(|e| e.into_inner());
+            // Tasks given up at the front would otherwise wait for a worker to pass them.
+            while tasks.front().is_some_and(|t| t.is_gone()) {
+                tasks.pop_front();
+            }
+            tasks.push_back(Arc::clone(&task));
+        }
         queue.arrived.notify_one();
         Some(task)
     }
 
-    /// Waits up to `wait` for a task of the activity `arn` and gives it to `worker`;
-    /// `Ok(None)` if none came. `Err(())` if there is no such activity.
+    /// Waits up to `wait` for a task of the activity `arn` and claims it for `worker`;
+    /// `Ok(None)` if none came, `Err(())` if there is no such activity. The claim holds
+    /// once [`ActivityTask::confirm`]ed; a poll that cannot deliver the task gives it back
+    /// with [`Activities::put_back`].
     pub async fn take(
         &self,
         arn: &str,
         worker: Option<&str>,
         wait: Duration,
-    ) -> Result<Option<Delivered>, ()> {
+    ) -> Result<Option<(Delivered, Arc<ActivityTask>)>, ()> {
         let queue = Arc::clone(self.queues.get(arn).ok_or(())?.value());
         let deadline = tokio::time::Instant::now() + wait;
         loop {
@@ -106,6 +119,25 @@ impl Activities {
         }
     }
 
+    /// Queues a claimed task again, first, because its poll could not deliver it.
+    pub fn put_back(&self, arn: &str, task: Arc<ActivityTask>) {
+        {
+            let mut c = task.claim();
+            c.worker = None;
+            if c.gone {
+                return;
+            }
+        }
+        if let Some(queue) = self.queues.get(arn).map(|q| Arc::clone(q.value())) {
+            queue
+                .tasks
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push_front(task);
+            queue.arrived.notify_one();
+        }
+    }
+
     /// How many tasks are queued on `arn` and not yet taken or given up.
     pub fn queued(&self, arn: &str) -> usize {
         self.queues.get(arn).map_or(0, |q| {
@@ -113,30 +145,26 @@ impl Activities {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .iter()
-                .filter(|t| t.taken.get().is_none())
+                .filter(|t| t.is_waiting())
                 .count()
         })
     }
 }
 
 impl Queue {
-    fn take_one(&self, worker: Option<&str>) -> Option<Delivered> {
+    fn take_one(&self, worker: Option<&str>) -> Option<(Delivered, Arc<ActivityTask>)> {
         let mut tasks = self.tasks.lock().unwrap_or_else(|e| e.into_inner());
         while let Some(task) = tasks.pop_front() {
-            if task
-                .taken
-                .set(Some(worker.unwrap_or_default().to_string()))
-                .is_ok()
-            {
-                task.started.notify_one();
+            if task.try_claim(worker.unwrap_or_default()) {
                 if !tasks.is_empty() {
                     // A notification wakes one worker; pass it on to the next.
                     self.arrived.notify_one();
                 }
-                return Some(Delivered {
+                let d = Delivered {
                     task_token: task.token.clone(),
                     input: task.input.clone(),
-                });
+                };
+                return Some((d, task));
             }
         }
         None
@@ -144,21 +172,63 @@ impl Queue {
 }
 
 impl ActivityTask {
-    /// The name of the worker that took the task (empty if it gave none), once one did.
-    pub fn worker(&self) -> Option<&str> {
-        self.taken.get().and_then(|w| w.as_deref())
+    fn claim(&self) -> std::sync::MutexGuard<'_, Claim> {
+        self.claim.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn try_claim(&self, worker: &str) -> bool {
+        let mut c = self.claim();
+        if c.gone || c.worker.is_some() {
+            return false;
+        }
+        c.worker = Some(worker.to_string());
+        true
+    }
+
+    fn is_gone(&self) -> bool {
+        self.claim().gone
+    }
+
+    fn is_waiting(&self) -> bool {
+        let c = self.claim();
+        !c.gone && c.worker.is_none()
+    }
+
+    /// The worker's poll answered with the task: it is the worker's now.
+    pub fn confirm(&self) {
+        self.claim().confirmed = true;
+        self.started.notify_one();
+    }
+
+    /// The name of the worker that has the task (empty if it gave none), once one does.
+    pub fn worker(&self) -> Option<String> {
+        let c = self.claim();
+        c.confirmed.then(|| c.worker.clone()).flatten()
+    }
+
+    /// The worker a poll took the task for, confirmed or not: when the task is answered,
+    /// its worker had it even if its poll has not confirmed yet.
+    pub fn holder(&self) -> Option<String> {
+        self.claim().worker.clone()
     }
 
     /// The state no longer waits for a worker: a worker that comes later passes it over.
     pub fn give_up(&self) {
-        let _ = self.taken.set(None);
+        self.claim().gone = true;
         self.started.notify_one();
     }
 
-    /// Resolves once a worker took the task or the state gave it up.
+    /// Resolves once a worker has the task or the state gave it up.
     pub async fn settled(&self) {
-        if self.taken.get().is_none() {
-            self.started.notified().await;
+        loop {
+            let notified = self.started.notified();
+            {
+                let c = self.claim();
+                if c.gone || c.confirmed {
+                    return;
+                }
+            }
+            notified.await;
         }
     }
 }
@@ -173,29 +243,47 @@ mod tests {
     async fn each_task_goes_to_one_worker_and_given_up_tasks_are_passed_over() {
         let acts = Activities::default();
         assert!(acts.schedule(ARN, "t0".into(), "{}".into()).is_none());
-        assert_eq!(acts.take(ARN, None, Duration::ZERO).await, Err(()));
+        assert!(acts.take(ARN, None, Duration::ZERO).await.is_err());
         acts.create(ARN);
         let gone = acts.schedule(ARN, "t1".into(), "1".into()).unwrap();
         let kept = acts.schedule(ARN, "t2".into(), "2".into()).unwrap();
         gone.give_up();
         assert_eq!(acts.queued(ARN), 1);
-        let d = acts.take(ARN, Some("w1"), Duration::ZERO).await.unwrap();
+        let (d, task) = acts
+            .take(ARN, Some("w1"), Duration::ZERO)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(
             d,
-            Some(Delivered {
+            Delivered {
                 task_token: "t2".into(),
                 input: "2".into()
-            })
+            }
         );
+        // A poll that could not deliver it gives it back; the next worker gets it.
+        assert_eq!(task.worker(), None, "not the worker's until confirmed");
+        acts.put_back(ARN, task);
+        let (_, task) = acts
+            .take(ARN, Some("w2"), Duration::ZERO)
+            .await
+            .unwrap()
+            .unwrap();
+        task.confirm();
         kept.settled().await;
-        assert_eq!(kept.worker(), Some("w1"));
+        assert_eq!(kept.worker().as_deref(), Some("w2"));
         assert_eq!(gone.worker(), None);
         kept.give_up();
-        assert_eq!(kept.worker(), Some("w1"), "a taken task stays taken");
         assert_eq!(
-            acts.take(ARN, None, Duration::from_millis(5)).await,
-            Ok(None)
+            kept.worker().as_deref(),
+            Some("w2"),
+            "a taken task stays taken"
         );
+        let none = acts
+            .take(ARN, None, Duration::from_millis(5))
+            .await
+            .unwrap();
+        assert!(none.is_none());
     }
 
     #[tokio::test]
@@ -206,9 +294,13 @@ mod tests {
             .map(|i| {
                 let acts = acts.clone();
                 tokio::spawn(async move {
-                    acts.take(ARN, Some(&format!("w{i}")), Duration::from_secs(10))
+                    let (d, task) = acts
+                        .take(ARN, Some(&format!("w{i}")), Duration::from_secs(10))
                         .await
                         .unwrap()
+                        .expect("a task");
+                    task.confirm();
+                    d
                 })
             })
             .collect();
@@ -218,7 +310,7 @@ mod tests {
             .collect();
         let mut got: Vec<String> = Vec::new();
         for w in workers {
-            got.push(w.await.unwrap().expect("a task").task_token);
+            got.push(w.await.unwrap().task_token);
         }
         got.sort();
         assert_eq!(got, ["t0", "t1", "t2"]);

@@ -113,11 +113,22 @@ impl Runtime {
         F: std::future::Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let (tx, rx) = tokio::sync::oneshot::channel();
+        let (mut tx, rx) = tokio::sync::oneshot::channel();
         self.system.spawner.next().spawn(async move {
-            let _ = tx.send(fut.await);
+            // A caller that stops waiting stops the work too.
+            tokio::select! {
+                out = fut => {
+                    let _ = tx.send(out);
+                }
+                () = tx.closed() => {}
+            }
         });
         async move { rx.await.ok() }
+    }
+
+    /// Runs `fut` on one of the arbiters, detached.
+    pub fn spawn_future(&self, fut: impl std::future::Future<Output = ()> + Send + 'static) {
+        self.system.spawner.next().spawn(fut);
     }
 
     /// Number of arbiters executions are spread over.

@@ -43,10 +43,15 @@ fn json_member(text: Option<&str>, member: &str, default: &str) -> Result<Value,
 fn mocked(mock: &MockInput) -> Result<Result<Value, StatesError>, ApiError> {
     match (&mock.result, &mock.error_output) {
         (Some(r), None) => Ok(Ok(json_member(Some(r), "mock result", "")?)),
-        (None, Some(e)) => Ok(Err(StatesError {
-            error: e.error.clone().unwrap_or_default(),
-            cause: e.cause.clone(),
-        })),
+        (None, Some(e)) => match &e.error {
+            Some(error) => Ok(Err(StatesError {
+                error: error.clone(),
+                cause: e.cause.clone(),
+            })),
+            None => Err(invalid(
+                "1 validation error detected: Value null at 'mock.errorOutput.error' failed to satisfy constraint: Member must not be null",
+            )),
+        },
         _ => Err(invalid(
             "A mock has either a result or an errorOutput, and not both",
         )),
@@ -107,7 +112,7 @@ impl StepFunctions {
             Step::Work { parameters } => {
                 let result = match answer {
                     Some(a) => a,
-                    None => self.call(&mut tester, parameters, req.reveal_secrets).await,
+                    None => self.call(&mut tester, parameters).await,
                 };
                 tester.end(result)
             }
@@ -174,12 +179,7 @@ impl StepFunctions {
     }
 
     /// The Task's call, answered by the handler of its resource.
-    async fn call(
-        &self,
-        t: &mut Tester,
-        parameters: Value,
-        reveal_secrets: bool,
-    ) -> Result<Value, StatesError> {
+    async fn call(&self, t: &mut Tester, parameters: Value) -> Result<Value, StatesError> {
         let StateKind::Task(task) = &t.state.kind else {
             return Err(StatesError::runtime(
                 "Only a Task's work runs without a mock",
@@ -195,7 +195,7 @@ impl StepFunctions {
                     Default::default(),
                 )
             });
-            t.data.request = Some(inspect::request(&x, reveal_secrets));
+            t.data.request = Some(inspect::request(&x));
             t.data.response = x.status.map(|_| inspect::response(&x));
             return result.map_err(|f| StatesError {
                 error: f.error,
@@ -283,8 +283,9 @@ impl StepFunctions {
                         next,
                         output,
                         catcher,
-                        ..
+                        error_output,
                     } => {
+                        t.data.variables = t.catcher_assigns(catcher, &error_output);
                         out.status = "CAUGHT_ERROR".into();
                         out.next_state = Some(t.body.state(next).name.clone());
                         out.output = Some(output.to_string());

@@ -288,6 +288,17 @@ impl Tester {
         })
     }
 
+    /// The variables after a Catcher's Assign (evaluated on the error output).
+    pub(super) fn catcher_assigns(&self, catcher: usize, error_output: &Value) -> Option<String> {
+        let template = self.state.catch().get(catcher)?.assign.as_ref();
+        let ctx = self.context();
+        let mut rng = self.rng.clone();
+        match interpret::assign(template, error_output, &ctx, &mut rng) {
+            Ok(assigned) => self.variables_after(&assigned),
+            Err(_) => self.variables_after(&None),
+        }
+    }
+
     /// The variables after the state's Assign, as the state's successor reads them.
     pub(super) fn variables_after(&self, assigned: &Assigned) -> Option<String> {
         let mut all = Map::new();

@@ -51,7 +51,7 @@ impl ExecutionActor {
         ctx.spawn(
             async move { watched.settled().await }
                 .into_actor(self)
-                .map(|(), act, _| act.activity_started()),
+                .map(|(), act, _| act.activity_started(false)),
         );
         if let Some(pos) = self.pos.as_mut() {
             pos.activity = Some(Arc::clone(&task));
@@ -68,15 +68,15 @@ impl ExecutionActor {
     /// Records `ActivityStarted` once a worker took the current state's task. Called when
     /// the worker takes it and again before the task's end is recorded, whichever sees it
     /// first, so that the event always comes before the end.
-    pub(crate) fn activity_started(&mut self) {
+    pub(crate) fn activity_started(&mut self, at_end: bool) {
         let Some(pos) = self.pos.as_mut() else {
             return;
         };
-        let Some(worker) = pos
+        let worker = pos
             .activity
             .as_ref()
-            .and_then(|t| t.worker().map(String::from))
-        else {
+            .and_then(|t| if at_end { t.holder() } else { t.worker() });
+        let Some(worker) = worker else {
             return;
         };
         pos.activity = None;

@@ -33,16 +33,21 @@ impl ExecutionActor {
         let pos = self.pos.as_mut().expect("a current state");
         let lost = pos.lost_call.take();
         let call_no = pos.task_calls;
-        pos.task_calls += 1;
-        // A token names its execution run (by its start), the state's entry and the call,
-        // so that the call a restart continues waits on the token its worker holds.
+        // A STANDARD execution's token names its run (by its start), the state's entry and
+        // the call, so that the call a restart continues waits on the token its worker
+        // holds. EXPRESS executions are never continued, and their names may repeat.
+        let standard = self.exec.record.machine_type == crate::types::StateMachineType::STANDARD;
         let task_token = (callback || queued).then(|| {
-            let unique = format!(
-                "{}.{}.{}.{call_no}",
-                self.exec.record.start_date.timestamp_millis(),
-                self.exec.info.redrive_count,
-                pos.entered_id
-            );
+            let unique = if standard {
+                format!(
+                    "{}.{}.{}.{call_no}",
+                    self.exec.record.start_date.timestamp_millis(),
+                    self.exec.info.redrive_count,
+                    pos.entered_id
+                )
+            } else {
+                uuid::Uuid::new_v4().to_string()
+            };
             crate::runtime::callbacks::Callbacks::token(&self.exec.info.id, &state.name, &unique)
         });
         let pos = self.pos.as_ref().expect("a current state");
@@ -56,6 +61,10 @@ impl ExecutionActor {
             Ok(c) => c,
             Err(e) => return self.state_error(ctx, state, e, true),
         };
+        // Counted only once it is scheduled, as a restart counts the calls it finds.
+        if let Some(pos) = self.pos.as_mut() {
+            pos.task_calls += 1;
+        }
         let prefix = family.event_prefix();
         let (resource_type, resource) = resource_parts(&t.resource);
         let region = self.exec.region.clone();
@@ -304,7 +313,7 @@ impl ExecutionActor {
         let prefix = family.event_prefix();
         let (resource_type, resource) = resource_parts(&t.resource);
         let service = matches!(family, Family::Service(_));
-        self.activity_started();
+        self.activity_started(true);
         match result {
             Ok(v) => {
                 self.event(task_event(prefix, TaskPhase::Succeeded), || {
