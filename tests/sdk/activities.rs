@@ -82,6 +82,42 @@ async fn activity_operations_and_a_polling_worker() {
     let details = started.activity_started_event_details().unwrap();
     assert_eq!(details.worker_name(), Some("sdk-worker"));
 
+    // A worker that fails its task, and a token that is not one.
+    let failing = c
+        .start_execution()
+        .state_machine_arn(&sm)
+        .input("{}")
+        .send()
+        .await
+        .unwrap()
+        .execution_arn()
+        .to_string();
+    let task = c
+        .get_activity_task()
+        .activity_arn(&act)
+        .send()
+        .await
+        .unwrap();
+    c.send_task_failure()
+        .task_token(task.task_token().unwrap())
+        .error("Worker.Broke")
+        .cause("out of paper")
+        .send()
+        .await
+        .unwrap();
+    let d = super::wait_end(&c, &failing).await;
+    assert_eq!(
+        (d.error(), d.cause()),
+        (Some("Worker.Broke"), Some("out of paper"))
+    );
+    let e = c
+        .send_task_failure()
+        .task_token("not-a-token")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.as_service_error().unwrap().is_invalid_token(), "{e:?}");
+
     // Tags, on the activity and the state machine.
     c.tag_resource()
         .resource_arn(&sm)
