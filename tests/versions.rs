@@ -404,3 +404,39 @@ fn versions_aliases_and_revisions_survive_a_restart() {
     );
     assert_eq!(kept.state_machine_version_arn.as_deref(), Some(v1.as_str()));
 }
+
+#[test]
+fn a_map_run_child_names_its_run_and_label() {
+    let s = sfn();
+    let def = json!({"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "Label": "Items",
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+        "End": true}}});
+    let arn = create(&s, "Fans", &def);
+    let (d, _) = run(&s, &arn, &json!([1, 2]));
+    assert_eq!(d.status, "SUCCEEDED");
+    let runs = s
+        .list_map_runs(ListMapRunsInput {
+            execution_arn: d.execution_arn.clone(),
+            ..Default::default()
+        })
+        .unwrap()
+        .map_runs;
+    let run_arn = runs[0].map_run_arn.clone();
+    let children = s
+        .list_executions(ListExecutionsInput {
+            map_run_arn: Some(run_arn.clone()),
+            ..Default::default()
+        })
+        .unwrap()
+        .executions;
+    assert_eq!(children.len(), 2);
+    let child = s
+        .describe_state_machine_for_execution(ExecutionArnInput {
+            execution_arn: children[0].execution_arn.clone(),
+        })
+        .unwrap();
+    assert_eq!(child.map_run_arn.as_deref(), Some(run_arn.as_str()));
+    assert_eq!(child.label.as_deref(), Some("Items"));
+    assert_eq!(child.name, "Fans");
+}

@@ -69,7 +69,7 @@ impl StepFunctions {
             definition: definition.to_string(),
             role_arn,
             update_date,
-            map_run_arn: None,
+            map_run_arn: self.service.map_runs.run_of_child(r.execution_arn.as_str()),
             label,
             revision_id,
         })

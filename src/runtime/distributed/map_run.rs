@@ -321,8 +321,8 @@ pub struct MapRuns {
     by_arn: DashMap<String, Arc<MapRunRecord>>,
     /// Per parent execution ARN, in start order.
     by_execution: DashMap<String, Vec<Arc<MapRunRecord>>>,
-    /// STANDARD child executions by ARN.
-    children: DashMap<String, Arc<ExecutionRecord>>,
+    /// STANDARD child executions by ARN, with the ARN of their run.
+    children: DashMap<String, (Arc<ExecutionRecord>, Arc<str>)>,
     store: OnceLock<Arc<dyn MapRunStore>>,
 }
 
@@ -382,14 +382,21 @@ impl MapRuns {
 
     /// Registers a STANDARD child execution of `run`, which runs item (or batch) `index`.
     pub fn add_child(&self, run: &MapRunRecord, index: u32, child: Arc<ExecutionRecord>) {
-        self.children
-            .insert(child.execution_arn.as_str().to_owned(), Arc::clone(&child));
+        self.children.insert(
+            child.execution_arn.as_str().to_owned(),
+            (Arc::clone(&child), Arc::from(run.map_run_arn.as_str())),
+        );
         run.add_child(index, child);
     }
 
     /// A child execution by ARN.
     pub fn child(&self, execution_arn: &str) -> Option<Arc<ExecutionRecord>> {
-        self.children.get(execution_arn).map(|r| Arc::clone(&r))
+        self.children.get(execution_arn).map(|r| Arc::clone(&r.0))
+    }
+
+    /// The ARN of the Map Run a child execution belongs to.
+    pub fn run_of_child(&self, execution_arn: &str) -> Option<String> {
+        self.children.get(execution_arn).map(|r| r.1.to_string())
     }
 }
 
