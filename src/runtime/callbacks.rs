@@ -30,14 +30,16 @@ pub enum CallbackError {
 /// The tasks waiting on tokens. Cheap to clone; shared by the service and every execution.
 #[derive(Clone, Default)]
 pub struct Callbacks {
-    waiting: Arc<DashMap<String, Waiter>>,
+    waiting: Arc<DashMap<Arc<str>, Waiter>>,
     /// Tokens whose tasks timed out, kept so that a late answer is told so.
-    timed_out: Arc<DashMap<String, ()>>,
+    timed_out: Arc<DashMap<Arc<str>, ()>>,
 }
 
 struct Waiter {
     answer: oneshot::Sender<TaskResult>,
-    beats: watch::Sender<u64>,
+    /// Only for a task with HeartbeatSeconds: a heartbeat of any other task changes
+    /// nothing, and most tasks wait without this channel's weight.
+    beats: Option<watch::Sender<u64>>,
 }
 
 /// A task's wait for its token: its answer, and the heartbeats that came before it. The
@@ -45,8 +47,10 @@ struct Waiter {
 pub struct Wait {
     /// Resolves to the answer given for the token.
     pub answer: BoxFuture<'static, TaskResult>,
-    /// Changes with every SendTaskHeartbeat.
-    pub beats: watch::Receiver<u64>,
+    /// Changes with every SendTaskHeartbeat, when heartbeats were asked for.
+    pub beats: Option<watch::Receiver<u64>>,
+    /// The token, shared with the waiting list.
+    pub token: Arc<str>,
 }
 
 impl Callbacks {
@@ -71,15 +75,22 @@ impl Callbacks {
         Some(execution)
     }
 
-    /// Starts waiting on `token`.
-    pub fn wait(&self, token: &str) -> Wait {
+    /// Starts waiting on `token`; `heartbeats` when the task has HeartbeatSeconds.
+    pub fn wait(&self, token: &str, heartbeats: bool) -> Wait {
         let (tx, rx) = oneshot::channel();
-        let (beats, beat_rx) = watch::channel(0);
+        let (beats, beat_rx) = match heartbeats {
+            true => {
+                let (b, r) = watch::channel(0);
+                (Some(b), Some(r))
+            }
+            false => (None, None),
+        };
+        let token: Arc<str> = Arc::from(token);
         self.waiting
-            .insert(token.to_string(), Waiter { answer: tx, beats });
+            .insert(Arc::clone(&token), Waiter { answer: tx, beats });
         let guard = Unregister {
             callbacks: self.clone(),
-            token: token.to_string(),
+            token: Arc::clone(&token),
         };
         let answer = rx
             .map(move |r| {
@@ -95,6 +106,7 @@ impl Callbacks {
         Wait {
             answer,
             beats: beat_rx,
+            token,
         }
     }
 
@@ -114,7 +126,9 @@ impl Callbacks {
     pub fn heartbeat(&self, token: &str) -> Result<(), CallbackError> {
         match self.waiting.get(token) {
             Some(w) => {
-                w.beats.send_modify(|n| *n += 1);
+                if let Some(b) = &w.beats {
+                    b.send_modify(|n| *n += 1);
+                }
                 Ok(())
             }
             None => Err(self.why_not_waiting(token)),
@@ -124,7 +138,7 @@ impl Callbacks {
     /// Records that the task of `token` timed out.
     pub fn timed_out(&self, token: &str) {
         self.waiting.remove(token);
-        self.timed_out.insert(token.to_string(), ());
+        self.timed_out.insert(Arc::from(token), ());
     }
 
     /// How many tasks wait on tokens now.
@@ -148,7 +162,7 @@ impl Callbacks {
 /// the race, or the execution stopped).
 struct Unregister {
     callbacks: Callbacks,
-    token: String,
+    token: Arc<str>,
 }
 
 impl Drop for Unregister {
@@ -170,9 +184,9 @@ mod tests {
             Callbacks::execution_of(&token).as_deref(),
             Some("arn:aws:states:us-east-1:1:execution:m:e")
         );
-        let wait = c.wait(&token);
+        let wait = c.wait(&token, true);
         c.heartbeat(&token).unwrap();
-        assert!(wait.beats.has_changed().unwrap());
+        assert!(wait.beats.as_ref().unwrap().has_changed().unwrap());
         c.answer(&token, Ok(json!(1))).unwrap();
         let got = futures::executor::block_on(wait.answer).unwrap();
         assert_eq!(got, json!(1));
@@ -191,11 +205,11 @@ mod tests {
     fn a_dropped_wait_stops_waiting_and_a_timeout_is_remembered() {
         let c = Callbacks::default();
         let token = Callbacks::token("arn:e", "S", "u2");
-        drop(c.wait(&token));
+        drop(c.wait(&token, false));
         assert_eq!(c.waiting(), 0);
         assert_eq!(c.heartbeat(&token), Err(CallbackError::TaskDoesNotExist));
         let late = Callbacks::token("arn:e", "S", "u3");
-        let _wait = c.wait(&late);
+        let _wait = c.wait(&late, false);
         c.timed_out(&late);
         assert_eq!(
             c.answer(&late, Ok(json!(1))),

@@ -110,10 +110,11 @@ impl ExecutionActor {
         }
         // Waiting starts before the integration is called: a worker may answer the token
         // the moment it is sent.
-        let wait = task_token
-            .as_ref()
-            .filter(|_| !mocked)
-            .map(|token| self.exec.callbacks.wait(token));
+        let wait = task_token.as_ref().filter(|_| !mocked).map(|token| {
+            let heartbeats = call.heartbeat_seconds.is_some();
+            self.exec.callbacks.wait(token, heartbeats)
+        });
+        let shared_token = wait.as_ref().map(|w| Arc::clone(&w.token));
         let input = queued.then(|| call.parameters.to_string());
         let called = self.answer(
             state,
@@ -133,7 +134,7 @@ impl ExecutionActor {
                     waited.await
                 }
                 .boxed();
-                (answer, Some(wait.beats))
+                (answer, wait.beats)
             }
             None => (called, None),
         };
@@ -156,7 +157,8 @@ impl ExecutionActor {
         }
         let mut answer =
             self.with_deadlines(answer, call.timeout_seconds, call.heartbeat_seconds, beats);
-        if let Some(token) = task_token.filter(|_| !mocked) {
+        drop(task_token);
+        if let Some(token) = shared_token {
             let callbacks = self.exec.callbacks.clone();
             answer = answer
                 .map(move |r| {
