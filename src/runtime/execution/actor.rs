@@ -123,12 +123,13 @@ pub struct ExecutionActor {
     pub(crate) role: Role,
     pub(crate) start_input: Option<Value>,
     /// Where to start instead of StartAt (a redrive).
-    pub(crate) resume: Option<ResumePoint>,
+    /// Boxed: most actors start fresh, and a waiting execution should not carry the room.
+    pub(crate) resume: Option<Box<ResumePoint>>,
     /// The resume continues a run the process lost, rather than redriving an ended one.
     pub(crate) recovering: bool,
     /// See [`ExecutionSpec::redrive_announced`].
     pub(crate) redrive_announced: bool,
-    pub(crate) recovered_fanout: Option<RecoveredFanOut>,
+    pub(crate) recovered_fanout: Option<Box<RecoveredFanOut>>,
     pub(crate) rng: SmallRng,
     pub(crate) pos: Option<Position>,
     pub(crate) pending: Option<SpawnHandle>,
@@ -189,7 +190,7 @@ impl ExecutionActor {
         );
         actor.recovering = recovering;
         actor.redrive_announced = spec.redrive_announced;
-        actor.recovered_fanout = spec.recovered_fanout;
+        actor.recovered_fanout = spec.recovered_fanout.map(Box::new);
         actor
     }
 
@@ -207,7 +208,7 @@ impl ExecutionActor {
             body,
             role,
             start_input: Some(input),
-            resume,
+            resume: resume.map(Box::new),
             recovering: false,
             redrive_announced: false,
             recovered_fanout: None,

@@ -215,7 +215,7 @@ impl ExecutionActor {
                 self.execution_started(&input);
             }
         }
-        match self.resume.take() {
+        match self.resume.take().map(|rp| *rp) {
             // AWS: a redrive enters the unsuccessful state again with its original input.
             Some(rp) => {
                 self.vars.assign(rp.variables);
@@ -230,7 +230,7 @@ impl ExecutionActor {
                 } else {
                     self.enter(rp.state, input);
                 }
-                let recovered = self.recovered_fanout.take();
+                let recovered = self.recovered_fanout.take().map(|r| *r);
                 if let Some(pos) = self.pos.as_mut() {
                     pos.fanout_resume = rp.fanout;
                     pos.recovered = recovered;
