@@ -150,12 +150,25 @@ impl ApiError {
 }
 
 impl ApiError {
+    /// The ValidationException for constraints a request breaks, in AWS's words: "N
+    /// validation error(s) detected: " and each violation, `; ` between them.
+    pub(crate) fn violations(list: &[String]) -> Self {
+        ApiError::ValidationException(match list {
+            [one] => format!("1 validation error detected: {one}"),
+            _ => format!(
+                "{} validation errors detected: {}",
+                list.len(),
+                list.join("; ")
+            ),
+        })
+    }
+
     /// The ValidationException for a JSON payload member (`input`, `output`) longer than
     /// `limit` bytes, in AWS's words.
     pub(crate) fn payload_too_large(member: &str, limit: usize) -> Self {
-        ApiError::ValidationException(format!(
-            "1 validation error detected: Value at '{member}' failed to satisfy constraint: Member must have length less than or equal to {limit}"
-        ))
+        Self::violations(&[format!(
+            "Value at '{member}' failed to satisfy constraint: Member must have length less than or equal to {limit}"
+        )])
     }
 }
 

@@ -1,5 +1,6 @@
 //! The records of the control plane that the service's registry and the operations on it
-//! share: activities as kept, and the rules tags follow.
+//! share: state machines, activities, versions and aliases as kept, and the rules tags and
+//! logging configurations follow.
 
 use super::error::ApiError;
 use super::types::Tag;
@@ -67,13 +68,10 @@ pub(crate) fn check_tags(tags: &[Tag], arn: &str) -> Result<(), ApiError> {
             ));
         }
     }
-    match violations.len() {
-        0 => Ok(()),
-        n => Err(ApiError::ValidationException(format!(
-            "{n} validation error{} detected: {}",
-            if n == 1 { "" } else { "s" },
-            violations.join("; ")
-        ))),
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::violations(&violations))
     }
 }
 

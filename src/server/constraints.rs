@@ -44,21 +44,11 @@ pub(super) fn check(op: &str, body: &Value) -> Result<(), Failure> {
             }
         }
     }
-    match violations.len() {
-        0 => Ok(()),
-        1 => Err(validation(format!(
-            "1 validation error detected: {}",
-            violations[0]
-        ))),
-        n => Err(validation(format!(
-            "{n} validation errors detected: {}",
-            violations.join("; ")
-        ))),
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Api(ApiError::violations(&violations)))
     }
-}
-
-fn validation(message: String) -> Failure {
-    Failure::Api(ApiError::ValidationException(message))
 }
 
 /// The constraint `v` breaks, if any; a value of the wrong JSON type cannot be read at all.
