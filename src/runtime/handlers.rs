@@ -38,6 +38,15 @@ pub struct TaskFailure {
     pub cause: Option<String>,
 }
 
+impl From<TaskFailure> for crate::data::StatesError {
+    fn from(f: TaskFailure) -> Self {
+        crate::data::StatesError {
+            error: f.error,
+            cause: f.cause,
+        }
+    }
+}
+
 impl TaskFailure {
     /// A failure with this error name and cause.
     pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {

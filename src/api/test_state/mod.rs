@@ -178,29 +178,29 @@ impl StepFunctions {
         }
     }
 
-    /// The Task's call, answered by the handler of its resource.
+    /// The Task's call, answered by the handler of its resource, or by the HTTP Task with
+    /// its request and response kept for TRACE. It runs on the service's runtime (a Lambda
+    /// endpoint or an HTTP call needs its threads).
     async fn call(&self, t: &mut Tester, parameters: Value) -> Result<Value, StatesError> {
         let StateKind::Task(task) = &t.state.kind else {
             return Err(StatesError::runtime(
                 "Only a Task's work runs without a mock",
             ));
         };
+        let stopped = || TaskFailure::new(names::TASK_FAILED, "The service stopped");
         if task.resource == http_task::RESOURCE && !self.service.handlers.has_exact(&task.resource)
         {
             let http = http_task::HttpTask::default();
             let call = async move { http.invoke_async(parameters).await };
-            let (result, x) = self.service.runtime.run(call).await.unwrap_or_else(|| {
-                (
-                    Err(TaskFailure::new(names::TASK_FAILED, "The service stopped")),
-                    Default::default(),
-                )
-            });
+            let (result, x) = self
+                .service
+                .runtime
+                .run(call)
+                .await
+                .unwrap_or_else(|| (Err(stopped()), Default::default()));
             t.data.request = Some(inspect::request(&x));
             t.data.response = x.status.map(|_| inspect::response(&x));
-            return result.map_err(|f| StatesError {
-                error: f.error,
-                cause: f.cause,
-            });
+            return result.map_err(StatesError::from);
         }
         let Some(handler) = self.service.handlers.get(&task.resource) else {
             return Err(StatesError::new(
@@ -220,14 +220,10 @@ impl StepFunctions {
             task_token: None,
             clock: Arc::clone(&self.service.clock),
         };
-        // The handler runs on the service's runtime (a Lambda endpoint needs its threads).
         let answered = self.service.runtime.run(handler.call(request)).await;
         answered
-            .unwrap_or_else(|| Err(TaskFailure::new(names::TASK_FAILED, "The service stopped")))
-            .map_err(|f| StatesError {
-                error: f.error,
-                cause: f.cause,
-            })
+            .unwrap_or_else(|| Err(stopped()))
+            .map_err(StatesError::from)
     }
 
     /// The answer: SUCCEEDED, or what Retry and Catch make of an error.

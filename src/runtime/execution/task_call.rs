@@ -3,7 +3,7 @@
 
 use super::actor::{ExecutionActor, Flow};
 use crate::asl::model::{State, StateKind, TaskState};
-use crate::data::{names, ContextObject, Scope, StatesError};
+use crate::data::{names, ContextObject, Scope};
 use crate::interpret::task::{self, resource_parts, Family, Pattern};
 use crate::runtime::handlers::{TaskFailure, TaskRequest, TaskResult};
 use crate::runtime::history::{task_event, TaskPhase};
@@ -358,11 +358,7 @@ impl ExecutionActor {
                     }
                     Some(Value::Object(d))
                 });
-                let e = StatesError {
-                    error: f.error,
-                    cause: f.cause,
-                };
-                self.state_error(ctx, state, e, false)
+                self.state_error(ctx, state, f.into(), false)
             }
         }
     }
