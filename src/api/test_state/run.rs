@@ -75,34 +75,32 @@ impl Tester {
         }
     }
 
+    /// Runs `step` with the inspection data and random source lent out, so that it can
+    /// write them while the context object borrows the rest of the tester.
+    fn lent<T>(&mut self, step: impl FnOnce(&Self, &mut InspectionData, &mut SmallRng) -> T) -> T {
+        let mut data = std::mem::take(&mut self.data);
+        let mut rng = self.rng.clone();
+        let out = step(self, &mut data, &mut rng);
+        self.data = data;
+        self.rng = rng;
+        out
+    }
+
     /// The state's step up to the work it needs, or to its end.
     pub(super) fn begin(&mut self) -> Step {
         self.data.input = text(&self.input);
-        match self.prepare() {
+        match self.lent(Self::prepare) {
             Ok(step) => step,
             Err(e) => failed(e),
         }
     }
 
-    fn prepare(&mut self) -> Result<Step, StatesError> {
-        let mut data = std::mem::take(&mut self.data);
-        let mut rng = self.rng.clone();
-        let step = self.prepare_into(&mut data, &mut rng);
-        self.data = data;
-        self.rng = rng;
-        step
-    }
-
-    fn prepare_into(
-        &self,
-        data: &mut InspectionData,
-        rng: &mut SmallRng,
-    ) -> Result<Step, StatesError> {
-        let state = self.state.clone();
+    fn prepare(&self, data: &mut InspectionData, rng: &mut SmallRng) -> Result<Step, StatesError> {
+        let state = &self.state;
         let raw = self.input.clone();
         let ctx_owned = self.context();
         let ctx = &ctx_owned;
-        let effective = interpret::effective_input(&state, &raw, ctx)?.into_owned();
+        let effective = interpret::effective_input(state, &raw, ctx)?.into_owned();
         data.after_input_path = text(&effective);
         let parameters = |t: Option<&Template>, rng: &mut SmallRng| -> Result<Value, StatesError> {
             match t {
@@ -120,13 +118,13 @@ impl Tester {
                 let combined = apply_result_path(raw, result, &p.result_path)?;
                 data.after_result_path = text(&combined);
                 Step::Done(Outcome::Exit {
-                    output: interpret::state_output(&state, combined, ctx)?,
+                    output: interpret::state_output(state, combined, ctx)?,
                     next: next_of(&self.body, &state.kind),
                     assigned,
                 })
             }
             StateKind::Task(t) => {
-                let call = interpret::task::prepare(&state, t, &mut Scope::new(&raw, ctx, rng))?;
+                let call = interpret::task::prepare(state, t, &mut Scope::new(&raw, ctx, rng))?;
                 data.after_parameters = text(&call.parameters);
                 Step::Work {
                     parameters: call.parameters,
@@ -159,8 +157,7 @@ impl Tester {
                 if m.item_selector.is_some() {
                     data.after_item_selector = text(&Value::Array(selected));
                 }
-                let settings =
-                    interpret::map::settings(&state, m, &mut Scope::new(&raw, ctx, rng))?;
+                let settings = interpret::map::settings(state, m, &mut Scope::new(&raw, ctx, rng))?;
                 data.max_concurrency = Some(settings.max_concurrency as u64);
                 data.tolerated_failure_count = settings.tolerated_failure_count;
                 data.tolerated_failure_percentage = settings.tolerated_failure_percentage;
@@ -183,7 +180,7 @@ impl Tester {
                 }
             }
             StateKind::Choice(c) => {
-                let (next, exit) = interpret::choice::run(&state, c, raw, ctx, rng)?;
+                let (next, exit) = interpret::choice::run(state, c, raw, ctx, rng)?;
                 Step::Done(Outcome::Exit {
                     output: exit.output,
                     next: Some(self.body.state(next).name.clone()),
@@ -192,7 +189,7 @@ impl Tester {
             }
             StateKind::Wait(w) => {
                 // The wait itself is not waited: TestState answers at once.
-                let plan = interpret::wait::plan(&state, w, raw, ctx, self.entered, rng)?;
+                let plan = interpret::wait::plan(state, w, raw, ctx, self.entered, rng)?;
                 Step::Done(Outcome::Exit {
                     output: plan.exit.output,
                     next: next_of(&self.body, &state.kind),
@@ -200,7 +197,7 @@ impl Tester {
                 })
             }
             StateKind::Succeed => Step::Done(Outcome::Exit {
-                output: interpret::succeed::run(&state, raw, ctx)?,
+                output: interpret::succeed::run(state, raw, ctx)?,
                 next: None,
                 assigned: None,
             }),
@@ -227,46 +224,26 @@ impl Tester {
             }
         };
         self.data.result = text(&result);
-        let state = self.state.clone();
+        self.lent(|t, data, rng| t.finish(result, data, rng))
+            .unwrap_or_else(|error| Outcome::Error {
+                error,
+                retriable: true,
+            })
+    }
+
+    fn finish(
+        &self,
+        result: Value,
+        data: &mut InspectionData,
+        rng: &mut SmallRng,
+    ) -> Result<Outcome, StatesError> {
+        let state = &self.state;
         let (selector, result_path) = match &state.kind {
             StateKind::Task(t) => (t.result_selector.as_ref(), &t.result_path),
             StateKind::Parallel(p) => (p.result_selector.as_ref(), &p.result_path),
             StateKind::Map(m) => (m.result_selector.as_ref(), &m.result_path),
             _ => (None, &ResultPath::Discard),
         };
-        match self.finish(&state, selector, result_path, result) {
-            Ok(o) => o,
-            Err(error) => Outcome::Error {
-                error,
-                retriable: true,
-            },
-        }
-    }
-
-    fn finish(
-        &mut self,
-        state: &State,
-        selector: Option<&Template>,
-        result_path: &ResultPath,
-        result: Value,
-    ) -> Result<Outcome, StatesError> {
-        let mut data = std::mem::take(&mut self.data);
-        let mut rng = self.rng.clone();
-        let out = self.finish_into(state, selector, result_path, result, &mut data, &mut rng);
-        self.data = data;
-        self.rng = rng;
-        out
-    }
-
-    fn finish_into(
-        &self,
-        state: &State,
-        selector: Option<&Template>,
-        result_path: &ResultPath,
-        result: Value,
-        data: &mut InspectionData,
-        rng: &mut SmallRng,
-    ) -> Result<Outcome, StatesError> {
         let ctx_owned = self.context();
         let ctx = &ctx_owned;
         let selected = match selector {
