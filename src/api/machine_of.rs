@@ -28,11 +28,9 @@ impl StepFunctions {
             .launches
             .get(r.execution_arn.as_str())
             .map(|l| (l.definition.clone(), l.role_arn.clone(), l.revision.clone()));
-        let ran_revision = launch.as_ref().and_then(|l| l.2.clone());
-        let launch = launch.map(|(d, r, _)| (d, r));
-        let (definition, role_arn) = match (launch, &current) {
+        let (definition, role_arn, ran_revision) = match (launch, &current) {
             (Some(l), _) => l,
-            (None, Some(e)) => (e.definition.clone(), e.role_arn.clone()),
+            (None, Some(e)) => (e.definition.clone(), e.role_arn.clone(), None),
             (None, None) => {
                 return Err(ApiError::ExecutionDoesNotExist(format!(
                     "Execution Does Not Exist: '{}' (its state machine is gone)",
