@@ -123,14 +123,7 @@ impl StepFunctions {
                 "Failed to create alias because an alias with the same name and a different routing configuration already exists: '{arn}'"
             )));
         }
-        let prefix = format!("{machine}:");
-        let count = self
-            .service
-            .aliases
-            .iter()
-            .filter(|a| a.key().starts_with(&prefix))
-            .count();
-        if count >= MAX_ALIASES {
+        if self.aliases_of(&machine).len() >= MAX_ALIASES {
             return Err(ApiError::ServiceQuotaExceededException(format!(
                 "The state machine '{machine}' has {MAX_ALIASES} aliases, the most it may have"
             )));
@@ -245,35 +238,38 @@ impl StepFunctions {
             }
         };
         self.state_machine(machine.as_str())?;
-        let prefix = format!("{machine}:");
         let routes_to = |a: &AliasEntry| {
             version
                 .as_ref()
                 .is_none_or(|v| a.routing.iter().any(|r| &r.state_machine_version_arn == v))
         };
-        let mut all: Vec<(String, StateMachineAliasListItem)> = self
-            .service
-            .aliases
-            .iter()
-            .filter(|a| a.key().starts_with(&prefix) && routes_to(a.value()))
-            .map(|a| {
-                (
-                    a.name.clone(),
-                    StateMachineAliasListItem {
-                        state_machine_alias_arn: a.key().clone(),
-                        creation_date: a.creation_date,
-                    },
-                )
+        let mut aliases = self.aliases_of(&machine);
+        aliases.retain(|(_, a)| routes_to(a));
+        aliases.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+        let all = aliases
+            .into_iter()
+            .map(|(arn, a)| StateMachineAliasListItem {
+                state_machine_alias_arn: arn,
+                creation_date: a.creation_date,
             })
             .collect();
-        all.sort_by(|a, b| a.0.cmp(&b.0));
-        let all = all.into_iter().map(|(_, item)| item).collect();
         let (state_machine_aliases, next_token) =
             super::page::page(all, req.max_results, req.next_token.as_deref())?;
         Ok(ListStateMachineAliasesOutput {
             state_machine_aliases,
             next_token,
         })
+    }
+
+    /// The aliases of state machine `machine`, with their ARNs.
+    pub(crate) fn aliases_of(&self, machine: &StateMachineArn) -> Vec<(String, AliasEntry)> {
+        let prefix = format!("{machine}:");
+        self.service
+            .aliases
+            .iter()
+            .filter(|a| a.key().starts_with(&prefix))
+            .map(|a| (a.key().clone(), a.value().clone()))
+            .collect()
     }
 
     /// What an execution started on `arn` runs: the state machine's current revision, a

@@ -269,17 +269,9 @@ impl StepFunctions {
             }
         }
         self.forget_resource(kind::REVISIONS, machine.as_str());
-        let prefix = format!("{machine}:");
-        let aliases: Vec<String> = self
-            .service
-            .aliases
-            .iter()
-            .filter(|a| a.key().starts_with(&prefix))
-            .map(|a| a.key().clone())
-            .collect();
-        for a in aliases {
-            self.service.aliases.remove(&a);
-            self.forget_resource(kind::ALIASES, &a);
+        for (arn, _) in self.aliases_of(machine) {
+            self.service.aliases.remove(&arn);
+            self.forget_resource(kind::ALIASES, &arn);
         }
     }
 
