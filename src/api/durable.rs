@@ -89,9 +89,9 @@ impl StepFunctions {
         }
     }
 
-    /// Records a new STANDARD execution and connects its log. EXPRESS executions keep no
-    /// history and cannot be redriven, so nothing of them is stored. A name another start
-    /// recorded first is `ExecutionAlreadyExists`.
+    /// Records a new STANDARD execution (and the version it was started on) and connects
+    /// its log. EXPRESS executions keep no history and cannot be redriven, so nothing of
+    /// them is stored. A name another start recorded first is `ExecutionAlreadyExists`.
     pub(crate) fn persist_start(
         &self,
         record: &ExecutionRecord,
@@ -133,7 +133,14 @@ impl StepFunctions {
             other => internal(other),
         })?;
         record.set_journal(Arc::new(log));
-        Ok(())
+        match &record.started_on {
+            Some(on) => self.persist_resource(
+                super::resources::kind::STARTED_ON,
+                record.execution_arn.as_str(),
+                on,
+            ),
+            None => Ok(()),
+        }
     }
 
     /// Opens the log of an execution restored without it, before it writes again.

@@ -77,13 +77,6 @@ impl StepFunctions {
             self.service.executions.remove(&exec_arn);
             return Err(e);
         }
-        if let (Some(on), StateMachineType::STANDARD) = (&record.started_on, entry.machine_type) {
-            if let Err(e) = self.persist_resource(super::resources::kind::STARTED_ON, &exec_arn, on)
-            {
-                self.service.executions.remove(&exec_arn);
-                return Err(e);
-            }
-        }
         self.service
             .by_machine
             .entry(entry.arn.to_string())
