@@ -66,11 +66,6 @@ impl Activities {
         self.queues.remove(arn);
     }
 
-    /// Whether `arn` is an activity.
-    pub fn exists(&self, arn: &str) -> bool {
-        self.queues.contains_key(arn)
-    }
-
     /// Queues a task on the activity `arn`, or `None` if there is no such activity.
     pub fn schedule(&self, arn: &str, token: String, input: String) -> Option<Arc<ActivityTask>> {
         let queue = Arc::clone(self.queues.get(arn)?.value());
