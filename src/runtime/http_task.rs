@@ -188,12 +188,12 @@ impl HttpTask {
         let mut out_headers = Map::new();
         for (name, value) in response.headers() {
             let v = Value::String(value.to_str().unwrap_or_default().to_string());
-            match out_headers
+            // Each header's values in one array, as AWS lists them.
+            if let Value::Array(a) = out_headers
                 .entry(name.as_str().to_string())
                 .or_insert_with(|| json!([]))
             {
-                Value::Array(a) => a.push(v),
-                _ => unreachable!("header values are arrays"),
+                a.push(v);
             }
         }
         let text = response
