@@ -10,6 +10,7 @@ use sfn_runtime::api::types::*;
 use sfn_runtime::api::{ApiError, StepFunctions};
 use sfn_runtime::runtime::TaskRequest;
 use std::sync::mpsc;
+use std::sync::Arc;
 use std::time::Duration;
 
 const SEND: &str = "arn:aws:states:::sqs:sendMessage.waitForTaskToken";
@@ -212,4 +213,115 @@ fn a_worker_answers_over_http_from_the_token_in_the_history() {
     let (status, missing) = server.call("SendTaskFailure", &json!({}));
     assert_eq!(status, 400);
     assert_eq!(missing["__type"], "com.amazonaws.sfn#ValidationException");
+}
+
+/// Waits until `n` executions sleep on their tokens.
+fn asleep(s: &StepFunctions, n: usize) {
+    eventually("the executions lie down", || {
+        (s.sleeping_executions() == n).then_some(())
+    });
+}
+
+#[test]
+fn executions_sleep_while_their_tokens_wait_and_wake_where_they_were() {
+    let (s, rx) = service(false);
+    let mut def = waiting(json!({
+        "Retry": [{"ErrorEquals": ["Again"], "MaxAttempts": 2, "IntervalSeconds": 1}],
+        "ResultPath": "$.answer", "Next": "After"}));
+    def["States"]["Wait"].as_object_mut().unwrap().remove("End");
+    def["StartAt"] = json!("Before");
+    def["States"]["Before"] = json!({"Type": "Pass", "Assign": {"x.$": "$.n"}, "Next": "Wait"});
+    def["States"]["After"] = json!({"Type": "Pass", "End": true, "Parameters": {
+        "x.$": "$x", "answer.$": "$.answer", "state.$": "$$.State.Name"}});
+    let arn = create(&s, "Sleepers", &def);
+    let runs: Vec<_> = (1..=3).map(|n| start(&s, &arn, &json!({"n": n}))).collect();
+    for _ in 0..3 {
+        token(&rx);
+    }
+    let tokens: Vec<String> = runs.iter().map(|r| token_of(r)).collect();
+    asleep(&s, 3);
+
+    // A failure the Retrier takes: the execution wakes, calls again with a new token,
+    // and lies down again with its variables.
+    s.send_task_failure(SendTaskFailureInput {
+        task_token: tokens[0].clone(),
+        error: Some("Again".into()),
+        cause: None,
+    })
+    .unwrap();
+    let retried = token(&rx);
+    assert_ne!(retried, tokens[0]);
+    asleep(&s, 3);
+    s.send_task_success(SendTaskSuccessInput {
+        task_token: retried,
+        output: r#"{"ok": 1}"#.into(),
+    })
+    .unwrap();
+    runs[0].wait_blocking();
+    let d = sfn_runtime::api::describe(&runs[0]);
+    assert_eq!(d.status, "SUCCEEDED");
+    assert_eq!(
+        output(&d),
+        json!({"x": 1, "answer": {"ok": 1}, "state": "After"})
+    );
+    let types = history_types(&s, runs[0].execution_arn.as_ref());
+    let count = |t: &str| types.iter().filter(|x| *x == t).count();
+    assert_eq!(
+        (
+            count("ExecutionStarted"),
+            count("TaskScheduled"),
+            count("TaskFailed")
+        ),
+        (1, 2, 1),
+        "{types:?}"
+    );
+    assert_eq!(types.last().map(String::as_str), Some("ExecutionSucceeded"));
+
+    // StopExecution ends a sleeping execution without waking it.
+    s.stop_execution(StopExecutionInput {
+        execution_arn: runs[1].execution_arn.to_string(),
+        error: Some("Halt".into()),
+        cause: Some("enough".into()),
+    })
+    .unwrap();
+    runs[1].wait_blocking();
+    let d = sfn_runtime::api::describe(&runs[1]);
+    assert_eq!(
+        (d.status.as_str(), d.error.as_deref()),
+        ("ABORTED", Some("Halt"))
+    );
+    let types = history_types(&s, runs[1].execution_arn.as_ref());
+    assert_eq!(types.last().map(String::as_str), Some("ExecutionAborted"));
+    let late = s.send_task_success(SendTaskSuccessInput {
+        task_token: tokens[1].clone(),
+        output: "{}".into(),
+    });
+    assert!(
+        matches!(late, Err(ApiError::TaskDoesNotExist(_))),
+        "{late:?}"
+    );
+    assert_eq!(s.sleeping_executions(), 1);
+
+    // A service dropped with an execution asleep ends it as its runtime stopping would.
+    let last = Arc::clone(&runs[2]);
+    drop(s);
+    last.wait_blocking();
+    let d = sfn_runtime::api::describe(&last);
+    assert_eq!(d.status, "ABORTED");
+    assert_eq!(d.cause.as_deref(), Some("The runtime shut down"));
+}
+
+/// The token an execution's last TaskScheduled event carries.
+fn token_of(r: &sfn_runtime::runtime::ExecutionRecord) -> String {
+    r.with_progress(|p| {
+        p.history
+            .iter()
+            .rev()
+            .find(|e| e.event_type.to_string() == "TaskScheduled")
+            .and_then(|e| e.details.as_deref())
+            .and_then(|d| serde_json::from_str::<Value>(d).ok())
+            .and_then(|d| serde_json::from_str::<Value>(d["parameters"].as_str()?).ok())
+            .and_then(|p| p["MessageBody"]["token"].as_str().map(String::from))
+    })
+    .expect("a scheduled task with a token")
 }

@@ -57,6 +57,12 @@ impl StepFunctions {
         Ok(CallbackOutput {})
     }
 
+    /// How many executions sleep while their tasks wait on task tokens: they hold their
+    /// data and no actor until the token is answered.
+    pub fn sleeping_executions(&self) -> usize {
+        self.callbacks().sleeping()
+    }
+
     fn callbacks(&self) -> &Callbacks {
         &self.service.config.callbacks
     }

@@ -64,6 +64,14 @@ pub(crate) struct ServiceState {
     pub(crate) _lock_holder: Option<crate::store::DiskStore>,
 }
 
+impl Drop for ServiceState {
+    fn drop(&mut self) {
+        // Before the runtime stops: executions asleep on task tokens end as the running
+        // ones do when it stops.
+        self.config.callbacks.release_parked();
+    }
+}
+
 impl std::ops::Deref for ServiceState {
     type Target = Config;
 

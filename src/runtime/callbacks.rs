@@ -4,12 +4,18 @@
 //!
 //! A token names its execution and state, so that an answer for a task that is gone can be
 //! told apart from a token this service never gave out.
+//!
+//! A task that waits on nothing but its token (no deadline races it) lays its execution
+//! down here as a [`Sleeper`]: the execution's actor stops, and the answer starts a new one
+//! where it left off. A hundred thousand executions waiting on workers then cost their data,
+//! not a hundred thousand live actors.
 
 use super::handlers::{TaskFailure, TaskResult};
 use base64::Engine;
 use dashmap::DashMap;
 use futures::future::BoxFuture;
 use futures::FutureExt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::{oneshot, watch};
 
@@ -33,24 +39,70 @@ pub struct Callbacks {
     waiting: Arc<DashMap<Arc<str>, Waiter>>,
     /// Tokens whose tasks timed out, kept so that a late answer is told so.
     timed_out: Arc<DashMap<Arc<str>, ()>>,
+    /// How many of the waiting tasks' executions sleep.
+    sleepers: Arc<AtomicUsize>,
 }
 
 struct Waiter {
-    answer: oneshot::Sender<TaskResult>,
+    answer: Answer,
     /// Only for a task with HeartbeatSeconds: a heartbeat of any other task changes
     /// nothing, and most tasks wait without this channel's weight.
     beats: Option<watch::Sender<u64>>,
 }
 
+/// Where the answer for a token goes.
+enum Answer {
+    /// To the task's actor, which waits for it.
+    Live(oneshot::Sender<TaskResult>),
+    /// To the execution laid down while it waits, which the answer wakes.
+    Parked(Box<dyn Sleeper>),
+}
+
+/// An execution laid down while its task waits on a token.
+pub trait Sleeper: Send + Sync {
+    /// The token was answered: go on from the task's end.
+    fn wake(self: Box<Self>, answer: TaskResult);
+    /// StopExecution came while it slept: end it ABORTED.
+    fn stop(self: Box<Self>, stop: super::messages::StopExecution);
+    /// The service is going away: end it as an execution whose actor stopped with the
+    /// runtime.
+    fn shut_down(self: Box<Self>);
+}
+
 /// A task's wait for its token: its answer, and the heartbeats that came before it. The
-/// token stops being waited on when this is dropped (the task ended another way).
+/// token stops being waited on when this is dropped (the task ended another way), unless
+/// it was [parked](Wait::parked).
 pub struct Wait {
-    /// Resolves to the answer given for the token.
-    pub answer: BoxFuture<'static, TaskResult>,
+    answer: oneshot::Receiver<TaskResult>,
     /// Changes with every SendTaskHeartbeat, when heartbeats were asked for.
     pub beats: Option<watch::Receiver<u64>>,
     /// The token, shared with the waiting list.
     pub token: Arc<str>,
+    guard: Unregister,
+}
+
+impl Wait {
+    /// Resolves to the answer given for the token.
+    pub fn answer(self) -> BoxFuture<'static, TaskResult> {
+        let Wait { answer, guard, .. } = self;
+        answer
+            .map(move |r| {
+                drop(guard);
+                r.unwrap_or_else(|_| {
+                    Err(TaskFailure::new(
+                        crate::data::names::TASK_FAILED,
+                        "The task's token was dropped without an answer",
+                    ))
+                })
+            })
+            .boxed()
+    }
+
+    /// The task was laid down with [`Callbacks::park`]: its sleeper waits on the token now.
+    pub fn parked(self) {
+        let mut guard = self.guard;
+        guard.armed = false;
+    }
 }
 
 impl Callbacks {
@@ -86,38 +138,77 @@ impl Callbacks {
             false => (None, None),
         };
         let token: Arc<str> = Arc::from(token);
-        self.waiting
-            .insert(Arc::clone(&token), Waiter { answer: tx, beats });
+        self.waiting.insert(
+            Arc::clone(&token),
+            Waiter {
+                answer: Answer::Live(tx),
+                beats,
+            },
+        );
         let guard = Unregister {
             callbacks: self.clone(),
             token: Arc::clone(&token),
+            armed: true,
         };
-        let answer = rx
-            .map(move |r| {
-                drop(guard);
-                r.unwrap_or_else(|_| {
-                    Err(TaskFailure::new(
-                        crate::data::names::TASK_FAILED,
-                        "The task's token was dropped without an answer",
-                    ))
-                })
-            })
-            .boxed();
         Wait {
-            answer,
+            answer: rx,
             beats: beat_rx,
             token,
+            guard,
+        }
+    }
+
+    /// Lays the task waiting on `token` down as the sleeper `make` gives, unless it was
+    /// answered already (false: its answer waits in its [`Wait`]).
+    pub fn park(&self, token: &str, make: impl FnOnce() -> Box<dyn Sleeper>) -> bool {
+        match self.waiting.get_mut(token) {
+            Some(mut w) => {
+                w.answer = Answer::Parked(make());
+                self.sleepers.fetch_add(1, Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Takes back the sleeper waiting on `token`, if it still sleeps.
+    pub fn take_parked(&self, token: &str) -> Option<Box<dyn Sleeper>> {
+        let (_, w) = self
+            .waiting
+            .remove_if(token, |_, w| matches!(w.answer, Answer::Parked(_)))?;
+        match w.answer {
+            Answer::Parked(s) => {
+                self.sleepers.fetch_sub(1, Ordering::Relaxed);
+                Some(s)
+            }
+            Answer::Live(_) => None,
+        }
+    }
+
+    /// Shuts down every sleeper (the service is going away). Sleepers hold the settings
+    /// that hold this list: without this, they would keep each other alive.
+    pub fn release_parked(&self) {
+        let tokens: Vec<Arc<str>> = self
+            .waiting
+            .iter()
+            .filter(|w| matches!(w.answer, Answer::Parked(_)))
+            .map(|w| Arc::clone(w.key()))
+            .collect();
+        for sleeper in tokens.iter().filter_map(|t| self.take_parked(t)) {
+            sleeper.shut_down();
         }
     }
 
     /// Answers the task waiting on `token`.
     pub fn answer(&self, token: &str, result: TaskResult) -> Result<(), CallbackError> {
-        match self.waiting.remove(token) {
+        match self.waiting.remove(token).map(|(_, w)| w.answer) {
             // A task whose execution stopped between the lookup and the send is gone too.
-            Some((_, w)) => w
-                .answer
-                .send(result)
-                .map_err(|_| CallbackError::TaskDoesNotExist),
+            Some(Answer::Live(tx)) => tx.send(result).map_err(|_| CallbackError::TaskDoesNotExist),
+            Some(Answer::Parked(sleeper)) => {
+                self.sleepers.fetch_sub(1, Ordering::Relaxed);
+                sleeper.wake(result);
+                Ok(())
+            }
             None => Err(self.why_not_waiting(token)),
         }
     }
@@ -146,6 +237,11 @@ impl Callbacks {
         self.waiting.len()
     }
 
+    /// How many of them have laid their executions down (no actor runs those).
+    pub fn sleeping(&self) -> usize {
+        self.sleepers.load(Ordering::Relaxed)
+    }
+
     /// Why nothing can take an answer for `token`, as if no task waited on it.
     pub fn why_not_waiting(&self, token: &str) -> CallbackError {
         if Self::execution_of(token).is_none() {
@@ -163,11 +259,17 @@ impl Callbacks {
 struct Unregister {
     callbacks: Callbacks,
     token: Arc<str>,
+    armed: bool,
 }
 
 impl Drop for Unregister {
     fn drop(&mut self) {
-        self.callbacks.waiting.remove(&self.token);
+        if self.armed {
+            // Only a live wait's own entry: a sleeper's is its own to remove.
+            self.callbacks
+                .waiting
+                .remove_if(&self.token, |_, w| matches!(w.answer, Answer::Live(_)));
+        }
     }
 }
 
@@ -188,7 +290,7 @@ mod tests {
         c.heartbeat(&token).unwrap();
         assert!(wait.beats.as_ref().unwrap().has_changed().unwrap());
         c.answer(&token, Ok(json!(1))).unwrap();
-        let got = futures::executor::block_on(wait.answer).unwrap();
+        let got = futures::executor::block_on(wait.answer()).unwrap();
         assert_eq!(got, json!(1));
         assert_eq!(c.waiting(), 0);
         assert_eq!(

@@ -7,8 +7,8 @@ use crate::types::{ExecutionArn, Name, StateMachineArn};
 use crate::types::{ExecutionProgress, ExecutionStatus, ExecutionSummary, StateMachineType};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use tokio::sync::watch;
 
 /// One execution.
 #[derive(Debug)]
@@ -26,16 +26,48 @@ pub struct ExecutionRecord {
     /// STANDARD or EXPRESS, which decides whether a history is kept.
     pub machine_type: StateMachineType,
     progress: Mutex<ExecutionProgress>,
-    done: watch::Sender<bool>,
+    /// Whether it has ended (or its actor is gone); waiters are woken through `ended`.
+    /// Neither allocates: most executions are never waited on.
+    done: std::sync::atomic::AtomicBool,
+    ended: tokio::sync::Notify,
     /// Mock invocations so far per state name; kept here so the count continues across
     /// redrives.
     pub(crate) mock_calls: Mutex<std::collections::HashMap<String, u32>>,
-    stopper: Mutex<Option<actix::Recipient<super::messages::StopExecution>>>,
+    stopper: Mutex<StopRoute>,
     /// The durable store's log of this execution, when there is a store.
     journal: std::sync::OnceLock<Arc<dyn super::journal::Journal>>,
     /// The version (and alias) it was started on, if it was not started on the state
     /// machine's latest revision.
     pub started_on: Option<StartedOn>,
+}
+
+/// Where StopExecution reaches the execution.
+#[derive(Debug, Default)]
+struct StopRoute {
+    to: StopTarget,
+    /// A StopExecution was sent to the actor `to` names: it must not lie down before it
+    /// has handled it.
+    sent: bool,
+}
+
+#[derive(Default)]
+enum StopTarget {
+    /// No actor runs it (not started yet, or ended).
+    #[default]
+    Nobody,
+    Actor(actix::Recipient<super::messages::StopExecution>),
+    /// It sleeps while its task waits on this token.
+    Parked(Arc<str>, super::callbacks::Callbacks),
+}
+
+impl std::fmt::Debug for StopTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StopTarget::Nobody => "Nobody",
+            StopTarget::Actor(_) => "Actor",
+            StopTarget::Parked(..) => "Parked",
+        })
+    }
 }
 
 /// The version an execution was started on, and the alias that chose it.
@@ -82,9 +114,10 @@ impl ExecutionRecord {
                 resume: None,
                 redrive_tokens: Vec::new(),
             }),
-            done: watch::Sender::new(false),
+            done: std::sync::atomic::AtomicBool::new(false),
+            ended: tokio::sync::Notify::new(),
             mock_calls: Mutex::new(std::collections::HashMap::new()),
-            stopper: Mutex::new(None),
+            stopper: Mutex::new(StopRoute::default()),
             journal: std::sync::OnceLock::new(),
             started_on: None,
         }
@@ -143,7 +176,9 @@ impl ExecutionRecord {
         details: Option<String>,
         status: ExecutionStatus,
     ) -> u64 {
-        let details = details.and_then(|d| Some((event_type.details_key()?, d.into())));
+        let details: Option<Arc<str>> = details
+            .filter(|_| event_type.details_key().is_some())
+            .map(Into::into);
         self.with_progress(|p| {
             let id = p.history.len() as u64 + 1;
             let e = HistoryEvent {
@@ -154,7 +189,7 @@ impl ExecutionRecord {
                 details,
             };
             if let Some(j) = self.journal() {
-                let text = e.details.as_ref().map(|(_, d): &(_, Arc<str>)| &**d);
+                let text = e.details.as_deref();
                 j.event(id, e.previous_event_id, timestamp, event_type, text);
             }
             p.history.push(e);
@@ -171,26 +206,64 @@ impl ExecutionRecord {
 
     /// Where StopExecution is delivered while the execution's actor runs.
     pub(crate) fn set_stopper(&self, r: actix::Recipient<super::messages::StopExecution>) {
-        *self.stopper.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+        *self.route() = StopRoute {
+            to: StopTarget::Actor(r),
+            sent: false,
+        };
+    }
+
+    /// Lays the execution down while its task waits on `token`: `park` hands it to the
+    /// waiting list, unless a StopExecution is on its way to its actor (false, as when
+    /// `park` says the token was answered already).
+    pub(crate) fn park(
+        &self,
+        token: Arc<str>,
+        callbacks: &super::callbacks::Callbacks,
+        park: impl FnOnce() -> bool,
+    ) -> bool {
+        // Under the route's lock, so that a stop either reaches the actor before it lies
+        // down or finds it asleep.
+        let mut route = self.route();
+        if route.sent || !park() {
+            return false;
+        }
+        route.to = StopTarget::Parked(token, callbacks.clone());
+        true
     }
 
     /// Asks the running execution to stop (it ends ABORTED). False if it already ended.
     pub fn stop(&self, error: Option<String>, cause: Option<String>) -> bool {
-        if self.status().is_terminal() {
-            return false;
-        }
-        let r = self
-            .stopper
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        match r {
-            Some(r) => {
-                r.do_send(super::messages::StopExecution { error, cause });
-                true
+        let stop = super::messages::StopExecution { error, cause };
+        // An answer may be waking a sleeping execution: its new actor is named in a moment.
+        for _ in 0..100_000 {
+            if self.status().is_terminal() {
+                return false;
             }
-            None => false,
+            let mut route = self.route();
+            match &route.to {
+                StopTarget::Actor(r) => {
+                    r.do_send(stop);
+                    route.sent = true;
+                    return true;
+                }
+                StopTarget::Parked(token, callbacks) => {
+                    if let Some(sleeper) = callbacks.take_parked(token) {
+                        route.to = StopTarget::Nobody;
+                        drop(route);
+                        sleeper.stop(stop);
+                        return true;
+                    }
+                }
+                StopTarget::Nobody => return false,
+            }
+            drop(route);
+            std::thread::yield_now();
         }
+        false
+    }
+
+    fn route(&self) -> std::sync::MutexGuard<'_, StopRoute> {
+        self.stopper.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// A copy of the current progress, history included (costly for long histories: use
@@ -237,38 +310,36 @@ impl ExecutionRecord {
 
     /// Marks the execution finished and wakes every waiter.
     pub fn mark_done(&self) {
-        self.done.send_replace(true);
+        self.done.store(true, Ordering::Release);
+        self.ended.notify_waiters();
     }
 
     /// Marks the execution running again (a redrive): waiters wait for the new end.
     pub(crate) fn mark_running(&self) {
-        self.done.send_replace(false);
+        self.done.store(false, Ordering::Release);
     }
 
     /// Waits until the execution has finished.
     pub async fn wait(&self) {
-        let mut rx = self.done.subscribe();
-        while !*rx.borrow_and_update() {
-            if rx.changed().await.is_err() {
+        loop {
+            let ended = self.ended.notified();
+            tokio::pin!(ended);
+            // Registered before the flag is read: a mark_done in between still wakes it.
+            ended.as_mut().enable();
+            if self.is_done() {
                 return;
             }
+            ended.await;
         }
     }
 
     /// Whether the execution has ended (or its actor is gone).
     pub fn is_done(&self) -> bool {
-        *self.done.borrow()
+        self.done.load(Ordering::Acquire)
     }
 
     /// Blocks the calling (non-async) thread until the execution has finished.
     pub fn wait_blocking(&self) {
-        let mut rx = self.done.subscribe();
-        futures::executor::block_on(async move {
-            while !*rx.borrow_and_update() {
-                if rx.changed().await.is_err() {
-                    return;
-                }
-            }
-        })
+        futures::executor::block_on(self.wait())
     }
 }

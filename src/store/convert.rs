@@ -259,8 +259,9 @@ fn event_of(ev: &super::format::Event) -> Option<HistoryEvent> {
         previous_event_id: ev.previous,
         details: ev
             .details
-            .as_ref()
-            .and_then(|d| Some((event_type.details_key()?, d.as_str().into()))),
+            .as_deref()
+            .filter(|_| event_type.details_key().is_some())
+            .map(Into::into),
     })
 }
 

@@ -143,8 +143,9 @@ pub struct HistoryEvent {
     pub id: u64,
     /// The event this one follows from (0 for the first).
     pub previous_event_id: u64,
-    /// The details member's name and its JSON text.
-    pub details: Option<(&'static str, std::sync::Arc<str>)>,
+    /// The details' JSON text; the member it goes in is named by the event type
+    /// ([`HistoryEventType::details_key`]).
+    pub details: Option<std::sync::Arc<str>>,
 }
 
 impl HistoryEvent {
@@ -161,8 +162,8 @@ impl HistoryEvent {
             "previousEventId".into(),
             Value::from(self.previous_event_id),
         );
-        if let Some((k, v)) = &self.details {
-            m.insert((*k).into(), serde_json::from_str(v).unwrap_or(Value::Null));
+        if let (Some(k), Some(v)) = (self.event_type.details_key(), &self.details) {
+            m.insert(k.into(), serde_json::from_str(v).unwrap_or(Value::Null));
         }
         Value::Object(m)
     }

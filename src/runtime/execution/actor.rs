@@ -147,6 +147,9 @@ pub struct ExecutionActor {
     /// For a Map iteration or Distributed Map child, when it was dispatched, if an
     /// observer times items.
     pub(crate) item_since: Option<std::time::Instant>,
+    /// For an execution raised after it slept on a task token: the token's answer, which
+    /// its first turn takes instead of a start.
+    pub(crate) wake: Option<Box<crate::runtime::handlers::TaskResult>>,
 }
 
 /// Whether the synchronous loop goes on or waits for a future or message.
@@ -223,6 +226,7 @@ impl ExecutionActor {
             reports: Vec::new(),
             vars: Variables::default(),
             item_since: None,
+            wake: None,
         }
     }
 
@@ -291,8 +295,7 @@ impl ExecutionActor {
         let details = self.exec.record.with_progress(|p| {
             p.history
                 .get(event.saturating_sub(1) as usize)
-                .and_then(|e| e.details.as_ref())
-                .map(|(_, d)| std::sync::Arc::clone(d))
+                .and_then(|e| e.details.clone())
         });
         let text = details
             .and_then(|d| serde_json::from_str::<Value>(&d).ok())

@@ -115,11 +115,13 @@ impl Execution {
         if !self.keep_history {
             return self.next_event.fetch_add(1, Ordering::Relaxed) + 1;
         }
-        let details: Option<(&'static str, std::sync::Arc<str>)> =
-            details().and_then(|d| Some((event_type.details_key()?, d.into())));
+        let details: Option<std::sync::Arc<str>> = event_type
+            .details_key()
+            .and_then(|_| details())
+            .map(Into::into);
         let timestamp = self.clock.now();
         let journal = self.record.journal();
-        let text = journal.and(details.as_ref().map(|(_, d)| std::sync::Arc::clone(d)));
+        let text = journal.and(details.clone());
         let recorded = self.record.with_progress(|p| {
             let id = p.history.len() as u64 + 1;
             // A branch or iteration aborted as the execution ended may still report; the

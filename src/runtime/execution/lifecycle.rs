@@ -140,7 +140,10 @@ impl Actor for ExecutionActor {
     /// Starts the body, contained: what a restart or a redrive reads from the data
     /// directory may be damaged in ways no check foresaw (a state that does not exist).
     fn started(&mut self, ctx: &mut Context<Self>) {
-        self.contained(ctx, |act, ctx| act.start(ctx));
+        match self.wake.take() {
+            Some(answer) => self.woken(ctx, *answer),
+            None => self.contained(ctx, |act, ctx| act.start(ctx)),
+        }
     }
 
     fn stopped(&mut self, ctx: &mut Context<Self>) {
@@ -286,22 +289,27 @@ impl ExecutionActor {
         // RUNNING with waiters blocked forever.
         if !self.finished {
             if let Role::Root = self.role {
-                if self.exec.record.journal().is_some() {
-                    // Durable: the store keeps it RUNNING, and the next service on the data
-                    // directory continues it. Only wake whoever waits here.
-                    self.exec.record.mark_done();
-                    return;
-                }
-                self.finish(
-                    ExecutionStatus::ABORTED,
-                    None,
-                    Some(StatesError {
-                        error: String::new(),
-                        cause: Some("The runtime shut down".into()),
-                    }),
-                );
+                self.runtime_gone();
             }
         }
+    }
+
+    /// The root's runtime went away under it.
+    pub(crate) fn runtime_gone(&mut self) {
+        if self.exec.record.journal().is_some() {
+            // Durable: the store keeps it RUNNING, and the next service on the data
+            // directory continues it. Only wake whoever waits here.
+            self.exec.record.mark_done();
+            return;
+        }
+        self.finish(
+            ExecutionStatus::ABORTED,
+            None,
+            Some(StatesError {
+                error: String::new(),
+                cause: Some("The runtime shut down".into()),
+            }),
+        );
     }
 }
 

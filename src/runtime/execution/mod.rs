@@ -8,6 +8,7 @@ mod drive;
 pub(crate) mod env;
 mod lifecycle;
 mod outcome;
+mod parked;
 mod spec;
 mod task_call;
 

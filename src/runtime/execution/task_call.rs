@@ -124,17 +124,30 @@ impl ExecutionActor {
             attempt,
             task_token.clone().filter(|_| callback),
         );
+        // Nothing but the token can end this task: once the integration has answered, the
+        // execution may lie down until the token is answered.
+        let nothing_races = call.timeout_seconds.is_none() && call.heartbeat_seconds.is_none();
+        let wait = match wait {
+            Some(wait) if nothing_races && !queued && self.can_park() => {
+                let at = self.exec.observer.is_some().then(std::time::Instant::now);
+                return self.suspend(ctx, called, move |act, ctx, r| {
+                    act.called_back(ctx, r, wait, at)
+                });
+            }
+            other => other,
+        };
         // A callback task waits for its token once the integration has been called; a
         // mocked answer stands for the whole task, as in Step Functions Local.
         let (mut answer, beats) = match wait {
-            Some(wait) => {
-                let waited = wait.answer;
+            Some(mut wait) => {
+                let beats = wait.beats.take();
+                let waited = wait.answer();
                 let answer = async move {
                     called.await?;
                     waited.await
                 }
                 .boxed();
-                (answer, wait.beats)
+                (answer, beats)
             }
             None => (called, None),
         };
@@ -305,7 +318,7 @@ impl ExecutionActor {
         future::select_all(racers).map(|(r, _, _)| r).boxed()
     }
 
-    fn task_done(&mut self, ctx: &mut Context<Self>, result: TaskResult) -> Flow {
+    pub(crate) fn task_done(&mut self, ctx: &mut Context<Self>, result: TaskResult) -> Flow {
         let body = Arc::clone(&self.body);
         let state = body.state(self.pos.as_ref().expect("a task in progress").state);
         let StateKind::Task(t) = &state.kind else {
