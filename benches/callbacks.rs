@@ -10,8 +10,37 @@ use hdrhistogram::Histogram;
 use sfn_runtime::api::types::{CreateStateMachineInput, SendTaskSuccessInput, StartExecutionInput};
 use sfn_runtime::api::StepFunctions;
 use sfn_runtime::runtime::{ExecutionRecord, TaskRequest};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// Counts the bytes allocated and not yet freed, to tell what the executions hold from
+/// what the allocator keeps around them (RSS).
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
 
 const SEND: &str = "arn:aws:states:::sqs:sendMessage.waitForTaskToken";
 const WORKERS: usize = 4;
@@ -45,6 +74,7 @@ fn main() {
         .state_machine_arn;
 
     let before = rss_bytes();
+    let live_before = LIVE.load(Ordering::Relaxed);
     let started = Instant::now();
     let records: Vec<Arc<ExecutionRecord>> = (0..executions)
         .map(|i| {
@@ -61,8 +91,16 @@ fn main() {
     let tokens: Vec<String> = (0..executions)
         .map(|_| rx.recv_timeout(Duration::from_secs(60)).expect("a token"))
         .collect();
+    // Each execution lies down once its integration has answered, just after it sent
+    // its token.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while sfn.sleeping_executions() < executions && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let asleep = sfn.sleeping_executions();
     let waiting_after = started.elapsed();
     let waiting_rss = rss_bytes();
+    let live = LIVE.load(Ordering::Relaxed).saturating_sub(live_before) as f64 / executions as f64;
 
     let answered = Instant::now();
     let chunks: Vec<Vec<String>> = tokens
@@ -105,10 +143,21 @@ fn main() {
         calls.add(h).expect("same bounds");
     }
     let per_waiting = (waiting_rss.saturating_sub(before)) as f64 / executions as f64;
+    // The workers' copies of the tokens live in this process too; in production they are
+    // the workers' memory, not the service's.
+    let held = tokens
+        .iter()
+        .map(|t| t.capacity() + std::mem::size_of::<String>())
+        .sum::<usize>() as f64
+        / executions as f64;
     println!(
-        "{executions} STANDARD executions waiting on task tokens after {:.2} s; {:.0} bytes of RSS each while waiting",
+        "{executions} STANDARD executions waiting on task tokens after {:.2} s ({asleep} asleep)",
         waiting_after.as_secs_f64(),
-        per_waiting
+    );
+    println!(
+        "memory per waiting execution, less the workers' copy of its token ({held:.0} bytes): {:.0} bytes allocated and held, {:.0} bytes of RSS",
+        live - held,
+        per_waiting - held,
     );
     println!(
         "{WORKERS} workers: SendTaskSuccess {:.0} callbacks/s (all sent in {:.3} s); every execution ended {:.3} s after the first answer ({:.0} executions/s)",

@@ -360,7 +360,7 @@ impl StepFunctions {
                 p.error = end.error;
                 p.cause = end.cause;
                 p.stop_date = Some(end.stop_date);
-                p.resume = end.resume;
+                p.resume = end.resume.map(Box::new);
             }
         });
         let launch = Launch {

@@ -81,7 +81,7 @@ impl StepFunctions {
             p.error = Some(error.error).filter(|e| !e.is_empty());
             p.cause = error.cause;
             p.stop_date = Some(now);
-            p.resume = Some(orphan.resume);
+            p.resume = Some(Box::new(orphan.resume));
             if let Some(j) = record.journal() {
                 j.ended(p);
             }

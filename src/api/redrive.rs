@@ -133,7 +133,7 @@ impl StepFunctions {
         if let Some(j) = record.journal() {
             j.redriven(redrive_count, now, req.client_token.as_deref());
         }
-        let resume = record.with_progress(|p| p.resume.take());
+        let resume = record.with_progress(|p| p.resume.take()).map(|r| *r);
         record.mark_running();
         self.spawn_execution(
             &record,

@@ -15,6 +15,7 @@ use base64::Engine;
 use dashmap::DashMap;
 use futures::future::BoxFuture;
 use futures::FutureExt;
+use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::{oneshot, watch};
@@ -36,9 +37,11 @@ pub enum CallbackError {
 /// The tasks waiting on tokens. Cheap to clone; shared by the service and every execution.
 #[derive(Clone, Default)]
 pub struct Callbacks {
-    waiting: Arc<DashMap<Arc<str>, Waiter>>,
+    waiting: Arc<DashMap<TokenKey, Waiter>>,
     /// Tokens whose tasks timed out, kept so that a late answer is told so.
-    timed_out: Arc<DashMap<Arc<str>, ()>>,
+    timed_out: Arc<DashMap<TokenKey, ()>>,
+    /// The keys that stand for tokens in these lists.
+    keys: Arc<(RandomState, RandomState)>,
     /// How many of the waiting tasks' executions sleep.
     sleepers: Arc<AtomicUsize>,
 }
@@ -49,6 +52,13 @@ struct Waiter {
     /// nothing, and most tasks wait without this channel's weight.
     beats: Option<watch::Sender<u64>>,
 }
+
+/// A token as the waiting lists know it: 128 bits of a hash keyed at random for this
+/// service, so that a hundred thousand waiting tasks do not each keep a copy of their
+/// long token (the worker has it, and the history). Nobody outside knows the hash's keys,
+/// so nobody can make two tokens that share one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TokenKey(u128);
 
 /// Where the answer for a token goes.
 enum Answer {
@@ -76,8 +86,8 @@ pub struct Wait {
     answer: oneshot::Receiver<TaskResult>,
     /// Changes with every SendTaskHeartbeat, when heartbeats were asked for.
     pub beats: Option<watch::Receiver<u64>>,
-    /// The token, shared with the waiting list.
-    pub token: Arc<str>,
+    /// The token's key in the waiting list.
+    pub key: TokenKey,
     guard: Unregister,
 }
 
@@ -127,6 +137,12 @@ impl Callbacks {
         Some(execution)
     }
 
+    /// The key `token` has in the waiting lists.
+    pub fn key(&self, token: &str) -> TokenKey {
+        let (a, b) = &*self.keys;
+        TokenKey(u128::from(a.hash_one(token)) << 64 | u128::from(b.hash_one(token)))
+    }
+
     /// Starts waiting on `token`; `heartbeats` when the task has HeartbeatSeconds.
     pub fn wait(&self, token: &str, heartbeats: bool) -> Wait {
         let (tx, rx) = oneshot::channel();
@@ -137,9 +153,9 @@ impl Callbacks {
             }
             false => (None, None),
         };
-        let token: Arc<str> = Arc::from(token);
+        let key = self.key(token);
         self.waiting.insert(
-            Arc::clone(&token),
+            key,
             Waiter {
                 answer: Answer::Live(tx),
                 beats,
@@ -147,21 +163,21 @@ impl Callbacks {
         );
         let guard = Unregister {
             callbacks: self.clone(),
-            token: Arc::clone(&token),
+            key,
             armed: true,
         };
         Wait {
             answer: rx,
             beats: beat_rx,
-            token,
+            key,
             guard,
         }
     }
 
     /// Lays the task waiting on `token` down as the sleeper `make` gives, unless it was
     /// answered already (false: its answer waits in its [`Wait`]).
-    pub fn park(&self, token: &str, make: impl FnOnce() -> Box<dyn Sleeper>) -> bool {
-        match self.waiting.get_mut(token) {
+    pub fn park(&self, key: TokenKey, make: impl FnOnce() -> Box<dyn Sleeper>) -> bool {
+        match self.waiting.get_mut(&key) {
             Some(mut w) => {
                 w.answer = Answer::Parked(make());
                 self.sleepers.fetch_add(1, Ordering::Relaxed);
@@ -171,11 +187,11 @@ impl Callbacks {
         }
     }
 
-    /// Takes back the sleeper waiting on `token`, if it still sleeps.
-    pub fn take_parked(&self, token: &str) -> Option<Box<dyn Sleeper>> {
+    /// Takes back the sleeper waiting on the token of `key`, if it still sleeps.
+    pub fn take_parked(&self, key: TokenKey) -> Option<Box<dyn Sleeper>> {
         let (_, w) = self
             .waiting
-            .remove_if(token, |_, w| matches!(w.answer, Answer::Parked(_)))?;
+            .remove_if(&key, |_, w| matches!(w.answer, Answer::Parked(_)))?;
         match w.answer {
             Answer::Parked(s) => {
                 self.sleepers.fetch_sub(1, Ordering::Relaxed);
@@ -188,20 +204,20 @@ impl Callbacks {
     /// Shuts down every sleeper (the service is going away). Sleepers hold the settings
     /// that hold this list: without this, they would keep each other alive.
     pub fn release_parked(&self) {
-        let tokens: Vec<Arc<str>> = self
+        let keys: Vec<TokenKey> = self
             .waiting
             .iter()
             .filter(|w| matches!(w.answer, Answer::Parked(_)))
-            .map(|w| Arc::clone(w.key()))
+            .map(|w| *w.key())
             .collect();
-        for sleeper in tokens.iter().filter_map(|t| self.take_parked(t)) {
+        for sleeper in keys.into_iter().filter_map(|k| self.take_parked(k)) {
             sleeper.shut_down();
         }
     }
 
     /// Answers the task waiting on `token`.
     pub fn answer(&self, token: &str, result: TaskResult) -> Result<(), CallbackError> {
-        match self.waiting.remove(token).map(|(_, w)| w.answer) {
+        match self.waiting.remove(&self.key(token)).map(|(_, w)| w.answer) {
             // A task whose execution stopped between the lookup and the send is gone too.
             Some(Answer::Live(tx)) => tx.send(result).map_err(|_| CallbackError::TaskDoesNotExist),
             Some(Answer::Parked(sleeper)) => {
@@ -215,7 +231,7 @@ impl Callbacks {
 
     /// Tells the task waiting on `token` that its worker is alive.
     pub fn heartbeat(&self, token: &str) -> Result<(), CallbackError> {
-        match self.waiting.get(token) {
+        match self.waiting.get(&self.key(token)) {
             Some(w) => {
                 if let Some(b) = &w.beats {
                     b.send_modify(|n| *n += 1);
@@ -226,10 +242,10 @@ impl Callbacks {
         }
     }
 
-    /// Records that the task of `token` timed out.
-    pub fn timed_out(&self, token: &str) {
-        self.waiting.remove(token);
-        self.timed_out.insert(Arc::from(token), ());
+    /// Records that the task of the token of `key` timed out.
+    pub fn timed_out(&self, key: TokenKey) {
+        self.waiting.remove(&key);
+        self.timed_out.insert(key, ());
     }
 
     /// How many tasks wait on tokens now.
@@ -246,7 +262,7 @@ impl Callbacks {
     pub fn why_not_waiting(&self, token: &str) -> CallbackError {
         if Self::execution_of(token).is_none() {
             CallbackError::InvalidToken
-        } else if self.timed_out.contains_key(token) {
+        } else if self.timed_out.contains_key(&self.key(token)) {
             CallbackError::TaskTimedOut
         } else {
             CallbackError::TaskDoesNotExist
@@ -258,7 +274,7 @@ impl Callbacks {
 /// the race, or the execution stopped).
 struct Unregister {
     callbacks: Callbacks,
-    token: Arc<str>,
+    key: TokenKey,
     armed: bool,
 }
 
@@ -268,7 +284,7 @@ impl Drop for Unregister {
             // Only a live wait's own entry: a sleeper's is its own to remove.
             self.callbacks
                 .waiting
-                .remove_if(&self.token, |_, w| matches!(w.answer, Answer::Live(_)));
+                .remove_if(&self.key, |_, w| matches!(w.answer, Answer::Live(_)));
         }
     }
 }
@@ -311,8 +327,8 @@ mod tests {
         assert_eq!(c.waiting(), 0);
         assert_eq!(c.heartbeat(&token), Err(CallbackError::TaskDoesNotExist));
         let late = Callbacks::token("arn:e", "S", "u3");
-        let _wait = c.wait(&late, false);
-        c.timed_out(&late);
+        let wait = c.wait(&late, false);
+        c.timed_out(wait.key);
         assert_eq!(
             c.answer(&late, Ok(json!(1))),
             Err(CallbackError::TaskTimedOut)

@@ -38,7 +38,7 @@ pub struct ExecutionRecord {
     journal: std::sync::OnceLock<Arc<dyn super::journal::Journal>>,
     /// The version (and alias) it was started on, if it was not started on the state
     /// machine's latest revision.
-    pub started_on: Option<StartedOn>,
+    pub started_on: Option<Box<StartedOn>>,
 }
 
 /// Where StopExecution reaches the execution.
@@ -57,7 +57,7 @@ enum StopTarget {
     Nobody,
     Actor(actix::Recipient<super::messages::StopExecution>),
     /// It sleeps while its task waits on this token.
-    Parked(Arc<str>, super::callbacks::Callbacks),
+    Parked(super::callbacks::TokenKey, super::callbacks::Callbacks),
 }
 
 impl std::fmt::Debug for StopTarget {
@@ -138,7 +138,7 @@ impl ExecutionRecord {
             start_time: super::clock::iso(self.start_date),
             redrive_count,
             // The ARN it was started on: an alias's, a version's, or the state machine's.
-            state_machine_id: match &self.started_on {
+            state_machine_id: match self.started_on.as_deref() {
                 Some(StartedOn {
                     alias_arn: Some(a), ..
                 }) => a.clone(),
@@ -151,7 +151,7 @@ impl ExecutionRecord {
 
     /// The record of an execution started on a version (or through an alias).
     pub fn on_version(mut self, started_on: Option<StartedOn>) -> Self {
-        self.started_on = started_on;
+        self.started_on = started_on.map(Box::new);
         self
     }
 
@@ -212,12 +212,12 @@ impl ExecutionRecord {
         };
     }
 
-    /// Lays the execution down while its task waits on `token`: `park` hands it to the
+    /// Lays the execution down while its task waits on the token of `key`: `park` hands it to the
     /// waiting list, unless a StopExecution is on its way to its actor (false, as when
     /// `park` says the token was answered already).
     pub(crate) fn park(
         &self,
-        token: Arc<str>,
+        key: super::callbacks::TokenKey,
         callbacks: &super::callbacks::Callbacks,
         park: impl FnOnce() -> bool,
     ) -> bool {
@@ -227,7 +227,7 @@ impl ExecutionRecord {
         if route.sent || !park() {
             return false;
         }
-        route.to = StopTarget::Parked(token, callbacks.clone());
+        route.to = StopTarget::Parked(key, callbacks.clone());
         true
     }
 
@@ -247,7 +247,7 @@ impl ExecutionRecord {
                     return true;
                 }
                 StopTarget::Parked(token, callbacks) => {
-                    if let Some(sleeper) = callbacks.take_parked(token) {
+                    if let Some(sleeper) = callbacks.take_parked(*token) {
                         route.to = StopTarget::Nobody;
                         drop(route);
                         sleeper.stop(stop);

@@ -111,7 +111,7 @@ impl Journal for ExecutionLog {
                 error: p.error.clone(),
                 cause: p.cause.clone(),
                 stop_date_ms: p.stop_date.map(ms).unwrap_or(0),
-                resume: p.resume.as_ref().map(flatten),
+                resume: p.resume.as_deref().map(flatten),
             }),
             Persist::Synced,
         );

@@ -27,7 +27,8 @@ pub struct ExecutionProgress {
     /// When it was last redriven, if ever.
     pub redrive_date: Option<DateTime<Utc>>,
     /// Where a redrive continues (set when the execution ends unsuccessfully).
-    pub resume: Option<ResumePoint>,
+    /// Boxed: most executions succeed, and a running one should not carry the room.
+    pub resume: Option<Box<ResumePoint>>,
     /// clientTokens of recent successful redrives, with when they were used (AWS keeps the
     /// last 10 for 15 minutes).
     pub redrive_tokens: Vec<(String, DateTime<Utc>)>,

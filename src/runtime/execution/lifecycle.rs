@@ -73,7 +73,7 @@ impl ExecutionActor {
                 p.cause = e.cause;
             }
             p.stop_date = Some(stop);
-            p.resume = resume;
+            p.resume = resume.map(Box::new);
             if let Some(j) = self.exec.record.journal() {
                 j.ended(p);
             }

@@ -29,7 +29,8 @@ pub(crate) struct Parked {
     exec: Arc<Execution>,
     body: Arc<Body>,
     rng: SmallRng,
-    vars: Variables,
+    /// Boxed, and only when some are assigned: most sleepers have none.
+    vars: Option<Box<Variables>>,
     completions: Option<Arc<Completions>>,
     last_event: u64,
     fanout_runs: u64,
@@ -40,7 +41,12 @@ pub(crate) struct Parked {
     entered_time: DateTime<Utc>,
     counters: RetryCounters,
     task_calls: u32,
-    /// For an observer: when the state was entered, and when its task was called.
+    /// Only for an observer.
+    timing: Option<Box<Timing>>,
+}
+
+/// When the state was entered, and when its task was called.
+struct Timing {
     since: Option<Instant>,
     called: Option<Instant>,
 }
@@ -68,10 +74,10 @@ impl ExecutionActor {
             return self.task_done(ctx, Err(f));
         }
         let exec = Arc::clone(&self.exec);
-        let token = Arc::clone(&wait.token);
-        let parked = exec.record.park(Arc::clone(&token), &exec.callbacks, || {
+        let key = wait.key;
+        let parked = exec.record.park(key, &exec.callbacks, || {
             exec.callbacks
-                .park(&token, || Box::new(self.lie_down(at)) as Box<dyn Sleeper>)
+                .park(key, || Box::new(self.lie_down(at)) as Box<dyn Sleeper>)
         });
         if !parked {
             let answer = wait.answer();
@@ -100,7 +106,9 @@ impl ExecutionActor {
             exec: Arc::clone(&self.exec),
             body: Arc::clone(&self.body),
             rng: self.rng.clone(),
-            vars: std::mem::take(&mut self.vars),
+            vars: Some(std::mem::take(&mut self.vars))
+                .filter(|v| *v != Variables::default())
+                .map(Box::new),
             completions: self.completions.take(),
             last_event: self.last_event,
             fanout_runs: self.fanout_runs,
@@ -111,8 +119,12 @@ impl ExecutionActor {
             entered_time: pos.entered_time,
             counters: pos.counters,
             task_calls: pos.task_calls,
-            since: pos.since,
-            called,
+            timing: (pos.since.is_some() || called.is_some()).then(|| {
+                Box::new(Timing {
+                    since: pos.since,
+                    called,
+                })
+            }),
         }
     }
 
@@ -129,16 +141,17 @@ impl ExecutionActor {
         );
         actor.start_input = None;
         actor.rng = p.rng;
-        actor.vars = p.vars;
+        actor.vars = p.vars.map(|v| *v).unwrap_or_default();
         actor.completions = p.completions;
         actor.fanout_runs = p.fanout_runs;
         actor.recovering = p.recovering;
         let mut pos = Position::new(p.state, p.input, p.entered_id, p.entered_time);
         pos.counters = p.counters;
         pos.task_calls = p.task_calls;
-        pos.since = p.since;
+        let (since, called) = p.timing.map_or((None, None), |t| (t.since, t.called));
+        pos.since = since;
         actor.pos = Some(pos);
-        (actor, p.called)
+        (actor, called)
     }
 
     /// A risen actor's first turn: the task's answer, then the states after it.

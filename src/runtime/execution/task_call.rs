@@ -114,7 +114,7 @@ impl ExecutionActor {
             let heartbeats = call.heartbeat_seconds.is_some();
             self.exec.callbacks.wait(token, heartbeats)
         });
-        let shared_token = wait.as_ref().map(|w| Arc::clone(&w.token));
+        let token_key = wait.as_ref().map(|w| w.key);
         let input = queued.then(|| call.parameters.to_string());
         let called = self.answer(
             state,
@@ -171,14 +171,14 @@ impl ExecutionActor {
         let mut answer =
             self.with_deadlines(answer, call.timeout_seconds, call.heartbeat_seconds, beats);
         drop(task_token);
-        if let Some(token) = shared_token {
+        if let Some(token) = token_key {
             let callbacks = self.exec.callbacks.clone();
             answer = answer
                 .map(move |r| {
                     if r.as_ref().is_err_and(|f| {
                         f.error == names::TIMEOUT || f.error == names::HEARTBEAT_TIMEOUT
                     }) {
-                        callbacks.timed_out(&token);
+                        callbacks.timed_out(token);
                     }
                     r
                 })
