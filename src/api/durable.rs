@@ -107,9 +107,9 @@ impl StepFunctions {
         let meta = Meta {
             execution_arn: record.execution_arn.to_string(),
             state_machine_arn: record.state_machine_arn.to_string(),
-            state_machine_name: launch.state_machine_name.clone(),
+            state_machine_name: launch.state_machine_name.to_string(),
             name: record.name.to_string(),
-            role_arn: launch.role_arn.clone(),
+            role_arn: launch.role_arn.to_string(),
             machine_type: type_code(record.machine_type),
             definition: entry.definition.to_string(),
             input: record.input.to_string(),
@@ -273,6 +273,7 @@ impl StepFunctions {
             creation_date: DateTime::from_timestamp_millis(m.creation_date_ms).unwrap_or_default(),
             revision_id: None,
             update_date: None,
+            launch: Default::default(),
         })
     }
 
@@ -363,22 +364,22 @@ impl StepFunctions {
                 p.resume = end.resume.map(Box::new);
             }
         });
-        let launch = Launch {
+        let launch = Arc::new(Launch {
             machine: Arc::new(machine),
             definition: meta.definition.as_str().into(),
             revision: None,
-            state_machine_name: meta.state_machine_name.clone(),
-            role_arn: meta.role_arn.clone(),
+            state_machine_name: meta.state_machine_name.as_str().into(),
+            role_arn: meta.role_arn.as_str().into(),
             mocks,
             objects: self.recorded_objects(&ex.entries).map_err(what)?,
             stored_log: Some((ex.dir.clone(), ex.valid_len)),
-        };
+        });
         self.service
             .launches
-            .insert(record.execution_arn.to_string(), launch.clone());
+            .insert(record.execution_arn.shared(), Arc::clone(&launch));
         self.service
             .executions
-            .insert(record.execution_arn.to_string(), Arc::clone(&record));
+            .insert(record.execution_arn.shared(), Arc::clone(&record));
         self.service
             .by_machine
             .entry(record.state_machine_arn.to_string())

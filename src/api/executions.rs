@@ -13,6 +13,9 @@ use crate::types::{ExecutionStatus, StateMachineType};
 use serde_json::Value;
 use std::sync::Arc;
 
+/// A new execution's state machine, record and launch, not started yet.
+type Prepared = (Arc<StateMachineEntry>, Arc<ExecutionRecord>, Arc<Launch>);
+
 impl StepFunctions {
     /// StartExecution: starts an execution and answers with its ARN without waiting for it.
     pub fn start_execution(
@@ -47,11 +50,11 @@ impl StepFunctions {
         direct_mocks: Option<MockCase>,
     ) -> Result<Arc<ExecutionRecord>, ApiError> {
         let (entry, record, launch) = self.prepare(req, direct_mocks)?;
-        let exec_arn = record.execution_arn.as_str().to_owned();
-        match self.service.executions.entry(exec_arn.clone()) {
+        let exec_arn = record.execution_arn.shared();
+        match self.service.executions.entry(Arc::clone(&exec_arn)) {
             dashmap::Entry::Occupied(existing) => {
                 let e = existing.get();
-                if self.service.orphans.contains_key(&exec_arn) {
+                if self.service.orphans.contains_key(&*exec_arn) {
                     // Nothing runs it: returning it would leave the caller waiting forever.
                     return Err(ApiError::ExecutionAlreadyExists(format!(
                         "Execution Already Exists: '{exec_arn}' (it was RUNNING when the process running it stopped; resume it)"
@@ -74,7 +77,7 @@ impl StepFunctions {
             }
         }
         if let Err(e) = self.persist_start(&record, &entry, &launch) {
-            self.service.executions.remove(&exec_arn);
+            self.service.executions.remove(&*exec_arn);
             return Err(e);
         }
         self.service
@@ -82,7 +85,7 @@ impl StepFunctions {
             .entry(entry.arn.to_string())
             .or_default()
             .push(Arc::clone(&record));
-        self.service.launches.insert(exec_arn, launch.clone());
+        self.service.launches.insert(exec_arn, Arc::clone(&launch));
         self.spawn_new(&record, launch);
         Ok(record)
     }
@@ -93,7 +96,7 @@ impl StepFunctions {
         &self,
         req: StartExecutionInput,
         direct_mocks: Option<MockCase>,
-    ) -> Result<(Arc<StateMachineEntry>, Arc<ExecutionRecord>, Launch), ApiError> {
+    ) -> Result<Prepared, ApiError> {
         let (sm_arn, test_case) = match req.state_machine_arn.split_once('#') {
             Some((arn, case)) => (arn, Some(case)),
             None => (req.state_machine_arn.as_str(), None),
@@ -144,21 +147,18 @@ impl StepFunctions {
             )
             .on_version(started_on),
         );
-        let launch = Launch {
-            machine: Arc::clone(&entry.machine),
-            definition: Arc::clone(&entry.definition),
-            revision: entry.revision_id.clone().zip(entry.update_date),
-            state_machine_name: entry.arn.name().to_string(),
-            role_arn: entry.role_arn.clone(),
-            mocks,
-            objects: None,
-            stored_log: None,
+        let launch = match mocks {
+            None => entry.launch(),
+            Some(mocks) => Arc::new(Launch {
+                mocks: Some(mocks),
+                ..(*entry.launch()).clone()
+            }),
         };
         Ok((entry, record, launch))
     }
 
     /// Starts a new execution's root actor.
-    pub(super) fn spawn_new(&self, record: &Arc<ExecutionRecord>, launch: Launch) {
+    pub(super) fn spawn_new(&self, record: &Arc<ExecutionRecord>, launch: Arc<Launch>) {
         self.spawn_execution(
             record,
             launch,
@@ -176,7 +176,7 @@ impl StepFunctions {
         let arn_text = parsed.to_string();
         self.service
             .executions
-            .get(&arn_text)
+            .get(arn_text.as_str())
             .map(|e| Arc::clone(e.value()))
             .or_else(|| self.service.map_runs.child(&arn_text))
             .ok_or_else(|| {

@@ -15,8 +15,8 @@ pub struct Launch {
     /// The state machine's revision when the execution started, and when it was last
     /// updated (none if it never was, and for an execution read back from disk).
     pub revision: Option<(String, chrono::DateTime<chrono::Utc>)>,
-    pub state_machine_name: String,
-    pub role_arn: String,
+    pub state_machine_name: Arc<str>,
+    pub role_arn: Arc<str>,
     pub mocks: Option<MockCase>,
     /// The object store it runs against, where it is not the service's (it was recorded
     /// with another objects directory).

@@ -30,7 +30,7 @@ impl StepFunctions {
             .map(|l| (l.definition.clone(), l.role_arn.clone(), l.revision.clone()));
         let (definition, role_arn, ran_revision) = match (launch, &current) {
             (Some(l), _) => l,
-            (None, Some(e)) => (e.definition.clone(), e.role_arn.clone(), None),
+            (None, Some(e)) => (e.definition.clone(), e.role_arn.as_str().into(), None),
             (None, None) => {
                 return Err(ApiError::ExecutionDoesNotExist(format!(
                     "Execution Does Not Exist: '{}' (its state machine is gone)",
@@ -65,7 +65,7 @@ impl StepFunctions {
             state_machine_arn: on_version.unwrap_or_else(|| machine.to_string()),
             name,
             definition: definition.to_string(),
-            role_arn,
+            role_arn: role_arn.to_string(),
             update_date,
             map_run_arn: self.service.map_runs.run_of_child(r.execution_arn.as_str()),
             label,

@@ -13,7 +13,7 @@ impl StepFunctions {
     pub(super) fn continue_orphan(
         &self,
         record: &Arc<ExecutionRecord>,
-        launch: Launch,
+        launch: Arc<Launch>,
         orphan: Orphan,
     ) -> Result<(), ApiError> {
         self.connect_log(record, &launch)?;
@@ -93,7 +93,10 @@ impl StepFunctions {
     /// Takes an execution that waits to be resumed out of waiting, its log opened for what
     /// comes next; `None` if it is not waiting. A log that cannot be opened leaves it
     /// waiting.
-    fn take_orphan(&self, record: &ExecutionRecord) -> Result<Option<(Launch, Orphan)>, ApiError> {
+    fn take_orphan(
+        &self,
+        record: &ExecutionRecord,
+    ) -> Result<Option<(Arc<Launch>, Orphan)>, ApiError> {
         let arn = record.execution_arn.as_str();
         if !self.service.orphans.contains_key(arn) {
             return Ok(None);

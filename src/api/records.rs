@@ -3,6 +3,7 @@
 //! logging configurations follow.
 
 use super::error::ApiError;
+use super::launch::Launch;
 use super::types::Tag;
 use crate::asl::StateMachine;
 use crate::types::arn::StateMachineArn;
@@ -30,6 +31,44 @@ pub struct StateMachineEntry {
     pub revision_id: Option<String>,
     /// When it was last updated.
     pub update_date: Option<DateTime<Utc>>,
+    /// What its executions start with, unless they are given mocks.
+    pub(crate) launch: LaunchCache,
+}
+
+impl StateMachineEntry {
+    /// What a new execution of this revision starts with (no mocks): one for all of them.
+    pub(crate) fn launch(&self) -> Arc<Launch> {
+        let made = self.launch.0.get_or_init(|| {
+            Arc::new(Launch {
+                machine: Arc::clone(&self.machine),
+                definition: Arc::clone(&self.definition),
+                revision: self.revision_id.clone().zip(self.update_date),
+                state_machine_name: self.arn.name().into(),
+                role_arn: self.role_arn.as_str().into(),
+                mocks: None,
+                objects: None,
+                stored_log: None,
+            })
+        });
+        Arc::clone(made)
+    }
+}
+
+/// A state machine's [`Launch`], made on first use. A copy of the entry starts without
+/// it, so that a copy changed afterwards never starts executions with the original's.
+#[derive(Default)]
+pub(crate) struct LaunchCache(std::sync::OnceLock<Arc<Launch>>);
+
+impl Clone for LaunchCache {
+    fn clone(&self) -> Self {
+        LaunchCache::default()
+    }
+}
+
+impl std::fmt::Debug for LaunchCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LaunchCache")
+    }
 }
 
 /// An activity as created, and as kept in a data directory.

@@ -28,12 +28,12 @@ pub(crate) struct ServiceState {
     pub(crate) runtime: Runtime,
     pub(crate) seed: AtomicU64,
     pub(crate) state_machines: DashMap<String, Arc<StateMachineEntry>>,
-    pub(crate) executions: DashMap<String, Arc<ExecutionRecord>>,
+    pub(crate) executions: DashMap<Arc<str>, Arc<ExecutionRecord>>,
     /// Executions per state machine ARN, in start order (for ListExecutions).
     pub(crate) by_machine: DashMap<String, Vec<Arc<ExecutionRecord>>>,
     /// What each execution was started with, so a redrive runs the same definition
     /// version with the same mocks.
-    pub(crate) launches: DashMap<String, Launch>,
+    pub(crate) launches: DashMap<Arc<str>, Arc<Launch>>,
     pub(crate) mocks: RwLock<Option<Arc<MockConfig>>>,
     /// The data directory, when the service is durable.
     pub(crate) store: Option<crate::store::DiskStore>,
@@ -193,6 +193,7 @@ impl StepFunctions {
             creation_date: self.service.clock.now(),
             revision_id: None,
             update_date: None,
+            launch: Default::default(),
         })
     }
 

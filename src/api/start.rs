@@ -12,15 +12,15 @@ impl StepFunctions {
     pub(crate) fn spawn_execution(
         &self,
         record: &Arc<ExecutionRecord>,
-        launch: Launch,
+        launch: Arc<Launch>,
         start: Start,
     ) {
         self.service.runtime.spawn(ExecutionSpec {
             record: Arc::clone(record),
-            machine: launch.machine,
-            state_machine_name: launch.state_machine_name,
-            role_arn: launch.role_arn,
-            mocks: launch.mocks,
+            machine: Arc::clone(&launch.machine),
+            state_machine_name: Arc::clone(&launch.state_machine_name),
+            role_arn: Arc::clone(&launch.role_arn),
+            mocks: launch.mocks.clone(),
             config: Arc::clone(&self.service.config),
             clock: self.service.clock.fork(),
             seed: self.service.seed.fetch_add(1, Ordering::Relaxed),
@@ -33,6 +33,7 @@ impl StepFunctions {
             map_runs: Arc::clone(&self.service.map_runs),
             objects: launch
                 .objects
+                .clone()
                 .unwrap_or_else(|| Arc::clone(&self.service.objects)),
         });
     }

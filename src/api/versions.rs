@@ -63,6 +63,7 @@ impl StepFunctions {
             creation_date: old.creation_date,
             revision_id: Some(uuid::Uuid::new_v4().to_string()),
             update_date: Some(now),
+            launch: Default::default(),
         });
         self.persist_machine(&entry)?;
         self.persist_revision(&entry)?;
@@ -312,6 +313,7 @@ impl StepFunctions {
             creation_date: r.machine_creation_date,
             revision_id: r.revision_id,
             update_date: r.update_date,
+            launch: Default::default(),
         };
         let mut versions = self
             .service

@@ -10,22 +10,22 @@ use std::cell::OnceCell;
 /// Facts fixed for a whole execution.
 #[derive(Debug, Clone)]
 pub struct ExecutionInfo {
-    /// The execution's ARN (`$$.Execution.Id`).
-    pub id: String,
+    /// The execution's ARN (`$$.Execution.Id`), shared with its record.
+    pub id: std::sync::Arc<str>,
     /// The execution's name (`$$.Execution.Name`).
     pub name: String,
     /// Shared with the execution record: every `$$.Execution.Input` reads the same value.
     pub input: std::sync::Arc<Value>,
     /// The role the execution runs as (`$$.Execution.RoleArn`).
-    pub role_arn: String,
+    pub role_arn: std::sync::Arc<str>,
     /// ISO-8601 with milliseconds, as AWS writes it.
     pub start_time: String,
     /// How many times the execution has been redriven (`$$.Execution.RedriveCount`).
     pub redrive_count: u32,
     /// The state machine's ARN (`$$.StateMachine.Id`).
-    pub state_machine_id: String,
+    pub state_machine_id: std::sync::Arc<str>,
     /// The state machine's name (`$$.StateMachine.Name`).
-    pub state_machine_name: String,
+    pub state_machine_name: std::sync::Arc<str>,
 }
 
 static NO_VARIABLES: Value = Value::Null;
@@ -158,17 +158,17 @@ impl<'a> ContextObject<'a> {
             root.insert(
                 "Execution".into(),
                 json!({
-                    "Id": e.id,
+                    "Id": &*e.id,
                     "Input": if with_input { (*e.input).clone() } else { Value::Null },
                     "StartTime": e.start_time,
                     "Name": e.name,
-                    "RoleArn": e.role_arn,
+                    "RoleArn": &*e.role_arn,
                     "RedriveCount": e.redrive_count,
                 }),
             );
             root.insert(
                 "StateMachine".into(),
-                json!({"Id": e.state_machine_id, "Name": e.state_machine_name}),
+                json!({"Id": &*e.state_machine_id, "Name": &*e.state_machine_name}),
             );
             root.insert("State".into(), Value::Object(state));
             if let Some(t) = &self.task_token {

@@ -126,26 +126,26 @@ impl ExecutionRecord {
     /// The facts `$$.Execution` and `$$.StateMachine` give about this execution.
     pub fn info(
         &self,
-        role_arn: &str,
+        role_arn: &Arc<str>,
         redrive_count: u32,
-        state_machine_name: &str,
+        state_machine_name: &Arc<str>,
     ) -> crate::data::ExecutionInfo {
         crate::data::ExecutionInfo {
-            id: self.execution_arn.as_str().to_owned(),
+            id: self.execution_arn.shared(),
             name: self.name.as_str().to_owned(),
             input: Arc::clone(&self.input),
-            role_arn: role_arn.to_string(),
+            role_arn: Arc::clone(role_arn),
             start_time: super::clock::iso(self.start_date),
             redrive_count,
             // The ARN it was started on: an alias's, a version's, or the state machine's.
             state_machine_id: match self.started_on.as_deref() {
                 Some(StartedOn {
                     alias_arn: Some(a), ..
-                }) => a.clone(),
-                Some(on) => on.version_arn.clone(),
-                None => self.state_machine_arn.as_str().to_owned(),
+                }) => a.as_str().into(),
+                Some(on) => on.version_arn.as_str().into(),
+                None => self.state_machine_arn.shared(),
             },
-            state_machine_name: state_machine_name.to_string(),
+            state_machine_name: Arc::clone(state_machine_name),
         }
     }
 

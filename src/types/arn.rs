@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// A name or an ARN that is not well formed, with AWS's message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -65,71 +66,86 @@ macro_rules! text_newtype {
         impl $t {
             /// The text, as AWS writes it.
             pub fn as_str(&self) -> &str {
-                &self.0
+                &self.0[..]
             }
         }
 
         impl fmt::Display for $t {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
+                f.write_str(&self.0[..])
             }
         }
 
         impl AsRef<str> for $t {
             fn as_ref(&self) -> &str {
-                &self.0
+                &self.0[..]
             }
         }
 
         impl std::borrow::Borrow<str> for $t {
             fn borrow(&self) -> &str {
-                &self.0
+                &self.0[..]
             }
         }
 
         impl PartialEq<str> for $t {
             fn eq(&self, other: &str) -> bool {
-                self.0 == other
+                self.0[..] == *other
             }
         }
 
         impl PartialEq<&str> for $t {
             fn eq(&self, other: &&str) -> bool {
-                self.0 == *other
+                self.0[..] == **other
             }
         }
 
         impl PartialEq<String> for $t {
             fn eq(&self, other: &String) -> bool {
-                &self.0 == other
+                self.0[..] == other[..]
             }
         }
 
         impl PartialEq<$t> for String {
             fn eq(&self, other: &$t) -> bool {
-                *self == other.0
+                self[..] == other.0[..]
             }
         }
 
         impl PartialEq<$t> for &str {
             fn eq(&self, other: &$t) -> bool {
-                *self == other.0
+                self[..] == other.0[..]
             }
         }
 
         impl serde::Serialize for $t {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(&self.0)
+                s.serialize_str(&self.0[..])
             }
         }
 
         impl From<$t> for String {
             fn from(v: $t) -> String {
-                v.0
+                v.0[..].to_string()
             }
         }
     };
 }
+
+/// The ARNs the service indexes by: each map that does shares the one text.
+macro_rules! shared_text {
+    ($t:ident) => {
+        impl $t {
+            /// The text, shared: a map that indexes by it keeps no copy of its own.
+            pub fn shared(&self) -> Arc<str> {
+                Arc::clone(&self.0)
+            }
+        }
+    };
+}
+
+shared_text!(StateMachineArn);
+shared_text!(ExecutionArn);
 
 text_newtype!(Name);
 text_newtype!(StateMachineArn);
@@ -140,12 +156,12 @@ text_newtype!(ActivityArn);
 /// `arn:{partition}:states:{region}:{account}:stateMachine:{name}`, checked when parsed and
 /// kept as its text (a Distributed Map's child machine is `{name}/{label}`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct StateMachineArn(String);
+pub struct StateMachineArn(Arc<str>);
 
 /// `arn:{partition}:states:{region}:{account}:execution:{stateMachine}:{name}`, checked when
 /// parsed and kept as its text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ExecutionArn(String);
+pub struct ExecutionArn(Arc<str>);
 
 /// What follows a state machine's ARN in the ARN of one of its versions or aliases.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -190,9 +206,9 @@ fn parts<'a>(s: &'a str, kind: &str, n: usize) -> Result<Vec<&'a str>, ArnError>
 impl StateMachineArn {
     /// The ARN of state machine `name` of an account in a region.
     pub fn new(partition: &str, region: &str, account: &str, name: &Name) -> Self {
-        StateMachineArn(format!(
-            "arn:{partition}:states:{region}:{account}:stateMachine:{name}"
-        ))
+        StateMachineArn(
+            format!("arn:{partition}:states:{region}:{account}:stateMachine:{name}").into(),
+        )
     }
 
     /// The AWS partition (`aws`, `aws-cn`, ...).
@@ -240,7 +256,7 @@ impl StateMachineArn {
                     Ok(n) if !q.starts_with('0') => Qualifier::Version(n),
                     _ => Qualifier::Alias(q.to_string()),
                 };
-                (StateMachineArn(machine.to_string()), Some(qualifier))
+                (StateMachineArn(machine.into()), Some(qualifier))
             }
             _ => (self.clone(), None),
         }
@@ -248,17 +264,17 @@ impl StateMachineArn {
 
     /// The ARN of this state machine's version `n`.
     pub fn version(&self, n: u64) -> StateMachineArn {
-        StateMachineArn(format!("{}:{n}", self.0))
+        StateMachineArn(format!("{}:{n}", self.0).into())
     }
 
     /// The ARN of this state machine's alias `name`.
     pub fn alias(&self, name: &str) -> StateMachineArn {
-        StateMachineArn(format!("{}:{name}", self.0))
+        StateMachineArn(format!("{}:{name}", self.0).into())
     }
 
     /// What the child executions of this machine's Distributed Map state `label` run.
     pub fn map_children(&self, label: &str) -> StateMachineArn {
-        StateMachineArn(format!("{}/{label}", self.0))
+        StateMachineArn(format!("{}/{label}", self.0).into())
     }
 
     /// The ARN of run `id` of this machine's Distributed Map state `label`.
@@ -272,7 +288,7 @@ impl FromStr for StateMachineArn {
     type Err = ArnError;
     fn from_str(s: &str) -> Result<Self, ArnError> {
         parts(s, "stateMachine", 7)?;
-        Ok(StateMachineArn(s.to_string()))
+        Ok(StateMachineArn(s.into()))
     }
 }
 
@@ -282,7 +298,7 @@ impl ExecutionArn {
         let mut arn = String::with_capacity(prefix.len() + name.len());
         arn.push_str(prefix);
         arn.push_str(name);
-        ExecutionArn(arn)
+        ExecutionArn(arn.into())
     }
 
     /// The AWS partition (`aws`, `aws-cn`, ...).
@@ -314,7 +330,7 @@ impl ExecutionArn {
     pub fn state_machine_arn(&self) -> StateMachineArn {
         let machine = self.0.replacen(":execution:", ":stateMachine:", 1);
         let end = machine.rfind(':').unwrap_or(machine.len());
-        StateMachineArn(machine[..end].to_string())
+        StateMachineArn(machine[..end].into())
     }
 }
 
@@ -322,7 +338,7 @@ impl FromStr for ExecutionArn {
     type Err = ArnError;
     fn from_str(s: &str) -> Result<Self, ArnError> {
         parts(s, "execution", 8)?;
-        Ok(ExecutionArn(s.to_string()))
+        Ok(ExecutionArn(s.into()))
     }
 }
 

@@ -215,7 +215,7 @@ impl StepFunctions {
             resource: task.resource.clone(),
             parameters,
             state_name: t.state.name.clone(),
-            execution_arn: t.info.id.clone(),
+            execution_arn: t.info.id.to_string(),
             attempt: t.retry_count.unwrap_or(0),
             task_token: None,
             clock: Arc::clone(&self.service.clock),
@@ -301,15 +301,16 @@ impl StepFunctions {
     fn test_execution(&self, input: &Value, role: Option<&str>) -> ExecutionInfo {
         let (region, account) = (&self.service.region, &self.service.account);
         ExecutionInfo {
-            id: format!("arn:aws:states:{region}:{account}:execution:TestStateMachine:test"),
+            id: format!("arn:aws:states:{region}:{account}:execution:TestStateMachine:test").into(),
             name: "test".into(),
             input: Arc::new(input.clone()),
-            role_arn: role.unwrap_or_default().to_string(),
+            role_arn: role.unwrap_or_default().into(),
             start_time: crate::data::time::iso(self.service.clock.now()),
             redrive_count: 0,
             state_machine_id: format!(
                 "arn:aws:states:{region}:{account}:stateMachine:TestStateMachine"
-            ),
+            )
+            .into(),
             state_machine_name: "TestStateMachine".into(),
         }
     }

@@ -78,7 +78,7 @@ impl ExecutionActor {
         let info = record.info(
             &parent.role_arn,
             redrive_count,
-            run.state_machine_arn.name(),
+            &Arc::from(run.state_machine_arn.name()),
         );
         let last_event = record.with_progress(|p| p.history.len() as u64);
         let exec = parent.child(record, info, standard, run.needs_whole_results());

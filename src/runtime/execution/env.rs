@@ -21,7 +21,7 @@ use std::sync::Arc;
 /// a dozen reference counts.
 pub struct Environment {
     pub machine: Arc<StateMachine>,
-    pub role_arn: String,
+    pub role_arn: std::sync::Arc<str>,
     pub mocks: Option<MockCase>,
     /// This execution's clock.
     pub clock: Arc<dyn Clock>,

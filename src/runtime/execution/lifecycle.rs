@@ -89,7 +89,7 @@ impl ExecutionActor {
             let mut d = json!({
                 "input": input.to_string(),
                 "inputDetails": {"truncated": false},
-                "roleArn": role_arn,
+                "roleArn": &*role_arn,
             });
             if let Some(on) = started_on {
                 d["stateMachineVersionArn"] = json!(on.version_arn);

@@ -17,9 +17,9 @@ pub struct ExecutionSpec {
     /// The definition it runs.
     pub machine: Arc<StateMachine>,
     /// The state machine's name (`$$.StateMachine.Name`).
-    pub state_machine_name: String,
+    pub state_machine_name: Arc<str>,
     /// The role it runs as (`$$.Execution.RoleArn`).
-    pub role_arn: String,
+    pub role_arn: Arc<str>,
     /// Mocked task responses, when the execution was started with a test case.
     pub mocks: Option<MockCase>,
     /// The service's settings.

@@ -228,7 +228,7 @@ impl ExecutionActor {
                     resource: t.resource.clone(),
                     parameters,
                     state_name: state.name.clone(),
-                    execution_arn: self.exec.info.id.clone(),
+                    execution_arn: self.exec.info.id.to_string(),
                     attempt,
                     task_token,
                     clock: Arc::clone(&self.exec.clock),
