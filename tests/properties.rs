@@ -34,7 +34,7 @@ fn info() -> ExecutionInfo {
         name: "e".into(),
         input: std::sync::Arc::new(json!({})),
         role_arn: "r".into(),
-        start_time: "2024-01-01T00:00:00.000Z".into(),
+        start_time: "2024-01-01T00:00:00.000Z".parse().unwrap(),
         redrive_count: 0,
         state_machine_id: "arn:aws:states:us-east-1:123456789012:stateMachine:sm".into(),
         state_machine_name: "sm".into(),

@@ -349,7 +349,8 @@ impl StepFunctions {
         );
         let state = entries_to_state(&ex.entries);
         let running = state.ended.is_none();
-        *record.mock_calls.lock().unwrap_or_else(|e| e.into_inner()) = state.mock_calls;
+        *record.mock_calls.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(Box::new(state.mock_calls));
         record.with_progress(|p| {
             p.history = state.history;
             p.redrive_count = state.redrive_count;

@@ -18,8 +18,8 @@ pub struct ExecutionInfo {
     pub input: std::sync::Arc<Value>,
     /// The role the execution runs as (`$$.Execution.RoleArn`).
     pub role_arn: std::sync::Arc<str>,
-    /// ISO-8601 with milliseconds, as AWS writes it.
-    pub start_time: String,
+    /// When it started (written ISO-8601 with milliseconds, as AWS writes it, when read).
+    pub start_time: DateTime<Utc>,
     /// How many times the execution has been redriven (`$$.Execution.RedriveCount`).
     pub redrive_count: u32,
     /// The state machine's ARN (`$$.StateMachine.Id`).
@@ -160,7 +160,7 @@ impl<'a> ContextObject<'a> {
                 json!({
                     "Id": &*e.id,
                     "Input": if with_input { (*e.input).clone() } else { Value::Null },
-                    "StartTime": e.start_time,
+                    "StartTime": super::time::iso(e.start_time),
                     "Name": e.name,
                     "RoleArn": &*e.role_arn,
                     "RedriveCount": e.redrive_count,
@@ -190,7 +190,7 @@ pub(crate) fn test_execution() -> ExecutionInfo {
         name: "e".into(),
         input: std::sync::Arc::new(json!({})),
         role_arn: "role".into(),
-        start_time: "t0".into(),
+        start_time: DateTime::UNIX_EPOCH,
         redrive_count: 0,
         state_machine_id: "arn:aws:states:us-east-1:123456789012:stateMachine:sm".into(),
         state_machine_name: "sm".into(),
@@ -208,7 +208,7 @@ mod tests {
             name: "n".into(),
             input: std::sync::Arc::new(json!({"a": 1})),
             role_arn: "role".into(),
-            start_time: "t0".into(),
+            start_time: DateTime::UNIX_EPOCH,
             redrive_count: 2,
             state_machine_id: "sm".into(),
             state_machine_name: "m".into(),
@@ -240,7 +240,7 @@ mod tests {
             name: "n".into(),
             input: std::sync::Arc::new(json!({"a": [1, 2]})),
             role_arn: "role".into(),
-            start_time: "t0".into(),
+            start_time: DateTime::UNIX_EPOCH,
             redrive_count: 0,
             state_machine_id: "sm".into(),
             state_machine_name: "m".into(),

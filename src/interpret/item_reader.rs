@@ -157,7 +157,7 @@ mod tests {
             name: "n".into(),
             input: std::sync::Arc::new(input.clone()),
             role_arn: "r".into(),
-            start_time: "t".into(),
+            start_time: chrono::DateTime::UNIX_EPOCH,
             redrive_count: 0,
             state_machine_id: "sm".into(),
             state_machine_name: "sm".into(),

@@ -41,6 +41,8 @@ pub struct Config {
     pub activities: super::activities::Activities,
     /// How long GetActivityTask waits for a task before answering with none.
     pub activity_poll: std::time::Duration,
+    /// Event details every execution of a definition writes alike.
+    pub shared_details: super::history::SharedDetails,
 }
 
 impl Default for Config {
@@ -58,6 +60,7 @@ impl Default for Config {
             callbacks: super::callbacks::Callbacks::default(),
             activities: super::activities::Activities::default(),
             activity_poll: super::activities::ACTIVITY_POLL,
+            shared_details: Default::default(),
         }
     }
 }

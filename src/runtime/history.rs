@@ -2,7 +2,40 @@
 
 use crate::asl::model::StateKind;
 use crate::types::HistoryEventType::{self, *};
+use dashmap::DashMap;
 use serde_json::{Map, Value};
+use std::sync::Arc;
+
+/// The details of a task's events that depend on its resource alone (TaskStarted,
+/// TaskSubmitted): one text per resource, which every execution's history shares instead
+/// of a copy each. There are as many as the definitions have resources.
+#[derive(Default)]
+pub struct SharedDetails(DashMap<Box<str>, [Option<Arc<str>>; 2]>);
+
+/// Which of a resource's shared details.
+#[derive(Debug, Clone, Copy)]
+pub enum SharedDetail {
+    /// TaskStarted.
+    Started = 0,
+    /// TaskSubmitted.
+    Submitted = 1,
+}
+
+impl SharedDetails {
+    /// The `which` details of tasks of `resource`, made by `make` the first time.
+    pub fn get(
+        &self,
+        resource: &str,
+        which: SharedDetail,
+        make: impl FnOnce() -> String,
+    ) -> Arc<str> {
+        if let Some(d) = self.0.get(resource).and_then(|e| e[which as usize].clone()) {
+            return d;
+        }
+        let mut e = self.0.entry(resource.into()).or_default();
+        Arc::clone(e[which as usize].get_or_insert_with(|| make().into()))
+    }
+}
 
 /// The details of an execution's or a state's failure or abort: the error (unless empty)
 /// and the cause.

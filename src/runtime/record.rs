@@ -32,7 +32,10 @@ pub struct ExecutionRecord {
     ended: tokio::sync::Notify,
     /// Mock invocations so far per state name; kept here so the count continues across
     /// redrives.
-    pub(crate) mock_calls: Mutex<std::collections::HashMap<String, u32>>,
+    /// Boxed on first use: few executions have mocks, and an empty map still takes 48
+    /// bytes in every record.
+    #[allow(clippy::box_collection)]
+    pub(crate) mock_calls: Mutex<Option<Box<std::collections::HashMap<String, u32>>>>,
     stopper: Mutex<StopRoute>,
     /// The durable store's log of this execution, when there is a store.
     journal: std::sync::OnceLock<Arc<dyn super::journal::Journal>>,
@@ -116,7 +119,7 @@ impl ExecutionRecord {
             }),
             done: std::sync::atomic::AtomicBool::new(false),
             ended: tokio::sync::Notify::new(),
-            mock_calls: Mutex::new(std::collections::HashMap::new()),
+            mock_calls: Mutex::new(None),
             stopper: Mutex::new(StopRoute::default()),
             journal: std::sync::OnceLock::new(),
             started_on: None,
@@ -135,7 +138,7 @@ impl ExecutionRecord {
             name: self.name.as_str().to_owned(),
             input: Arc::clone(&self.input),
             role_arn: Arc::clone(role_arn),
-            start_time: super::clock::iso(self.start_date),
+            start_time: self.start_date,
             redrive_count,
             // The ARN it was started on: an alias's, a version's, or the state machine's.
             state_machine_id: match self.started_on.as_deref() {
@@ -184,13 +187,17 @@ impl ExecutionRecord {
             let e = HistoryEvent {
                 timestamp,
                 event_type,
-                id,
-                previous_event_id: if previous == 0 { id - 1 } else { previous },
+                id: crate::types::history::event_id(id),
+                previous_event_id: crate::types::history::event_id(if previous == 0 {
+                    id - 1
+                } else {
+                    previous
+                }),
                 details,
             };
             if let Some(j) = self.journal() {
                 let text = e.details.as_deref();
-                j.event(id, e.previous_event_id, timestamp, event_type, text);
+                j.event(id, e.previous_event_id.into(), timestamp, event_type, text);
             }
             p.history.push(e);
             p.status = status;

@@ -255,8 +255,8 @@ fn event_of(ev: &super::format::Event) -> Option<HistoryEvent> {
     Some(HistoryEvent {
         timestamp: date(ev.timestamp_ms),
         event_type,
-        id: ev.id,
-        previous_event_id: ev.previous,
+        id: crate::types::history::event_id(ev.id),
+        previous_event_id: crate::types::history::event_id(ev.previous),
         details: ev
             .details
             .as_deref()

@@ -139,13 +139,19 @@ pub struct HistoryEvent {
     pub timestamp: DateTime<Utc>,
     /// What happened.
     pub event_type: HistoryEventType,
-    /// 1, 2, 3, ... in the execution's history.
-    pub id: u64,
+    /// 1, 2, 3, ... in the execution's history (a history is bounded far below `u32`'s
+    /// range; the narrower ids keep a long history's events small).
+    pub id: u32,
     /// The event this one follows from (0 for the first).
-    pub previous_event_id: u64,
+    pub previous_event_id: u32,
     /// The details' JSON text; the member it goes in is named by the event type
     /// ([`HistoryEventType::details_key`]).
     pub details: Option<std::sync::Arc<str>>,
+}
+
+/// An event id as events keep it (ids past `u32::MAX` cannot occur: histories are bounded).
+pub fn event_id(id: u64) -> u32 {
+    u32::try_from(id).unwrap_or(u32::MAX)
 }
 
 impl HistoryEvent {

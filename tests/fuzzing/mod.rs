@@ -369,7 +369,7 @@ fn execution() -> ExecutionInfo {
         name: "f".into(),
         input: Arc::new(json!({"in": 1})),
         role_arn: "arn:aws:iam::123456789012:role/r".into(),
-        start_time: "2026-01-01T00:00:00.000Z".into(),
+        start_time: "2026-01-01T00:00:00.000Z".parse().unwrap(),
         redrive_count: 0,
         state_machine_id: "arn:aws:states:us-east-1:123456789012:stateMachine:F".into(),
         state_machine_name: "F".into(),

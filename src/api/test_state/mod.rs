@@ -305,7 +305,7 @@ impl StepFunctions {
             name: "test".into(),
             input: Arc::new(input.clone()),
             role_arn: role.unwrap_or_default().into(),
-            start_time: crate::data::time::iso(self.service.clock.now()),
+            start_time: self.service.clock.now(),
             redrive_count: 0,
             state_machine_id: format!(
                 "arn:aws:states:{region}:{account}:stateMachine:TestStateMachine"

@@ -239,11 +239,11 @@ impl ExecutionActor {
     }
 
     /// Records an event whose details are already JSON text (the hot events build it
-    /// directly, without an intermediate JSON value).
-    pub(crate) fn event_text(
+    /// directly, without an intermediate JSON value, or share one text).
+    pub(crate) fn event_text<D: Into<Arc<str>>>(
         &mut self,
         event_type: HistoryEventType,
-        details: impl FnOnce() -> Option<String>,
+        details: impl FnOnce() -> Option<D>,
     ) -> u64 {
         if self.aborted() {
             return self.last_event;

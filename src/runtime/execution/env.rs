@@ -106,11 +106,11 @@ impl Execution {
     /// Records an event and returns its id. `details` is only evaluated when history is
     /// kept, since it serialises the state's data. Ids are allocated under the history lock
     /// so the history stays in id order when children on other threads record at once.
-    pub fn event(
+    pub fn event<D: Into<std::sync::Arc<str>>>(
         &self,
         event_type: HistoryEventType,
         previous: u64,
-        details: impl FnOnce() -> Option<String>,
+        details: impl FnOnce() -> Option<D>,
     ) -> u64 {
         if !self.keep_history {
             return self.next_event.fetch_add(1, Ordering::Relaxed) + 1;
@@ -137,8 +137,8 @@ impl Execution {
             p.history.push(HistoryEvent {
                 timestamp,
                 event_type,
-                id,
-                previous_event_id,
+                id: crate::types::history::event_id(id),
+                previous_event_id: crate::types::history::event_id(previous_event_id),
                 details,
             });
             (id, Some(previous_event_id))
@@ -174,7 +174,10 @@ impl Execution {
             .mock_calls
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        let n = calls.entry(state.to_string()).or_insert(0);
+        let n = calls
+            .get_or_insert_with(Default::default)
+            .entry(state.to_string())
+            .or_insert(0);
         let this = *n;
         *n += 1;
         if let Some(j) = self.record.journal() {

@@ -253,7 +253,7 @@ impl ExecutionActor {
         use HistoryEventType::*;
         self.exec.record.with_progress(|p| {
             let (mut calls, mut open, mut started) = (0, false, false);
-            for e in p.history.iter().filter(|e| e.id > entered) {
+            for e in p.history.iter().filter(|e| u64::from(e.id) > entered) {
                 match e.event_type {
                     TaskScheduled | ActivityScheduled | LambdaFunctionScheduled => {
                         calls += 1;

@@ -6,7 +6,7 @@ use crate::asl::model::{State, StateKind, TaskState};
 use crate::data::{names, ContextObject, Scope};
 use crate::interpret::task::{self, resource_parts, Family, Pattern};
 use crate::runtime::handlers::{TaskFailure, TaskRequest, TaskResult};
-use crate::runtime::history::{task_event, TaskPhase};
+use crate::runtime::history::{task_event, SharedDetail, TaskPhase};
 use crate::runtime::mock::{cause_text, MockAnswer};
 use actix::prelude::*;
 use futures::future::{self, BoxFuture, FutureExt};
@@ -98,15 +98,22 @@ impl ExecutionActor {
         }
         let service = matches!(family, Family::Service(_));
         // A queued activity task starts when a worker takes it.
+        let exec = Arc::clone(&self.exec);
+        let shared = &exec.shared_details;
         if record && !queued {
-            self.event(task_event(prefix, TaskPhase::Started), || {
-                service.then(|| json!({"resourceType": resource_type, "resource": resource}))
+            let d = service.then(|| {
+                shared.get(&t.resource, SharedDetail::Started, || {
+                    json!({"resourceType": resource_type, "resource": resource}).to_string()
+                })
             });
+            self.event_text(task_event(prefix, TaskPhase::Started), || d);
         }
         if record && family.submits() {
-            self.event(task_event(prefix, TaskPhase::Submitted), || {
-                Some(json!({"resourceType": resource_type, "resource": resource, "output": "{}"}))
+            let d = shared.get(&t.resource, SharedDetail::Submitted, || {
+                json!({"resourceType": resource_type, "resource": resource, "output": "{}"})
+                    .to_string()
             });
+            self.event_text(task_event(prefix, TaskPhase::Submitted), || Some(d));
         }
         // Waiting starts before the integration is called: a worker may answer the token
         // the moment it is sent.
