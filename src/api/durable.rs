@@ -374,6 +374,7 @@ impl StepFunctions {
             mocks,
             objects: self.recorded_objects(&ex.entries).map_err(what)?,
             stored_log: Some((ex.dir.clone(), ex.valid_len)),
+            environment: Default::default(),
         });
         self.service
             .launches

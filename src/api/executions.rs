@@ -151,6 +151,7 @@ impl StepFunctions {
             None => entry.launch(),
             Some(mocks) => Arc::new(Launch {
                 mocks: Some(mocks),
+                environment: Default::default(),
                 ..(*entry.launch()).clone()
             }),
         };

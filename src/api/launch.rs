@@ -24,6 +24,8 @@ pub struct Launch {
     /// Its log in the data directory and the length of the log's whole records, for one
     /// restored without its log open: opened when the execution next writes.
     pub stored_log: Option<(std::path::PathBuf, u64)>,
+    /// The environment its executions share, once the first has made it.
+    pub environment: crate::runtime::SharedEnvironment,
 }
 
 /// How an execution's root actor starts.

@@ -48,6 +48,7 @@ impl StateMachineEntry {
                 mocks: None,
                 objects: None,
                 stored_log: None,
+                environment: Default::default(),
             })
         });
         Arc::clone(made)

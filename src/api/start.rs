@@ -35,6 +35,7 @@ impl StepFunctions {
                 .objects
                 .clone()
                 .unwrap_or_else(|| Arc::clone(&self.service.objects)),
+            shared: launch.environment.clone(),
         });
     }
 }

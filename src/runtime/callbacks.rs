@@ -36,14 +36,18 @@ pub enum CallbackError {
 
 /// The tasks waiting on tokens. Cheap to clone; shared by the service and every execution.
 #[derive(Clone, Default)]
-pub struct Callbacks {
-    waiting: Arc<DashMap<TokenKey, Waiter>>,
+pub struct Callbacks(Arc<Lists>);
+
+/// What [`Callbacks`] shares: one pointer for every execution that holds it.
+#[derive(Default)]
+pub struct Lists {
+    waiting: DashMap<TokenKey, Waiter>,
     /// Tokens whose tasks timed out, kept so that a late answer is told so.
-    timed_out: Arc<DashMap<TokenKey, ()>>,
+    timed_out: DashMap<TokenKey, ()>,
     /// The keys that stand for tokens in these lists.
-    keys: Arc<(RandomState, RandomState)>,
+    keys: (RandomState, RandomState),
     /// How many of the waiting tasks' executions sleep.
-    sleepers: Arc<AtomicUsize>,
+    sleepers: AtomicUsize,
 }
 
 struct Waiter {
@@ -115,6 +119,14 @@ impl Wait {
     }
 }
 
+impl std::ops::Deref for Callbacks {
+    type Target = Lists;
+
+    fn deref(&self) -> &Lists {
+        &self.0
+    }
+}
+
 impl Callbacks {
     /// A new token for a task of `state` in `execution`; `unique` tells apart the tasks of
     /// one state (a UUID).
@@ -139,7 +151,7 @@ impl Callbacks {
 
     /// The key `token` has in the waiting lists.
     pub fn key(&self, token: &str) -> TokenKey {
-        let (a, b) = &*self.keys;
+        let (a, b) = &self.keys;
         TokenKey(u128::from(a.hash_one(token)) << 64 | u128::from(b.hash_one(token)))
     }
 

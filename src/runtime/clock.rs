@@ -21,6 +21,12 @@ pub trait Clock: Send + Sync + 'static {
     /// The clock one execution runs on. A virtual clock gives each execution its own
     /// timeline starting now, so one execution's Wait never fires another's timeout.
     fn fork(&self) -> Arc<dyn Clock>;
+
+    /// Whether every fork keeps one and the same time (no timeline of its own), so that
+    /// executions may share one fork.
+    fn forks_alike(&self) -> bool {
+        false
+    }
 }
 
 /// Wall-clock time and tokio timers.
@@ -43,6 +49,10 @@ impl Clock for RealClock {
 
     fn fork(&self) -> Arc<dyn Clock> {
         Arc::new(RealClock)
+    }
+
+    fn forks_alike(&self) -> bool {
+        true
     }
 }
 
@@ -79,6 +89,10 @@ impl Clock for ScaledClock {
 
     fn fork(&self) -> Arc<dyn Clock> {
         Arc::new(*self)
+    }
+
+    fn forks_alike(&self) -> bool {
+        true
     }
 }
 

@@ -36,7 +36,7 @@ use actix_rt::{Arbiter, System};
 pub use clock::{Clock, RealClock, ScaledClock, VirtualClock};
 pub use config::Config;
 pub use distributed::map_run::{self, MapRunRecord, MapRuns};
-pub use execution::{ExecutionActor, ExecutionSpec};
+pub use execution::{ExecutionActor, ExecutionSpec, SharedEnvironment};
 pub use handlers::{HandlerRegistry, TaskFailure, TaskHandler, TaskRequest, TaskResult};
 pub use messages::StopExecution;
 pub use observer::Observer;

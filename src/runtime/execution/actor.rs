@@ -169,7 +169,8 @@ impl ExecutionActor {
         } else {
             (*record.input).clone()
         };
-        let env = Environment {
+        let alike = spec.clock.forks_alike();
+        let make = || Environment {
             machine: spec.machine,
             role_arn: spec.role_arn,
             mocks: spec.mocks,
@@ -178,6 +179,10 @@ impl ExecutionActor {
             spawner,
             map_runs: spec.map_runs,
             objects: spec.objects,
+        };
+        let env = match alike {
+            true => spec.shared.get_or(make),
+            false => Arc::new(make()),
         };
         let exec = Execution::new(spec.record, info, spec.keep_history, env);
         let resume = spec.resume;

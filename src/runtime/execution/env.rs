@@ -71,13 +71,13 @@ impl Execution {
         record: Arc<ExecutionRecord>,
         info: ExecutionInfo,
         keep_history: bool,
-        env: Environment,
+        env: Arc<Environment>,
     ) -> Self {
         Execution {
             record,
             info,
             keep_history,
-            env: Arc::new(env),
+            env,
             parent: None,
             detailed_result: false,
             next_event: AtomicU64::new(0),

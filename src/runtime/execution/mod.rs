@@ -15,4 +15,4 @@ mod task_call;
 pub use actor::ExecutionActor;
 pub(crate) use actor::{Flow, PendingChild, Role};
 pub use env::Execution;
-pub use spec::ExecutionSpec;
+pub use spec::{ExecutionSpec, SharedEnvironment};

@@ -1,5 +1,6 @@
 //! What an execution is started with.
 
+use super::env::Environment;
 use crate::asl::model::StateMachine;
 use crate::objects::ObjectStore;
 use crate::runtime::clock::Clock;
@@ -8,7 +9,7 @@ use crate::runtime::distributed::map_run::MapRuns;
 use crate::runtime::mock::MockCase;
 use crate::runtime::record::ExecutionRecord;
 use crate::types::{RecoveredFanOut, ResumePoint};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Everything an execution needs to run.
 pub struct ExecutionSpec {
@@ -45,4 +46,18 @@ pub struct ExecutionSpec {
     pub map_runs: Arc<MapRuns>,
     /// The object store behind `s3://` (ItemReader, ResultWriter).
     pub objects: Arc<dyn ObjectStore>,
+    /// Shared by the executions started alike (same definition, role, mocks, objects and
+    /// service): on a clock whose forks are alike, they share one environment.
+    pub shared: SharedEnvironment,
+}
+
+/// Where executions started alike find the environment the first of them made.
+#[derive(Clone, Default)]
+pub struct SharedEnvironment(Arc<OnceLock<Arc<Environment>>>);
+
+impl SharedEnvironment {
+    /// The shared environment, made by `make` if none is yet.
+    pub(crate) fn get_or(&self, make: impl FnOnce() -> Environment) -> Arc<Environment> {
+        Arc::clone(self.0.get_or_init(|| Arc::new(make())))
+    }
 }
