@@ -7,10 +7,10 @@
 
 use crossbeam::channel;
 use hdrhistogram::Histogram;
+use mimalloc::MiMalloc;
 use sfn_runtime::api::types::{CreateStateMachineInput, SendTaskSuccessInput, StartExecutionInput};
 use sfn_runtime::api::StepFunctions;
 use sfn_runtime::runtime::{ExecutionRecord, TaskRequest};
-use mimalloc::MiMalloc;
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -325,3 +325,33 @@ fn token_of(r: &sfn_runtime::runtime::ExecutionRecord) -> String {
     })
     .expect("a scheduled task with a token")
 }
+
+#[test]
+fn a_woken_execution_runs_fan_outs_before_and_after_its_sleep() {
+    let (s, rx) = service(false);
+    let branch = json!({"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}});
+    let mut def = waiting(json!({"ResultPath": "$.answer", "Next": "After"}));
+    def["States"]["Wait"].as_object_mut().unwrap().remove("End");
+    def["StartAt"] = json!("Before");
+    def["States"]["Before"] = json!({"Type": "Parallel", "Branches": [branch],
+        "ResultPath": null, "Next": "Wait"});
+    def["States"]["After"] = json!({"Type": "Map", "ItemsPath": "$.items",
+        "ItemProcessor": branch, "ResultPath": "$.mapped", "End": true});
+    let arn = create(&s, "FanOutsAround", &def);
+    let run = start(&s, &arn, &json!({"n": 1, "items": [1, 2, 3]}));
+    let t = token(&rx);
+    asleep(&s, 1);
+    s.send_task_success(SendTaskSuccessInput {
+        task_token: t,
+        output: "true".into(),
+    })
+    .unwrap();
+    // A fan-out that reports to the actor that slept would never end: bounded, not a hang.
+    eventually("the execution ends", || {
+        run.status().is_terminal().then_some(())
+    });
+    let d = sfn_runtime::api::describe(&run);
+    assert_eq!(d.status, "SUCCEEDED", "{d:?}");
+    assert_eq!(output(&d)["mapped"], json!([1, 2, 3]));
+    assert_eq!(output(&d)["answer"], json!(true));
+}

@@ -48,6 +48,9 @@ pub struct Lists {
     keys: (RandomState, RandomState),
     /// How many of the waiting tasks' executions sleep.
     sleepers: AtomicUsize,
+    /// Set once the service goes away: no execution lies down after its sleepers were
+    /// shut down (it stays with its actor, which the runtime's end stops).
+    closed: std::sync::atomic::AtomicBool,
 }
 
 struct Waiter {
@@ -189,14 +192,24 @@ impl Callbacks {
     /// Lays the task waiting on `token` down as the sleeper `make` gives, unless it was
     /// answered already (false: its answer waits in its [`Wait`]).
     pub fn park(&self, key: TokenKey, make: impl FnOnce() -> Box<dyn Sleeper>) -> bool {
-        match self.waiting.get_mut(&key) {
+        if self.closed.load(Ordering::Acquire) {
+            return false;
+        }
+        let parked = match self.waiting.get_mut(&key) {
             Some(mut w) => {
                 w.answer = Answer::Parked(make());
                 self.sleepers.fetch_add(1, Ordering::Relaxed);
                 true
             }
             None => false,
+        };
+        // The service went away while it lay down: it ends as the others did.
+        if parked && self.closed.load(Ordering::Acquire) {
+            if let Some(sleeper) = self.take_parked(key) {
+                sleeper.shut_down();
+            }
         }
+        parked
     }
 
     /// Takes back the sleeper waiting on the token of `key`, if it still sleeps.
@@ -216,6 +229,7 @@ impl Callbacks {
     /// Shuts down every sleeper (the service is going away). Sleepers hold the settings
     /// that hold this list: without this, they would keep each other alive.
     pub fn release_parked(&self) {
+        self.closed.store(true, Ordering::Release);
         let keys: Vec<TokenKey> = self
             .waiting
             .iter()

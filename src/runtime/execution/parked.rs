@@ -12,7 +12,6 @@ use crate::asl::model::{Body, StateId};
 use crate::data::{StatesError, Variables};
 use crate::interpret::policy::RetryCounters;
 use crate::runtime::callbacks::{Sleeper, Wait};
-use crate::runtime::fanout::completions::Completions;
 use crate::runtime::handlers::TaskResult;
 use crate::runtime::messages::StopExecution;
 use crate::types::{ExecutionStatus, StateMachineType};
@@ -31,7 +30,6 @@ pub(crate) struct Parked {
     rng: SmallRng,
     /// Boxed, and only when some are assigned: most sleepers have none.
     vars: Option<Box<Variables>>,
-    completions: Option<Arc<Completions>>,
     last_event: u64,
     fanout_runs: u64,
     recovering: bool,
@@ -100,6 +98,8 @@ impl ExecutionActor {
         }
     }
 
+    /// What the body keeps while it sleeps. Not the queue its children report to: that
+    /// wakes the actor that made it, which is gone; the risen actor makes its own.
     fn lie_down(&mut self, called: Option<Instant>) -> Parked {
         let pos = self.pos.take().expect("a task in progress");
         Parked {
@@ -109,7 +109,6 @@ impl ExecutionActor {
             vars: Some(std::mem::take(&mut self.vars))
                 .filter(|v| *v != Variables::default())
                 .map(Box::new),
-            completions: self.completions.take(),
             last_event: self.last_event,
             fanout_runs: self.fanout_runs,
             recovering: self.recovering,
@@ -142,7 +141,6 @@ impl ExecutionActor {
         actor.start_input = None;
         actor.rng = p.rng;
         actor.vars = p.vars.map(|v| *v).unwrap_or_default();
-        actor.completions = p.completions;
         actor.fanout_runs = p.fanout_runs;
         actor.recovering = p.recovering;
         let mut pos = Position::new(p.state, p.input, p.entered_id, p.entered_time);
@@ -164,6 +162,18 @@ impl ExecutionActor {
     }
 }
 
+/// A risen actor on its way to its arbiter. If the arbiter is gone (the runtime stopped)
+/// it never runs, and ends as an execution whose runtime went away.
+struct Rising(Option<(ExecutionActor, channel::AddressReceiver<ExecutionActor>)>);
+
+impl Drop for Rising {
+    fn drop(&mut self) {
+        if let Some((mut actor, _)) = self.0.take() {
+            actor.runtime_gone();
+        }
+    }
+}
+
 impl Sleeper for Parked {
     fn wake(self: Box<Self>, answer: TaskResult) {
         let (mut actor, called) = ExecutionActor::risen(*self);
@@ -174,8 +184,11 @@ impl Sleeper for Parked {
         let addr: Addr<ExecutionActor> = Addr::new(tx);
         // Named before it runs, so that a StopExecution racing the answer reaches it.
         exec.record.set_stopper(addr.recipient());
+        let mut rising = Rising(Some((actor, rx)));
         exec.spawner.next().spawn_fn(move || {
-            Context::with_receiver(rx).run(actor);
+            if let Some((actor, rx)) = rising.0.take() {
+                Context::with_receiver(rx).run(actor);
+            }
         });
     }
 
