@@ -27,8 +27,7 @@ pub struct Diagnostic {
     pub location: String,
 }
 
-/// Diagnostic codes AWS documents for ValidateStateMachineDefinition, plus one of ours for
-/// features this runtime parses but does not run yet.
+/// Diagnostic codes AWS documents for ValidateStateMachineDefinition.
 pub mod code {
     /// Error: the definition is not well-formed JSON.
     pub const INVALID_JSON_DESCRIPTION: &str = "INVALID_JSON_DESCRIPTION";
@@ -53,8 +52,11 @@ pub mod code {
     pub const NO_PATH: &str = "NO_PATH";
     /// Warning: a Pass state's `Result` has `.$` keys, which are never evaluated.
     pub const PASS_RESULT_IS_STATIC: &str = "PASS_RESULT_IS_STATIC";
-    /// Error (ours, not AWS's): valid ASL this runtime cannot run yet, such as JSONata.
-    pub const UNSUPPORTED_FEATURE: &str = "UNSUPPORTED_FEATURE";
+    /// Error: a `{% ... %}` string does not parse as JSONata.
+    pub const INVALID_JSONATA_EXPRESSION: &str = "INVALID_JSONATA_EXPRESSION";
+    /// Error: a JSONata expression parses but reads what Step Functions does not offer
+    /// (`$$`, a bare field name at the top level, `$states.errorOutput` outside a Catcher).
+    pub const UNSUPPORTED_JSONATA_EXPRESSION: &str = "UNSUPPORTED_JSONATA_EXPRESSION";
 }
 
 /// The result of validating a definition: `OK` when no diagnostic is an error.

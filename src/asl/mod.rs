@@ -7,6 +7,7 @@
 
 pub mod diagnostic;
 pub mod intrinsic;
+pub mod jsonata;
 pub mod model;
 mod parse;
 pub mod path;

@@ -36,6 +36,10 @@ pub fn matches(rule: &ChoiceRule, scope: &Scope) -> Result<bool, StatesError> {
             op,
             operand,
         } => compare(variable, *op, operand, scope),
+        // A JSONata state evaluates its Conditions itself (they need the random source).
+        ChoiceRule::Condition(_) => Err(StatesError::runtime(
+            "a JSONata Condition in a JSONPath Choice rule",
+        )),
     }
 }
 

@@ -10,7 +10,7 @@ use serde_json::Value;
 /// AWS caps string arguments of Base64Encode/Decode and Hash at 10,000 characters.
 const MAX_STRING_ARG: usize = 10_000;
 /// AWS caps States.ArrayRange results at 1,000 elements.
-const MAX_RANGE: usize = 1_000;
+pub(crate) const MAX_RANGE: usize = 1_000;
 
 /// Evaluates a call; `field` names the template field for error messages.
 pub fn eval(call: &Call, scope: &mut Scope, field: &str) -> Result<Value, StatesError> {
@@ -274,22 +274,28 @@ fn bounded_string(f: Function, v: &Value) -> Result<String, StatesError> {
 }
 
 fn hash(f: Function, alg: &str, data: &[u8]) -> Result<String, StatesError> {
+    digest_hex(alg, data).ok_or_else(|| {
+        fail(
+            f,
+            format!("unsupported algorithm '{alg}' (MD5, SHA-1, SHA-256, SHA-384, SHA-512)"),
+        )
+    })
+}
+
+/// The lowercase hex digest of `data` by an algorithm AWS names (`MD5`, `SHA-1`, `SHA-256`,
+/// `SHA-384`, `SHA-512`); `None` for any other name.
+pub(crate) fn digest_hex(alg: &str, data: &[u8]) -> Option<String> {
     use sha2::Digest;
     fn hex(b: &[u8]) -> String {
         b.iter().map(|x| format!("{x:02x}")).collect()
     }
-    Ok(match alg {
+    Some(match alg {
         "MD5" => hex(&md5::Md5::digest(data)),
         "SHA-1" => hex(&sha1::Sha1::digest(data)),
         "SHA-256" => hex(&sha2::Sha256::digest(data)),
         "SHA-384" => hex(&sha2::Sha384::digest(data)),
         "SHA-512" => hex(&sha2::Sha512::digest(data)),
-        other => {
-            return Err(fail(
-                f,
-                format!("unsupported algorithm '{other}' (MD5, SHA-1, SHA-256, SHA-384, SHA-512)"),
-            ))
-        }
+        _ => return None,
     })
 }
 

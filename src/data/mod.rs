@@ -6,6 +6,7 @@ pub mod choice;
 pub mod context;
 pub mod error;
 pub mod intrinsics;
+pub mod jsonata;
 pub mod jsonpath;
 pub mod payload;
 pub mod scope;

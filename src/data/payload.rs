@@ -15,30 +15,71 @@ use std::borrow::Cow;
 
 /// Evaluates a payload template against the scope's input.
 pub fn eval_template(t: &Template, scope: &mut Scope) -> Result<Value, StatesError> {
-    eval(t, scope, "")
+    eval(t, scope, &Loc::Root(""))
 }
 
-fn eval(t: &Template, scope: &mut Scope, field: &str) -> Result<Value, StatesError> {
+/// Evaluates the template of the field `field` of a JSONata state (`Output`, `Arguments`,
+/// `Assign`, ...): an expression that fails names its place below it (`Output/result`).
+pub fn eval_field(t: &Template, scope: &mut Scope, field: &str) -> Result<Value, StatesError> {
+    eval(t, scope, &Loc::Root(field))
+}
+
+/// Where a template node is, kept as a chain on the stack and written out only for an error.
+enum Loc<'a> {
+    Root(&'a str),
+    Key(&'a Loc<'a>, &'a str),
+    Index(&'a Loc<'a>, usize),
+}
+
+impl Loc<'_> {
+    /// The field a JSONPath error names: the nearest key, with its `.$`.
+    fn dollar_field(&self) -> String {
+        match self {
+            Loc::Root(r) => r.to_string(),
+            Loc::Key(_, k) => format!("{k}.$"),
+            Loc::Index(p, _) => p.dollar_field(),
+        }
+    }
+
+    /// The slash-separated location a JSONata error names.
+    fn render(&self) -> String {
+        match self {
+            Loc::Root(r) => r.to_string(),
+            Loc::Key(p, k) => join(p.render(), k),
+            Loc::Index(p, i) => join(p.render(), &i.to_string()),
+        }
+    }
+}
+
+fn join(mut base: String, step: &str) -> String {
+    if !base.is_empty() {
+        base.push('/');
+    }
+    base.push_str(step);
+    base
+}
+
+fn eval(t: &Template, scope: &mut Scope, at: &Loc) -> Result<Value, StatesError> {
     match t {
         Template::Constant(v) => Ok(v.clone()),
         Template::Object(fields) => {
             let mut m = Map::with_capacity(fields.len());
             for (k, ft) in fields {
-                let v = match ft {
-                    Template::Path(_) | Template::Call(_) => eval(ft, scope, &format!("{k}.$"))?,
-                    other => eval(other, scope, k)?,
-                };
+                let v = eval(ft, scope, &Loc::Key(at, k))?;
                 m.insert(k.clone(), v);
             }
             Ok(Value::Object(m))
         }
         Template::Array(items) => items
             .iter()
-            .map(|i| eval(i, scope, field))
+            .enumerate()
+            .map(|(i, item)| eval(item, scope, &Loc::Index(at, i)))
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
-        Template::Path(p) => scope.resolve_owned(p, field),
-        Template::Call(c) => intrinsics::eval(c, scope, field),
+        Template::Path(p) => scope.resolve_owned(p, &at.dollar_field()),
+        Template::Call(c) => intrinsics::eval(c, scope, &at.dollar_field()),
+        Template::Expr(e) => super::jsonata::evaluate(e, scope)
+            .map_err(|f| super::jsonata::query_error(e, &at.render(), f)),
     }
 }
 

@@ -1,5 +1,6 @@
-//! What an expression is evaluated against: the state's input, its context object, and the
-//! seedable random source (UUIDs, MathRandom, jitter) so runs can be reproduced.
+//! What an expression is evaluated against: the state's input (and, for JSONata, its result
+//! or error output), its context object, and the seedable random source (UUIDs, MathRandom,
+//! jitter) so runs can be reproduced.
 
 use super::context::ContextObject;
 use super::error::StatesError;
@@ -16,6 +17,10 @@ pub struct Scope<'a> {
     pub context: &'a ContextObject<'a>,
     /// The execution's seeded random source.
     pub rng: &'a mut SmallRng,
+    /// `$states.result` of a JSONata state's Output and Assign (Task, Parallel, Map).
+    pub result: Option<&'a Value>,
+    /// `$states.errorOutput` of a JSONata Catcher's Output and Assign.
+    pub error_output: Option<&'a Value>,
 }
 
 impl<'a> Scope<'a> {
@@ -25,7 +30,21 @@ impl<'a> Scope<'a> {
             input,
             context,
             rng,
+            result: None,
+            error_output: None,
         }
+    }
+
+    /// The same scope with `$states.result` set.
+    pub fn with_result(mut self, result: &'a Value) -> Self {
+        self.result = Some(result);
+        self
+    }
+
+    /// The same scope with `$states.errorOutput` set.
+    pub fn with_error_output(mut self, error_output: &'a Value) -> Self {
+        self.error_output = Some(error_output);
+        self
     }
 
     /// Evaluates `path` against the document its root names (`$`, `$$` or a variable).

@@ -1,8 +1,10 @@
 //! Choice: the first rule that matches picks the next state, else Default, else
 //! `States.NoChoiceMatched`.
 
-use crate::asl::model::{ChoiceState, State, StateId};
-use crate::data::{choice, names, ContextObject, Scope, StatesError};
+use crate::asl::model::{ChoiceRule, ChoiceState, QueryLanguage, State, StateId};
+use crate::asl::template::Template;
+use crate::data::payload::eval_field;
+use crate::data::{choice, jsonata, names, ContextObject, Scope, StatesError};
 use rand::rngs::SmallRng;
 use serde_json::Value;
 
@@ -15,6 +17,9 @@ pub fn run(
     context: &ContextObject,
     rng: &mut SmallRng,
 ) -> Result<(StateId, super::Exit), StatesError> {
+    if state.query == QueryLanguage::Jsonata {
+        return run_jsonata(state, c, raw, context, rng);
+    }
     let effective = super::effective_owned(state, raw, context)?;
     let mut next = c.default;
     let mut assign = state.assign.as_ref();
@@ -28,18 +33,68 @@ pub fn run(
             }
         }
     }
-    let next = next.ok_or_else(|| {
-        StatesError::new(
-            names::NO_CHOICE_MATCHED,
-            format!(
-                "No Choice rule matched and no Default is set in state '{}'",
-                state.name
-            ),
-        )
-    })?;
+    let next = next.ok_or_else(|| no_match(state))?;
     let assigned = super::assign(assign, &effective, context, rng)?;
     let output = super::state_output(state, effective, context)?;
     Ok((next, super::Exit { output, assigned }))
+}
+
+fn no_match(state: &State) -> StatesError {
+    StatesError::new(
+        names::NO_CHOICE_MATCHED,
+        format!(
+            "No Choice rule matched and no Default is set in state '{}'",
+            state.name
+        ),
+    )
+}
+
+/// A JSONata Choice: the first rule whose `Condition` is true picks the next state, and its
+/// `Output` and `Assign` apply; with none, Default and the state's own.
+fn run_jsonata(
+    state: &State,
+    c: &ChoiceState,
+    raw: Value,
+    context: &ContextObject,
+    rng: &mut SmallRng,
+) -> Result<(StateId, super::Exit), StatesError> {
+    let mut chosen = None;
+    {
+        let mut scope = Scope::new(&raw, context, rng);
+        for branch in &c.choices {
+            let ChoiceRule::Condition(t) = &branch.rule else {
+                continue;
+            };
+            match eval_field(t, &mut scope, "Condition")? {
+                Value::Bool(true) => {
+                    chosen = Some(branch);
+                    break;
+                }
+                Value::Bool(false) => {}
+                other => {
+                    return Err(match t {
+                        Template::Expr(e) => {
+                            jsonata::unexpected_type(e, "Condition", "boolean", &other)
+                        }
+                        _ => StatesError::new(
+                            names::QUERY_EVALUATION_ERROR,
+                            "Condition must be a Boolean",
+                        ),
+                    })
+                }
+            }
+        }
+    }
+    let (next, output, assign) = match chosen {
+        Some(b) => (b.next, b.output.as_ref(), b.assign.as_ref()),
+        None => (
+            c.default.ok_or_else(|| no_match(state))?,
+            state.output.as_ref(),
+            state.assign.as_ref(),
+        ),
+    };
+    let exit = super::jsonata_through(output, assign, raw, context, rng)?;
+    Ok((next, exit))
 }
 
 #[cfg(test)]

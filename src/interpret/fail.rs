@@ -1,7 +1,8 @@
-//! Fail: stops the execution with an error and cause, literal or read from the input.
+//! Fail: stops the execution with an error and cause, literal, read from the input or (in
+//! JSONata) given by an expression.
 
 use crate::asl::model::{FailState, TextSource};
-use crate::data::{intrinsics, Scope, StatesError};
+use crate::data::{intrinsics, jsonata, Scope, StatesError};
 use serde_json::Value;
 
 /// The error the Fail state raises, or the runtime error raised while evaluating it.
@@ -24,6 +25,13 @@ fn text(
         Some(TextSource::Literal(s)) => return Ok(Some(s.clone())),
         Some(TextSource::Path(p)) => scope.resolve_owned(p, field)?,
         Some(TextSource::Call(c)) => intrinsics::eval(c, scope, field)?,
+        Some(TextSource::Expr(e)) => {
+            let field = field.trim_end_matches("Path");
+            return match jsonata::evaluate_field(e, scope, field)? {
+                Value::String(s) => Ok(Some(s)),
+                other => Err(jsonata::unexpected_type(e, field, "string", &other)),
+            };
+        }
     };
     match v {
         Value::String(s) => Ok(Some(s)),

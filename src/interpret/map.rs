@@ -4,9 +4,12 @@
 
 use super::item_reader::ReaderRequest;
 use super::result_writer::WriterRequest;
-use crate::asl::model::{Amount, MapState, State};
-use crate::data::payload::{eval_template, read_path};
-use crate::data::{ContextObject, Scope, StatesError};
+use crate::asl::jsonata::Expression;
+use crate::asl::model::{Amount, MapState, QueryLanguage, State};
+use crate::asl::template::Template;
+use crate::data::jsonata::{self, evaluate_field};
+use crate::data::payload::{eval_field, read_path};
+use crate::data::{names, ContextObject, Scope, StatesError};
 use serde_json::Value;
 
 /// What the iterations of an Inline Map start with.
@@ -55,6 +58,7 @@ fn tolerance(
         Some(Amount::Fixed(n)) if integer && n.fract() == 0.0 => (Value::from(*n as i64), None),
         Some(Amount::Fixed(n)) => (Value::from(*n), None),
         Some(Amount::Path(p)) => (read_path(p, effective, context)?, Some(p)),
+        Some(Amount::Expr(_)) => return Err(StatesError::runtime("an expression in JSONPath")),
     };
     let n = if integer {
         v.as_i64().map(|n| n as f64)
@@ -83,6 +87,35 @@ fn tolerance(
     Ok(Some(n))
 }
 
+fn not_an_amount(e: &Expression, field: &str, what: &str, v: &Value) -> StatesError {
+    StatesError::new(
+        names::QUERY_EVALUATION_ERROR,
+        format!(
+            "The JSONata expression '{}' specified for the field '{field}' must give {what}, but gave: {v}",
+            e.text()
+        ),
+    )
+}
+
+/// A tolerance given by a JSONata expression, evaluated to the number it gives (then
+/// checked as a literal one is).
+fn jsonata_amount(
+    amount: Option<&Amount>,
+    field: &str,
+    effective: &Value,
+    scope: &mut Scope,
+) -> Result<Option<Amount>, StatesError> {
+    let Some(Amount::Expr(e)) = amount else {
+        return Ok(None);
+    };
+    let mut s = Scope::new(effective, scope.context, scope.rng);
+    let v = evaluate_field(e, &mut s, field)?;
+    match v.as_f64() {
+        Some(n) => Ok(Some(Amount::Fixed(n))),
+        None => Err(not_an_amount(e, field, "a number", &v)),
+    }
+}
+
 /// Evaluates the state's settings (MaxConcurrency, tolerances, ResultWriter).
 pub fn settings(
     state: &State,
@@ -90,9 +123,38 @@ pub fn settings(
     scope: &mut Scope,
 ) -> Result<MapSettings, StatesError> {
     let effective = super::effective_input(state, scope.input, scope.context)?;
+    let (percentage, count) = (
+        jsonata_amount(
+            m.tolerated_failure_percentage.as_ref(),
+            "ToleratedFailurePercentage",
+            &effective,
+            scope,
+        )?,
+        jsonata_amount(
+            m.tolerated_failure_count.as_ref(),
+            "ToleratedFailureCount",
+            &effective,
+            scope,
+        )?,
+    );
     let max_concurrency = match &m.max_concurrency {
         None => 0,
         Some(Amount::Fixed(n)) => *n as usize,
+        Some(Amount::Expr(e)) => {
+            let mut s = Scope::new(&effective, scope.context, scope.rng);
+            let v = evaluate_field(e, &mut s, "MaxConcurrency")?;
+            match v.as_u64() {
+                Some(n) => n.min(u32::MAX as u64) as usize,
+                None => {
+                    return Err(not_an_amount(
+                        e,
+                        "MaxConcurrency",
+                        "a non-negative integer",
+                        &v,
+                    ))
+                }
+            }
+        }
         Some(Amount::Path(p)) => {
             let v = read_path(p, &effective, scope.context)?;
             // Past u32, a concurrency is unbounded anyway: it must not wrap to 0 or less.
@@ -107,14 +169,16 @@ pub fn settings(
         }
     };
     let tolerated_failure_percentage = tolerance(
-        m.tolerated_failure_percentage.as_ref(),
+        percentage
+            .as_ref()
+            .or(m.tolerated_failure_percentage.as_ref()),
         &effective,
         scope.context,
         "ToleratedFailurePercentage",
         false,
     )?;
     let tolerated_failure_count = tolerance(
-        m.tolerated_failure_count.as_ref(),
+        count.as_ref().or(m.tolerated_failure_count.as_ref()),
         &effective,
         scope.context,
         "ToleratedFailureCount",
@@ -139,6 +203,7 @@ pub fn settings(
 
 /// Where the items come from: the ItemReader's request, or the array ItemsPath selects.
 pub fn source(
+    state: &State,
     m: &MapState,
     settings: &MapSettings,
     scope: &mut Scope,
@@ -150,6 +215,16 @@ pub fn source(
             reader, &mut s,
         )?));
     }
+    if let Some(t) = &m.items {
+        let mut s = Scope::new(effective, scope.context, scope.rng);
+        return match eval_field(t, &mut s, "Items")? {
+            Value::Array(items) => Ok(ItemsSource::Items(items)),
+            other => Err(match t {
+                Template::Expr(e) => jsonata::unexpected_type(e, "Items", "array", &other),
+                _ => StatesError::new(names::QUERY_EVALUATION_ERROR, "Items must be an array"),
+            }),
+        };
+    }
     let selected = if m.items_path.is_root() {
         effective.clone()
     } else {
@@ -157,9 +232,13 @@ pub fn source(
     };
     match selected {
         Value::Array(items) => Ok(ItemsSource::Items(items)),
-        other => Err(StatesError::runtime(format!(
-            "Map state input must be an array but was: {other}"
-        ))),
+        other => {
+            let cause = format!("Map state input must be an array but was: {other}");
+            Err(match state.query {
+                QueryLanguage::JsonPath => StatesError::runtime(cause),
+                QueryLanguage::Jsonata => StatesError::new(names::QUERY_EVALUATION_ERROR, cause),
+            })
+        }
     }
 }
 
@@ -183,7 +262,7 @@ pub fn select_item(
     .with_map_item(index, &item);
     ctx.variables = scope.context.variables;
     let mut s = Scope::new(effective, &ctx, scope.rng);
-    eval_template(t, &mut s)
+    eval_field(t, &mut s, "ItemSelector")
 }
 
 /// The most bytes an Inline Map's ItemSelector may build for all its iterations: they are
@@ -199,7 +278,7 @@ pub fn plan(
     kept: impl Fn(usize) -> bool,
 ) -> Result<MapPlan, StatesError> {
     let settings = settings(state, m, scope)?;
-    let ItemsSource::Items(items) = source(m, &settings, scope)? else {
+    let ItemsSource::Items(items) = source(state, m, &settings, scope)? else {
         return Err(StatesError::runtime("an Inline Map has no ItemReader"));
     };
     let mut inputs = Vec::with_capacity(items.len());

@@ -21,9 +21,11 @@ pub mod task;
 mod testing;
 pub mod wait;
 
-use crate::asl::model::{ResultPath, State};
+use crate::asl::model::{QueryLanguage, ResultPath, State};
 use crate::asl::template::Template;
-use crate::data::payload::{apply_result_path_to, eval_template, select_path, select_ref};
+use crate::data::payload::{
+    apply_result_path_to, eval_field, eval_template, select_path, select_ref,
+};
 use crate::data::{ContextObject, Scope, StatesError};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -67,6 +69,51 @@ pub fn assign(
     }
 }
 
+/// Evaluates a JSONata `Assign` (variables are read as they were when the state was
+/// entered: they are stored only when it exits).
+pub fn jsonata_assign(
+    template: Option<&Template>,
+    scope: &mut Scope,
+) -> Result<Assigned, StatesError> {
+    let Some(t) = template else {
+        return Ok(None);
+    };
+    match eval_field(t, scope, "Assign")? {
+        Value::Object(m) => Ok(Some(m)),
+        _ => Ok(None),
+    }
+}
+
+/// A JSONata state's `Output` (`None` when it has none) and `Assign`, both evaluated with
+/// the same `$states`.
+pub fn jsonata_fields(
+    output: Option<&Template>,
+    assign: Option<&Template>,
+    scope: &mut Scope,
+) -> Result<(Option<Value>, Assigned), StatesError> {
+    let output = match output {
+        Some(t) => Some(eval_field(t, scope, "Output")?),
+        None => None,
+    };
+    Ok((output, jsonata_assign(assign, scope)?))
+}
+
+/// The exit of a JSONata state whose output is its input unless `Output` says otherwise
+/// (Pass, Wait, Succeed, Choice).
+pub fn jsonata_through(
+    output: Option<&Template>,
+    assign: Option<&Template>,
+    raw: Value,
+    context: &ContextObject,
+    rng: &mut rand::rngs::SmallRng,
+) -> Result<Exit, StatesError> {
+    let (out, assigned) = jsonata_fields(output, assign, &mut Scope::new(&raw, context, rng))?;
+    Ok(Exit {
+        output: out.unwrap_or(raw),
+        assigned,
+    })
+}
+
 /// The state's InputPath applied to its raw input, borrowed when InputPath is `$`.
 pub fn effective_input<'a>(
     state: &State,
@@ -103,6 +150,15 @@ pub fn apply_result(
     result: Value,
     scope: &mut Scope,
 ) -> Result<Exit, StatesError> {
+    if state.query == QueryLanguage::Jsonata {
+        let mut s = Scope::new(scope.input, scope.context, scope.rng).with_result(&result);
+        let (output, assigned) =
+            jsonata_fields(state.output.as_ref(), state.assign.as_ref(), &mut s)?;
+        return Ok(Exit {
+            output: output.unwrap_or(result),
+            assigned,
+        });
+    }
     let selected = match result_selector {
         Some(t) => {
             let mut s = Scope::new(&result, scope.context, scope.rng);

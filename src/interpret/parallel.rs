@@ -2,7 +2,7 @@
 //! state's result is the array of branch outputs, in branch order.
 
 use crate::asl::model::{ParallelState, State};
-use crate::data::payload::eval_template;
+use crate::data::payload::eval_field;
 use crate::data::{Scope, StatesError};
 use serde_json::Value;
 
@@ -16,7 +16,7 @@ pub fn branch_input(
     match &p.parameters {
         Some(t) => {
             let mut s = Scope::new(&effective, scope.context, scope.rng);
-            eval_template(t, &mut s)
+            eval_field(t, &mut s, "Arguments")
         }
         None => Ok(effective.into_owned()),
     }

@@ -1,6 +1,7 @@
-//! Pass: output its input, or `Result`, or `Parameters`, placed by ResultPath.
+//! Pass: output its input, or `Result`, or `Parameters`, placed by ResultPath; in JSONata,
+//! its input or its `Output`.
 
-use crate::asl::model::{PassState, ResultPath, State};
+use crate::asl::model::{PassState, QueryLanguage, ResultPath, State};
 use crate::data::payload::{apply_result_path, eval_template};
 use crate::data::{ContextObject, Scope, StatesError};
 use rand::rngs::SmallRng;
@@ -17,6 +18,9 @@ pub fn run(
     rng: &mut SmallRng,
 ) -> Result<super::Exit, StatesError> {
     let assign = state.assign.as_ref();
+    if state.query == QueryLanguage::Jsonata {
+        return super::jsonata_through(state.output.as_ref(), assign, raw, context, rng);
+    }
     let (combined, assigned) = match (&pass.result, &pass.parameters) {
         (Some(r), _) => {
             super::effective_input(state, &raw, context)?;

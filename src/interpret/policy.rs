@@ -141,6 +141,7 @@ mod tests {
                 None => ResultPath::At(Path::parse("$").unwrap()),
             },
             assign: None,
+            output: None,
         }
     }
 

@@ -1,8 +1,8 @@
 //! Task: before the call, InputPath → Parameters and the timeouts; after it, ResultSelector →
 //! ResultPath → OutputPath. The call itself is the runtime's job.
 
-use crate::asl::model::{Seconds, State, TaskState};
-use crate::data::payload::eval_template;
+use crate::asl::model::{QueryLanguage, Seconds, State, TaskState};
+use crate::data::payload::{eval_field, eval_template};
 use crate::data::{names, Scope, StatesError};
 use serde_json::Value;
 
@@ -93,6 +93,21 @@ pub fn prepare(
     task: &TaskState,
     scope: &mut Scope,
 ) -> Result<TaskCall, StatesError> {
+    if state.query == QueryLanguage::Jsonata {
+        let timeout_seconds = jsonata_seconds(task.timeout.as_ref(), "TimeoutSeconds", scope)?;
+        let heartbeat_seconds =
+            jsonata_seconds(task.heartbeat.as_ref(), "HeartbeatSeconds", scope)?;
+        let parameters = match &task.parameters {
+            Some(t) => eval_field(t, scope, "Arguments")?,
+            None => scope.input.clone(),
+        };
+        check_parameters(&task.resource, &parameters)?;
+        return Ok(TaskCall {
+            parameters,
+            timeout_seconds,
+            heartbeat_seconds,
+        });
+    }
     let effective = super::effective_input(state, scope.input, scope.context)?;
     let timeout_seconds = seconds(task.timeout.as_ref(), &effective, scope.context)?;
     let heartbeat_seconds = seconds(task.heartbeat.as_ref(), &effective, scope.context)?;
@@ -163,6 +178,32 @@ pub fn finish(
     )
 }
 
+/// TimeoutSeconds or HeartbeatSeconds of a JSONata Task: a number, or an expression that
+/// must give a positive integer.
+fn jsonata_seconds(
+    s: Option<&Seconds>,
+    field: &str,
+    scope: &mut Scope,
+) -> Result<Option<u64>, StatesError> {
+    match s {
+        Some(Seconds::Expr(e)) => {
+            let v = crate::data::jsonata::evaluate_field(e, scope, field)?;
+            match v.as_u64() {
+                Some(n) if (1..=99_999_999).contains(&n) => Ok(Some(n)),
+                _ => Err(StatesError::new(
+                    names::QUERY_EVALUATION_ERROR,
+                    format!(
+                        "The JSONata expression '{}' specified for the field '{field}' must give a positive integer, but gave: {v}",
+                        e.text()
+                    ),
+                )),
+            }
+        }
+        Some(Seconds::Fixed(n)) => Ok(Some(*n)),
+        _ => Ok(None),
+    }
+}
+
 fn seconds(
     s: Option<&Seconds>,
     effective: &Value,
@@ -171,6 +212,9 @@ fn seconds(
     match s {
         None => Ok(None),
         Some(Seconds::Fixed(n)) => Ok(Some(*n)),
+        Some(Seconds::Expr(_)) => Err(StatesError::runtime(
+            "a JSONata expression in a JSONPath Task",
+        )),
         Some(Seconds::Path(p)) => {
             let v = crate::data::payload::read_path(p, effective, context)?;
             match v.as_u64() {

@@ -1,10 +1,11 @@
 //! Wait: until a number of seconds has passed or a timestamp is reached, then pass the input
 //! on. The runtime sleeps on its `Clock`, so virtual time makes a one-year Wait instant.
 
-use crate::asl::model::{State, WaitFor, WaitState};
+use crate::asl::model::{QueryLanguage, State, WaitFor, WaitState};
 use crate::asl::timestamp;
+use crate::data::jsonata::evaluate_field;
 use crate::data::payload::read_path;
-use crate::data::{ContextObject, StatesError};
+use crate::data::{names, ContextObject, Scope, StatesError};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -58,6 +59,35 @@ pub fn plan(
             }
             crate::data::time::after(now, secs as u64)
         }
+        WaitFor::SecondsExpr(e) => {
+            let mut scope = Scope::new(&effective, context, rng);
+            let v = evaluate_field(e, &mut scope, "Seconds")?;
+            match v.as_u64() {
+                Some(n) if n <= 99_999_999 => crate::data::time::after(now, n),
+                _ => {
+                    return Err(StatesError::new(
+                        names::QUERY_EVALUATION_ERROR,
+                        format!(
+                            "The JSONata expression '{}' specified for the field 'Seconds' must give an integer from 0 to 99999999, but gave: {v}",
+                            e.text()
+                        ),
+                    ))
+                }
+            }
+        }
+        WaitFor::TimestampExpr(e) => {
+            let mut scope = Scope::new(&effective, context, rng);
+            let v = evaluate_field(e, &mut scope, "Timestamp")?;
+            v.as_str().and_then(parse_ts).ok_or_else(|| {
+                StatesError::new(
+                    names::QUERY_EVALUATION_ERROR,
+                    format!(
+                        "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}",
+                        shown(&v)
+                    ),
+                )
+            })?
+        }
         WaitFor::TimestampPath(p) => {
             let v = read_path(p, &effective, context)?;
             v.as_str().and_then(parse_ts).ok_or_else(|| {
@@ -71,6 +101,16 @@ pub fn plan(
     };
     if (until - now).num_seconds() > MAX_DELAY_SECONDS {
         return Err(too_long());
+    }
+    if state.query == QueryLanguage::Jsonata {
+        let exit = super::jsonata_through(
+            state.output.as_ref(),
+            state.assign.as_ref(),
+            effective,
+            context,
+            rng,
+        )?;
+        return Ok(WaitPlan { until, exit });
     }
     let assigned = super::assign(state.assign.as_ref(), &effective, context, rng)?;
     let output = super::state_output(state, effective, context)?;

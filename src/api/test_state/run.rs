@@ -197,7 +197,7 @@ impl Tester {
                 })
             }
             StateKind::Succeed => Step::Done(Outcome::Exit {
-                output: interpret::succeed::run(state, raw, ctx)?,
+                output: interpret::succeed::run(state, raw, ctx, rng)?,
                 next: None,
                 assigned: None,
             }),

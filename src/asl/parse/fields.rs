@@ -1,11 +1,37 @@
 //! Typed reads of one JSON object's fields, each failure a diagnostic at the field's location.
 
 use super::ctx::Ctx;
-use crate::asl::model::{Amount, ResultPath, Seconds, StateId, Transition};
+use crate::asl::jsonata::{expression_text, Expression};
+use crate::asl::model::{Amount, QueryLanguage, ResultPath, Seconds, StateId, Transition};
 use crate::asl::path::Path;
 use crate::asl::template::Template;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Fields only JSONPath states have.
+const JSONPATH_ONLY: &[&str] = &[
+    "InputPath",
+    "OutputPath",
+    "Parameters",
+    "ResultSelector",
+    "ResultPath",
+    "Result",
+    "ItemsPath",
+    "MaxConcurrencyPath",
+    "TimeoutSecondsPath",
+    "HeartbeatSecondsPath",
+    "SecondsPath",
+    "TimestampPath",
+    "ErrorPath",
+    "CausePath",
+    "ToleratedFailureCountPath",
+    "ToleratedFailurePercentagePath",
+    "Variable",
+];
+
+/// Fields only JSONata states have.
+const JSONATA_ONLY: &[&str] = &["Arguments", "Output", "Items", "Condition"];
 
 /// One JSON object being read, with its location and the fields it may hold.
 pub(crate) struct Fields<'a> {
@@ -39,15 +65,21 @@ impl<'a> Fields<'a> {
         self.obj.contains_key(key)
     }
 
-    /// AWS rejects fields a state type does not define.
+    /// AWS rejects fields a state type does not define, and fields of the other query
+    /// language with a message that says so.
     pub(crate) fn reject_unknown(&self, ctx: &mut Ctx, what: &str) {
         for k in self.obj.keys() {
             if !self.allowed.contains(&k.as_str()) {
-                if matches!(k.as_str(), "Arguments" | "Output") {
-                    ctx.error(
-                        crate::asl::diagnostic::code::UNSUPPORTED_FEATURE,
-                        &self.at(k),
-                        format!("The field '{k}' (JSONata and variables) is not supported yet"),
+                let (this, other, theirs) = match ctx.query {
+                    QueryLanguage::JsonPath => ("JSONPath", "JSONata", JSONATA_ONLY),
+                    QueryLanguage::Jsonata => ("JSONata", "JSONPath", JSONPATH_ONLY),
+                };
+                if theirs.contains(&k.as_str()) {
+                    ctx.schema(
+                        &self.loc,
+                        format!(
+                            "The QueryLanguage is set to '{this}', but field '{k}' is only supported for the '{other}' QueryLanguage"
+                        ),
                     );
                 } else {
                     ctx.schema(
@@ -170,8 +202,8 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// `Assign`: an object whose keys are variable names (a `.$` suffix makes the value a
-    /// path or an intrinsic call, as in Parameters).
+    /// `Assign`: an object whose keys are variable names (in JSONPath, a `.$` suffix makes
+    /// the value a path or an intrinsic call, as in Parameters).
     pub(crate) fn assign(&self, ctx: &mut Ctx) -> Option<Template> {
         let v = self.get("Assign")?;
         let Some(obj) = v.as_object() else {
@@ -179,13 +211,16 @@ impl<'a> Fields<'a> {
             return None;
         };
         for key in obj.keys() {
-            let name = key.strip_suffix(".$").unwrap_or(key);
+            let name = match ctx.query {
+                QueryLanguage::JsonPath => key.strip_suffix(".$").unwrap_or(key),
+                QueryLanguage::Jsonata => key,
+            };
             let len = crate::asl::path::variable_name_len(name);
-            if len == 0 || len != name.len() || name == "states" {
+            if len == 0 || len != name.len() || name == "states" || name.chars().count() > 80 {
                 ctx.schema(
                     &format!("{}/{key}", self.at("Assign")),
                     format!(
-                        "'{name}' is not a valid variable name: a letter or '_' followed by letters, digits or '_', and not the reserved 'states'"
+                        "'{name}' is not a valid variable name: up to 80 letters, digits or '_', starting with a letter or '_', and not the reserved 'states'"
                     ),
                 );
             }
@@ -193,16 +228,51 @@ impl<'a> Fields<'a> {
         self.template(ctx, "Assign")
     }
 
+    /// A payload template in the state's query language: `.$` keys for JSONPath,
+    /// `{% ... %}` strings for JSONata.
     pub(crate) fn template(&self, ctx: &mut Ctx, key: &str) -> Option<Template> {
         let v = self.get(key)?;
-        match Template::compile(v) {
-            Ok(t) => Some(t),
+        let compiled = match ctx.query {
+            QueryLanguage::JsonPath => Template::compile(v),
+            QueryLanguage::Jsonata => Template::compile_jsonata(v),
+        };
+        match compiled {
+            Ok(t) => {
+                ctx.check_expressions(&t, &self.at(key));
+                Some(t)
+            }
             Err(errors) => {
                 for e in errors {
-                    ctx.schema(&format!("{}{}", self.at(key), e.location), e.message);
+                    ctx.error(
+                        e.code,
+                        &format!("{}{}", self.at(key), e.location),
+                        e.message,
+                    );
                 }
                 None
             }
+        }
+    }
+
+    /// A JSONata field that holds one value: a literal, or a whole `{% ... %}` expression.
+    pub(crate) fn expression(
+        &self,
+        ctx: &mut Ctx,
+        key: &str,
+    ) -> Option<Result<Arc<Expression>, Value>> {
+        let v = self.get(key)?;
+        match v.as_str().and_then(expression_text) {
+            None => Some(Err(v.clone())),
+            Some(text) => match Expression::parse(text) {
+                Ok(e) => {
+                    ctx.check_expression(&e, &self.at(key));
+                    Some(Ok(Arc::new(e)))
+                }
+                Err(e) => {
+                    ctx.error(e.code, &self.at(key), e.message);
+                    None
+                }
+            },
         }
     }
 
@@ -260,8 +330,15 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// `X` (a positive integer) or `XPath` (a reference path), not both.
+    /// `X` (a positive integer) or `XPath` (a reference path), not both; in JSONata, `X` as
+    /// an integer or an expression.
     pub(crate) fn seconds(&self, ctx: &mut Ctx, key: &str, path_key: &str) -> Option<Seconds> {
+        if ctx.query == QueryLanguage::Jsonata {
+            return match self.expression(ctx, key)? {
+                Ok(e) => Some(Seconds::Expr(e)),
+                Err(_) => self.opt_int(ctx, key, 1, 99_999_999).map(Seconds::Fixed),
+            };
+        }
         match (self.has(key), self.has(path_key)) {
             (true, true) => {
                 ctx.schema(
@@ -284,6 +361,12 @@ impl<'a> Fields<'a> {
         path_key: &str,
         max: f64,
     ) -> Option<Amount> {
+        if ctx.query == QueryLanguage::Jsonata {
+            return match self.expression(ctx, key)? {
+                Ok(e) => Some(Amount::Expr(e)),
+                Err(_) => self.opt_number(ctx, key, 0.0, max).map(Amount::Fixed),
+            };
+        }
         match (self.has(key), self.has(path_key)) {
             (true, true) => {
                 ctx.schema(

@@ -3,12 +3,14 @@
 
 mod ctx;
 mod fields;
+mod jsonata;
+mod map;
 mod policy;
 mod rules;
 mod states;
 
 use super::diagnostic::{code, Diagnostic, Severity, ValidationReport};
-use super::model::{Body, StateId, StateMachine, Transition};
+use super::model::{Body, QueryLanguage, StateId, StateMachine, Transition};
 use ctx::Ctx;
 use fields::Fields;
 use serde_json::{Map, Value};
@@ -97,7 +99,8 @@ impl Ctx {
             }
         }
         let timeout_seconds = f.opt_int(self, "TimeoutSeconds", 1, 99_999_999);
-        self.query_language(&f, "");
+        self.machine_query = self.query_language(&f, "").unwrap_or_default();
+        self.query = self.machine_query;
         f.reject_unknown(self, "the top level");
         let body = self.body(obj, "")?;
         if self.has_errors() {
@@ -111,20 +114,18 @@ impl Ctx {
         })
     }
 
-    /// JSONata is parsed so it can be named precisely, and rejected until it is supported.
-    pub(crate) fn query_language(&mut self, f: &Fields, loc: &str) {
-        if let Some(v) = f.get("QueryLanguage") {
-            match v.as_str() {
-                Some("JSONPath") => {}
-                Some("JSONata") => self.error(
-                    code::UNSUPPORTED_FEATURE,
+    /// The `QueryLanguage` field at `loc`, when it is there and valid.
+    pub(crate) fn query_language(&mut self, f: &Fields, loc: &str) -> Option<QueryLanguage> {
+        let v = f.get("QueryLanguage")?;
+        match v.as_str() {
+            Some("JSONPath") => Some(QueryLanguage::JsonPath),
+            Some("JSONata") => Some(QueryLanguage::Jsonata),
+            _ => {
+                self.schema(
                     &format!("{loc}/QueryLanguage"),
-                    "QueryLanguage JSONata is not supported yet; use JSONPath".into(),
-                ),
-                _ => self.schema(
-                    &format!("{loc}/QueryLanguage"),
-                    "QueryLanguage must be \"JSONPath\" or \"JSONata\"".into(),
-                ),
+                    "Value should be one of the following: [JSONPath, JSONata]".into(),
+                );
+                None
             }
         }
     }
@@ -256,5 +257,7 @@ fn successors(state: &super::model::State) -> (Vec<StateId>, bool) {
     (next, ends)
 }
 
+#[cfg(test)]
+mod jsonata_tests;
 #[cfg(test)]
 mod tests;

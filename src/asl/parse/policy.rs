@@ -3,7 +3,7 @@
 
 use super::ctx::Ctx;
 use super::fields::Fields;
-use crate::asl::model::{Catcher, Jitter, Retrier, StateId};
+use crate::asl::model::{Catcher, Jitter, QueryLanguage, ResultPath, Retrier, StateId};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -74,18 +74,32 @@ impl Ctx {
                 continue;
             };
             let mut c = Fields::new(obj, &loc);
-            c.allow(&["ErrorEquals", "Next", "ResultPath", "Comment", "Assign"]);
+            c.allow(&["ErrorEquals", "Next", "Comment", "Assign"]);
+            let jsonata = self.query == QueryLanguage::Jsonata;
+            c.allow(if jsonata {
+                &["Output"]
+            } else {
+                &["ResultPath"]
+            });
             c.reject_unknown(self, "a Catcher");
             let error_equals = self.error_equals(&c, i + 1 == items.len());
             let next = c.next(self, "Next", names);
-            let result_path = c.result_path(self);
+            let result_path = if jsonata {
+                ResultPath::At(crate::asl::path::Path::parse("$").expect("root path"))
+            } else {
+                c.result_path(self)
+            };
+            self.in_catcher = true;
             let assign = c.assign(self);
+            let output = c.template(self, "Output");
+            self.in_catcher = false;
             match (error_equals, next) {
                 (Some(error_equals), Some(next)) => out.push(Catcher {
                     error_equals,
                     next,
                     result_path,
                     assign,
+                    output,
                 }),
                 _ => ok = false,
             }

@@ -2,7 +2,8 @@
 
 use super::ctx::Ctx;
 use super::fields::Fields;
-use crate::asl::model::{ChoiceBranch, ChoiceRule, Comparison, Operand, StateId};
+use crate::asl::model::{ChoiceBranch, ChoiceRule, Comparison, Operand, QueryLanguage, StateId};
+use crate::asl::template::Template;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -63,15 +64,48 @@ impl Ctx {
             self.schema(loc, "A Choice rule must be an object".into());
             return None;
         };
-        let f = Fields::new(obj, loc);
+        let mut f = Fields::new(obj, loc);
         let next = f.next(self, "Next", names);
         let assign = f.assign(self);
+        if self.query == QueryLanguage::Jsonata {
+            f.allow(&["Condition", "Next", "Assign", "Output", "Comment"]);
+            f.reject_unknown(self, "a Choice rule");
+            let output = f.template(self, "Output");
+            let rule = self.condition(&f);
+            return Some(ChoiceBranch {
+                rule: rule?,
+                next: next?,
+                assign,
+                output,
+            });
+        }
         let rule = self.rule(v, loc, true, 0);
         Some(ChoiceBranch {
             rule: rule?,
             next: next?,
             assign,
+            output: None,
         })
+    }
+
+    /// A JSONata rule's `Condition`: `true`, `false`, or an expression.
+    fn condition(&mut self, f: &Fields) -> Option<ChoiceRule> {
+        if !f.has("Condition") {
+            self.schema(&f.loc, "The field 'Condition' is required".into());
+            return None;
+        }
+        match f.template(self, "Condition")? {
+            t @ (Template::Expr(_) | Template::Constant(Value::Bool(_))) => {
+                Some(ChoiceRule::Condition(t))
+            }
+            _ => {
+                self.schema(
+                    &f.at("Condition"),
+                    "Condition must be a Boolean or a JSONata expression".into(),
+                );
+                None
+            }
+        }
     }
 
     fn rule(&mut self, v: &Value, loc: &str, top: bool, depth: usize) -> Option<ChoiceRule> {

@@ -10,12 +10,12 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 const COMMON: &[&str] = &["Type", "Comment", "QueryLanguage"];
-const IO: &[&str] = &["InputPath", "OutputPath"];
-const FLOW: &[&str] = &["Next", "End"];
-const RESULT: &[&str] = &["ResultPath", "Parameters", "ResultSelector"];
-const POLICY: &[&str] = &["Retry", "Catch"];
+pub(super) const IO: &[&str] = &["InputPath", "OutputPath"];
+pub(super) const FLOW: &[&str] = &["Next", "End"];
+pub(super) const RESULT: &[&str] = &["ResultPath", "Parameters", "ResultSelector"];
+pub(super) const POLICY: &[&str] = &["Retry", "Catch"];
 
-type Names<'a> = HashMap<&'a str, StateId>;
+pub(super) type Names<'a> = HashMap<&'a str, StateId>;
 
 impl Ctx {
     pub(crate) fn state(
@@ -31,7 +31,20 @@ impl Ctx {
         };
         let mut f = Fields::new(obj, loc);
         f.allow(COMMON);
-        self.query_language(&f, loc);
+        self.query = match self.query_language(&f, loc) {
+            Some(QueryLanguage::JsonPath) if self.machine_query == QueryLanguage::Jsonata => {
+                self.schema(
+                    loc,
+                    "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine"
+                        .into(),
+                );
+                QueryLanguage::JsonPath
+            }
+            Some(q) => q,
+            None => self.machine_query,
+        };
+        let query = self.query;
+        let jsonata = query == QueryLanguage::Jsonata;
         let comment = f.opt_string(self, "Comment");
         let type_name = f.req_string(self, "Type")?;
         let kind = match type_name.as_str() {
@@ -42,7 +55,9 @@ impl Ctx {
             "Choice" => self.choice(&mut f, names).map(StateKind::Choice),
             "Wait" => self.wait(&mut f, names).map(StateKind::Wait),
             "Succeed" => {
-                f.allow(IO);
+                if !jsonata {
+                    f.allow(IO);
+                }
                 Some(StateKind::Succeed)
             }
             "Fail" => self.fail(&mut f).map(StateKind::Fail),
@@ -58,14 +73,24 @@ impl Ctx {
                 return None;
             }
         };
-        let input_path = f.io_path(self, "InputPath");
-        let output_path = f.io_path(self, "OutputPath");
+        let (input_path, output_path) = if jsonata {
+            let root = Some(Path::parse("$").expect("root path"));
+            (root.clone(), root)
+        } else {
+            (f.io_path(self, "InputPath"), f.io_path(self, "OutputPath"))
+        };
         // Succeed and Fail end their body: nothing could read what they assigned.
         let assign = if matches!(type_name.as_str(), "Succeed" | "Fail") {
             None
         } else {
             f.allow(&["Assign"]);
             f.assign(self)
+        };
+        let output = if jsonata && type_name != "Fail" {
+            f.allow(&["Output"]);
+            f.template(self, "Output")
+        } else {
+            None
         };
         f.reject_unknown(self, &format!("a {type_name} state"));
         Some(State {
@@ -74,13 +99,24 @@ impl Ctx {
             input_path,
             output_path,
             assign,
+            query,
+            output,
             kind: kind?,
         })
     }
 
     fn pass(&mut self, f: &mut Fields, names: &Names) -> Option<PassState> {
-        f.allow(IO);
         f.allow(FLOW);
+        if self.query == QueryLanguage::Jsonata {
+            let transition = f.transition(self, names)?;
+            return Some(PassState {
+                result: None,
+                parameters: None,
+                result_path: ResultPath::At(Path::parse("$").expect("root path")),
+                transition,
+            });
+        }
+        f.allow(IO);
         f.allow(&["Result", "ResultPath", "Parameters"]);
         let parameters = f.template(self, "Parameters");
         let result = f.get("Result").cloned();
@@ -104,18 +140,21 @@ impl Ctx {
     }
 
     fn task(&mut self, f: &mut Fields, names: &Names) -> Option<TaskState> {
-        f.allow(IO);
         f.allow(FLOW);
-        f.allow(RESULT);
         f.allow(POLICY);
         f.allow(&[
             "Resource",
             "TimeoutSeconds",
-            "TimeoutSecondsPath",
             "HeartbeatSeconds",
-            "HeartbeatSecondsPath",
             "Credentials",
         ]);
+        if self.query == QueryLanguage::JsonPath {
+            f.allow(IO);
+            f.allow(RESULT);
+            f.allow(&["TimeoutSecondsPath", "HeartbeatSecondsPath"]);
+        } else {
+            f.allow(&["Arguments"]);
+        }
         let resource = f.req_string(self, "Resource");
         if let Some(r) = &resource {
             if !r.starts_with("arn:") {
@@ -126,9 +165,7 @@ impl Ctx {
                 );
             }
         }
-        let parameters = f.template(self, "Parameters");
-        let result_selector = f.template(self, "ResultSelector");
-        let result_path = f.result_path(self);
+        let (parameters, result_selector, result_path) = self.result_fields(f);
         let timeout = f.seconds(self, "TimeoutSeconds", "TimeoutSecondsPath");
         let heartbeat = f.seconds(self, "HeartbeatSeconds", "HeartbeatSecondsPath");
         if let (Some(Seconds::Fixed(t)), Some(Seconds::Fixed(h))) = (&timeout, &heartbeat) {
@@ -158,7 +195,9 @@ impl Ctx {
     }
 
     fn choice(&mut self, f: &mut Fields, names: &Names) -> Option<ChoiceState> {
-        f.allow(IO);
+        if self.query == QueryLanguage::JsonPath {
+            f.allow(IO);
+        }
         f.allow(&["Choices", "Default"]);
         if f.has("Next") || f.has("End") {
             self.schema(
@@ -193,9 +232,15 @@ impl Ctx {
     }
 
     fn wait(&mut self, f: &mut Fields, names: &Names) -> Option<WaitState> {
-        f.allow(IO);
         f.allow(FLOW);
-        f.allow(&["Seconds", "Timestamp", "SecondsPath", "TimestampPath"]);
+        f.allow(&["Seconds", "Timestamp"]);
+        if self.query == QueryLanguage::JsonPath {
+            f.allow(IO);
+            f.allow(&["SecondsPath", "TimestampPath"]);
+        } else if let Some(wait) = self.wait_expression(f) {
+            let transition = f.transition(self, names)?;
+            return Some(WaitState { wait, transition });
+        }
         let present: Vec<&str> = ["Seconds", "Timestamp", "SecondsPath", "TimestampPath"]
             .into_iter()
             .filter(|k| f.has(k))
@@ -231,7 +276,13 @@ impl Ctx {
     }
 
     fn fail(&mut self, f: &mut Fields) -> Option<FailState> {
-        f.allow(&["Error", "ErrorPath", "Cause", "CausePath"]);
+        f.allow(&["Error", "Cause"]);
+        if self.query == QueryLanguage::Jsonata {
+            let error = self.text_expression(f, "Error")?;
+            let cause = self.text_expression(f, "Cause")?;
+            return Some(FailState { error, cause });
+        }
+        f.allow(&["ErrorPath", "CausePath"]);
         let error = self.text_source(f, "Error", "ErrorPath")?;
         let cause = self.text_source(f, "Cause", "CausePath")?;
         Some(FailState { error, cause })
@@ -268,11 +319,15 @@ impl Ctx {
     }
 
     fn parallel(&mut self, f: &mut Fields, names: &Names) -> Option<ParallelState> {
-        f.allow(IO);
         f.allow(FLOW);
-        f.allow(RESULT);
         f.allow(POLICY);
         f.allow(&["Branches"]);
+        if self.query == QueryLanguage::JsonPath {
+            f.allow(IO);
+            f.allow(RESULT);
+        } else {
+            f.allow(&["Arguments"]);
+        }
         let loc = f.at("Branches");
         let mut branches = Vec::new();
         match f.get("Branches") {
@@ -295,9 +350,7 @@ impl Ctx {
                 return None;
             }
         }
-        let parameters = f.template(self, "Parameters");
-        let result_selector = f.template(self, "ResultSelector");
-        let result_path = f.result_path(self);
+        let (parameters, result_selector, result_path) = self.result_fields(f);
         let retry = self.retriers(f);
         let catch = self.catchers(f, names);
         let transition = f.transition(self, names)?;
@@ -313,7 +366,11 @@ impl Ctx {
     }
 
     /// A branch or item processor: its own StartAt/States namespace.
-    fn sub_body(&mut self, obj: &serde_json::Map<String, Value>, loc: &str) -> Option<Body> {
+    pub(super) fn sub_body(
+        &mut self,
+        obj: &serde_json::Map<String, Value>,
+        loc: &str,
+    ) -> Option<Body> {
         let mut f = Fields::new(obj, loc);
         f.allow(&[
             "StartAt",
@@ -324,163 +381,9 @@ impl Ctx {
         ]);
         f.reject_unknown(self, "a branch or item processor");
         self.query_language(&f, loc);
-        self.body(obj, loc)
-    }
-
-    fn map(&mut self, f: &mut Fields, names: &Names) -> Option<MapState> {
-        f.allow(IO);
-        f.allow(FLOW);
-        f.allow(RESULT);
-        f.allow(POLICY);
-        f.allow(&[
-            "ItemProcessor",
-            "Iterator",
-            "ItemsPath",
-            "ItemSelector",
-            "MaxConcurrency",
-            "MaxConcurrencyPath",
-            "ItemReader",
-            "ItemBatcher",
-            "ResultWriter",
-            "ToleratedFailurePercentage",
-            "ToleratedFailurePercentagePath",
-            "ToleratedFailureCount",
-            "ToleratedFailureCountPath",
-            "Label",
-        ]);
-        let (key, proc_value) = match (f.get("ItemProcessor"), f.get("Iterator")) {
-            (Some(p), None) => ("ItemProcessor", p),
-            (None, Some(p)) => ("Iterator", p),
-            (Some(_), Some(_)) => {
-                self.schema(
-                    &f.loc,
-                    "'ItemProcessor' and 'Iterator' cannot both be set".into(),
-                );
-                return None;
-            }
-            (None, None) => {
-                self.schema(&f.loc, "The field 'ItemProcessor' is required".into());
-                return None;
-            }
-        };
-        let ploc = f.at(key);
-        let Some(pobj) = proc_value.as_object() else {
-            self.schema(&ploc, format!("{key} must be an object"));
-            return None;
-        };
-        let (mode, execution_type) = self.processor_config(pobj, &ploc);
-        let processor = self.sub_body(pobj, &ploc);
-        if f.has("ItemSelector") && f.has("Parameters") {
-            self.schema(
-                &f.loc,
-                "'ItemSelector' and 'Parameters' cannot both be set".into(),
-            );
-        }
-        let item_selector = if f.has("ItemSelector") {
-            f.template(self, "ItemSelector")
-        } else {
-            f.template(self, "Parameters")
-        };
-        let items_path = match f.get("ItemsPath") {
-            None => Some(Path::parse("$").expect("root path")),
-            Some(_) => f.opt_path(self, "ItemsPath", true),
-        };
-        let max_concurrency = f.amount(self, "MaxConcurrency", "MaxConcurrencyPath", 1e9);
-        let tolerated_failure_percentage = f.amount(
-            self,
-            "ToleratedFailurePercentage",
-            "ToleratedFailurePercentagePath",
-            100.0,
-        );
-        let tolerated_failure_count = f.amount(
-            self,
-            "ToleratedFailureCount",
-            "ToleratedFailureCountPath",
-            1e12,
-        );
-        let object_field = |ctx: &mut Ctx, k: &str| match f.get(k) {
-            None => None,
-            Some(v @ Value::Object(_)) => Some(v.clone()),
-            Some(_) => {
-                ctx.schema(&f.at(k), format!("{k} must be an object"));
-                None
-            }
-        };
-        let item_reader = object_field(self, "ItemReader");
-        let item_batcher = object_field(self, "ItemBatcher");
-        let result_writer = object_field(self, "ResultWriter");
-        let label = f.opt_string(self, "Label");
-        let result_selector = f.template(self, "ResultSelector");
-        let result_path = f.result_path(self);
-        let retry = self.retriers(f);
-        let catch = self.catchers(f, names);
-        let transition = f.transition(self, names)?;
-        Some(MapState {
-            processor: std::sync::Arc::new(processor?),
-            mode,
-            execution_type,
-            items_path: items_path?,
-            item_selector,
-            max_concurrency,
-            item_reader,
-            item_batcher,
-            result_writer,
-            tolerated_failure_percentage,
-            tolerated_failure_count,
-            label,
-            result_selector,
-            result_path,
-            retry: retry?,
-            catch: catch?,
-            transition,
-        })
-    }
-
-    fn processor_config(
-        &mut self,
-        pobj: &serde_json::Map<String, Value>,
-        ploc: &str,
-    ) -> (ProcessorMode, Option<ExecutionType>) {
-        let Some(cfg) = pobj.get("ProcessorConfig") else {
-            return (ProcessorMode::Inline, None);
-        };
-        let cloc = format!("{ploc}/ProcessorConfig");
-        let Some(cobj) = cfg.as_object() else {
-            self.schema(&cloc, "ProcessorConfig must be an object".into());
-            return (ProcessorMode::Inline, None);
-        };
-        let mut f = Fields::new(cobj, &cloc);
-        f.allow(&["Mode", "ExecutionType"]);
-        f.reject_unknown(self, "ProcessorConfig");
-        let mode = match f.opt_string(self, "Mode").as_deref() {
-            None | Some("INLINE") => ProcessorMode::Inline,
-            Some("DISTRIBUTED") => ProcessorMode::Distributed,
-            Some(other) => {
-                self.schema(
-                    &f.at("Mode"),
-                    format!("Mode must be INLINE or DISTRIBUTED, got '{other}'"),
-                );
-                ProcessorMode::Inline
-            }
-        };
-        let et = match f.opt_string(self, "ExecutionType").as_deref() {
-            None => None,
-            Some("STANDARD") => Some(ExecutionType::Standard),
-            Some("EXPRESS") => Some(ExecutionType::Express),
-            Some(other) => {
-                self.schema(
-                    &f.at("ExecutionType"),
-                    format!("ExecutionType must be STANDARD or EXPRESS, got '{other}'"),
-                );
-                None
-            }
-        };
-        if mode == ProcessorMode::Distributed && et.is_none() {
-            self.schema(
-                &cloc,
-                "A DISTRIBUTED item processor needs an ExecutionType".into(),
-            );
-        }
-        (mode, et)
+        let saved = self.query;
+        let body = self.body(obj, loc);
+        self.query = saved;
+        body
     }
 }

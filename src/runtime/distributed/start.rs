@@ -42,7 +42,7 @@ impl ExecutionActor {
             .with_variables(&self.vars);
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
         let planned = map::settings(state, m, &mut scope).and_then(|settings| {
-            let source = map::source(m, &settings, &mut scope)?;
+            let source = map::source(state, m, &settings, &mut scope)?;
             let batcher = match &m.item_batcher {
                 None => None,
                 Some(spec) => {

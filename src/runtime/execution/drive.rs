@@ -123,7 +123,7 @@ impl ExecutionActor {
                 Err(e) => self.state_error(ctx, state, e, true),
             },
             StateKind::Succeed => {
-                let r = succeed::run(state, raw, &context).map(Exit::plain);
+                let r = succeed::run(state, raw, &context, &mut self.rng).map(Exit::plain);
                 self.complete(ctx, state, r, Transition::End)
             }
             StateKind::Fail(f) => {

@@ -2,9 +2,9 @@
 //! error retried, caught or passed up; and how a body ends, for the root or a child.
 
 use super::actor::{ExecutionActor, Flow, Role};
-use crate::asl::model::{State, Transition};
+use crate::asl::model::{QueryLanguage, State, Transition};
 use crate::data::json_size;
-use crate::data::{names, ContextObject, StatesError};
+use crate::data::{names, ContextObject, Scope, StatesError};
 use crate::interpret::policy::{self, Recovery};
 use crate::interpret::Exit;
 use crate::runtime::history::{exited_details, io_details, state_exited};
@@ -142,9 +142,28 @@ impl ExecutionActor {
                 let pos = self.pos.as_ref().expect("a current state");
                 let context = ContextObject::new(&self.exec.info, &state.name, pos.entered_time)
                     .with_variables(&self.vars);
-                let assign = state.catch()[catcher].assign.as_ref();
-                match crate::interpret::assign(assign, &error_output, &context, &mut self.rng) {
-                    Ok(assigned) => {
+                let c = &state.catch()[catcher];
+                let caught = match state.query {
+                    QueryLanguage::JsonPath => crate::interpret::assign(
+                        c.assign.as_ref(),
+                        &error_output,
+                        &context,
+                        &mut self.rng,
+                    )
+                    .map(|assigned| (output, assigned)),
+                    QueryLanguage::Jsonata => {
+                        let mut scope = Scope::new(&pos.input, &context, &mut self.rng)
+                            .with_error_output(&error_output);
+                        crate::interpret::jsonata_fields(
+                            c.output.as_ref(),
+                            c.assign.as_ref(),
+                            &mut scope,
+                        )
+                        .map(|(out, assigned)| (out.unwrap_or(output), assigned))
+                    }
+                };
+                match caught {
+                    Ok((output, assigned)) => {
                         self.exited(state, &output, assigned);
                         self.enter(next, output);
                     }

@@ -1,12 +1,19 @@
-//! The definition model: every state type of ASL (JSONPath query language) as typed data.
+//! The definition model: every state type of ASL, in both query languages, as typed data.
 //!
 //! State names are resolved to [`StateId`] indexes when the definition is parsed, so the
 //! interpreter never looks a name up in a map on its hot path.
 
+mod choice;
+mod map;
+
+use super::jsonata::Expression;
 use super::path::Path;
 use super::template::Template;
 use serde_json::Value;
 use std::sync::Arc;
+
+pub use choice::*;
+pub use map::*;
 
 pub use crate::types::StateId;
 
@@ -56,6 +63,17 @@ pub enum Transition {
     End,
 }
 
+/// `QueryLanguage`: how a state's fields select and shape data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueryLanguage {
+    /// `JSONPath` (the default): InputPath, Parameters, ResultSelector, ResultPath,
+    /// OutputPath, `.$` keys and intrinsic functions.
+    #[default]
+    JsonPath,
+    /// `JSONata`: Arguments and Output, with `{% ... %}` expressions reading `$states`.
+    Jsonata,
+}
+
 /// One state with the fields every state shares.
 #[derive(Debug, Clone)]
 pub struct State {
@@ -70,6 +88,11 @@ pub struct State {
     /// `Assign`: variables set when the state completes (for a Choice, when no rule
     /// matched and it goes to Default).
     pub assign: Option<Template>,
+    /// The state's query language: its own `QueryLanguage`, else the definition's.
+    pub query: QueryLanguage,
+    /// `Output` of a JSONata state: what it hands on; absent, its result (Task, Parallel,
+    /// Map) or its input (the others).
+    pub output: Option<Template>,
     /// `Type`, with the fields only that type has.
     pub kind: StateKind,
 }
@@ -140,6 +163,8 @@ pub enum Seconds {
     Fixed(u64),
     /// A reference path (the `...SecondsPath` form) read from the effective input at run time.
     Path(Path),
+    /// A JSONata expression, evaluated when the state runs.
+    Expr(Arc<Expression>),
 }
 
 /// The fields of a `Task` state.
@@ -219,107 +244,8 @@ pub struct Catcher {
     pub result_path: ResultPath,
     /// Variables set from the error output when this catcher handles an error.
     pub assign: Option<Template>,
-}
-
-/// The fields of a `Choice` state.
-#[derive(Debug, Clone)]
-pub struct ChoiceState {
-    /// `Choices`: the rules in order; the first that matches picks the next state.
-    pub choices: Vec<ChoiceBranch>,
-    /// `Default`: the state to go to when no rule matches; without one, the state fails with
-    /// `States.NoChoiceMatched`.
-    pub default: Option<StateId>,
-}
-
-/// A top-level Choice rule: a condition and where it leads.
-#[derive(Debug, Clone)]
-pub struct ChoiceBranch {
-    /// The condition: a comparison, or `And`/`Or`/`Not` over nested rules.
-    pub rule: ChoiceRule,
-    /// `Next`: the state to go to when the rule matches.
-    pub next: StateId,
-    /// Variables set when this rule matched.
-    pub assign: Option<Template>,
-}
-
-/// A Boolean expression of a Choice state.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ChoiceRule {
-    /// `And`: holds when every nested rule holds.
-    And(Vec<ChoiceRule>),
-    /// `Or`: holds when at least one nested rule holds.
-    Or(Vec<ChoiceRule>),
-    /// `Not`: holds when the nested rule does not.
-    Not(Box<ChoiceRule>),
-    /// `Variable` with exactly one comparison operator field.
-    Compare {
-        /// `Variable`: the path to the value under test.
-        variable: Path,
-        /// Which test applies: the operator field's name, without any `Path` suffix.
-        op: Comparison,
-        /// The operator field's value: a literal, or a path for the `...Path` forms.
-        operand: Operand,
-    },
-}
-
-/// The comparison operators; the `...Path` forms are [`Operand::Path`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Comparison {
-    /// `StringEquals(Path)`: the strings are equal.
-    StringEquals,
-    /// `StringLessThan(Path)`: the string sorts before the operand.
-    StringLessThan,
-    /// `StringGreaterThan(Path)`: the string sorts after the operand.
-    StringGreaterThan,
-    /// `StringLessThanEquals(Path)`: the string sorts before the operand or equals it.
-    StringLessThanEquals,
-    /// `StringGreaterThanEquals(Path)`: the string sorts after the operand or equals it.
-    StringGreaterThanEquals,
-    /// `StringMatches`: the string fits a pattern where `*` stands for any run of characters.
-    StringMatches,
-    /// `NumericEquals(Path)`: the numbers are equal.
-    NumericEquals,
-    /// `NumericLessThan(Path)`: the number is below the operand.
-    NumericLessThan,
-    /// `NumericGreaterThan(Path)`: the number is above the operand.
-    NumericGreaterThan,
-    /// `NumericLessThanEquals(Path)`: the number is at most the operand.
-    NumericLessThanEquals,
-    /// `NumericGreaterThanEquals(Path)`: the number is at least the operand.
-    NumericGreaterThanEquals,
-    /// `BooleanEquals(Path)`: both are Booleans and equal.
-    BooleanEquals,
-    /// `TimestampEquals(Path)`: the timestamps denote the same instant.
-    TimestampEquals,
-    /// `TimestampLessThan(Path)`: the timestamp is earlier than the operand.
-    TimestampLessThan,
-    /// `TimestampGreaterThan(Path)`: the timestamp is later than the operand.
-    TimestampGreaterThan,
-    /// `TimestampLessThanEquals(Path)`: the timestamp is not later than the operand.
-    TimestampLessThanEquals,
-    /// `TimestampGreaterThanEquals(Path)`: the timestamp is not earlier than the operand.
-    TimestampGreaterThanEquals,
-    /// `IsNull`: with `true`, the value is null; with `false`, it is not.
-    IsNull,
-    /// `IsPresent`: with `true`, the path selects something; with `false`, nothing.
-    IsPresent,
-    /// `IsNumeric`: with `true`, the value is a number; with `false`, it is not.
-    IsNumeric,
-    /// `IsString`: with `true`, the value is a string; with `false`, it is not.
-    IsString,
-    /// `IsBoolean`: with `true`, the value is a Boolean; with `false`, it is not.
-    IsBoolean,
-    /// `IsTimestamp`: with `true`, the value is an ISO 8601 timestamp string; with `false`, not.
-    IsTimestamp,
-}
-
-/// What the variable is compared with.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Operand {
-    /// A literal from the definition, such as the string given to `StringEquals`.
-    Value(Value),
-    /// A path from a `...Path` operator (`StringEqualsPath`), read when the rule is evaluated.
-    Path(Path),
+    /// `Output` of a JSONata Catcher; absent, the error output itself.
+    pub output: Option<Template>,
 }
 
 /// The four mutually exclusive ways a Wait state says how long.
@@ -333,6 +259,10 @@ pub enum WaitFor {
     SecondsPath(Path),
     /// `TimestampPath`: the instant to wait until, read from the effective input.
     TimestampPath(Path),
+    /// `Seconds` of a JSONata state given as an expression.
+    SecondsExpr(Arc<Expression>),
+    /// `Timestamp` of a JSONata state given as an expression.
+    TimestampExpr(Arc<Expression>),
 }
 
 /// The fields of a `Wait` state.
@@ -353,6 +283,8 @@ pub enum TextSource {
     Path(Path),
     /// `ErrorPath` or `CausePath` holding an intrinsic call: the text the call returns.
     Call(Box<super::intrinsic::Call>),
+    /// `Error` or `Cause` of a JSONata state given as an expression.
+    Expr(Arc<Expression>),
 }
 
 /// The fields of a `Fail` state.
@@ -374,96 +306,6 @@ pub struct ParallelState {
     /// `ResultSelector`: reshapes the array of branch outputs before `ResultPath` places it.
     pub result_selector: Option<Template>,
     /// `ResultPath`: where the (selected) branch outputs go in the state's input.
-    pub result_path: ResultPath,
-    /// `Retry`: retriers in order; the first whose `ErrorEquals` matches an error decides.
-    pub retry: Vec<Retrier>,
-    /// `Catch`: catchers in order, for an error that no retrier retries (any more).
-    pub catch: Vec<Catcher>,
-    /// `Next` or `End`: where the state goes once it completes.
-    pub transition: Transition,
-}
-
-/// `ProcessorConfig.Mode`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProcessorMode {
-    /// `INLINE` (the default): the iterations run inside this execution.
-    Inline,
-    /// `DISTRIBUTED`: each item (or batch) runs as a child execution of a Map Run.
-    Distributed,
-}
-
-/// `ProcessorConfig.ExecutionType` of a Distributed Map.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExecutionType {
-    /// `STANDARD`: each child execution is a Standard workflow execution.
-    Standard,
-    /// `EXPRESS`: each child execution is an Express workflow execution.
-    Express,
-}
-
-/// A count given directly or by a reference path (MaxConcurrency, tolerances, batching).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Amount {
-    /// A number written in the definition.
-    Fixed(f64),
-    /// A reference path (the field's `...Path` form) read from the effective input.
-    Path(Path),
-}
-
-/// An ItemReader's `ReaderConfig.InputType`, with its CSV options: how the object it
-/// reads holds the items.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InputType {
-    /// `JSON`: the object holds one JSON array; each element is an item.
-    Json,
-    /// `JSONL`: JSON Lines; each non-blank line is an item.
-    Jsonl,
-    /// An S3 Inventory `manifest.json`: the items are the rows of the (CSV) inventory files
-    /// it names, read through the object store.
-    Manifest,
-    /// `CSV`: each data row is an item, an object keyed by the column headers.
-    Csv {
-        /// `CSVHeaders` when `CSVHeaderLocation` is GIVEN; `None`: the first row.
-        headers: Option<Vec<String>>,
-        /// `CSVDelimiter` as a byte: `,` (COMMA, the default), `|`, `;`, space or tab.
-        delimiter: u8,
-    },
-}
-
-/// The fields of a `Map` state, Inline or Distributed.
-#[derive(Debug, Clone)]
-pub struct MapState {
-    /// Shared so that each iteration's child actor holds the processor without a copy.
-    pub processor: Arc<Body>,
-    /// `ProcessorConfig.Mode`: whether iterations run inline or as child executions.
-    pub mode: ProcessorMode,
-    /// `ProcessorConfig.ExecutionType`. AWS: required for a Distributed Map.
-    pub execution_type: Option<ExecutionType>,
-    /// `ItemsPath`: where the item array is in the effective input (default `$`).
-    pub items_path: Path,
-    /// `ItemSelector`, or the legacy `Parameters`.
-    pub item_selector: Option<Template>,
-    /// `MaxConcurrency(Path)`: how many iterations may run at once; 0 or none: no limit.
-    pub max_concurrency: Option<Amount>,
-    /// `ItemReader`: where a Distributed Map reads its items from; kept as JSON and
-    /// evaluated when the state runs.
-    pub item_reader: Option<Value>,
-    /// `ItemBatcher`: how items are grouped into batches, one per child execution; kept as
-    /// JSON and evaluated when the state runs.
-    pub item_batcher: Option<Value>,
-    /// `ResultWriter`: where the child executions' results are written; kept as JSON and
-    /// evaluated when the state runs.
-    pub result_writer: Option<Value>,
-    /// `ToleratedFailurePercentage(Path)`: the share of items (0 to 100) that may fail before
-    /// the Map Run fails.
-    pub tolerated_failure_percentage: Option<Amount>,
-    /// `ToleratedFailureCount(Path)`: how many items may fail before the Map Run fails.
-    pub tolerated_failure_count: Option<Amount>,
-    /// `Label`: names the Map Run in its ARNs; absent, the state's name is used.
-    pub label: Option<String>,
-    /// `ResultSelector`: reshapes the array of iteration outputs before `ResultPath` places it.
-    pub result_selector: Option<Template>,
-    /// `ResultPath`: where the (selected) result goes in the state's input.
     pub result_path: ResultPath,
     /// `Retry`: retriers in order; the first whose `ErrorEquals` matches an error decides.
     pub retry: Vec<Retrier>,
