@@ -1,4 +1,5 @@
-//! A chain of 100 Pass states: the interpreter's and the actor's per-state overhead.
+//! A chain of 100 Pass states: the interpreter's and the actor's per-state overhead, in
+//! JSONPath and in JSONata.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use serde_json::json;
@@ -23,6 +24,16 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Elements(100 * 1000));
         g.bench_with_input(BenchmarkId::new("1000_concurrent", ty), &arn, |b, arn| {
             b.iter(|| common::run_n(&sfn, arn, &input, 1000))
+        });
+    }
+    // The same chain in JSONata: copying fields (answered without the evaluator) and
+    // computing one per state (through it).
+    for (name, evaluated) in [("jsonata_lookup", false), ("jsonata_expression", true)] {
+        let def = sfn_runtime::bench::workloads::pass_chain_jsonata(100, evaluated).to_string();
+        let arn = common::create(&sfn, &format!("chain-{name}"), &def, "EXPRESS");
+        g.throughput(Throughput::Elements(100));
+        g.bench_with_input(BenchmarkId::new(name, "EXPRESS"), &arn, |b, arn| {
+            b.iter(|| common::run_n(&sfn, arn, &input, 1))
         });
     }
     g.finish();

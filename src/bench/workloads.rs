@@ -180,6 +180,29 @@ pub fn pass_chain(n: usize) -> Value {
     json!({"StartAt": "S0", "States": states})
 }
 
+/// [`pass_chain`] in JSONata: each state's `Output` keeps the order and sets `last`. With
+/// `evaluated`, `last` comes from an expression the JSONata evaluator runs
+/// (`$count(...) + i`); without, each state only copies fields (`$states.input.order`).
+pub fn pass_chain_jsonata(n: usize, evaluated: bool) -> Value {
+    let mut states = Map::new();
+    for i in 0..n {
+        let last = if evaluated {
+            json!(format!("{{% $count($states.input.order.items) + {i} %}}"))
+        } else {
+            json!(i)
+        };
+        let mut s = json!({"Type": "Pass",
+            "Output": {"order": "{% $states.input.order %}", "last": last}});
+        if i + 1 == n {
+            s["End"] = Value::Bool(true);
+        } else {
+            s["Next"] = Value::String(format!("S{}", i + 1));
+        }
+        states.insert(format!("S{i}"), s);
+    }
+    json!({"QueryLanguage": "JSONata", "StartAt": "S0", "States": states})
+}
+
 /// A Distributed Map over the items file, EXPRESS children running `states` from `start`,
 /// MaxConcurrency 10,000, its result discarded (the children's outputs would exceed the
 /// payload limit).

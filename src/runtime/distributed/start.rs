@@ -57,7 +57,7 @@ impl ExecutionActor {
             Err(e) => {
                 // AWS starts the state before it judges the run's settings.
                 self.event(HistoryEventType::MapStateStarted, || None);
-                return self.state_error(ctx, state, e, true);
+                return self.fanout_start_failed(ctx, state, HistoryEventType::MapStateFailed, e);
             }
         };
         let continued = self.run_to_continue(&state.name);

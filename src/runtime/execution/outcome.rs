@@ -9,7 +9,7 @@ use crate::interpret::policy::{self, Recovery};
 use crate::interpret::Exit;
 use crate::runtime::history::{exited_details, io_details, state_exited};
 use crate::runtime::messages::ChildFinished;
-use crate::types::ExecutionStatus;
+use crate::types::{ExecutionStatus, HistoryEventType};
 use actix::prelude::*;
 use serde_json::Value;
 
@@ -107,7 +107,17 @@ impl ExecutionActor {
                 "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
                 state.name, pos.entered_id, detail
             ));
+            if error.error == names::QUERY_EVALUATION_ERROR {
+                let details = serde_json::json!({
+                    "error": error.error,
+                    "cause": error.cause,
+                    "location": evaluation_location(&detail),
+                    "state": state.name,
+                });
+                self.event(HistoryEventType::EvaluationFailed, || Some(details));
+            }
         }
+        let pos = self.pos.as_mut().expect("a current state");
         policy::recover(
             state.retry(),
             state.catch(),
@@ -116,6 +126,23 @@ impl ExecutionActor {
             &pos.input,
             &mut self.rng,
         )
+    }
+
+    /// A Parallel or Map state that failed before it started its children: an expression
+    /// that failed to evaluate fails the state itself too (`MapStateFailed`), as AWS records.
+    pub(crate) fn fanout_start_failed(
+        &mut self,
+        ctx: &mut Context<Self>,
+        state: &State,
+        failed: HistoryEventType,
+        error: StatesError,
+    ) -> Flow {
+        let query = error.error == names::QUERY_EVALUATION_ERROR;
+        let recovery = self.recovery(state, error, true);
+        if query && matches!(recovery, Recovery::Fail(_)) {
+            self.event(failed, || None);
+        }
+        self.recover(ctx, state, recovery)
     }
 
     /// Carries out a recovery: sleep then run the state again, leave it for a Catcher, or
@@ -277,4 +304,20 @@ fn check_assigned(assigned: &crate::interpret::Assigned, state: &State) -> Resul
         ));
     }
     Ok(())
+}
+
+/// The field an evaluation error names (`Output/result`), for its `EvaluationFailed` event.
+fn evaluation_location(cause: &str) -> Option<&str> {
+    const FIELD: &str = "specified for the field '";
+    if let Some(at) = cause.find(FIELD) {
+        let rest = &cause[at + FIELD.len()..];
+        return rest.find('\'').map(|end| &rest[..end]);
+    }
+    if cause.starts_with("The Timestamp field") {
+        return Some("Timestamp");
+    }
+    if cause.starts_with("Map state input must be an array") {
+        return Some("Items");
+    }
+    None
 }

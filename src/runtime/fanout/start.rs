@@ -31,7 +31,7 @@ impl ExecutionActor {
                 let inputs = Listed::new(vec![input; p.branches.len()]);
                 self.start_fanout(ctx, state, Kind::Parallel, p.branches.clone(), inputs, 0)
             }
-            Err(e) => self.state_error(ctx, state, e, true),
+            Err(e) => self.fanout_start_failed(ctx, state, Kind::Parallel.failed(), e),
         }
     }
 
@@ -64,7 +64,7 @@ impl ExecutionActor {
                 let inputs = Listed::new(plan.inputs);
                 self.start_fanout(ctx, state, Kind::Map, bodies, inputs, plan.max_concurrency)
             }
-            Err(e) => self.state_error(ctx, state, e, true),
+            Err(e) => self.fanout_start_failed(ctx, state, Kind::Map.failed(), e),
         }
     }
 

@@ -1,0 +1,121 @@
+//! JSONata states end to end: the bundled example through `sfn run`, and what the history
+//! records when an expression fails or a state assigns variables.
+
+mod common;
+
+use common::{cli, create, history_events, output, sfn, start};
+use serde_json::{json, Value};
+
+fn example(case: &str) -> std::process::Output {
+    cli(&[
+        "run",
+        "examples/jsonata/shipment.asl.json",
+        "--input",
+        "@examples/jsonata/input.json",
+        "--mock-config",
+        "examples/jsonata/mocks.json",
+        "--virtual-time",
+        "--test-case",
+        case,
+    ])
+}
+
+#[test]
+fn the_bundled_jsonata_example_runs_both_ways() {
+    let o = example("HappyPath");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(out["carrier"], "UPS");
+    assert_eq!(out["tier"], "standard");
+    assert_eq!(out["total"], 240);
+    assert_eq!(out["labels"][0]["label"], "o-2002-1");
+    assert_eq!(out["labels"][0]["skus"], json!(["WIDGET-7", "GADGET-3"]));
+    assert_eq!(out["labels"][1]["checksum"].as_str().unwrap().len(), 8);
+    let o = example("NoCarrier");
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("Shipping.NoCarrier"), "{err}");
+    assert!(err.contains("No quote for order o-2002"), "{err}");
+}
+
+#[test]
+fn a_failed_expression_is_an_evaluation_failed_event_naming_its_field() {
+    let s = sfn();
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Assign": {"x": 1}, "Next": "B"},
+        "B": {"Type": "Pass", "Output": {"result": "{% $doesNotExist %}"}, "End": true}}});
+    let arn = create(&s, "undefined", &def);
+    let r = start(&s, &arn, &json!({}));
+    r.wait_blocking();
+    let events = history_events(&s, r.execution_arn.as_ref());
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        types,
+        [
+            "ExecutionStarted",
+            "PassStateEntered",
+            "PassStateExited",
+            "PassStateEntered",
+            "EvaluationFailed",
+            "ExecutionFailed"
+        ]
+    );
+    let failed = &events[4]["evaluationFailedEventDetails"];
+    assert_eq!(failed["error"], "States.QueryEvaluationError");
+    assert_eq!(failed["location"], "Output/result");
+    assert_eq!(failed["state"], "B");
+    assert_eq!(
+        failed["cause"],
+        "An error occurred while executing the state 'B' (entered at the event id #4). The JSONata expression '$doesNotExist' specified for the field 'Output/result' returned nothing (undefined)."
+    );
+    let exited = &events[2]["stateExitedEventDetails"];
+    assert_eq!(exited["assignedVariables"]["x"], "1");
+}
+
+#[test]
+fn variables_swap_because_every_expression_reads_the_values_from_before_the_state() {
+    let s = sfn();
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Assign": {"x": 1, "y": 2}, "Next": "B"},
+        "B": {"Type": "Pass", "Assign": {"x": "{% $y %}", "y": "{% $x %}"},
+              "Output": {"seen": "{% [$x, $y] %}"}, "Next": "C"},
+        "C": {"Type": "Pass", "Output": {"x": "{% $x %}", "y": "{% $y %}", "seen": "{% $states.input.seen %}"}, "End": true}}});
+    let arn = create(&s, "swap", &def);
+    let r = start(&s, &arn, &json!({}));
+    r.wait_blocking();
+    let d = common::describe_arn(&s, r.execution_arn.as_ref());
+    assert_eq!(output(&d), json!({"x": 2, "y": 1, "seen": [1, 2]}));
+}
+
+#[test]
+fn a_catcher_output_sees_the_error_and_a_jsonata_map_rejects_items_that_are_not_an_array() {
+    let s = sfn();
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {
+        "M": {"Type": "Map", "Items": "{% $states.input.items %}",
+              "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+              "Catch": [{"ErrorEquals": ["States.QueryEvaluationError"],
+                         "Output": {"caught": "{% $states.errorOutput.Error %}",
+                                    "input": "{% $states.input %}"},
+                         "Next": "Done"}],
+              "End": true},
+        "Done": {"Type": "Succeed"}}});
+    let arn = create(&s, "items", &def);
+    let r = start(&s, &arn, &json!({"items": 7}));
+    r.wait_blocking();
+    let d = common::describe_arn(&s, r.execution_arn.as_ref());
+    assert_eq!(
+        output(&d),
+        json!({"caught": "States.QueryEvaluationError", "input": {"items": 7}})
+    );
+    let r = start(&s, &arn, &json!({"items": [1, 2]}));
+    r.wait_blocking();
+    assert_eq!(
+        output(&common::describe_arn(&s, r.execution_arn.as_ref())),
+        json!([1, 2])
+    );
+}
