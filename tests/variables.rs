@@ -234,3 +234,74 @@ fn a_redrive_keeps_the_variables_also_after_a_restart() {
     assert_eq!(d.status, "SUCCEEDED", "{:?}", d.cause);
     assert_eq!(output(&d), json!({"k": "kept"}));
 }
+
+/// A branch that assigned a variable and was then aborted (its sibling failed), and one
+/// that assigned and failed: a redrive resumes both where they stopped, with their own
+/// variables, in the same process and in a new one on the data directory.
+#[test]
+fn branches_keep_their_own_variables_when_aborted_and_after_a_restart() {
+    let dir = temp_dir("branch-vars");
+    let branch = |set: Value, task: &str, read: &str| {
+        json!({"StartAt": "Set", "States": {
+            "Set": {"Type": "Pass", "Assign": set, "Next": "T"},
+            "T": {"Type": "Task", "Resource": task, "Next": "Read"},
+            "Read": {"Type": "Pass", "Parameters": {"v.$": read}, "End": true}}})
+    };
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true,
+        "Branches": [
+            branch(json!({"mine": "zero"}), "arn:aws:states:::slow", "$mine"),
+            branch(json!({"theirs": "one"}), "arn:aws:states:::flaky", "$theirs")]}}});
+    let fail = Arc::new(AtomicBool::new(true));
+    let service = |fail: Arc<AtomicBool>| {
+        let slow = Arc::clone(&fail);
+        builder()
+            .data_dir(&dir)
+            .handler("arn:aws:states:::slow", move |r: TaskRequest| {
+                let hang = slow.load(Ordering::SeqCst);
+                async move {
+                    if hang {
+                        futures::future::pending::<()>().await;
+                    }
+                    Ok(r.parameters)
+                }
+            })
+            .handler("arn:aws:states:::flaky", move |r: TaskRequest| {
+                let fail = fail.load(Ordering::SeqCst);
+                async move {
+                    if fail {
+                        Err(sfn_runtime::runtime::TaskFailure::new("Flaky", "not yet"))
+                    } else {
+                        Ok(r.parameters)
+                    }
+                }
+            })
+            .build()
+            .unwrap()
+    };
+    let arn = {
+        let s = service(Arc::clone(&fail));
+        let sm = create(&s, "BranchVars", &def);
+        let r = start(&s, &sm, &json!({}));
+        r.wait_blocking();
+        let d = describe_arn(&s, r.execution_arn.as_str());
+        assert_eq!(d.error.as_deref(), Some("Flaky"));
+        s.redrive_execution(RedriveExecutionInput {
+            execution_arn: r.execution_arn.to_string(),
+            client_token: None,
+        })
+        .unwrap();
+        let d = wait_end(&s, r.execution_arn.as_str());
+        assert_eq!(d.error.as_deref(), Some("Flaky"), "{:?}", d.cause);
+        r.execution_arn.clone()
+    };
+    fail.store(false, Ordering::SeqCst);
+    let s = service(fail);
+    s.redrive_execution(RedriveExecutionInput {
+        execution_arn: arn.to_string(),
+        client_token: None,
+    })
+    .unwrap();
+    let d = wait_end(&s, arn.as_str());
+    assert_eq!(d.status, "SUCCEEDED", "{:?}", d.cause);
+    assert_eq!(output(&d), json!([{"v": "zero"}, {"v": "one"}]));
+}

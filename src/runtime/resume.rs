@@ -8,16 +8,20 @@
 //! the one its Entered event recorded, so no copy of it is kept here.
 
 use crate::asl::model::StateId;
+use serde_json::{Map, Value};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::Mutex;
 
 /// A child's position, published with two atomic stores per state so that the parent can
-/// tell where an aborted child was without a round trip. The parent also marks it aborted,
+/// tell where an aborted child was without a round trip, and the variables it assigned
+/// itself (published only by children that assign any). The parent also marks it aborted,
 /// after which the child records nothing.
 #[derive(Debug)]
 pub struct ChildCursor {
     state: AtomicU32,
     entered_event: AtomicU64,
     aborted: AtomicBool,
+    variables: Mutex<Option<Box<Map<String, Value>>>>,
 }
 
 const NO_STATE: u32 = u32::MAX;
@@ -28,6 +32,7 @@ impl Default for ChildCursor {
             state: AtomicU32::new(NO_STATE),
             entered_event: AtomicU64::new(0),
             aborted: AtomicBool::new(false),
+            variables: Mutex::new(None),
         }
     }
 }
@@ -45,6 +50,20 @@ impl ChildCursor {
     pub fn abort(&self) -> Option<(StateId, u64)> {
         self.aborted.store(true, Ordering::Release);
         self.position()
+    }
+
+    /// The child's own variables after a state assigned some (ignored once aborted).
+    pub fn assigned(&self, own: &Map<String, Value>) {
+        if !self.is_aborted() {
+            let mut v = self.variables.lock().unwrap_or_else(|p| p.into_inner());
+            *v = Some(Box::new(own.clone()));
+        }
+    }
+
+    /// The variables the child had assigned itself when it was aborted.
+    pub fn variables(&self) -> Map<String, Value> {
+        let mut v = self.variables.lock().unwrap_or_else(|p| p.into_inner());
+        v.take().map(|b| *b).unwrap_or_default()
     }
 
     pub fn is_aborted(&self) -> bool {
@@ -73,5 +92,15 @@ mod tests {
         c.entered(StateId(3), 9);
         assert_eq!(c.position(), Some((StateId(2), 7)));
         assert!(c.is_aborted());
+    }
+
+    #[test]
+    fn a_cursor_keeps_the_variables_assigned_before_the_abort() {
+        let c = ChildCursor::default();
+        let own = |v: Value| v.as_object().cloned().unwrap();
+        c.assigned(&own(serde_json::json!({"x": 1})));
+        c.abort();
+        c.assigned(&own(serde_json::json!({"x": 2})));
+        assert_eq!(c.variables(), own(serde_json::json!({"x": 1})));
     }
 }

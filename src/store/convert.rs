@@ -1,7 +1,7 @@
 //! Between the runtime's records and the store's archived entries.
 
 use super::borrowed::{EntryRef, EventRef, Text};
-use super::format::{ChildNode, Ended, Entry, ResumeNode, ResumeTree};
+use super::format::{ChildNode, Ended, Entry, NodeVariables, ResumeNode, ResumeTree};
 use super::log::{ExecutionLog, Persist};
 use crate::asl::model::StateId;
 use crate::runtime::journal::Journal;
@@ -104,6 +104,12 @@ impl Journal for ExecutionLog {
     }
 
     fn ended(&self, p: &ExecutionProgress) {
+        if let Some(rp) = p.resume.as_deref() {
+            let nodes = branch_variables(rp);
+            if !nodes.is_empty() {
+                self.append_or_report(&Entry::BranchVariables { nodes }, Persist::Buffered);
+            }
+        }
         self.append_or_report(
             &Entry::Ended(Ended {
                 status: p.status.as_str().to_string(),
@@ -163,6 +169,54 @@ fn push_node(rp: &ResumePoint, nodes: &mut Vec<ResumeNode>) -> u32 {
     me as u32
 }
 
+/// The variables of the branches and iterations of a resume tree, by the node indexes
+/// [`flatten`] gives them (the root's are journaled as they change).
+pub fn branch_variables(rp: &ResumePoint) -> Vec<NodeVariables> {
+    let mut out = Vec::new();
+    let mut next = 0u32;
+    walk(rp, &mut next, &mut |i, node| {
+        if i > 0 && !node.variables.is_empty() {
+            out.push(NodeVariables {
+                node: i,
+                values: Value::Object(node.variables.clone()).to_string(),
+            });
+        }
+    });
+    out
+}
+
+/// Gives the nodes of `rp` the variables [`branch_variables`] recorded.
+fn restore_branch_variables(rp: &mut ResumePoint, nodes: &[NodeVariables]) {
+    let mut next = 0u32;
+    walk_mut(rp, &mut next, &mut |i, node| {
+        if let Some(n) = nodes.iter().find(|n| n.node == i) {
+            node.variables = serde_json::from_str(&n.values).unwrap_or_default();
+        }
+    });
+}
+
+/// Visits the nodes in the order [`flatten`] numbers them: a node, then the nodes of its
+/// restarting children in index order.
+fn walk(rp: &ResumePoint, next: &mut u32, f: &mut dyn FnMut(u32, &ResumePoint)) {
+    f(*next, rp);
+    *next += 1;
+    for c in rp.fanout.iter().flatten() {
+        if let ChildResume::Restart(Some(inner)) = c {
+            walk(inner, next, f);
+        }
+    }
+}
+
+fn walk_mut(rp: &mut ResumePoint, next: &mut u32, f: &mut dyn FnMut(u32, &mut ResumePoint)) {
+    f(*next, rp);
+    *next += 1;
+    for c in rp.fanout.iter_mut().flatten() {
+        if let ChildResume::Restart(Some(inner)) = c {
+            walk_mut(inner, next, f);
+        }
+    }
+}
+
 /// The resume point a flat tree describes.
 pub fn unflatten(t: &ResumeTree) -> Option<ResumePoint> {
     let mut used = vec![false; t.nodes.len()];
@@ -204,8 +258,7 @@ fn node(t: &ResumeTree, i: u32, depth: usize, used: &mut [bool]) -> Option<Resum
         state: StateId(n.state),
         entered_event: n.entered_event,
         fanout,
-        // The top level's are set from the log's Variables entries; a branch's own are not
-        // kept.
+        // Set from the log's Variables (the top level) and BranchVariables entries.
         variables: Default::default(),
     })
 }
@@ -268,6 +321,7 @@ fn event_of(ev: &super::format::Event) -> Option<HistoryEvent> {
 /// Replays the log in order.
 pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
     let mut s = ExecutionState::default();
+    let mut branch_nodes: Vec<NodeVariables> = Vec::new();
     for e in entries {
         match e {
             Entry::Event(ev) if ev.event_type == HistoryEventType::ExecutionRedriven.as_str() => {
@@ -319,6 +373,7 @@ pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
             Entry::Variables { values } => {
                 s.root_variables = serde_json::from_str(values).unwrap_or_default();
             }
+            Entry::BranchVariables { nodes } => branch_nodes = nodes.clone(),
             Entry::MockCall { state, n } => {
                 let c = s.mock_calls.entry(state.clone()).or_insert(0);
                 *c = (*c).max(n + 1);
@@ -334,6 +389,7 @@ pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
                     cause: end.cause.clone(),
                     stop_date: date(end.stop_date_ms),
                     resume: end.resume.as_ref().and_then(unflatten).map(|mut rp| {
+                        restore_branch_variables(&mut rp, &std::mem::take(&mut branch_nodes));
                         rp.variables = s.root_variables.clone();
                         rp
                     }),
@@ -390,5 +446,44 @@ mod tests {
         let t = flatten(&rp);
         assert_eq!(t.nodes.len(), 2);
         assert_eq!(unflatten(&t), Some(rp));
+    }
+
+    #[test]
+    fn branch_variables_come_back_on_the_nodes_they_left() {
+        let vars = |v: Value| v.as_object().cloned().unwrap();
+        let child = |state: u32, v: Value| {
+            ChildResume::Restart(Some(Box::new(ResumePoint {
+                state: StateId(state),
+                entered_event: 9,
+                fanout: None,
+                variables: vars(v),
+            })))
+        };
+        let rp = ResumePoint {
+            state: StateId(0),
+            entered_event: 2,
+            fanout: Some(vec![
+                child(1, json!({"a": 1})),
+                ChildResume::NotStarted,
+                child(2, json!({})),
+                child(3, json!({"c": [3]})),
+            ]),
+            variables: vars(json!({"root": true})),
+        };
+        let nodes = branch_variables(&rp);
+        assert_eq!(nodes.iter().map(|n| n.node).collect::<Vec<_>>(), [1, 3]);
+        let mut entries = vec![Entry::BranchVariables { nodes }];
+        entries.push(Entry::Ended(Ended {
+            status: "FAILED".into(),
+            output: None,
+            error: None,
+            cause: None,
+            stop_date_ms: 0,
+            resume: Some(flatten(&rp)),
+        }));
+        let back = entries_to_state(&entries).ended.unwrap().resume.unwrap();
+        let mut expected = rp;
+        expected.variables = Default::default();
+        assert_eq!(back, expected);
     }
 }

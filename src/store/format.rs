@@ -211,10 +211,26 @@ mod entry {
             /// The object store's root folder.
             root: String,
         },
+        /// The variables that branches and iterations of the next `Ended` entry's resume
+        /// tree had assigned themselves, so that a redrive by a later process gives them
+        /// back.
+        BranchVariables {
+            /// Per node of the resume tree that had any.
+            nodes: Vec<NodeVariables>,
+        },
     }
 }
 
 pub use entry::{ArchivedEntry, Entry};
+
+/// The variables one node of a resume tree had assigned itself.
+#[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct NodeVariables {
+    /// The node's index in the tree.
+    pub node: u32,
+    /// The variables, as the text of a JSON object.
+    pub values: String,
+}
 
 /// A history event.
 #[derive(Archive, Serialize, Deserialize, Debug, Clone, PartialEq)]

@@ -23,8 +23,7 @@ pub struct ResumePoint {
     /// For a Parallel or Map state: per branch or iteration, in index order.
     pub fanout: Option<Vec<ChildResume>>,
     /// The variables the body had assigned itself (a branch or iteration also reads those
-    /// of the scope it started from). Empty where they are not known: an aborted child
-    /// publishes only its position.
+    /// of the scope it started from), an aborted child's included.
     pub variables: serde_json::Map<String, Value>,
 }
 

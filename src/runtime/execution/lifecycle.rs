@@ -222,6 +222,11 @@ impl ExecutionActor {
             // AWS: a redrive enters the unsuccessful state again with its original input.
             Some(rp) => {
                 self.vars.assign(rp.variables);
+                if let Role::Child { cursor, .. } = &self.role {
+                    if !self.vars.own().is_empty() {
+                        cursor.assigned(self.vars.own());
+                    }
+                }
                 let input = self.entered_input(rp.entered_event);
                 if self.recovering && rp.entered_event > 0 {
                     // The process died inside this state: it is still the state entered

@@ -57,8 +57,11 @@ impl ExecutionActor {
         };
         self.event_text(event, || Some(exited_details(&state.name, output, &values)));
         self.vars.assign(values);
-        if let (Role::Root, Some(j)) = (&self.role, self.exec.record.journal()) {
-            j.variables(self.vars.own());
+        match (&self.role, self.exec.record.journal()) {
+            (Role::Root, Some(j)) => j.variables(self.vars.own()),
+            // So that a sibling's failure, which aborts this child, does not lose them.
+            (Role::Child { cursor, .. }, _) => cursor.assigned(self.vars.own()),
+            _ => {}
         }
     }
 

@@ -133,7 +133,7 @@ impl ExecutionActor {
                         state,
                         entered_event: entered,
                         fanout: None,
-                        variables: Default::default(),
+                        variables: cursor.variables(),
                     },
                 );
             }
