@@ -119,3 +119,87 @@ fn a_catcher_output_sees_the_error_and_a_jsonata_map_rejects_items_that_are_not_
         json!([1, 2])
     );
 }
+
+/// A JSONata Distributed Map: its ItemReader's `Arguments` and `MaxItems`, its ItemBatcher
+/// and its ResultWriter's `Arguments` are expressions over the state's input.
+#[test]
+fn a_jsonata_distributed_map_evaluates_its_reader_batcher_and_writer() {
+    let dir = common::temp_dir("jsonata-distributed");
+    let root = dir.join("objects");
+    std::fs::create_dir_all(root.join("items")).unwrap();
+    std::fs::write(root.join("items").join("rows.csv"), "id,n\na,1\nb,2\nc,3\n").unwrap();
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {"Type": "Map",
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+            "ReaderConfig": {"InputType": "CSV", "MaxItems": "{% $states.input.max %}"},
+            "Arguments": {"Bucket": "{% $states.input.bucket %}", "Key": "rows.csv"}},
+        "ItemBatcher": {"MaxItemsPerBatch": "{% 1 + 1 %}",
+            "BatchInput": {"tag": "{% $states.input.tag %}"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+            "StartAt": "P", "States": {"P": {"Type": "Pass",
+                "Output": {"tag": "{% $states.input.BatchInput.tag %}",
+                           "ids": "{% $states.input.Items.id %}"}, "End": true}}},
+        "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject",
+            "Arguments": {"Bucket": "results", "Prefix": "{% 'out-' & $states.input.tag %}"}},
+        "End": true}}});
+    let path = dir.join("dm.asl.json");
+    std::fs::write(&path, def.to_string()).unwrap();
+    let input = json!({"bucket": "items", "max": 3, "tag": "t1"}).to_string();
+    let o = cli(&[
+        "run",
+        path.to_str().unwrap(),
+        "--input",
+        &input,
+        "--objects-dir",
+        root.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let key = out["ResultWriterDetails"]["Key"].as_str().unwrap();
+    assert!(key.starts_with("out-t1/"), "{key}");
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(root.join("results").join(key)).unwrap()).unwrap();
+    let file = manifest["ResultFiles"]["SUCCEEDED"][0]["Key"]
+        .as_str()
+        .unwrap();
+    let results: Value =
+        serde_json::from_slice(&std::fs::read(root.join("results").join(file)).unwrap()).unwrap();
+    let mut outputs: Vec<Value> = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::from_str(r["Output"].as_str().unwrap()).unwrap())
+        .collect();
+    outputs.sort_by_key(|o| o["ids"].to_string());
+    assert_eq!(
+        outputs,
+        [
+            json!({"tag": "t1", "ids": "c"}),
+            json!({"tag": "t1", "ids": ["a", "b"]})
+        ]
+    );
+}
+
+#[test]
+fn a_jsonata_reader_with_parameters_is_refused_by_name() {
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {"Type": "Map",
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+            "Parameters": {"Bucket": "b", "Key": "k"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+            "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+        "End": true}}});
+    let report = sfn_runtime::asl::validate(&def.to_string());
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.location == "/States/M/ItemReader/Parameters"
+                && d.message
+                    .contains("only supported for the 'JSONPath' QueryLanguage")),
+        "{report:?}"
+    );
+}

@@ -11,6 +11,7 @@ use crate::data::jsonata::{self, evaluate_field};
 use crate::data::payload::{eval_field, read_path};
 use crate::data::{names, ContextObject, Scope, StatesError};
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// What the iterations of an Inline Map start with.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,6 +117,51 @@ fn jsonata_amount(
     }
 }
 
+/// The parts of a Distributed Map kept as JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// `ItemReader`.
+    ItemReader,
+    /// `ItemBatcher`.
+    ItemBatcher,
+    /// `ResultWriter`.
+    ResultWriter,
+}
+
+/// A part of the Map as the readers of its JSONPath form take it: in a JSONata Map, its
+/// expressions evaluated (against the Map's input) and `Arguments` named `Parameters`.
+pub fn part<'a>(
+    m: &'a MapState,
+    which: Part,
+    effective: &Value,
+    scope: &mut Scope,
+) -> Result<Option<Cow<'a, Value>>, StatesError> {
+    let (raw, field) = match which {
+        Part::ItemReader => (&m.item_reader, "ItemReader"),
+        Part::ItemBatcher => (&m.item_batcher, "ItemBatcher"),
+        Part::ResultWriter => (&m.result_writer, "ResultWriter"),
+    };
+    let Some(parts) = &m.jsonata_parts else {
+        return Ok(raw.as_ref().map(Cow::Borrowed));
+    };
+    let t = match which {
+        Part::ItemReader => &parts.item_reader,
+        Part::ItemBatcher => &parts.item_batcher,
+        Part::ResultWriter => &parts.result_writer,
+    };
+    let Some(t) = t else {
+        return Ok(None);
+    };
+    let mut s = Scope::new(effective, scope.context, scope.rng);
+    let mut v = eval_field(t, &mut s, field)?;
+    if let Some(obj) = v.as_object_mut() {
+        if let Some(args) = obj.shift_remove("Arguments") {
+            obj.insert("Parameters".into(), args);
+        }
+    }
+    Ok(Some(Cow::Owned(v)))
+}
+
 /// Evaluates the state's settings (MaxConcurrency, tolerances, ResultWriter).
 pub fn settings(
     state: &State,
@@ -185,11 +231,11 @@ pub fn settings(
         true,
     )?
     .map(|n| n as u64);
-    let writer = match &m.result_writer {
+    let writer = match part(m, Part::ResultWriter, &effective, scope)? {
         None => None,
         Some(w) => {
             let mut s = Scope::new(&effective, scope.context, scope.rng);
-            Some(super::result_writer::request(w, &mut s)?)
+            Some(super::result_writer::request(&w, &mut s)?)
         }
     };
     Ok(MapSettings {
@@ -209,10 +255,10 @@ pub fn source(
     scope: &mut Scope,
 ) -> Result<ItemsSource, StatesError> {
     let effective = &settings.effective;
-    if let Some(reader) = &m.item_reader {
+    if let Some(reader) = part(m, Part::ItemReader, effective, scope)? {
         let mut s = Scope::new(effective, scope.context, scope.rng);
         return Ok(ItemsSource::Reader(super::item_reader::request(
-            reader, &mut s,
+            &reader, &mut s,
         )?));
     }
     if let Some(t) = &m.items {

@@ -88,6 +88,9 @@ pub struct MapState {
     pub tolerated_failure_percentage: Option<Amount>,
     /// `ToleratedFailureCount(Path)`: how many items may fail before the Map Run fails.
     pub tolerated_failure_count: Option<Amount>,
+    /// The ItemReader, ItemBatcher and ResultWriter of a JSONata Map, with their
+    /// expressions parsed; the runtime evaluates them into the JSON fields above.
+    pub jsonata_parts: Option<Box<JsonataParts>>,
     /// `Label`: names the Map Run in its ARNs; absent, the state's name is used.
     pub label: Option<String>,
     /// `ResultSelector`: reshapes the array of iteration outputs before `ResultPath` places it.
@@ -100,4 +103,16 @@ pub struct MapState {
     pub catch: Vec<Catcher>,
     /// `Next` or `End`: where the state goes once it completes.
     pub transition: Transition,
+}
+
+/// A JSONata Distributed Map's ItemReader (with `Arguments`), ItemBatcher and ResultWriter
+/// (with `Arguments`), each a template whose expressions were parsed with the definition.
+#[derive(Debug, Clone, Default)]
+pub struct JsonataParts {
+    /// `ItemReader`.
+    pub item_reader: Option<Template>,
+    /// `ItemBatcher`.
+    pub item_batcher: Option<Template>,
+    /// `ResultWriter`.
+    pub result_writer: Option<Template>,
 }

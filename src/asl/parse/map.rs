@@ -98,6 +98,7 @@ impl Ctx {
         let item_reader = object_field(self, "ItemReader");
         let item_batcher = object_field(self, "ItemBatcher");
         let result_writer = object_field(self, "ResultWriter");
+        let jsonata_parts = jsonata.then(|| self.jsonata_parts(f));
         let label = f.opt_string(self, "Label");
         let (result_selector, result_path) = if jsonata {
             (None, ResultPath::At(Path::parse("$").expect("root path")))
@@ -120,12 +121,31 @@ impl Ctx {
             result_writer,
             tolerated_failure_percentage,
             tolerated_failure_count,
+            jsonata_parts,
             label,
             result_selector,
             result_path,
             retry: retry?,
             catch: catch?,
             transition,
+        })
+    }
+
+    /// The ItemReader, ItemBatcher and ResultWriter of a JSONata Map: `Arguments` in place
+    /// of `Parameters`, expressions anywhere.
+    fn jsonata_parts(&mut self, f: &Fields) -> Box<JsonataParts> {
+        for key in ["ItemReader", "ResultWriter"] {
+            if f.get(key).and_then(|v| v.get("Parameters")).is_some() {
+                self.schema(
+                    &format!("{}/Parameters", f.at(key)),
+                    "The QueryLanguage is set to 'JSONata', but field 'Parameters' is only supported for the 'JSONPath' QueryLanguage".into(),
+                );
+            }
+        }
+        Box::new(JsonataParts {
+            item_reader: f.template(self, "ItemReader"),
+            item_batcher: f.template(self, "ItemBatcher"),
+            result_writer: f.template(self, "ResultWriter"),
         })
     }
 

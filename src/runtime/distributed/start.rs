@@ -43,11 +43,12 @@ impl ExecutionActor {
         let mut scope = Scope::new(&pos.input, &context, &mut self.rng);
         let planned = map::settings(state, m, &mut scope).and_then(|settings| {
             let source = map::source(state, m, &settings, &mut scope)?;
-            let batcher = match &m.item_batcher {
+            let spec = map::part(m, map::Part::ItemBatcher, &settings.effective, &mut scope)?;
+            let batcher = match spec {
                 None => None,
                 Some(spec) => {
                     let mut s = Scope::new(&settings.effective, scope.context, scope.rng);
-                    Some(item_batcher::batcher(spec, &mut s)?)
+                    Some(item_batcher::batcher(&spec, &mut s)?)
                 }
             };
             Ok((settings, source, batcher))
