@@ -203,3 +203,51 @@ fn a_jsonata_reader_with_parameters_is_refused_by_name() {
         "{report:?}"
     );
 }
+
+/// TestState runs JSONata states: `afterArguments`, `Output`, the variables after `Assign`,
+/// and a Catcher's `Output` over `$states.errorOutput`.
+#[test]
+fn test_state_runs_jsonata_states() {
+    use sfn_runtime::api::types::{MockErrorOutput, MockInput, TestStateInput};
+    let s = sfn();
+    let task = json!({"Type": "Task", "QueryLanguage": "JSONata",
+        "Resource": "arn:aws:states:::lambda:invoke",
+        "Arguments": {"FunctionName": "f", "Payload": {"n": "{% $states.input.n * 2 %}"}},
+        "Output": {"got": "{% $states.result.Payload %}", "was": "{% $states.input.n %}"},
+        "Assign": {"last": "{% $states.result.Payload %}"},
+        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover",
+                   "Output": {"why": "{% $states.errorOutput.Error %}"}}],
+        "End": true});
+    let request = |mock: MockInput| TestStateInput {
+        definition: task.to_string(),
+        input: Some(json!({"n": 21}).to_string()),
+        inspection_level: Some("DEBUG".into()),
+        mock: Some(mock),
+        ..Default::default()
+    };
+    let out = futures::executor::block_on(s.test_state(request(MockInput {
+        result: Some(json!({"Payload": 42}).to_string()),
+        ..Default::default()
+    })))
+    .unwrap();
+    assert_eq!(out.status, "SUCCEEDED", "{out:?}");
+    let data = out.inspection_data.unwrap();
+    let args: Value = serde_json::from_str(data.after_arguments.as_deref().unwrap()).unwrap();
+    assert_eq!(args, json!({"FunctionName": "f", "Payload": {"n": 42}}));
+    assert_eq!(data.after_parameters, None);
+    let output: Value = serde_json::from_str(out.output.as_deref().unwrap()).unwrap();
+    assert_eq!(output, json!({"got": 42, "was": 21}));
+    let vars: Value = serde_json::from_str(data.variables.as_deref().unwrap()).unwrap();
+    assert_eq!(vars, json!({"last": 42}));
+    let out = futures::executor::block_on(s.test_state(request(MockInput {
+        error_output: Some(MockErrorOutput {
+            error: Some("Boom".into()),
+            cause: Some("it broke".into()),
+        }),
+        ..Default::default()
+    })))
+    .unwrap();
+    assert_eq!(out.status, "CAUGHT_ERROR");
+    let output: Value = serde_json::from_str(out.output.as_deref().unwrap()).unwrap();
+    assert_eq!(output, json!({"why": "Boom"}));
+}

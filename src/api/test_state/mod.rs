@@ -281,7 +281,8 @@ impl StepFunctions {
                         catcher,
                         error_output,
                     } => {
-                        t.data.variables = t.catcher_assigns(catcher, &error_output);
+                        let (variables, output) = t.caught(catcher, &error_output, output);
+                        t.data.variables = variables;
                         out.status = "CAUGHT_ERROR".into();
                         out.next_state = Some(t.body.state(next).name.clone());
                         out.output = Some(output.to_string());

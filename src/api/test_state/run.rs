@@ -5,7 +5,7 @@
 
 use super::definition::next_of;
 use crate::api::types::InspectionData;
-use crate::asl::model::{Body, ResultPath, State, StateKind};
+use crate::asl::model::{Body, QueryLanguage, ResultPath, State, StateKind};
 use crate::asl::template::Template;
 use crate::data::payload::{apply_result_path, eval_template, read_path};
 use crate::data::{names, ContextObject, ExecutionInfo, Scope, StatesError, Variables};
@@ -101,7 +101,10 @@ impl Tester {
         let ctx_owned = self.context();
         let ctx = &ctx_owned;
         let effective = interpret::effective_input(state, &raw, ctx)?.into_owned();
-        data.after_input_path = text(&effective);
+        let jsonata = state.query == QueryLanguage::Jsonata;
+        if !jsonata {
+            data.after_input_path = text(&effective);
+        }
         let parameters = |t: Option<&Template>, rng: &mut SmallRng| -> Result<Value, StatesError> {
             match t {
                 Some(t) => eval_template(t, &mut Scope::new(&effective, ctx, rng)),
@@ -109,6 +112,14 @@ impl Tester {
             }
         };
         let step = match &state.kind {
+            StateKind::Pass(p) if jsonata => {
+                let exit = interpret::pass::run(state, p, raw, ctx, rng)?;
+                Step::Done(Outcome::Exit {
+                    output: exit.output,
+                    next: next_of(&self.body, &state.kind),
+                    assigned: exit.assigned,
+                })
+            }
             StateKind::Pass(p) => {
                 let after = parameters(p.parameters.as_ref(), rng)?;
                 data.after_parameters = text(&after);
@@ -125,23 +136,34 @@ impl Tester {
             }
             StateKind::Task(t) => {
                 let call = interpret::task::prepare(state, t, &mut Scope::new(&raw, ctx, rng))?;
-                data.after_parameters = text(&call.parameters);
+                set_after_arguments(data, jsonata, &call.parameters);
                 Step::Work {
                     parameters: call.parameters,
                 }
             }
             StateKind::Parallel(p) => {
-                let after = parameters(p.parameters.as_ref(), rng)?;
-                data.after_parameters = text(&after);
+                let after =
+                    interpret::parallel::branch_input(state, p, &mut Scope::new(&raw, ctx, rng))?;
+                set_after_arguments(data, jsonata, &after);
                 Step::Work { parameters: after }
             }
             StateKind::Map(m) => {
+                let settings = interpret::map::settings(state, m, &mut Scope::new(&raw, ctx, rng))?;
                 let items = match (&m.item_reader, &self.reader_data) {
                     (Some(_), Some(data)) => data.clone(),
+                    _ if jsonata => {
+                        let mut s = Scope::new(&raw, ctx, rng);
+                        match interpret::map::source(state, m, &settings, &mut s)? {
+                            interpret::map::ItemsSource::Items(items) => Value::Array(items),
+                            interpret::map::ItemsSource::Reader(_) => Value::Array(Vec::new()),
+                        }
+                    }
                     _ if m.items_path.is_root() => effective.clone(),
                     _ => read_path(&m.items_path, &effective, ctx)?,
                 };
-                data.after_items_path = text(&items);
+                if !jsonata {
+                    data.after_items_path = text(&items);
+                }
                 let Value::Array(items) = items else {
                     return Err(StatesError::runtime(format!(
                         "Map state input must be an array but was: {items}"
@@ -154,20 +176,14 @@ impl Tester {
                         m, &effective, &mut s, i as u64, item,
                     )?);
                 }
+                let total = selected.len();
                 if m.item_selector.is_some() {
                     data.after_item_selector = text(&Value::Array(selected));
                 }
-                let settings = interpret::map::settings(state, m, &mut Scope::new(&raw, ctx, rng))?;
                 data.max_concurrency = Some(settings.max_concurrency as u64);
                 data.tolerated_failure_count = settings.tolerated_failure_count;
                 data.tolerated_failure_percentage = settings.tolerated_failure_percentage;
                 if let Some(n) = self.failed_iterations.filter(|n| *n > 0) {
-                    let total = data.after_items_path.as_deref().map_or(0, |t| {
-                        serde_json::from_str::<Value>(t)
-                            .ok()
-                            .and_then(|v| v.as_array().map(Vec::len))
-                            .unwrap_or(0)
-                    });
                     if !tolerated(n, total as u64, &settings) {
                         return Err(StatesError::new(
                             names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
@@ -238,6 +254,17 @@ impl Tester {
         rng: &mut SmallRng,
     ) -> Result<Outcome, StatesError> {
         let state = &self.state;
+        if state.query == QueryLanguage::Jsonata {
+            let ctx = self.context();
+            let mut scope = Scope::new(&self.input, &ctx, rng);
+            let root = ResultPath::At(crate::asl::path::Path::parse("$").expect("root path"));
+            let exit = interpret::apply_result(state, None, &root, result, &mut scope)?;
+            return Ok(Outcome::Exit {
+                output: exit.output,
+                next: next_of(&self.body, &state.kind),
+                assigned: exit.assigned,
+            });
+        }
         let (selector, result_path) = match &state.kind {
             StateKind::Task(t) => (t.result_selector.as_ref(), &t.result_path),
             StateKind::Parallel(p) => (p.result_selector.as_ref(), &p.result_path),
@@ -265,14 +292,30 @@ impl Tester {
         })
     }
 
-    /// The variables after a Catcher's Assign (evaluated on the error output).
-    pub(super) fn catcher_assigns(&self, catcher: usize, error_output: &Value) -> Option<String> {
-        let template = self.state.catch().get(catcher)?.assign.as_ref();
+    /// A Catcher handled the error: the variables after its Assign, and the state's output
+    /// (in JSONata, the Catcher's `Output` when it has one).
+    pub(super) fn caught(
+        &self,
+        catcher: usize,
+        error_output: &Value,
+        output: Value,
+    ) -> (Option<String>, Value) {
+        let Some(c) = self.state.catch().get(catcher) else {
+            return (self.variables_after(&None), output);
+        };
         let ctx = self.context();
         let mut rng = self.rng.clone();
-        match interpret::assign(template, error_output, &ctx, &mut rng) {
-            Ok(assigned) => self.variables_after(&assigned),
-            Err(_) => self.variables_after(&None),
+        if self.state.query == QueryLanguage::Jsonata {
+            let mut scope = Scope::new(&self.input, &ctx, &mut rng).with_error_output(error_output);
+            return match interpret::jsonata_fields(c.output.as_ref(), c.assign.as_ref(), &mut scope)
+            {
+                Ok((out, assigned)) => (self.variables_after(&assigned), out.unwrap_or(output)),
+                Err(_) => (self.variables_after(&None), output),
+            };
+        }
+        match interpret::assign(c.assign.as_ref(), error_output, &ctx, &mut rng) {
+            Ok(assigned) => (self.variables_after(&assigned), output),
+            Err(_) => (self.variables_after(&None), output),
         }
     }
 
@@ -299,4 +342,14 @@ fn tolerated(failed: u64, total: u64, settings: &interpret::map::MapSettings) ->
         .tolerated_failure_percentage
         .is_some_and(|p| total > 0 && (failed as f64) * 100.0 / (total as f64) <= p);
     by_count || by_percentage
+}
+
+/// What the resource or the branches receive: `afterArguments` in JSONata,
+/// `afterParameters` in JSONPath.
+fn set_after_arguments(data: &mut InspectionData, jsonata: bool, v: &Value) {
+    if jsonata {
+        data.after_arguments = text(v);
+    } else {
+        data.after_parameters = text(v);
+    }
 }

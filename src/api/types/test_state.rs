@@ -114,6 +114,8 @@ pub struct InspectionData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_arguments: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub after_input_path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after_parameters: Option<String>,
