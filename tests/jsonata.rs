@@ -20,16 +20,17 @@ fn example(case: &str) -> std::process::Output {
     ])
 }
 
+/// The JSON `sfn run` printed, once it exited 0.
+fn succeeded(o: &std::process::Output) -> Value {
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
 #[test]
 fn the_bundled_jsonata_example_runs_both_ways() {
     let o = example("HappyPath");
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let out: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let out = succeeded(&o);
     assert_eq!(out["carrier"], "UPS");
     assert_eq!(out["tier"], "standard");
     assert_eq!(out["total"], 240);
@@ -152,13 +153,7 @@ fn a_jsonata_distributed_map_evaluates_its_reader_batcher_and_writer() {
         "--objects-dir",
         root.to_str().unwrap(),
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let out: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let out = succeeded(&o);
     let key = out["ResultWriterDetails"]["Key"].as_str().unwrap();
     assert!(key.starts_with("out-t1/"), "{key}");
     let manifest: Value =

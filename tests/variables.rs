@@ -180,6 +180,45 @@ fn an_unknown_variable_fails_the_state_as_a_missing_path_does() {
     assert!(d.cause.unwrap().contains("$nope"));
 }
 
+/// A service on `dir` whose `flaky` task fails, and whose `slow` task never answers, while
+/// `fail` is set; both answer with their parameters once it is not.
+fn flaky_service(dir: &std::path::Path, fail: Arc<AtomicBool>) -> sfn_runtime::api::StepFunctions {
+    let slow = Arc::clone(&fail);
+    builder()
+        .data_dir(dir)
+        .handler("arn:aws:states:::slow", move |r: TaskRequest| {
+            let hang = slow.load(Ordering::SeqCst);
+            async move {
+                if hang {
+                    futures::future::pending::<()>().await;
+                }
+                Ok(r.parameters)
+            }
+        })
+        .handler("arn:aws:states:::flaky", move |r: TaskRequest| {
+            let fail = fail.load(Ordering::SeqCst);
+            async move {
+                if fail {
+                    Err(sfn_runtime::runtime::TaskFailure::new("Flaky", "not yet"))
+                } else {
+                    Ok(r.parameters)
+                }
+            }
+        })
+        .build()
+        .unwrap()
+}
+
+/// Redrives the execution and waits for its end.
+fn redrive_to_end(s: &sfn_runtime::api::StepFunctions, arn: &str) -> DescribeExecutionOutput {
+    s.redrive_execution(RedriveExecutionInput {
+        execution_arn: arn.to_string(),
+        client_token: None,
+    })
+    .unwrap();
+    wait_end(s, arn)
+}
+
 /// The failed state reads a variable assigned before it: a redrive in the same process, and
 /// one by a new process on the data directory, must both still have it.
 #[test]
@@ -190,22 +229,7 @@ fn a_redrive_keeps_the_variables_also_after_a_restart() {
         "T": {"Type": "Task", "Resource": "arn:aws:states:::flaky",
               "Parameters": {"k.$": "$k"}, "End": true}}});
     let fail = Arc::new(AtomicBool::new(true));
-    let service = |fail: Arc<AtomicBool>| {
-        builder()
-            .data_dir(&dir)
-            .handler("arn:aws:states:::flaky", move |r: TaskRequest| {
-                let fail = fail.load(Ordering::SeqCst);
-                async move {
-                    if fail {
-                        Err(sfn_runtime::runtime::TaskFailure::new("Flaky", "not yet"))
-                    } else {
-                        Ok(r.parameters)
-                    }
-                }
-            })
-            .build()
-            .unwrap()
-    };
+    let service = |fail: Arc<AtomicBool>| flaky_service(&dir, fail);
     let arn = {
         let s = service(Arc::clone(&fail));
         let sm = create(&s, "Vars", &def);
@@ -213,24 +237,14 @@ fn a_redrive_keeps_the_variables_also_after_a_restart() {
         r.wait_blocking();
         assert_eq!(describe_arn(&s, r.execution_arn.as_str()).status, "FAILED");
         // A redrive in the same process fails again, still reading the variable.
-        s.redrive_execution(RedriveExecutionInput {
-            execution_arn: r.execution_arn.to_string(),
-            client_token: None,
-        })
-        .unwrap();
-        let d = wait_end(&s, r.execution_arn.as_str());
+        let d = redrive_to_end(&s, r.execution_arn.as_str());
         assert_eq!(d.status, "FAILED");
         assert_eq!(d.error.as_deref(), Some("Flaky"), "{:?}", d.cause);
         r.execution_arn.clone()
     };
     fail.store(false, Ordering::SeqCst);
     let s = service(fail);
-    s.redrive_execution(RedriveExecutionInput {
-        execution_arn: arn.to_string(),
-        client_token: None,
-    })
-    .unwrap();
-    let d = wait_end(&s, arn.as_str());
+    let d = redrive_to_end(&s, arn.as_str());
     assert_eq!(d.status, "SUCCEEDED", "{:?}", d.cause);
     assert_eq!(output(&d), json!({"k": "kept"}));
 }
@@ -252,32 +266,7 @@ fn branches_keep_their_own_variables_when_aborted_and_after_a_restart() {
             branch(json!({"mine": "zero"}), "arn:aws:states:::slow", "$mine"),
             branch(json!({"theirs": "one"}), "arn:aws:states:::flaky", "$theirs")]}}});
     let fail = Arc::new(AtomicBool::new(true));
-    let service = |fail: Arc<AtomicBool>| {
-        let slow = Arc::clone(&fail);
-        builder()
-            .data_dir(&dir)
-            .handler("arn:aws:states:::slow", move |r: TaskRequest| {
-                let hang = slow.load(Ordering::SeqCst);
-                async move {
-                    if hang {
-                        futures::future::pending::<()>().await;
-                    }
-                    Ok(r.parameters)
-                }
-            })
-            .handler("arn:aws:states:::flaky", move |r: TaskRequest| {
-                let fail = fail.load(Ordering::SeqCst);
-                async move {
-                    if fail {
-                        Err(sfn_runtime::runtime::TaskFailure::new("Flaky", "not yet"))
-                    } else {
-                        Ok(r.parameters)
-                    }
-                }
-            })
-            .build()
-            .unwrap()
-    };
+    let service = |fail: Arc<AtomicBool>| flaky_service(&dir, fail);
     let arn = {
         let s = service(Arc::clone(&fail));
         let sm = create(&s, "BranchVars", &def);
@@ -285,23 +274,13 @@ fn branches_keep_their_own_variables_when_aborted_and_after_a_restart() {
         r.wait_blocking();
         let d = describe_arn(&s, r.execution_arn.as_str());
         assert_eq!(d.error.as_deref(), Some("Flaky"));
-        s.redrive_execution(RedriveExecutionInput {
-            execution_arn: r.execution_arn.to_string(),
-            client_token: None,
-        })
-        .unwrap();
-        let d = wait_end(&s, r.execution_arn.as_str());
+        let d = redrive_to_end(&s, r.execution_arn.as_str());
         assert_eq!(d.error.as_deref(), Some("Flaky"), "{:?}", d.cause);
         r.execution_arn.clone()
     };
     fail.store(false, Ordering::SeqCst);
     let s = service(fail);
-    s.redrive_execution(RedriveExecutionInput {
-        execution_arn: arn.to_string(),
-        client_token: None,
-    })
-    .unwrap();
-    let d = wait_end(&s, arn.as_str());
+    let d = redrive_to_end(&s, arn.as_str());
     assert_eq!(d.status, "SUCCEEDED", "{:?}", d.cause);
     assert_eq!(output(&d), json!([{"v": "zero"}, {"v": "one"}]));
 }

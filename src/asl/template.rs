@@ -175,25 +175,36 @@ fn compile(value: &Value, at: Option<&At>, errors: &mut Vec<TemplateError>) -> T
                 Template::Constant(value.clone())
             }
         }
-        Value::Array(items) => {
-            let ts: Vec<Template> = items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    let here = At {
-                        parent: at,
-                        step: Step::Index(i),
-                    };
-                    compile(v, Some(&here), errors)
-                })
-                .collect();
-            if ts.iter().all(Template::is_constant) {
-                Template::Constant(value.clone())
-            } else {
-                Template::Array(ts)
-            }
-        }
+        Value::Array(items) => compile_array(value, items, at, errors, compile),
         other => Template::Constant(other.clone()),
+    }
+}
+
+type Compile = fn(&Value, Option<&At>, &mut Vec<TemplateError>) -> Template;
+
+/// An array: a constant unless an element is dynamic.
+fn compile_array(
+    value: &Value,
+    items: &[Value],
+    at: Option<&At>,
+    errors: &mut Vec<TemplateError>,
+    each: Compile,
+) -> Template {
+    let ts: Vec<Template> = items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let here = At {
+                parent: at,
+                step: Step::Index(i),
+            };
+            each(v, Some(&here), errors)
+        })
+        .collect();
+    if ts.iter().all(Template::is_constant) {
+        Template::Constant(value.clone())
+    } else {
+        Template::Array(ts)
     }
 }
 
@@ -230,24 +241,7 @@ fn compile_jsonata(value: &Value, at: Option<&At>, errors: &mut Vec<TemplateErro
                 Template::Object(fields)
             }
         }
-        Value::Array(items) => {
-            let ts: Vec<Template> = items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    let here = At {
-                        parent: at,
-                        step: Step::Index(i),
-                    };
-                    compile_jsonata(v, Some(&here), errors)
-                })
-                .collect();
-            if ts.iter().all(Template::is_constant) {
-                Template::Constant(value.clone())
-            } else {
-                Template::Array(ts)
-            }
-        }
+        Value::Array(items) => compile_array(value, items, at, errors, compile_jsonata),
         other => Template::Constant(other.clone()),
     }
 }

@@ -10,12 +10,13 @@ fn expr(text: &str) -> Expression {
 }
 
 /// Evaluates `text` with `input` as `$states.input`, `result` as `$states.result` and
-/// `vars` as the workflow variables.
-fn eval_with(
+/// `vars` as the workflow variables; with `shortcut` false, always by the evaluator.
+fn evaluated(
     text: &str,
     input: Value,
     result: Option<Value>,
     vars: Value,
+    shortcut: bool,
 ) -> Result<Value, Failure> {
     let e = test_execution();
     let mut variables = Variables::default();
@@ -24,7 +25,20 @@ fn eval_with(
     let mut rng = rand::rngs::SmallRng::seed_from_u64(7);
     let mut scope = Scope::new(&input, &c, &mut rng);
     scope.result = result.as_ref();
-    evaluate(&expr(text), &mut scope)
+    if shortcut {
+        evaluate(&expr(text), &mut scope)
+    } else {
+        run(&expr(text), &mut scope)
+    }
+}
+
+fn eval_with(
+    text: &str,
+    input: Value,
+    result: Option<Value>,
+    vars: Value,
+) -> Result<Value, Failure> {
+    evaluated(text, input, result, vars, true)
 }
 
 fn eval(text: &str, input: Value) -> Result<Value, Failure> {
@@ -33,13 +47,7 @@ fn eval(text: &str, input: Value) -> Result<Value, Failure> {
 
 /// The evaluator alone, without the shortcut.
 fn engine(text: &str, input: Value, vars: Value) -> Result<Value, Failure> {
-    let e = test_execution();
-    let mut variables = Variables::default();
-    variables.assign(vars.as_object().cloned().unwrap_or_default());
-    let c = ContextObject::new(&e, "S", chrono::DateTime::UNIX_EPOCH).with_variables(&variables);
-    let mut rng = rand::rngs::SmallRng::seed_from_u64(7);
-    let mut scope = Scope::new(&input, &c, &mut rng);
-    run(&expr(text), &mut scope)
+    evaluated(text, input, None, vars, false)
 }
 
 #[test]
