@@ -29,6 +29,10 @@ pub enum Failure {
 /// actor's thread.
 const TIMEOUT_MS: u64 = 10_000;
 
+/// The longest sequence an expression may build (the crate's own cap on its range
+/// operator), so that one expression cannot take the memory of every execution.
+const MAX_SEQUENCE: usize = 10_000_000;
+
 /// Evaluates `expr` with `scope.input` as `$states.input`.
 pub fn evaluate(expr: &Expression, scope: &mut Scope) -> Result<Value, Failure> {
     if let Some(s) = expr.shortcut() {
@@ -103,6 +107,7 @@ fn run(expr: &Expression, scope: &mut Scope) -> Result<Value, Failure> {
     }
     let options = EvaluatorOptions {
         timeout_ms: Some(TIMEOUT_MS),
+        max_sequence_length: Some(MAX_SEQUENCE),
         ..EvaluatorOptions::default()
     };
     let mut evaluator = Evaluator::with_options(context, options);
