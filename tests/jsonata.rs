@@ -246,3 +246,89 @@ fn test_state_runs_jsonata_states() {
     let output: Value = serde_json::from_str(out.output.as_deref().unwrap()).unwrap();
     assert_eq!(output, json!({"why": "Boom"}));
 }
+
+/// Runs `def` once on a fresh service and returns its description and event types.
+fn run_once(
+    def: &Value,
+    input: &Value,
+) -> (
+    sfn_runtime::api::types::DescribeExecutionOutput,
+    Vec<String>,
+) {
+    let s = sfn();
+    let arn = create(&s, "once", def);
+    let r = start(&s, &arn, input);
+    r.wait_blocking();
+    let types = common::history_types(&s, r.execution_arn.as_ref());
+    (common::describe_arn(&s, r.execution_arn.as_ref()), types)
+}
+
+#[test]
+fn literal_numbers_in_expressions_are_the_integers_they_look_like() {
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": "{% 0 %}", "Next": "T"},
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::echo",
+              "TimeoutSeconds": "{% 30 %}", "Arguments": {"n": "{% 1 %}"}, "End": true}}});
+    let s = common::builder()
+        .handler(
+            "arn:aws:states:::echo",
+            |r: sfn_runtime::runtime::TaskRequest| async move { Ok(r.parameters) },
+        )
+        .build()
+        .unwrap();
+    let arn = create(&s, "ints", &def);
+    let r = start(&s, &arn, &json!({}));
+    r.wait_blocking();
+    let d = common::describe_arn(&s, r.execution_arn.as_ref());
+    assert_eq!(d.status, "SUCCEEDED", "{:?}", d.cause);
+    assert_eq!(d.output.as_deref(), Some(r#"{"n":1}"#));
+}
+
+#[test]
+fn bad_values_from_expressions_and_a_failing_catcher_are_evaluation_errors() {
+    let map = |extra: Value| {
+        let mut m = json!({"Type": "Map", "Items": [1],
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+            "End": true});
+        m.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": m}})
+    };
+    let (d, _) = run_once(
+        &map(json!({"ToleratedFailureCount": "{% 2.5 %}"})),
+        &json!({}),
+    );
+    assert_eq!(
+        d.error.as_deref(),
+        Some("States.QueryEvaluationError"),
+        "{:?}",
+        d.cause
+    );
+    let (d, _) = run_once(
+        &map(json!({"ToleratedFailurePercentage": "{% 200 %}"})),
+        &json!({}),
+    );
+    assert_eq!(
+        d.error.as_deref(),
+        Some("States.QueryEvaluationError"),
+        "{:?}",
+        d.cause
+    );
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "F", "States": {
+        "F": {"Type": "Parallel", "Branches": [{"StartAt": "X", "States": {
+                  "X": {"Type": "Fail", "Error": "Boom"}}}],
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $nope %}", "Next": "Done"}],
+              "End": true},
+        "Done": {"Type": "Succeed"}}});
+    let (d, types) = run_once(&def, &json!({}));
+    assert_eq!(d.error.as_deref(), Some("States.QueryEvaluationError"));
+    let cause = d.cause.unwrap();
+    assert!(
+        cause.starts_with("An error occurred while executing the state 'F'"),
+        "{cause}"
+    );
+    assert!(cause.contains("'Output'"), "{cause}");
+    assert!(types.contains(&"EvaluationFailed".to_string()), "{types:?}");
+}

@@ -41,7 +41,8 @@ fn amount(spec: &Value, field: &str, scope: &Scope) -> Result<Option<u64>, State
     }
 }
 
-pub fn batcher(spec: &Value, scope: &mut Scope) -> Result<Batcher, StatesError> {
+/// `evaluated`: the batcher of a JSONata Map, whose expressions were evaluated already.
+pub fn batcher(spec: &Value, scope: &mut Scope, evaluated: bool) -> Result<Batcher, StatesError> {
     let max_items = amount(spec, "MaxItemsPerBatch", scope)?;
     let max_bytes = amount(spec, "MaxInputBytesPerBatch", scope)?;
     if max_bytes.is_some_and(|b| b > MAX_BATCH_BYTES) {
@@ -56,6 +57,7 @@ pub fn batcher(spec: &Value, scope: &mut Scope) -> Result<Batcher, StatesError> 
     }
     let batch_input = match spec.get("BatchInput") {
         None => None,
+        Some(v) if evaluated => Some(v.clone()),
         Some(t) => {
             let t = Template::compile(t).map_err(|e| {
                 StatesError::runtime(format!("BatchInput cannot be evaluated: {e:?}"))

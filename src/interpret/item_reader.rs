@@ -44,10 +44,16 @@ fn text<'a>(params: &'a Value, field: &str) -> Result<Option<&'a str>, StatesErr
 }
 
 /// Evaluates the reader against the state's effective input.
-pub fn request(reader: &Value, scope: &mut Scope) -> Result<ReaderRequest, StatesError> {
+/// `evaluated`: the reader of a JSONata Map, whose expressions were evaluated already.
+pub fn request(
+    reader: &Value,
+    scope: &mut Scope,
+    evaluated: bool,
+) -> Result<ReaderRequest, StatesError> {
     let resource = reader.get("Resource").and_then(Value::as_str).unwrap_or("");
     let params = match reader.get("Parameters") {
         None => Value::Object(Default::default()),
+        Some(p) if evaluated => p.clone(),
         Some(p) => {
             let t = Template::compile(p).map_err(|e| {
                 failed(format!(
@@ -165,7 +171,7 @@ mod tests {
         let ctx = ContextObject::new(&info, "M", chrono::DateTime::UNIX_EPOCH);
         let mut rng = rand::SeedableRng::seed_from_u64(1);
         let mut scope = Scope::new(&input, &ctx, &mut rng);
-        request(&reader, &mut scope)
+        request(&reader, &mut scope, false)
     }
 
     #[test]

@@ -11,7 +11,8 @@ use crate::data::jsonata::{self, evaluate_field};
 use crate::data::payload::{eval_field, read_path};
 use crate::data::{names, ContextObject, Scope, StatesError};
 use serde_json::Value;
-use std::borrow::Cow;
+
+pub use super::map_parts::{jsonata_error, part, Part};
 
 /// What the iterations of an Inline Map start with.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,55 +112,13 @@ fn jsonata_amount(
     };
     let mut s = Scope::new(effective, scope.context, scope.rng);
     let v = evaluate_field(e, &mut s, field)?;
+    let count = field == "ToleratedFailureCount";
     match v.as_f64() {
-        Some(n) => Ok(Some(Amount::Fixed(n))),
-        None => Err(not_an_amount(e, field, "a number", &v)),
+        Some(n) if count && n >= 0.0 && n.fract() == 0.0 => Ok(Some(Amount::Fixed(n))),
+        Some(n) if !count && (0.0..=100.0).contains(&n) => Ok(Some(Amount::Fixed(n))),
+        _ if count => Err(not_an_amount(e, field, "a non-negative integer", &v)),
+        _ => Err(not_an_amount(e, field, "a number from 0 to 100", &v)),
     }
-}
-
-/// The parts of a Distributed Map kept as JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Part {
-    /// `ItemReader`.
-    ItemReader,
-    /// `ItemBatcher`.
-    ItemBatcher,
-    /// `ResultWriter`.
-    ResultWriter,
-}
-
-/// A part of the Map as the readers of its JSONPath form take it: in a JSONata Map, its
-/// expressions evaluated (against the Map's input) and `Arguments` named `Parameters`.
-pub fn part<'a>(
-    m: &'a MapState,
-    which: Part,
-    effective: &Value,
-    scope: &mut Scope,
-) -> Result<Option<Cow<'a, Value>>, StatesError> {
-    let (raw, field) = match which {
-        Part::ItemReader => (&m.item_reader, "ItemReader"),
-        Part::ItemBatcher => (&m.item_batcher, "ItemBatcher"),
-        Part::ResultWriter => (&m.result_writer, "ResultWriter"),
-    };
-    let Some(parts) = &m.jsonata_parts else {
-        return Ok(raw.as_ref().map(Cow::Borrowed));
-    };
-    let t = match which {
-        Part::ItemReader => &parts.item_reader,
-        Part::ItemBatcher => &parts.item_batcher,
-        Part::ResultWriter => &parts.result_writer,
-    };
-    let Some(t) = t else {
-        return Ok(None);
-    };
-    let mut s = Scope::new(effective, scope.context, scope.rng);
-    let mut v = eval_field(t, &mut s, field)?;
-    if let Some(obj) = v.as_object_mut() {
-        if let Some(args) = obj.shift_remove("Arguments") {
-            obj.insert("Parameters".into(), args);
-        }
-    }
-    Ok(Some(Cow::Owned(v)))
 }
 
 /// Evaluates the state's settings (MaxConcurrency, tolerances, ResultWriter).
@@ -235,7 +194,11 @@ pub fn settings(
         None => None,
         Some(w) => {
             let mut s = Scope::new(&effective, scope.context, scope.rng);
-            Some(super::result_writer::request(&w, &mut s)?)
+            let evaluated = m.jsonata_parts.is_some();
+            Some(
+                super::result_writer::request(&w, &mut s, evaluated)
+                    .map_err(|e| jsonata_error(evaluated, e))?,
+            )
         }
     };
     Ok(MapSettings {
@@ -257,9 +220,10 @@ pub fn source(
     let effective = &settings.effective;
     if let Some(reader) = part(m, Part::ItemReader, effective, scope)? {
         let mut s = Scope::new(effective, scope.context, scope.rng);
-        return Ok(ItemsSource::Reader(super::item_reader::request(
-            &reader, &mut s,
-        )?));
+        let evaluated = m.jsonata_parts.is_some();
+        return super::item_reader::request(&reader, &mut s, evaluated)
+            .map(ItemsSource::Reader)
+            .map_err(|e| jsonata_error(evaluated, e));
     }
     if let Some(t) = &m.items {
         let mut s = Scope::new(effective, scope.context, scope.rng);

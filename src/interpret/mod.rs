@@ -11,6 +11,7 @@ pub mod fail;
 pub mod item_batcher;
 pub mod item_reader;
 pub mod map;
+mod map_parts;
 pub mod parallel;
 pub mod pass;
 pub mod policy;

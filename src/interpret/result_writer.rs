@@ -42,7 +42,12 @@ fn failed(cause: impl Into<String>) -> StatesError {
 }
 
 /// Evaluates the writer against the state's effective input.
-pub fn request(writer: &Value, scope: &mut Scope) -> Result<WriterRequest, StatesError> {
+/// `evaluated`: the writer of a JSONata Map, whose expressions were evaluated already.
+pub fn request(
+    writer: &Value,
+    scope: &mut Scope,
+    evaluated: bool,
+) -> Result<WriterRequest, StatesError> {
     let config = writer.get("WriterConfig");
     let field = |name: &str| config.and_then(|c| c.get(name)).and_then(Value::as_str);
     let destination = match writer.get("Resource").and_then(Value::as_str) {
@@ -50,6 +55,7 @@ pub fn request(writer: &Value, scope: &mut Scope) -> Result<WriterRequest, State
         Some("arn:aws:states:::s3:putObject") => {
             let params = match writer.get("Parameters") {
                 None => Value::Null,
+                Some(p) if evaluated => p.clone(),
                 Some(p) => {
                     let t = Template::compile(p).map_err(|e| {
                         failed(format!("The ResultWriter Parameters cannot be evaluated: {e:?}"))

@@ -46,13 +46,25 @@ impl ChildCursor {
         }
     }
 
+    /// The child entered a state after the state before it assigned variables: the
+    /// position and the variables change together, so that an abort never reads a
+    /// position with the variables of a later one (a redrive would assign them twice).
+    pub fn entered_with(&self, state: StateId, event: u64, own: &Map<String, Value>) {
+        let mut v = self.variables.lock().unwrap_or_else(|p| p.into_inner());
+        if !self.is_aborted() {
+            *v = Some(Box::new(own.clone()));
+            self.entered(state, event);
+        }
+    }
+
     /// Marks the child aborted and returns where it was.
     pub fn abort(&self) -> Option<(StateId, u64)> {
+        let _variables = self.variables.lock().unwrap_or_else(|p| p.into_inner());
         self.aborted.store(true, Ordering::Release);
         self.position()
     }
 
-    /// The child's own variables after a state assigned some (ignored once aborted).
+    /// The child's own variables, where it resumes with them (ignored once aborted).
     pub fn assigned(&self, own: &Map<String, Value>) {
         if !self.is_aborted() {
             let mut v = self.variables.lock().unwrap_or_else(|p| p.into_inner());
@@ -98,9 +110,11 @@ mod tests {
     fn a_cursor_keeps_the_variables_assigned_before_the_abort() {
         let c = ChildCursor::default();
         let own = |v: Value| v.as_object().cloned().unwrap();
-        c.assigned(&own(serde_json::json!({"x": 1})));
-        c.abort();
-        c.assigned(&own(serde_json::json!({"x": 2})));
+        c.entered_with(StateId(1), 4, &own(serde_json::json!({"x": 1})));
+        assert_eq!(c.abort(), Some((StateId(1), 4)));
+        c.entered_with(StateId(2), 6, &own(serde_json::json!({"x": 2})));
+        c.assigned(&own(serde_json::json!({"x": 3})));
+        assert_eq!(c.position(), Some((StateId(1), 4)));
         assert_eq!(c.variables(), own(serde_json::json!({"x": 1})));
     }
 }

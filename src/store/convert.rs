@@ -323,6 +323,11 @@ pub fn entries_to_state(entries: &[Entry]) -> ExecutionState {
     let mut s = ExecutionState::default();
     let mut branch_nodes: Vec<NodeVariables> = Vec::new();
     for e in entries {
+        // BranchVariables belong to the Ended entry written right after them; any that a
+        // crash left without one describe no tree.
+        if !matches!(e, Entry::BranchVariables { .. } | Entry::Ended(_)) {
+            branch_nodes.clear();
+        }
         match e {
             Entry::Event(ev) if ev.event_type == HistoryEventType::ExecutionRedriven.as_str() => {
                 if let Some((_, announced)) = s.redrive_pending.as_mut() {

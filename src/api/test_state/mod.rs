@@ -281,7 +281,15 @@ impl StepFunctions {
                         catcher,
                         error_output,
                     } => {
-                        let (variables, output) = t.caught(catcher, &error_output, output);
+                        let (variables, output) = match t.caught(catcher, &error_output, output) {
+                            Ok(caught) => caught,
+                            // The Catcher's own Output or Assign failed: so does the state.
+                            Err(e) => {
+                                out.error = Some(e.error);
+                                out.cause = e.cause;
+                                return out;
+                            }
+                        };
                         t.data.variables = variables;
                         out.status = "CAUGHT_ERROR".into();
                         out.next_state = Some(t.body.state(next).name.clone());

@@ -293,30 +293,26 @@ impl Tester {
     }
 
     /// A Catcher handled the error: the variables after its Assign, and the state's output
-    /// (in JSONata, the Catcher's `Output` when it has one).
+    /// (in JSONata, the Catcher's `Output` when it has one); an error when those fail.
     pub(super) fn caught(
         &self,
         catcher: usize,
         error_output: &Value,
         output: Value,
-    ) -> (Option<String>, Value) {
+    ) -> Result<(Option<String>, Value), StatesError> {
         let Some(c) = self.state.catch().get(catcher) else {
-            return (self.variables_after(&None), output);
+            return Ok((self.variables_after(&None), output));
         };
         let ctx = self.context();
         let mut rng = self.rng.clone();
         if self.state.query == QueryLanguage::Jsonata {
             let mut scope = Scope::new(&self.input, &ctx, &mut rng).with_error_output(error_output);
-            return match interpret::jsonata_fields(c.output.as_ref(), c.assign.as_ref(), &mut scope)
-            {
-                Ok((out, assigned)) => (self.variables_after(&assigned), out.unwrap_or(output)),
-                Err(_) => (self.variables_after(&None), output),
-            };
+            let (out, assigned) =
+                interpret::jsonata_fields(c.output.as_ref(), c.assign.as_ref(), &mut scope)?;
+            return Ok((self.variables_after(&assigned), out.unwrap_or(output)));
         }
-        match interpret::assign(c.assign.as_ref(), error_output, &ctx, &mut rng) {
-            Ok(assigned) => (self.variables_after(&assigned), output),
-            Err(_) => (self.variables_after(&None), output),
-        }
+        let assigned = interpret::assign(c.assign.as_ref(), error_output, &ctx, &mut rng)?;
+        Ok((self.variables_after(&assigned), output))
     }
 
     /// The variables after the state's Assign, as the state's successor reads them.

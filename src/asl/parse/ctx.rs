@@ -44,7 +44,7 @@ impl Ctx {
     /// The checks AWS makes of an expression's place: `$states.errorOutput` exists only in
     /// a Catcher.
     pub(crate) fn check_expression(&mut self, e: &Expression, location: &str) {
-        if !self.in_catcher && e.text().contains("$states.errorOutput") {
+        if !self.in_catcher && e.states().names_error_output {
             self.error(
                 code::UNSUPPORTED_JSONATA_EXPRESSION,
                 location,

@@ -29,20 +29,23 @@ impl Ctx {
         }
     }
 
-    /// A JSONata Wait whose one field is an expression; `None` leaves literals (and any
-    /// mistake) to the checks both languages share.
-    pub(super) fn wait_expression(&mut self, f: &Fields) -> Option<WaitFor> {
+    /// A JSONata Wait whose one field is an expression. `Some(None)` leaves literals (and
+    /// a wrong set of fields) to the checks both languages share; `None`: the expression
+    /// was refused.
+    pub(super) fn wait_expression(&mut self, f: &Fields) -> Option<Option<WaitFor>> {
         let (key, seconds) = match (f.has("Seconds"), f.has("Timestamp")) {
             (true, false) => ("Seconds", true),
             (false, true) => ("Timestamp", false),
-            _ => return None,
+            _ => return Some(None),
         };
-        let e = f.expression(self, key)?.ok()?;
-        Some(if seconds {
+        let Ok(e) = f.expression(self, key)? else {
+            return Some(None);
+        };
+        Some(Some(if seconds {
             WaitFor::SecondsExpr(e)
         } else {
             WaitFor::TimestampExpr(e)
-        })
+        }))
     }
 
     /// A JSONata Fail's `Error` or `Cause`: a string, or an expression giving one.

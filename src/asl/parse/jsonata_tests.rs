@@ -142,11 +142,18 @@ fn expressions_that_do_not_parse_or_read_what_aws_does_not_offer_are_refused() {
         "/States/A/Output",
         "Field '$states.errorOutput' does not exist.",
     );
+    let d = diags(jsonata(
+        json!({"A": {"Type": "Wait", "Seconds": "{% ) %}", "End": true}}),
+    ));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].code, "INVALID_JSONATA_EXPRESSION");
+    assert_eq!(d[0].location, "/States/A/Seconds");
     one_error(
-        jsonata(json!({"A": {"Type": "Wait", "Seconds": "{% ) %}", "End": true}})),
-        "INVALID_JSONATA_EXPRESSION",
-        "/States/A/Seconds",
-        "",
+        jsonata(json!({"A": {"Type": "Parallel", "End": true, "Branches": [
+            {"QueryLanguage": "JSONPath", "StartAt": "B", "States": {"B": pass_end()}}]}})),
+        "SCHEMA_VALIDATION_FAILED",
+        "/States/A/Branches/0/QueryLanguage",
+        "not supported",
     );
     one_error(
         jsonata(json!({"A": {"Type": "Choice", "Choices": [{"Condition": "yes", "Next": "A"}]}})),

@@ -237,7 +237,7 @@ impl Ctx {
         if self.query == QueryLanguage::JsonPath {
             f.allow(IO);
             f.allow(&["SecondsPath", "TimestampPath"]);
-        } else if let Some(wait) = self.wait_expression(f) {
+        } else if let Some(wait) = self.wait_expression(f)? {
             let transition = f.transition(self, names)?;
             return Some(WaitState { wait, transition });
         }
@@ -372,15 +372,10 @@ impl Ctx {
         loc: &str,
     ) -> Option<Body> {
         let mut f = Fields::new(obj, loc);
-        f.allow(&[
-            "StartAt",
-            "States",
-            "Comment",
-            "ProcessorConfig",
-            "QueryLanguage",
-        ]);
+        // AWS: a branch or item processor takes the definition's query language; only
+        // its states can set their own.
+        f.allow(&["StartAt", "States", "Comment", "ProcessorConfig"]);
         f.reject_unknown(self, "a branch or item processor");
-        self.query_language(&f, loc);
         let saved = self.query;
         let body = self.body(obj, loc);
         self.query = saved;

@@ -57,7 +57,11 @@ fn shortcut(s: &Shortcut, scope: &Scope) -> Option<Result<Value, Failure>> {
         LookupRoot::Variable(name) => scope.context.variables.and_then(|v| v.get(name)),
     };
     let Some(mut at) = start else {
-        return Some(Err(Failure::Undefined));
+        // An unbound name may be a built-in function, which the evaluator reports as such.
+        return match root {
+            LookupRoot::Variable(_) => None,
+            _ => Some(Err(Failure::Undefined)),
+        };
     };
     for k in keys {
         at = match at {

@@ -48,7 +48,11 @@ impl ExecutionActor {
                 None => None,
                 Some(spec) => {
                     let mut s = Scope::new(&settings.effective, scope.context, scope.rng);
-                    Some(item_batcher::batcher(&spec, &mut s)?)
+                    let evaluated = m.jsonata_parts.is_some();
+                    Some(
+                        item_batcher::batcher(&spec, &mut s, evaluated)
+                            .map_err(|e| map::jsonata_error(evaluated, e))?,
+                    )
                 }
             };
             Ok((settings, source, batcher))

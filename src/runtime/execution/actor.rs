@@ -144,6 +144,8 @@ pub struct ExecutionActor {
     pub(crate) child_run: Option<Arc<MapRunRecord>>,
     /// The workflow variables this body reads and assigns.
     pub(crate) vars: Variables,
+    /// A child's variables changed since it last published them on its cursor.
+    pub(crate) vars_unpublished: bool,
     /// For a Map iteration or Distributed Map child, when it was dispatched, if an
     /// observer times items.
     pub(crate) item_since: Option<std::time::Instant>,
@@ -230,6 +232,7 @@ impl ExecutionActor {
             child_run: None,
             reports: Vec::new(),
             vars: Variables::default(),
+            vars_unpublished: false,
             item_since: None,
             wake: None,
         }
@@ -264,7 +267,11 @@ impl ExecutionActor {
         let entered_id = self.event_text(state_entered(&state.kind), || {
             Some(io_details(&state.name, "input", &input))
         });
+        let with_variables = std::mem::take(&mut self.vars_unpublished);
         match &self.role {
+            Role::Child { cursor, .. } if with_variables => {
+                cursor.entered_with(id, entered_id, self.vars.own())
+            }
             Role::Child { cursor, .. } => cursor.entered(id, entered_id),
             Role::Root => {
                 if let Some(j) = self.exec.record.journal() {

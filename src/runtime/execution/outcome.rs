@@ -59,8 +59,9 @@ impl ExecutionActor {
         self.vars.assign(values);
         match (&self.role, self.exec.record.journal()) {
             (Role::Root, Some(j)) => j.variables(self.vars.own()),
-            // So that a sibling's failure, which aborts this child, does not lose them.
-            (Role::Child { cursor, .. }, _) => cursor.assigned(self.vars.own()),
+            // Published with the next state's position, so that a sibling's failure,
+            // which aborts this child, does not lose them.
+            (Role::Child { .. }, _) => self.vars_unpublished = true,
             _ => {}
         }
     }
@@ -103,22 +104,8 @@ impl ExecutionActor {
         mut error: StatesError,
         raised_here: bool,
     ) -> Recovery {
-        let pos = self.pos.as_mut().expect("a current state");
         if raised_here {
-            let detail = error.cause.take().unwrap_or_default();
-            error.cause = Some(format!(
-                "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
-                state.name, pos.entered_id, detail
-            ));
-            if error.error == names::QUERY_EVALUATION_ERROR {
-                let details = serde_json::json!({
-                    "error": error.error,
-                    "cause": error.cause,
-                    "location": evaluation_location(&detail),
-                    "state": state.name,
-                });
-                self.event(HistoryEventType::EvaluationFailed, || Some(details));
-            }
+            error = self.raised(state, error);
         }
         let pos = self.pos.as_mut().expect("a current state");
         policy::recover(
@@ -129,6 +116,28 @@ impl ExecutionActor {
             &pos.input,
             &mut self.rng,
         )
+    }
+
+    /// An error the runtime raised in the current state: AWS's "An error occurred while
+    /// executing the state" before its cause, and an `EvaluationFailed` event for an
+    /// expression that failed.
+    fn raised(&mut self, state: &State, mut error: StatesError) -> StatesError {
+        let entered = self.pos.as_ref().map_or(0, |p| p.entered_id);
+        let detail = error.cause.take().unwrap_or_default();
+        error.cause = Some(format!(
+            "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
+            state.name, entered, detail
+        ));
+        if error.error == names::QUERY_EVALUATION_ERROR {
+            let details = serde_json::json!({
+                "error": error.error,
+                "cause": error.cause,
+                "location": evaluation_location(&detail),
+                "state": state.name,
+            });
+            self.event(HistoryEventType::EvaluationFailed, || Some(details));
+        }
+        error
     }
 
     /// A Parallel or Map state that failed before it started its children: an expression
@@ -192,12 +201,22 @@ impl ExecutionActor {
                         .map(|(out, assigned)| (out.unwrap_or(output), assigned))
                     }
                 };
-                match caught {
+                // What the Catcher makes is checked as any state's output and variables
+                // are; its own failure fails the state, past every Retrier and Catcher.
+                let checked = caught.and_then(|(output, assigned)| {
+                    self.check_size(&output, state)?;
+                    check_assigned(&assigned, state)?;
+                    Ok((output, assigned))
+                });
+                match checked {
                     Ok((output, assigned)) => {
                         self.exited(state, &output, assigned);
                         self.enter(next, output);
                     }
-                    Err(e) => self.end_body(ctx, Err(e)),
+                    Err(e) => {
+                        let e = self.raised(state, e);
+                        self.end_body(ctx, Err(e));
+                    }
                 }
                 Flow::Continue
             }
