@@ -296,26 +296,14 @@ fn bad_values_from_expressions_and_a_failing_catcher_are_evaluation_errors() {
             .extend(extra.as_object().unwrap().clone());
         json!({"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": m}})
     };
-    let (d, _) = run_once(
-        &map(json!({"ToleratedFailureCount": "{% 2.5 %}"})),
-        &json!({}),
-    );
-    assert_eq!(
-        d.error.as_deref(),
-        Some("States.QueryEvaluationError"),
-        "{:?}",
-        d.cause
-    );
-    let (d, _) = run_once(
-        &map(json!({"ToleratedFailurePercentage": "{% 200 %}"})),
-        &json!({}),
-    );
-    assert_eq!(
-        d.error.as_deref(),
-        Some("States.QueryEvaluationError"),
-        "{:?}",
-        d.cause
-    );
+    for bad in [
+        json!({"ToleratedFailureCount": "{% 2.5 %}"}),
+        json!({"ToleratedFailurePercentage": "{% 200 %}"}),
+    ] {
+        let (d, _) = run_once(&map(bad), &json!({}));
+        let error = d.error.as_deref();
+        assert_eq!(error, Some("States.QueryEvaluationError"), "{:?}", d.cause);
+    }
     let def = json!({"QueryLanguage": "JSONata", "StartAt": "F", "States": {
         "F": {"Type": "Parallel", "Branches": [{"StartAt": "X", "States": {
                   "X": {"Type": "Fail", "Error": "Boom"}}}],
