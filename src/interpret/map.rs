@@ -4,7 +4,6 @@
 
 use super::item_reader::ReaderRequest;
 use super::result_writer::WriterRequest;
-use crate::asl::jsonata::Expression;
 use crate::asl::model::{Amount, MapState, QueryLanguage, State};
 use crate::asl::template::Template;
 use crate::data::jsonata::{self, evaluate_field};
@@ -89,16 +88,6 @@ fn tolerance(
     Ok(Some(n))
 }
 
-fn not_an_amount(e: &Expression, field: &str, what: &str, v: &Value) -> StatesError {
-    StatesError::new(
-        names::QUERY_EVALUATION_ERROR,
-        format!(
-            "The JSONata expression '{}' specified for the field '{field}' must give {what}, but gave: {v}",
-            e.text()
-        ),
-    )
-}
-
 /// A tolerance given by a JSONata expression, evaluated to the number it gives (then
 /// checked as a literal one is).
 fn jsonata_amount(
@@ -116,8 +105,8 @@ fn jsonata_amount(
     match v.as_f64() {
         Some(n) if count && n >= 0.0 && n.fract() == 0.0 => Ok(Some(Amount::Fixed(n))),
         Some(n) if !count && (0.0..=100.0).contains(&n) => Ok(Some(Amount::Fixed(n))),
-        _ if count => Err(not_an_amount(e, field, "a non-negative integer", &v)),
-        _ => Err(not_an_amount(e, field, "a number from 0 to 100", &v)),
+        _ if count => Err(jsonata::wrong_value(e, field, "a non-negative integer", &v)),
+        _ => Err(jsonata::wrong_value(e, field, "a number from 0 to 100", &v)),
     }
 }
 
@@ -151,7 +140,7 @@ pub fn settings(
             match v.as_u64() {
                 Some(n) => n.min(u32::MAX as u64) as usize,
                 None => {
-                    return Err(not_an_amount(
+                    return Err(jsonata::wrong_value(
                         e,
                         "MaxConcurrency",
                         "a non-negative integer",

@@ -190,12 +190,11 @@ fn jsonata_seconds(
             let v = crate::data::jsonata::evaluate_field(e, scope, field)?;
             match v.as_u64() {
                 Some(n) if (1..=99_999_999).contains(&n) => Ok(Some(n)),
-                _ => Err(StatesError::new(
-                    names::QUERY_EVALUATION_ERROR,
-                    format!(
-                        "The JSONata expression '{}' specified for the field '{field}' must give a positive integer, but gave: {v}",
-                        e.text()
-                    ),
+                _ => Err(crate::data::jsonata::wrong_value(
+                    e,
+                    field,
+                    "a positive integer",
+                    &v,
                 )),
             }
         }

@@ -3,7 +3,7 @@
 
 use crate::asl::model::{QueryLanguage, State, WaitFor, WaitState};
 use crate::asl::timestamp;
-use crate::data::jsonata::evaluate_field;
+use crate::data::jsonata::{self, evaluate_field};
 use crate::data::payload::read_path;
 use crate::data::{names, ContextObject, Scope, StatesError};
 use chrono::{DateTime, Utc};
@@ -65,13 +65,8 @@ pub fn plan(
             match v.as_u64() {
                 Some(n) if n <= 99_999_999 => crate::data::time::after(now, n),
                 _ => {
-                    return Err(StatesError::new(
-                        names::QUERY_EVALUATION_ERROR,
-                        format!(
-                            "The JSONata expression '{}' specified for the field 'Seconds' must give an integer from 0 to 99999999, but gave: {v}",
-                            e.text()
-                        ),
-                    ))
+                    let what = "an integer from 0 to 99999999";
+                    return Err(jsonata::wrong_value(e, "Seconds", what, &v));
                 }
             }
         }

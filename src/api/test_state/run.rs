@@ -257,7 +257,7 @@ impl Tester {
         if state.query == QueryLanguage::Jsonata {
             let ctx = self.context();
             let mut scope = Scope::new(&self.input, &ctx, rng);
-            let root = ResultPath::At(crate::asl::path::Path::parse("$").expect("root path"));
+            let root = ResultPath::whole();
             let exit = interpret::apply_result(state, None, &root, result, &mut scope)?;
             return Ok(Outcome::Exit {
                 output: exit.output,

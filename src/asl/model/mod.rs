@@ -143,6 +143,13 @@ pub enum ResultPath {
     At(Path),
 }
 
+impl ResultPath {
+    /// `$`: the result replaces the input (an absent ResultPath; every JSONata state).
+    pub fn whole() -> ResultPath {
+        ResultPath::At(Path::input())
+    }
+}
+
 /// The fields of a `Pass` state.
 #[derive(Debug, Clone)]
 pub struct PassState {

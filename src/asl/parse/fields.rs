@@ -170,7 +170,7 @@ impl<'a> Fields<'a> {
     /// InputPath / OutputPath: absent is `$`, null is `None`.
     pub(crate) fn io_path(&self, ctx: &mut Ctx, key: &str) -> Option<Path> {
         match self.get(key) {
-            None => Some(Path::parse("$").expect("root path")),
+            None => Some(Path::input()),
             Some(Value::Null) => None,
             Some(_) => self.opt_path(ctx, key, false),
         }
@@ -179,7 +179,7 @@ impl<'a> Fields<'a> {
     /// ResultPath (and a Catcher's): absent is `$`, null discards the result.
     pub(crate) fn result_path(&self, ctx: &mut Ctx) -> ResultPath {
         match self.get("ResultPath") {
-            None => ResultPath::At(Path::parse("$").expect("root path")),
+            None => ResultPath::whole(),
             Some(Value::Null) => ResultPath::Discard,
             Some(_) => match self.opt_path(ctx, "ResultPath", true) {
                 Some(p) if p.root == crate::asl::path::Root::Context => {

@@ -6,7 +6,6 @@ use super::ctx::Ctx;
 use super::fields::Fields;
 use crate::asl::jsonata::expression_text;
 use crate::asl::model::{QueryLanguage, ResultPath, TextSource, WaitFor};
-use crate::asl::path::Path;
 use crate::asl::template::Template;
 
 impl Ctx {
@@ -21,11 +20,7 @@ impl Ctx {
                 f.template(self, "ResultSelector"),
                 f.result_path(self),
             ),
-            QueryLanguage::Jsonata => (
-                f.template(self, "Arguments"),
-                None,
-                ResultPath::At(Path::parse("$").expect("root path")),
-            ),
+            QueryLanguage::Jsonata => (f.template(self, "Arguments"), None, ResultPath::whole()),
         }
     }
 

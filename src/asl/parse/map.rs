@@ -71,7 +71,7 @@ impl Ctx {
         };
         let items = f.template(self, "Items");
         let items_path = match f.get("ItemsPath") {
-            None => Some(Path::parse("$").expect("root path")),
+            None => Some(Path::input()),
             Some(_) => f.opt_path(self, "ItemsPath", true),
         };
         let max_concurrency = f.amount(self, "MaxConcurrency", "MaxConcurrencyPath", 1e9);
@@ -101,7 +101,7 @@ impl Ctx {
         let jsonata_parts = jsonata.then(|| self.jsonata_parts(f));
         let label = f.opt_string(self, "Label");
         let (result_selector, result_path) = if jsonata {
-            (None, ResultPath::At(Path::parse("$").expect("root path")))
+            (None, ResultPath::whole())
         } else {
             (f.template(self, "ResultSelector"), f.result_path(self))
         };

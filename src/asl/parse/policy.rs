@@ -85,7 +85,7 @@ impl Ctx {
             let error_equals = self.error_equals(&c, i + 1 == items.len());
             let next = c.next(self, "Next", names);
             let result_path = if jsonata {
-                ResultPath::At(crate::asl::path::Path::parse("$").expect("root path"))
+                ResultPath::whole()
             } else {
                 c.result_path(self)
             };

@@ -74,7 +74,7 @@ impl Ctx {
             }
         };
         let (input_path, output_path) = if jsonata {
-            let root = Some(Path::parse("$").expect("root path"));
+            let root = Some(Path::input());
             (root.clone(), root)
         } else {
             (f.io_path(self, "InputPath"), f.io_path(self, "OutputPath"))
@@ -112,7 +112,7 @@ impl Ctx {
             return Some(PassState {
                 result: None,
                 parameters: None,
-                result_path: ResultPath::At(Path::parse("$").expect("root path")),
+                result_path: ResultPath::whole(),
                 transition,
             });
         }

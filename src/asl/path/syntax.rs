@@ -90,6 +90,15 @@ pub struct PathSyntaxError {
 }
 
 impl Path {
+    /// `$`: the whole of the state's input (what an absent InputPath or OutputPath means).
+    pub fn input() -> Path {
+        Path {
+            root: Root::Input,
+            segments: Vec::new(),
+            text: "$".into(),
+        }
+    }
+
     /// The source text.
     pub fn as_str(&self) -> &str {
         &self.text

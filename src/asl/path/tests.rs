@@ -113,3 +113,9 @@ fn normalized() {
     assert_eq!(p.normalized_prefix(1), "$['no']");
     assert_eq!(p.normalized_prefix(3), "$['no']['such'][0]");
 }
+
+#[test]
+fn the_input_path_is_the_parsed_dollar() {
+    assert_eq!(Path::input(), Path::parse("$").unwrap());
+    assert!(Path::input().is_root());
+}

@@ -166,6 +166,18 @@ pub fn type_name(v: &Value) -> &'static str {
     }
 }
 
+/// A field that needs a value of some kind or range (a positive integer, a number from 0
+/// to 100) got another.
+pub fn wrong_value(expr: &Expression, field: &str, what: &str, got: &Value) -> StatesError {
+    StatesError::new(
+        names::QUERY_EVALUATION_ERROR,
+        format!(
+            "The JSONata expression '{}' specified for the field '{field}' must give {what}, but gave: {got}",
+            expr.text()
+        ),
+    )
+}
+
 /// A field that must be of one type got another.
 pub fn unexpected_type(expr: &Expression, field: &str, expected: &str, got: &Value) -> StatesError {
     StatesError::new(
