@@ -137,19 +137,9 @@ fn apply(f: Function, mut args: Vec<Value>, scope: &mut Scope) -> Result<Value, 
             if step == 0 {
                 return Err(fail(f, "the step cannot be 0"));
             }
-            let mut out = Vec::new();
-            let mut i = start;
-            while (step > 0 && i <= end) || (step < 0 && i >= end) {
-                if out.len() == MAX_RANGE {
-                    return Err(fail(f, format!("the result exceeds {MAX_RANGE} elements")));
-                }
-                out.push(Value::from(i));
-                match i.checked_add(step) {
-                    Some(next) => i = next,
-                    None => break,
-                }
-            }
-            Value::Array(out)
+            let values = inclusive_range(start, end, step)
+                .ok_or_else(|| fail(f, format!("the result exceeds {MAX_RANGE} elements")))?;
+            Value::Array(values.into_iter().map(Value::from).collect())
         }
         ArrayGetItem => {
             let idx = integer(f, &args[1], "index")?;
@@ -260,6 +250,24 @@ fn apply(f: Function, mut args: Vec<Value>, scope: &mut Scope) -> Result<Value, 
             )
         }
     })
+}
+
+/// `start`, `start + step`, ... up to and including `end` (States.ArrayRange, JSONata's
+/// `$range`); `None` past [`MAX_RANGE`] values. A step of 0 gives none.
+pub(crate) fn inclusive_range(start: i64, end: i64, step: i64) -> Option<Vec<i64>> {
+    let mut out = Vec::new();
+    let mut i = start;
+    while (step > 0 && i <= end) || (step < 0 && i >= end) {
+        if out.len() == MAX_RANGE {
+            return None;
+        }
+        out.push(i);
+        match i.checked_add(step) {
+            Some(next) => i = next,
+            None => break,
+        }
+    }
+    Some(out)
 }
 
 fn bounded_string(f: Function, v: &Value) -> Result<String, StatesError> {

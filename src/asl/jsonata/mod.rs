@@ -254,12 +254,7 @@ impl Walk {
                 for (k, child) in m {
                     match (k.as_str(), child) {
                         ("Path", Value::Object(p)) => self.path(p, nested),
-                        ("Variable", Value::String(name)) => {
-                            if name.is_empty() && !nested {
-                                self.refuse("Reference to '$' is not supported.".into());
-                            }
-                            self.variable(name, None)
-                        }
+                        ("Variable", Value::String(name)) => self.variable(name, None, nested),
                         ("ParentVariable", _) => {
                             self.refuse("Reference to '$$' is not supported.".into())
                         }
@@ -302,10 +297,7 @@ impl Walk {
                             .and_then(|s| s.get("node"))
                             .and_then(|n| n.get("Name"))
                             .and_then(Value::as_str);
-                        if name.is_empty() && !nested {
-                            self.refuse("Reference to '$' is not supported.".into());
-                        }
-                        self.variable(name, part);
+                        self.variable(name, part, nested);
                     }
                     Some(Value::Object(n)) if n.contains_key("Name") && !nested => {
                         let name = n["Name"].as_str().unwrap_or_default();
@@ -333,8 +325,11 @@ impl Walk {
         self.refused.get_or_insert(why);
     }
 
-    fn variable(&mut self, name: &str, part: Option<&str>) {
+    /// A `$name` read (`part`: the field a `$states` path reads); `$` alone reads the item
+    /// at hand, which at the top level is a root document that does not exist.
+    fn variable(&mut self, name: &str, part: Option<&str>, nested: bool) {
         match name {
+            "" if !nested => self.refuse("Reference to '$' is not supported.".into()),
             "" => {}
             "states" => match part {
                 Some("input") => self.states.input = true,

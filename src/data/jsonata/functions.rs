@@ -3,7 +3,7 @@
 //! refuses. Only the ones an expression calls are registered for its evaluation.
 
 use crate::asl::jsonata::HostFunction;
-use crate::data::intrinsics::{digest_hex, MAX_RANGE};
+use crate::data::intrinsics::{digest_hex, inclusive_range, MAX_RANGE};
 use crate::data::Scope;
 use jsonata_core::evaluator::{Evaluator, EvaluatorError};
 use jsonata_core::value::JValue;
@@ -99,22 +99,11 @@ fn range(args: &[JValue]) -> Outcome {
         None | Some(JValue::Undefined) => 1,
         v => integer("range", v, "step")?,
     };
-    let mut out = Vec::new();
-    let mut i = start;
-    while step != 0 && ((step > 0 && i <= end) || (step < 0 && i >= end)) {
-        if out.len() == MAX_RANGE {
-            return Err(error(
-                "range",
-                format!("the result exceeds {MAX_RANGE} elements"),
-            ));
-        }
-        out.push(JValue::from(i));
-        match i.checked_add(step) {
-            Some(next) => i = next,
-            None => break,
-        }
-    }
-    Ok(JValue::sequence(out))
+    let values = inclusive_range(start, end, step)
+        .ok_or_else(|| error("range", format!("the result exceeds {MAX_RANGE} elements")))?;
+    Ok(JValue::sequence(
+        values.into_iter().map(JValue::from).collect(),
+    ))
 }
 
 fn hash(args: &[JValue]) -> Outcome {
