@@ -269,20 +269,7 @@ fn run_reads_items_from_and_writes_results_to_the_objects_dir() {
         String::from_utf8_lossy(&o.stderr)
     );
     let out: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let key = out["ResultWriterDetails"]["Key"].as_str().unwrap();
-    let manifest: Value =
-        serde_json::from_slice(&std::fs::read(root.join("results").join(key)).unwrap()).unwrap();
-    let file = manifest["ResultFiles"]["SUCCEEDED"][0]["Key"]
-        .as_str()
-        .unwrap();
-    let results: Value =
-        serde_json::from_slice(&std::fs::read(root.join("results").join(file)).unwrap()).unwrap();
-    let mut outputs: Vec<&str> = results
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["Output"].as_str().unwrap())
-        .collect();
+    let mut outputs = common::written_outputs(&root, &out);
     // Written as the children finish, in no particular order.
     outputs.sort();
     assert_eq!(outputs, [r#"{"id":"a","n":"1"}"#, r#"{"id":"b","n":"2"}"#]);

@@ -156,18 +156,9 @@ fn a_jsonata_distributed_map_evaluates_its_reader_batcher_and_writer() {
     let out = succeeded(&o);
     let key = out["ResultWriterDetails"]["Key"].as_str().unwrap();
     assert!(key.starts_with("out-t1/"), "{key}");
-    let manifest: Value =
-        serde_json::from_slice(&std::fs::read(root.join("results").join(key)).unwrap()).unwrap();
-    let file = manifest["ResultFiles"]["SUCCEEDED"][0]["Key"]
-        .as_str()
-        .unwrap();
-    let results: Value =
-        serde_json::from_slice(&std::fs::read(root.join("results").join(file)).unwrap()).unwrap();
-    let mut outputs: Vec<Value> = results
-        .as_array()
-        .unwrap()
+    let mut outputs: Vec<Value> = common::written_outputs(&root, &out)
         .iter()
-        .map(|r| serde_json::from_str(r["Output"].as_str().unwrap()).unwrap())
+        .map(|o| serde_json::from_str(o).unwrap())
         .collect();
     outputs.sort_by_key(|o| o["ids"].to_string());
     assert_eq!(

@@ -253,3 +253,22 @@ pub fn flaky_service(dir: &std::path::Path, fail: bool) -> StepFunctions {
         .build()
         .unwrap()
 }
+
+/// The `Output` texts of the succeeded results a Distributed Map's ResultWriter wrote under
+/// `root` (the objects folder), found from the run's output (`ResultWriterDetails`).
+pub fn written_outputs(root: &std::path::Path, run_output: &Value) -> Vec<String> {
+    let results = root.join("results");
+    let read = |key: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(results.join(key)).unwrap()).unwrap()
+    };
+    let manifest = read(run_output["ResultWriterDetails"]["Key"].as_str().unwrap());
+    let file = manifest["ResultFiles"]["SUCCEEDED"][0]["Key"]
+        .as_str()
+        .unwrap();
+    read(file)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["Output"].as_str().unwrap().to_string())
+        .collect()
+}
