@@ -141,9 +141,14 @@ impl Runtime {
     pub fn spawn(&self, spec: ExecutionSpec) {
         let record = Arc::clone(&spec.record);
         let spawner = self.system.spawner.clone();
-        let addr = ExecutionActor::start_in_arbiter(self.system.spawner.next(), move |_| {
-            ExecutionActor::new(spec, spawner)
-        });
+        let (tx, rx) = actix::dev::channel::channel(16);
+        let addr: Addr<ExecutionActor> = Addr::new(tx);
+        // Named before the actor runs: one that reaches a callback task and lies down at
+        // once must not have its sleeping route overwritten by this address afterwards
+        // (a StopExecution sent there would be lost).
         record.set_stopper(addr.recipient());
+        self.system.spawner.next().spawn_fn(move || {
+            Context::with_receiver(rx).run(ExecutionActor::new(spec, spawner));
+        });
     }
 }
