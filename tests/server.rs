@@ -240,7 +240,7 @@ fn start_sync_execution_answers_when_the_express_execution_ends() {
         "DescribeExecution",
         &json!({"executionArn": done["executionArn"]}),
     );
-    assert_eq!((status, error_name(&gone)), (400, "ExecutionDoesNotExist"));
+    assert_eq!((status, error_name(&gone)), (400, "InvalidArn"));
     // A failed execution is an answer, not an error.
     let (status, failed) = s.call("StartSyncExecution", &json!({"stateMachineArn": failing}));
     assert_eq!(status, 200, "{failed}");

@@ -50,6 +50,13 @@ impl StepFunctions {
         direct_mocks: Option<MockCase>,
     ) -> Result<Arc<ExecutionRecord>, ApiError> {
         let (entry, record, launch) = self.prepare(req, direct_mocks)?;
+        if entry.machine_type == StateMachineType::EXPRESS {
+            // AWS keeps no record of an Express execution that a later call could find
+            // (its ARN is unique, whatever its name): the caller's handle is all there is,
+            // so memory stays flat however many run.
+            self.spawn_new(&record, launch);
+            return Ok(record);
+        }
         let exec_arn = record.execution_arn.shared();
         match self.service.executions.entry(Arc::clone(&exec_arn)) {
             dashmap::Entry::Occupied(existing) => {
@@ -136,9 +143,13 @@ impl StepFunctions {
                 )
             }
         };
+        let arn = match entry.machine_type {
+            StateMachineType::EXPRESS => entry.arn.express_execution(name.as_str()),
+            StateMachineType::STANDARD => entry.arn.execution(name.as_str()),
+        };
         let record = Arc::new(
             ExecutionRecord::new(
-                entry.arn.execution(name.as_str()),
+                arn,
                 entry.arn.clone(),
                 name,
                 input,
@@ -174,6 +185,11 @@ impl StepFunctions {
 
     pub(crate) fn execution(&self, arn: &str) -> Result<Arc<ExecutionRecord>, ApiError> {
         let parsed: ExecutionArn = arn.parse()?;
+        if parsed.is_express() {
+            return Err(ApiError::InvalidArn(
+                "Invalid Arn: 'Resource type not valid in this context: express'".into(),
+            ));
+        }
         let arn_text = parsed.to_string();
         self.service
             .executions

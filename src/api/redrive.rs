@@ -18,6 +18,8 @@ pub const MAX_OPEN_DAYS: i64 = 365;
 const TOKENS_KEPT: usize = 10;
 const TOKEN_MINUTES: i64 = 15;
 
+const EXPRESS: &str = "Execution is an EXPRESS execution and cannot be redriven";
+
 pub const DELETING: &str = "State machine is in DELETING status";
 
 /// Why the execution cannot be redriven now, in AWS's words; `None` if it can. Without a
@@ -29,7 +31,7 @@ pub fn not_redrivable(
     history_limit: usize,
 ) -> Option<&'static str> {
     if r.machine_type == StateMachineType::EXPRESS {
-        return Some("Execution is an EXPRESS execution and cannot be redriven");
+        return Some(EXPRESS);
     }
     match p.status {
         ExecutionStatus::RUNNING | ExecutionStatus::PENDING_REDRIVE => {
@@ -60,6 +62,13 @@ impl StepFunctions {
         &self,
         req: RedriveExecutionInput,
     ) -> Result<RedriveExecutionOutput, ApiError> {
+        if req
+            .execution_arn
+            .parse::<crate::types::arn::ExecutionArn>()?
+            .is_express()
+        {
+            return Err(ApiError::ExecutionNotRedrivable(EXPRESS.into()));
+        }
         let record = self.execution(&req.execution_arn)?;
         if self
             .service

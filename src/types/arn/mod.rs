@@ -158,8 +158,9 @@ text_newtype!(ActivityArn);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StateMachineArn(Arc<str>);
 
-/// `arn:{partition}:states:{region}:{account}:execution:{stateMachine}:{name}`, checked when
-/// parsed and kept as its text.
+/// `arn:{partition}:states:{region}:{account}:execution:{stateMachine}:{name}`, or for an
+/// EXPRESS execution `...:express:{stateMachine}:{name}:{id}` (its name need not be unique),
+/// checked when parsed and kept as its text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ExecutionArn(Arc<str>);
 
@@ -234,6 +235,14 @@ impl StateMachineArn {
     /// The ARN of this state machine's execution `name`.
     pub fn execution(&self, name: &str) -> ExecutionArn {
         ExecutionArn::after(&self.execution_prefix(), name)
+    }
+
+    /// The ARN of this EXPRESS state machine's execution `name`: AWS adds an id, since the
+    /// names of Express executions need not be unique.
+    pub fn express_execution(&self, name: &str) -> ExecutionArn {
+        let prefix = self.0.replacen(":stateMachine:", ":express:", 1);
+        let id = uuid::Uuid::new_v4();
+        ExecutionArn(format!("{prefix}:{name}:{id}").into())
     }
 
     /// What the ARNs of this machine's executions start with, up to their names: made once
@@ -323,21 +332,49 @@ impl ExecutionArn {
 
     /// The execution's name.
     pub fn name(&self) -> &str {
-        field(&self.0, 8, 7)
+        let name = field(&self.0, 8, 7);
+        match self.is_express() {
+            true => name.rsplit_once(':').map_or(name, |(n, _)| n),
+            false => name,
+        }
+    }
+
+    /// Whether this is the ARN of an EXPRESS execution, which AWS neither describes nor
+    /// lists unless a Map Run started it.
+    pub fn is_express(&self) -> bool {
+        field(&self.0, 8, 5) == EXPRESS_KIND
     }
 
     /// The ARN of the state machine this execution belongs to.
     pub fn state_machine_arn(&self) -> StateMachineArn {
-        let machine = self.0.replacen(":execution:", ":stateMachine:", 1);
-        let end = machine.rfind(':').unwrap_or(machine.len());
+        let kind = if self.is_express() {
+            ":express:"
+        } else {
+            ":execution:"
+        };
+        let machine = self.0.replacen(kind, ":stateMachine:", 1);
+        let mut end = machine.rfind(':').unwrap_or(machine.len());
+        if self.is_express() {
+            end = machine[..end].rfind(':').unwrap_or(end);
+        }
         StateMachineArn(machine[..end].into())
     }
 }
 
+/// The resource type of an EXPRESS execution's ARN.
+const EXPRESS_KIND: &str = "express";
+
 impl FromStr for ExecutionArn {
     type Err = ArnError;
     fn from_str(s: &str) -> Result<Self, ArnError> {
-        parts(s, "execution", 8)?;
+        if field(s, 8, 5) == EXPRESS_KIND {
+            let p = parts(s, EXPRESS_KIND, 9)?;
+            if p[8].contains(':') {
+                return Err(ArnError::InvalidArn(format!("Invalid Arn: '{s}'")));
+            }
+        } else {
+            parts(s, "execution", 8)?;
+        }
         Ok(ExecutionArn(s.into()))
     }
 }
@@ -376,86 +413,4 @@ impl FromStr for ActivityArn {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names() {
-        assert!("ok-name_1".parse::<Name>().is_ok());
-        for bad in ["", "a b", "a/b", "a:b", "a$b", "a\u{1}b", &"x".repeat(81)] {
-            let e = bad.parse::<Name>().unwrap_err();
-            assert_eq!(e.name(), "InvalidName", "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn arns_round_trip() {
-        let s = "arn:aws:states:us-east-1:123456789012:stateMachine:Sm";
-        assert_eq!(s.parse::<StateMachineArn>().unwrap().to_string(), s);
-        let e = "arn:aws:states:us-east-1:123456789012:execution:Sm:run-1";
-        let arn = e.parse::<ExecutionArn>().unwrap();
-        assert_eq!(arn.to_string(), e);
-        assert_eq!(arn.state_machine_arn().to_string(), s);
-        assert_eq!((arn.region(), arn.account()), ("us-east-1", "123456789012"));
-        assert_eq!((arn.state_machine(), arn.name()), ("Sm", "run-1"));
-        let machine = s.parse::<StateMachineArn>().unwrap();
-        assert_eq!(machine.execution("run-1"), arn);
-        assert_eq!(machine.qualified(), (machine.clone(), None));
-        let v = machine.version(3);
-        assert_eq!(
-            v.qualified(),
-            (machine.clone(), Some(Qualifier::Version(3)))
-        );
-        let a: StateMachineArn = format!("{s}:live").parse().unwrap();
-        assert_eq!(
-            a.qualified(),
-            (machine.clone(), Some(Qualifier::Alias("live".into())))
-        );
-        assert_eq!(machine.alias("live"), a);
-        // A Distributed Map's children: their machine, executions and run.
-        let children = machine.map_children("L");
-        assert_eq!(children.name(), "Sm/L");
-        let child = children.execution("id-1");
-        assert_eq!(
-            child.as_str(),
-            "arn:aws:states:us-east-1:123456789012:execution:Sm/L:id-1"
-        );
-        assert_eq!((child.state_machine(), child.name()), ("Sm/L", "id-1"));
-        assert_eq!(child.state_machine_arn(), children);
-        let run = machine.map_run("L", "id-2");
-        assert_eq!(
-            run.as_str(),
-            "arn:aws:states:us-east-1:123456789012:mapRun:Sm/L:id-2"
-        );
-        assert_eq!(run.as_str().parse::<MapRunArn>().unwrap(), run);
-    }
-
-    #[test]
-    fn malformed_arns_are_invalid_arn() {
-        for bad in [
-            "",
-            "arn:aws:states:us-east-1:123:stateMachine:Sm",
-            "arn:aws:lambda:us-east-1:123456789012:stateMachine:Sm",
-            "arn:aws:states:us-east-1:123456789012:execution:Sm",
-            "arn:aws:states:us-east-1:123456789012:stateMachine:",
-        ] {
-            assert_eq!(
-                bad.parse::<StateMachineArn>().unwrap_err().name(),
-                "InvalidArn"
-            );
-        }
-        assert!("arn:aws:states:us-east-1:123456789012:stateMachine:Sm"
-            .parse::<ExecutionArn>()
-            .is_err());
-        for bad in [
-            "arn:aws:states:us-east-1:123456789012:mapRun:Sm:id",
-            "arn:aws:states:us-east-1:123456789012:execution:Sm/L:id",
-            "arn:aws:states:us-east-1:123456789012:mapRun:Sm/L",
-        ] {
-            assert_eq!(bad.parse::<MapRunArn>().unwrap_err().name(), "InvalidArn");
-        }
-        assert!("arn:aws:states:us-east-1:123456789012:mapRun:Sm/L:id"
-            .parse::<MapRunArn>()
-            .is_ok());
-    }
-}
+mod tests;
