@@ -279,3 +279,71 @@ fn an_endpoint_run_refuses_what_it_cannot_do() {
     let e = bench::remote::run("http://127.0.0.1:9", &w, &many, quiet()).unwrap_err();
     assert!(e.contains("number of connections"), "{e}");
 }
+
+#[test]
+fn a_ramp_starts_executions_as_its_rate_rises() {
+    let w = workloads::named("pass-chain", 1, 0.0).unwrap();
+    // 0 → 400/s over 2 s: 400 starts, a quarter of them in the first second.
+    let s = Settings {
+        executions: None,
+        rate: Some(0.0),
+        stages: vec![bench::schedule::Stage {
+            seconds: 2.0,
+            to_rate: 400.0,
+        }],
+        ..settings(0)
+    };
+    let r = bench::run(&w, &s, quiet()).unwrap();
+    assert_eq!(r.mode, "ramping-rate");
+    let p = &r.phases[0];
+    assert_eq!(p.executions.started, 400, "{:?}", p.timeline);
+    let started: Vec<u64> = p.timeline.iter().map(|s| s.started).collect();
+    assert!(started.len() >= 2, "{started:?}");
+    // A loaded machine may start a few late, into the next second.
+    assert!((90..=110).contains(&started[0]), "{started:?}");
+    assert!((280..=310).contains(&started[1]), "{started:?}");
+    assert_eq!(p.timeline[1].target_rate, Some(200.0));
+    assert_eq!(
+        p.timeline.iter().map(|s| s.ended).sum::<u64>(),
+        400,
+        "{:?}",
+        p.timeline
+    );
+}
+
+#[test]
+fn thresholds_set_the_exit_code_and_hgrm_files_are_written() {
+    let dir = temp_dir("thresholds");
+    let hgrm = dir.path().join("hgrm");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["bench", "pass-chain", "--items", "3", "--executions", "200"];
+        args.extend_from_slice(extra);
+        cli(&args)
+    };
+    let o = run(&[
+        "--threshold",
+        "failed<0.1%",
+        "--threshold",
+        "execution.p99<60s",
+        "--hgrm",
+        hgrm.to_str().unwrap(),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("ok   failed<0.1% (was 0)"), "{out}");
+    let text = std::fs::read_to_string(hgrm.join("run-execution.hgrm")).unwrap();
+    assert!(text.contains("Total count    =          200]"), "{text}");
+    assert!(hgrm.join("run-transition.hgrm").exists());
+    let o = run(&["--threshold", "execution.p50<1ns"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(99), "{out}");
+    assert!(out.contains("FAIL execution.p50<1ns"), "{out}");
+    for bad in [
+        &["--threshold", "execution.p99<50"][..],
+        &["--rate", "100:500"],
+        &["--ramp", "5s"],
+        &["--rate", "0"],
+    ] {
+        assert_eq!(run(bad).status.code(), Some(2), "{bad:?}");
+    }
+}

@@ -39,7 +39,10 @@ fn the_execution_operations_refuse_an_express_execution_as_aws_does() {
         execution_arn: exec.clone(),
     };
     invalid(s.describe_execution(by_arn()).unwrap_err());
-    invalid(s.describe_state_machine_for_execution(by_arn()).unwrap_err());
+    invalid(
+        s.describe_state_machine_for_execution(by_arn())
+            .unwrap_err(),
+    );
     invalid(
         s.get_execution_history(GetExecutionHistoryInput {
             execution_arn: exec.clone(),

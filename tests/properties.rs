@@ -299,3 +299,28 @@ proptest! {
         }
     }
 }
+
+fn payload() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        any::<i64>().prop_map(|n| json!(n)),
+        any::<u64>().prop_map(|n| json!(n)),
+        any::<f64>().prop_map(|f| json!(f)),
+        any::<String>().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 30, 5, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            prop::collection::btree_map(any::<String>(), inner, 0..5)
+                .prop_map(|m| Value::Object(m.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+proptest! {
+    /// A payload's size is counted without serialising it: the count is the length of the
+    /// text serde_json writes, escapes, floats and all.
+    #[test]
+    fn payload_sizes_are_the_serialised_length(v in payload()) {
+        prop_assert_eq!(sfn_runtime::data::size::json_size(&v), serde_json::to_string(&v).unwrap().len());
+    }
+}

@@ -9,9 +9,14 @@
 //! an [`crate::runtime::Observer`].
 
 pub mod handlers;
+pub mod hgrm;
+mod html;
 pub mod remote;
 pub mod report;
+pub mod schedule;
 mod settings;
+pub mod thresholds;
+pub mod timeline;
 pub mod workloads;
 
 use crate::api::types::{CreateStateMachineInput, RedriveExecutionInput, StartExecutionInput};
@@ -23,7 +28,7 @@ pub use report::{PhaseReport, Report};
 pub use settings::Settings;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 pub use workloads::Workload;
 
 /// Told after each execution ends: how many have ended, and how many of them failed.
@@ -40,7 +45,7 @@ pub fn run(workload: &Workload, settings: &Settings, progress: Progress) -> Resu
             tokio::sync::Semaphore::MAX_PERMITS
         ));
     }
-    let interval = settings.interval()?;
+    let schedule = settings.schedule()?;
     let metrics = Arc::new(Metrics::new());
     let mut builder = StepFunctions::builder()
         .seed(settings.seed)
@@ -68,7 +73,7 @@ pub fn run(workload: &Workload, settings: &Settings, progress: Progress) -> Resu
         &sfn,
         &arn,
         &input,
-        (executions, workload.redrive, interval),
+        (executions, workload.redrive, schedule),
         settings,
         &metrics,
         &progress,
@@ -90,13 +95,13 @@ pub fn run(workload: &Workload, settings: &Settings, progress: Progress) -> Resu
     ))
 }
 
-/// Runs `executions` executions, started every `interval` when there is one, and returns
+/// Runs `executions` executions, started as `schedule` says when there is one, and returns
 /// the phase's report, and their records if `keep` (a redrive follows).
 fn drive(
     sfn: &StepFunctions,
     arn: &str,
     input: &str,
-    (executions, keep, interval): (u64, bool, Option<Duration>),
+    (executions, keep, schedule): (u64, bool, Option<schedule::Schedule>),
     settings: &Settings,
     metrics: &Arc<Metrics>,
     progress: &Progress,
@@ -108,20 +113,25 @@ fn drive(
     let ended = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
+    let length = settings.length();
+    let timeline = Arc::new(timeline::Timeline::new(started, schedule.clone()));
     let records = runtime.block_on(async {
         let open = Arc::new(tokio::sync::Semaphore::new(settings.concurrency));
         let mut waiting = tokio::task::JoinSet::new();
         let mut records = Vec::new();
         let mut i: u64 = 0;
         while i < executions {
-            if settings.duration.is_some_and(|d| started.elapsed() >= d) {
+            if length.is_some_and(|d| started.elapsed() >= d) {
                 break;
             }
-            let intended = match interval {
-                Some(every) => {
-                    let Some(at) = Settings::due(started, every, i) else {
+            let intended = match &schedule {
+                Some(schedule) => {
+                    let Some(at) = Settings::due(started, schedule, i) else {
                         break;
                     };
+                    if length.is_some_and(|d| at >= started + d) {
+                        break;
+                    }
                     tokio::time::sleep_until(at.into()).await;
                     at
                 }
@@ -137,19 +147,24 @@ fn drive(
                     ..Default::default()
                 })
                 .map_err(|e| e.to_string())?;
+            timeline.started();
             if keep {
                 records.push(Arc::clone(&record));
             }
-            let (m, ended, failed, progress) = (
+            let (m, ended, failed, progress, timeline) = (
                 Arc::clone(metrics),
                 Arc::clone(&ended),
                 Arc::clone(&failed),
                 Arc::clone(progress),
+                Arc::clone(&timeline),
             );
             waiting.spawn(async move {
                 record.wait().await;
-                m.record(Kind::Execution, intended.elapsed());
-                if record.status() != ExecutionStatus::SUCCEEDED {
+                let took = intended.elapsed();
+                m.record(Kind::Execution, took);
+                let unsuccessful = record.status() != ExecutionStatus::SUCCEEDED;
+                timeline.ended(took, unsuccessful);
+                if unsuccessful {
                     failed.fetch_add(1, Ordering::Relaxed);
                 }
                 let done = ended.fetch_add(1, Ordering::Relaxed) + 1;
@@ -170,7 +185,8 @@ fn drive(
         ended.load(Ordering::Relaxed),
         failed.load(Ordering::Relaxed),
     );
-    Ok((PhaseReport::new("run", wall, counts, metrics), records))
+    let phase = PhaseReport::new("run", wall, counts, metrics).with_timeline(timeline.seconds());
+    Ok((phase, records))
 }
 
 /// Redrives every execution that did not succeed and waits for them: the second phase of

@@ -10,6 +10,8 @@
 //! transitions, tasks and Map items are not counted.
 
 use super::report::{self, Counts, PhaseReport, Report};
+use super::schedule::Schedule;
+use super::timeline::Timeline;
 use super::{Progress, Settings, Workload};
 use crate::metrics::{Kind, Metrics};
 use serde_json::{json, Value};
@@ -35,7 +37,7 @@ pub fn run(
     progress: Progress,
 ) -> Result<Report, String> {
     check(url, workload, settings.concurrency)?;
-    let interval = settings.interval()?;
+    let schedule = settings.schedule()?;
     let metrics = Arc::new(Metrics::new());
     // Creating and deleting the state machine are not part of the run's requests.
     let admin = Client::new(url, Arc::new(Metrics::new()));
@@ -59,7 +61,7 @@ pub fn run(
         .as_str()
         .ok_or("CreateStateMachine answered without a stateMachineArn")?
         .to_string();
-    let phase = drive(url, &arn, workload, settings, interval, &metrics, &progress);
+    let phase = drive(url, &arn, workload, settings, schedule, &metrics, &progress);
     // The run's state machine is the run's own: it goes whether the run worked or not.
     let deleted = admin.call(
         "DeleteStateMachine",
@@ -108,7 +110,7 @@ fn drive(
     arn: &str,
     workload: &Workload,
     settings: &Settings,
-    interval: Option<Duration>,
+    schedule: Option<Schedule>,
     metrics: &Arc<Metrics>,
     progress: &Progress,
 ) -> Result<PhaseReport, String> {
@@ -124,28 +126,35 @@ fn drive(
         error: Mutex::new(None),
     };
     let started = Instant::now();
+    let length = settings.length();
+    let timeline = Timeline::new(started, schedule.clone());
     std::thread::scope(|scope| {
         for _ in 0..settings.concurrency {
             let client = Client::new(url, Arc::clone(metrics));
-            let (shared, start_body) = (&shared, &start_body);
+            let (shared, start_body, schedule, timeline) =
+                (&shared, &start_body, &schedule, &timeline);
             scope.spawn(move || loop {
                 if shared.stop.load(Ordering::Relaxed) {
                     return;
                 }
                 let i = shared.next.fetch_add(1, Ordering::Relaxed);
-                if i >= executions || settings.duration.is_some_and(|d| started.elapsed() >= d) {
+                if i >= executions || length.is_some_and(|d| started.elapsed() >= d) {
                     return;
                 }
-                let intended = match interval {
-                    Some(every) => {
-                        let Some(at) = Settings::due(started, every, i) else {
+                let intended = match schedule {
+                    Some(schedule) => {
+                        let Some(at) = Settings::due(started, schedule, i) else {
                             return;
                         };
+                        if length.is_some_and(|d| at >= started + d) {
+                            return;
+                        }
                         std::thread::sleep(at.saturating_duration_since(Instant::now()));
                         at
                     }
                     None => Instant::now(),
                 };
+                timeline.started();
                 let ended = if express {
                     client.run_express(start_body)
                 } else {
@@ -153,7 +162,9 @@ fn drive(
                 };
                 match ended {
                     Ok(succeeded) => {
-                        client.metrics.record(Kind::Execution, intended.elapsed());
+                        let took = intended.elapsed();
+                        client.metrics.record(Kind::Execution, took);
+                        timeline.ended(took, !succeeded);
                         if !succeeded {
                             shared.failed.fetch_add(1, Ordering::Relaxed);
                         }
@@ -176,7 +187,7 @@ fn drive(
     }
     let ended = shared.ended.load(Ordering::Relaxed);
     let counts = Counts::new(ended, ended, shared.failed.load(Ordering::Relaxed));
-    Ok(PhaseReport::new("run", wall, counts, metrics))
+    Ok(PhaseReport::new("run", wall, counts, metrics).with_timeline(timeline.seconds()))
 }
 
 /// One connection to the endpoint, and where its requests' latencies go.

@@ -61,6 +61,11 @@ pub struct PhaseReport {
     /// (percentile, µs) points per kind, for the plot.
     #[serde(skip)]
     pub curves: BTreeMap<&'static str, Vec<(f64, f64)>>,
+    /// The whole distribution per kind, for `--hgrm`.
+    #[serde(skip)]
+    pub histograms: BTreeMap<&'static str, hdrhistogram::Histogram<u64>>,
+    /// The phase second by second (executions started and ended, p50 and p99).
+    pub timeline: Vec<super::timeline::Second>,
 }
 
 impl PhaseReport {
@@ -69,10 +74,12 @@ impl PhaseReport {
         let secs = wall.as_secs_f64().max(1e-9);
         let mut latency = BTreeMap::new();
         let mut curves = BTreeMap::new();
+        let mut histograms = BTreeMap::new();
         for kind in Kind::ALL {
             let h = metrics.snapshot(kind);
             latency.insert(kind.name(), LatencySummary::of(&h));
             curves.insert(kind.name(), percentile_curve(&h));
+            histograms.insert(kind.name(), h);
         }
         let transitions = metrics.transitions();
         let items = latency.get("map_item").map_or(0, |s| s.count);
@@ -90,7 +97,15 @@ impl PhaseReport {
             transitions,
             latency,
             curves,
+            histograms,
+            timeline: Vec::new(),
         }
+    }
+
+    /// The phase with its seconds.
+    pub fn with_timeline(mut self, timeline: Vec<super::timeline::Second>) -> Self {
+        self.timeline = timeline;
+        self
     }
 }
 
@@ -106,6 +121,17 @@ pub(super) fn seconds<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Resul
     }
 }
 
+/// How a threshold came out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    /// The threshold as given.
+    pub threshold: String,
+    /// The figure it was held against (µs for latencies, % or a count for `failed`).
+    pub actual: f64,
+    /// Whether it held.
+    pub passed: bool,
+}
+
 /// The whole report, as `--out` writes it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -113,7 +139,7 @@ pub struct Report {
     pub workload: String,
     /// STANDARD or EXPRESS.
     pub machine_type: String,
-    /// `closed-loop` or `fixed-rate`.
+    /// `closed-loop`, `fixed-rate` or `ramping-rate`.
     pub mode: &'static str,
     /// Execution latencies are timed from the schedule (fixed-rate mode).
     pub coordinated_omission_corrected: bool,
@@ -126,6 +152,8 @@ pub struct Report {
     pub peak_rss_bytes: Option<u64>,
     /// The endpoint the run was driven against over HTTP, or null for an embedded run.
     pub endpoint: Option<String>,
+    /// The `--threshold`s, judged on the run phase.
+    pub thresholds: Vec<Verdict>,
 }
 
 impl Report {
@@ -139,16 +167,13 @@ impl Report {
         Report {
             workload: workload.name.clone(),
             machine_type: workload.machine_type.clone(),
-            mode: if s.rate.is_some() {
-                "fixed-rate"
-            } else {
-                "closed-loop"
-            },
+            mode: s.mode(),
             coordinated_omission_corrected: s.rate.is_some(),
             settings: s.clone(),
             phases,
             peak_rss_bytes,
             endpoint: None,
+            thresholds: Vec::new(),
         }
     }
 
@@ -210,116 +235,15 @@ impl Report {
         if let Some(rss) = self.peak_rss_bytes {
             let _ = writeln!(out, "\npeak RSS {} MiB", rss >> 20);
         }
-        out
-    }
-
-    /// A static page: the settings, the table, and per phase a plot of latency against
-    /// percentile (both on log scales, as HdrHistogram plots them), drawn as inline SVG.
-    pub fn html(&self) -> String {
-        let mut out = String::from(
-            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>sfn bench</title>\n\
-             <style>body{font-family:sans-serif;margin:2em}pre{background:#f4f4f4;padding:1em}\
-             svg{background:#fff;border:1px solid #ccc}</style></head><body>\n",
-        );
-        let _ = writeln!(out, "<h1>sfn bench: {}</h1>", escape(&self.workload));
-        let _ = writeln!(out, "<pre>{}</pre>", escape(&self.table()));
-        for p in &self.phases {
-            let _ = writeln!(out, "<h2>{}: latency by percentile</h2>", escape(&p.name));
-            out.push_str(&plot(&p.curves));
+        if !self.thresholds.is_empty() {
+            let _ = writeln!(out, "\nthresholds");
+            for v in &self.thresholds {
+                let mark = if v.passed { "ok  " } else { "FAIL" };
+                let _ = writeln!(out, "  {mark} {} (was {})", v.threshold, v.actual);
+            }
         }
-        out.push_str("</body></html>\n");
         out
     }
-}
-
-const COLORS: [(&str, &str); 4] = [
-    ("execution", "#1f77b4"),
-    ("transition", "#2ca02c"),
-    ("task", "#d62728"),
-    ("map_item", "#9467bd"),
-];
-
-/// An SVG plot: x is the percentile as `log10(1 / (1 - p))` (0 at the median's left edge,
-/// 1 at 90%, 2 at 99%, ...), y is log10 of the latency in µs.
-fn plot(curves: &BTreeMap<&'static str, Vec<(f64, f64)>>) -> String {
-    let (w, h, m) = (720.0, 360.0, 50.0);
-    let x_of = |pct: f64| {
-        let q = (pct / 100.0).min(0.999_999);
-        (1.0 / (1.0 - q)).log10()
-    };
-    let points: Vec<(f64, f64)> = curves
-        .values()
-        .flatten()
-        .map(|&(p, us)| (x_of(p), us.max(0.001).log10()))
-        .collect();
-    if points.is_empty() {
-        return "<p>no latencies recorded</p>\n".into();
-    }
-    let x_max = points.iter().map(|p| p.0).fold(1.0_f64, f64::max).ceil();
-    let y_min = points.iter().map(|p| p.1).fold(f64::MAX, f64::min).floor();
-    let y_max = points
-        .iter()
-        .map(|p| p.1)
-        .fold(f64::MIN, f64::max)
-        .ceil()
-        .max(y_min + 1.0);
-    let sx = |x: f64| m + x / x_max * (w - 2.0 * m);
-    let sy = |y: f64| h - m - (y - y_min) / (y_max - y_min) * (h - 2.0 * m);
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\n"
-    );
-    for decade in 0..=(x_max as i32) {
-        let x = sx(f64::from(decade));
-        let label = match decade {
-            0 => "0%".to_string(),
-            d => format!("{}%", 100.0 - 100.0 / 10f64.powi(d)),
-        };
-        let _ = writeln!(
-            s,
-            "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#ddd\"/>\
-             <text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{label}</text>",
-            m,
-            h - m,
-            h - m + 16.0
-        );
-    }
-    for e in (y_min as i32)..=(y_max as i32) {
-        let y = sy(f64::from(e));
-        let _ = writeln!(
-            s,
-            "<line x1=\"{m}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{} µs</text>",
-            w - m,
-            m - 4.0,
-            y + 4.0,
-            10f64.powi(e)
-        );
-    }
-    for (i, (name, color)) in COLORS.iter().enumerate() {
-        let Some(curve) = curves.get(name).filter(|c| !c.is_empty()) else {
-            continue;
-        };
-        let path: Vec<String> = curve
-            .iter()
-            .map(|&(p, us)| format!("{:.1},{:.1}", sx(x_of(p)), sy(us.max(0.001).log10())))
-            .collect();
-        let _ = writeln!(
-            s,
-            "<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{}\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"{color}\">{name}</text>",
-            path.join(" "),
-            m + 10.0,
-            m + 14.0 * (i as f64 + 1.0)
-        );
-    }
-    s.push_str("</svg>\n");
-    s
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// The process's peak resident set size, from `/proc/self/status` (Linux only).

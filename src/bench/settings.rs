@@ -1,5 +1,6 @@
 //! How a workload is driven: sizes, rates and seeds, as the report records them.
 
+use super::schedule::{Schedule, Stage};
 use std::time::{Duration, Instant};
 
 /// How a workload is driven (as the report records it).
@@ -9,8 +10,11 @@ pub struct Settings {
     pub executions: Option<u64>,
     /// Executions open at once.
     pub concurrency: usize,
-    /// Executions started per second (fixed-rate mode), or as fast as they finish.
+    /// Executions started per second (fixed-rate mode), or as fast as they finish; with
+    /// `stages`, the rate at the start.
     pub rate: Option<f64>,
+    /// How the rate moves after the start (ramping-rate mode); none for a fixed rate.
+    pub stages: Vec<Stage>,
     /// Stop starting executions after this long.
     #[serde(rename = "duration_seconds", serialize_with = "super::report::seconds")]
     pub duration: Option<Duration>,
@@ -30,6 +34,7 @@ impl Default for Settings {
             executions: None,
             concurrency: 1000,
             rate: None,
+            stages: Vec::new(),
             duration: None,
             items: 100,
             fail_rate: 0.01,
@@ -42,35 +47,60 @@ impl Default for Settings {
 const RATE_ERROR: &str = "--rate must be a positive number of executions per second";
 
 impl Settings {
-    /// How many executions to start: as told, unbounded for a run of a set duration, else
-    /// the workload's `default`.
+    /// How many executions to start: as told, unbounded for a run of a set duration or a
+    /// ramp, else the workload's `default`.
     pub fn executions_to_start(&self, default: u64) -> u64 {
         match (self.executions, self.duration) {
             (Some(n), _) => n,
             (None, Some(_)) => u64::MAX,
+            (None, None) if !self.stages.is_empty() => u64::MAX,
             (None, None) => default,
         }
     }
 
-    /// The time between two starts at a fixed rate, or `None` closed-loop; an error for a
-    /// rate that is not a positive number of executions per second a clock can hold.
-    pub fn interval(&self) -> Result<Option<Duration>, String> {
+    /// When the run stops starting executions: after `--duration`, or else at the end of
+    /// the ramp's stages.
+    pub fn length(&self) -> Option<Duration> {
+        self.duration.or_else(|| {
+            let s = self.schedule().ok().flatten()?;
+            s.is_ramp().then(|| s.stages_length())
+        })
+    }
+
+    /// `closed-loop`, `fixed-rate` or `ramping-rate`.
+    pub fn mode(&self) -> &'static str {
+        match (self.rate, self.stages.is_empty()) {
+            (None, _) => "closed-loop",
+            (Some(_), true) => "fixed-rate",
+            (Some(_), false) => "ramping-rate",
+        }
+    }
+
+    /// The arrival schedule, or `None` closed-loop; an error for a rate that is not a
+    /// positive number of executions per second a clock can hold.
+    pub fn schedule(&self) -> Result<Option<Schedule>, String> {
         let Some(r) = self.rate else {
             return Ok(None);
         };
-        if !(r.is_finite() && r > 0.0) {
+        let ok = |r: f64| (0.0..=super::schedule::MAX_RATE).contains(&r);
+        if !ok(r) || !self.stages.iter().all(|s| ok(s.to_rate) && s.seconds > 0.0) {
             return Err(RATE_ERROR.into());
         }
-        Duration::try_from_secs_f64(1.0 / r)
-            .map(Some)
-            .map_err(|_| RATE_ERROR.into())
+        let s = Schedule {
+            from_rate: r,
+            stages: self.stages.clone(),
+        };
+        if s.due(1).is_none() {
+            return Err(RATE_ERROR.into());
+        }
+        Ok(Some(s))
     }
 
-    /// When execution `i` is due at a fixed rate of one every `interval` from `started`;
-    /// `None` past what the clock can hold (the schedule has ended).
-    pub fn due(started: Instant, interval: Duration, i: u64) -> Option<Instant> {
-        Duration::try_from_secs_f64(interval.as_secs_f64() * i as f64)
-            .ok()
+    /// When execution `i` is due from `started` under `schedule`; `None` once the schedule
+    /// has ended.
+    pub fn due(started: Instant, schedule: &Schedule, i: u64) -> Option<Instant> {
+        schedule
+            .due(i)
             .and_then(|offset| started.checked_add(offset))
     }
 }

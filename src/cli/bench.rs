@@ -1,6 +1,8 @@
 //! `sfn bench WORKLOAD`: the load generator (see [`crate::bench`]) with a progress bar, the
 //! table at the end, and the JSON and HTML reports.
 
+use crate::bench::schedule::Schedule;
+use crate::bench::thresholds::{Threshold, THRESHOLDS_FAILED};
 use crate::bench::{self, workloads, Settings};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -21,9 +23,26 @@ pub struct BenchArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=MAX_CONCURRENCY))]
     pub concurrency: Option<u64>,
     /// Start this many executions per second (fixed-rate mode; latencies are timed from
-    /// the schedule, correcting for coordinated omission). From 0.001 to 10,000,000.
-    #[arg(long, value_parser = parse_rate)]
-    pub rate: Option<f64>,
+    /// the schedule, correcting for coordinated omission). From 0.001 to 10,000,000. With
+    /// --ramp, rates in stages: 100:5000 moves from 100/s to 5,000/s, 0:500:500:0 ramps
+    /// up, holds and ramps down.
+    #[arg(long)]
+    pub rate: Option<String>,
+    /// How long each change of --rate takes (60s), or one duration per stage (30s,2m,30s).
+    /// Without --duration or --executions the run ends with the last stage; with them it
+    /// holds the last rate.
+    #[arg(long, value_delimiter = ',', value_parser = parse_duration)]
+    pub ramp: Option<Vec<Duration>>,
+    /// A criterion the run must meet, or `sfn bench` exits 99 (repeatable):
+    /// `execution.p99<50ms` (KIND.STAT with KIND execution, transition, task, map_item or
+    /// request and STAT p50, p90, p99, p99.9, max or avg), `failed<0.1%`, `failed<=3`,
+    /// `throughput>=1000`.
+    #[arg(long = "threshold")]
+    pub thresholds: Vec<String>,
+    /// Write each latency's percentile distribution in HdrHistogram's .hgrm form to this
+    /// directory (PHASE-KIND.hgrm, values in milliseconds).
+    #[arg(long)]
+    pub hgrm: Option<PathBuf>,
     /// Stop starting executions after this long (e.g. 30s, 2m, 500ms).
     #[arg(long, value_parser = parse_duration)]
     pub duration: Option<Duration>,
@@ -70,23 +89,8 @@ const MAX_CHAIN: u64 = 10_000;
 /// Connections a run against an endpoint opens when not told.
 const DEFAULT_CONNECTIONS: u64 = 16;
 const DEFAULT_CONCURRENCY: u64 = 1000;
-const MAX_RATE: f64 = 10_000_000.0;
-const MIN_RATE: f64 = 0.001;
 /// 30 days.
 const MAX_DURATION_SECS: f64 = 30.0 * 86_400.0;
-
-fn parse_rate(s: &str) -> Result<f64, String> {
-    let r: f64 = s
-        .trim()
-        .parse()
-        .map_err(|_| format!("'{s}' is not a number of executions per second"))?;
-    if !(MIN_RATE..=MAX_RATE).contains(&r) {
-        return Err(format!(
-            "'{s}': the rate must be from {MIN_RATE} to {MAX_RATE} executions per second"
-        ));
-    }
-    Ok(r)
-}
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
     let (number, unit) = match s.find(|c: char| c.is_ascii_alphabetic()) {
@@ -189,10 +193,39 @@ pub fn command(a: BenchArgs) -> i32 {
             return 2;
         }
     }
+    let schedule = match a
+        .rate
+        .as_deref()
+        .map(|r| Schedule::parse(r, a.ramp.as_deref()))
+    {
+        None if a.ramp.is_some() => {
+            eprintln!("sfn bench: --ramp needs --rate FROM:TO");
+            return 2;
+        }
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => {
+            eprintln!("sfn bench: {e}");
+            return 2;
+        }
+    };
+    let thresholds = match a
+        .thresholds
+        .iter()
+        .map(|t| t.parse::<Threshold>())
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("sfn bench: {e}");
+            return 2;
+        }
+    };
     let settings = Settings {
         executions: a.executions,
         concurrency: concurrency as usize,
-        rate: a.rate,
+        rate: schedule.as_ref().map(|s| s.from_rate),
+        stages: schedule.map(|s| s.stages).unwrap_or_default(),
         duration: a.duration,
         items,
         fail_rate: a.fail_rate,
@@ -227,7 +260,7 @@ pub fn command(a: BenchArgs) -> i32 {
         Some(url) => bench::remote::run(url, &workload, &settings, progress),
         None => bench::run(&workload, &settings, progress),
     };
-    let report = match report {
+    let mut report = match report {
         Ok(r) => r,
         Err(e) => {
             bar.abandon();
@@ -236,6 +269,9 @@ pub fn command(a: BenchArgs) -> i32 {
         }
     };
     bar.finish_and_clear();
+    if let Some(run) = report.phases.first() {
+        report.thresholds = thresholds.iter().map(|t| t.judge(run)).collect();
+    }
     print!("{}", report.table());
     for (path, text) in [(&a.out, report.to_json()), (&a.html, report.html())] {
         if let Some(p) = path {
@@ -245,7 +281,28 @@ pub fn command(a: BenchArgs) -> i32 {
             }
         }
     }
+    if let Some(dir) = &a.hgrm {
+        if let Err(e) = write_hgrm(dir, &report) {
+            eprintln!("sfn bench: cannot write {}: {e}", dir.display());
+            return 1;
+        }
+    }
+    if report.thresholds.iter().any(|v| !v.passed) {
+        return THRESHOLDS_FAILED;
+    }
     0
+}
+
+/// One `.hgrm` file per phase and latency kind that recorded anything.
+fn write_hgrm(dir: &std::path::Path, report: &bench::Report) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for p in &report.phases {
+        for (kind, h) in p.histograms.iter().filter(|(_, h)| !h.is_empty()) {
+            let text = bench::hgrm::percentile_distribution(h);
+            std::fs::write(dir.join(format!("{}-{kind}.hgrm", p.name)), text)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -261,8 +318,5 @@ mod tests {
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("3 days").is_err());
         assert!(parse_duration("1e30s").is_err());
-        assert!(parse_rate("1e-300").is_err());
-        assert!(parse_rate("NaN").is_err());
-        assert_eq!(parse_rate("250").unwrap(), 250.0);
     }
 }

@@ -161,21 +161,21 @@ pub fn apply_result_path(
     let mut slot = &mut root;
     for seg in &path.segments {
         slot = match seg {
-            Segment::Child(name) => match slot {
-                Value::Object(m) => m.entry(name.clone()).or_insert(Value::Null),
-                other => {
-                    if other.is_null() {
-                        *other = Value::Object(Map::new());
-                        other
-                            .as_object_mut()
-                            .expect("just made an object")
-                            .entry(name.clone())
-                            .or_insert(Value::Null)
-                    } else {
-                        return Err(result_path_mismatch(path, other));
-                    }
+            Segment::Child(name) => {
+                if slot.is_null() {
+                    *slot = Value::Object(Map::new());
                 }
-            },
+                let m = match slot {
+                    Value::Object(m) => m,
+                    other => return Err(result_path_mismatch(path, other)),
+                };
+                // Looked up before inserted: most paths name a field that is there, and
+                // entry() would copy the name each time.
+                if !m.contains_key(name.as_str()) {
+                    m.insert(name.clone(), Value::Null);
+                }
+                m.get_mut(name.as_str()).expect("inserted above")
+            }
             Segment::Index(i) => {
                 let fits = slot.as_array().is_some_and(|a| (*i as usize) < a.len());
                 if !fits {

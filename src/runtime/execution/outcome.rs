@@ -2,7 +2,7 @@
 //! error retried, caught or passed up; and how a body ends, for the root or a child.
 
 use super::actor::{ExecutionActor, Flow, Role};
-use crate::asl::model::{QueryLanguage, State, Transition};
+use crate::asl::model::{QueryLanguage, State, StateKind, Transition};
 use crate::data::json_size;
 use crate::data::{names, ContextObject, Scope, StatesError};
 use crate::interpret::policy::{self, Recovery};
@@ -42,9 +42,14 @@ impl ExecutionActor {
 
     /// Records the state's Exited event and stores the variables it assigned.
     fn exited(&mut self, state: &State, output: &Value, assigned: crate::interpret::Assigned) {
-        if let (Some(o), Some(since)) =
-            (&self.exec.observer, self.pos.as_ref().and_then(|p| p.since))
-        {
+        // A Map's or a Parallel's time is its children's, which are timed on their own:
+        // counted as one transition it would swamp the others.
+        let fan_out = matches!(state.kind, StateKind::Map(_) | StateKind::Parallel(_));
+        if let (Some(o), Some(since), false) = (
+            &self.exec.observer,
+            self.pos.as_ref().and_then(|p| p.since),
+            fan_out,
+        ) {
             o.state_exited(since.elapsed());
         }
         // A Fail state ends its body instead of exiting.
@@ -70,8 +75,10 @@ impl ExecutionActor {
     /// States.DataLimitExceeded. A value nested deeper than
     /// [`MAX_DEPTH`](crate::data::size::MAX_DEPTH) fails with States.Runtime.
     pub(crate) fn check_size(&self, v: &Value, state: &State) -> Result<(), StatesError> {
-        check_depth(v, state)?;
-        if json_size(v) > self.exec.payload_limit {
+        let Some(size) = crate::data::size::size_within(v, crate::data::size::MAX_DEPTH) else {
+            return Err(too_deep(state));
+        };
+        if size > self.exec.payload_limit {
             return Err(StatesError::new(
                 names::DATA_LIMIT_EXCEEDED,
                 format!(
@@ -294,12 +301,17 @@ impl ExecutionActor {
 fn check_depth(v: &Value, state: &State) -> Result<(), StatesError> {
     use crate::data::size::{deeper_than, MAX_DEPTH};
     if deeper_than(v, MAX_DEPTH) {
-        return Err(StatesError::runtime(format!(
-            "An error occurred while executing the state '{}': the value it produced is nested more than {MAX_DEPTH} levels deep",
-            state.name
-        )));
+        return Err(too_deep(state));
     }
     Ok(())
+}
+
+fn too_deep(state: &State) -> StatesError {
+    use crate::data::size::MAX_DEPTH;
+    StatesError::runtime(format!(
+        "An error occurred while executing the state '{}': the value it produced is nested more than {MAX_DEPTH} levels deep",
+        state.name
+    ))
 }
 
 /// AWS: the values one Assign gives are at most 256 KiB in all (each variable included).
