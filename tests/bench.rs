@@ -302,7 +302,7 @@ fn a_ramp_starts_executions_as_its_rate_rises() {
     // A loaded machine may start a few late, into the next second.
     assert!((90..=110).contains(&started[0]), "{started:?}");
     assert!((280..=310).contains(&started[1]), "{started:?}");
-    assert_eq!(p.timeline[1].target_rate, Some(200.0));
+    assert_eq!(p.timeline[1].target_rate, Some(300.0));
     assert_eq!(
         p.timeline.iter().map(|s| s.ended).sum::<u64>(),
         400,

@@ -71,6 +71,7 @@ fn duration_label(us: f64) -> String {
         u if u >= 1_000_000.0 => format!("{} s", u / 1_000_000.0),
         u if u >= 1000.0 => format!("{} ms", u / 1000.0),
         u if u >= 1.0 => format!("{u} µs"),
+        0.0 => "0".into(),
         u => format!("{} ns", u * 1000.0),
     }
 }

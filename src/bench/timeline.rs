@@ -24,7 +24,7 @@ pub struct Second {
     pub p50_us: f64,
     /// Their p99 latency (µs).
     pub p99_us: f64,
-    /// The arrival rate the schedule asked for at its start (open model), or null.
+    /// The arrival rate the schedule asked for in it, on average (open model), or null.
     pub target_rate: Option<f64>,
 }
 
@@ -115,7 +115,8 @@ impl Timeline {
             target_rate: self
                 .schedule
                 .as_ref()
-                .map(|s| (s.rate_at(c.second as f64) * 1000.0).round() / 1000.0),
+                // At the middle of the second, the average of a straight ramp over it.
+                .map(|s| (s.rate_at(c.second as f64 + 0.5) * 1000.0).round() / 1000.0),
         }
     }
 
@@ -153,6 +154,6 @@ mod tests {
         assert_eq!((s[0].started, s[0].ended), (0, 0));
         assert_eq!((s[2].started, s[2].ended, s[2].failed), (1, 2, 1));
         assert!((s[2].p99_us - 5000.0).abs() <= 50.0, "{s:?}");
-        assert_eq!(s[1].target_rate, Some(10.0));
+        assert_eq!(s[1].target_rate, Some(15.0));
     }
 }
