@@ -76,7 +76,7 @@ fn eval(t: &Template, scope: &mut Scope, at: &Loc) -> Result<Value, StatesError>
             .map(|(i, item)| eval(item, scope, &Loc::Index(at, i)))
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
-        Template::Path(p) => scope.resolve_owned(p, &at.dollar_field()),
+        Template::Path(p) => scope.resolve_owned_for(p, || at.dollar_field()),
         Template::Call(c) => intrinsics::eval(c, scope, &at.dollar_field()),
         Template::Expr(e) => super::jsonata::evaluate(e, scope)
             .map_err(|f| super::jsonata::query_error(e, &at.render(), f)),

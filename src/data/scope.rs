@@ -61,11 +61,21 @@ impl<'a> Scope<'a> {
     /// Resolves a path for a payload-template field or intrinsic argument, failing as AWS
     /// does when it finds nothing.
     pub fn resolve_owned(&self, path: &Path, field: &str) -> Result<Value, StatesError> {
+        self.resolve_owned_for(path, || field.to_string())
+    }
+
+    /// [`Self::resolve_owned`] naming the field only when the path fails: building the
+    /// name costs more than most selections.
+    pub fn resolve_owned_for(
+        &self,
+        path: &Path,
+        field: impl FnOnce() -> String,
+    ) -> Result<Value, StatesError> {
         self.select(path).map(|s| s.to_value()).map_err(|m| {
             if m.too_large {
                 StatesError::runtime(m.message)
             } else {
-                self.path_not_found(path, field)
+                self.path_not_found(path, &field())
             }
         })
     }

@@ -101,6 +101,9 @@ impl Clock for ScaledClock {
 #[derive(Debug, Clone)]
 pub struct VirtualClock {
     now_ms: Arc<watch::Sender<i64>>,
+    /// The same time, read without the channel's lock: every state reads the clock, from
+    /// every arbiter thread at once.
+    read_ms: Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl VirtualClock {
@@ -108,6 +111,7 @@ impl VirtualClock {
     pub fn starting_at(start: DateTime<Utc>) -> Self {
         VirtualClock {
             now_ms: Arc::new(watch::Sender::new(start.timestamp_millis())),
+            read_ms: Arc::new(std::sync::atomic::AtomicI64::new(start.timestamp_millis())),
         }
     }
 
@@ -122,6 +126,9 @@ impl VirtualClock {
         self.now_ms.send_if_modified(|now| {
             if ms > *now {
                 *now = ms;
+                // Under the channel's lock, so the two never disagree for long and never
+                // go backwards.
+                self.read_ms.store(ms, std::sync::atomic::Ordering::Release);
                 true
             } else {
                 false
@@ -143,7 +150,8 @@ impl Default for VirtualClock {
 
 impl Clock for VirtualClock {
     fn now(&self) -> DateTime<Utc> {
-        DateTime::from_timestamp_millis(*self.now_ms.borrow()).unwrap_or_default()
+        let ms = self.read_ms.load(std::sync::atomic::Ordering::Acquire);
+        DateTime::from_timestamp_millis(ms).unwrap_or_default()
     }
 
     fn sleep_until(&self, t: DateTime<Utc>) -> BoxFuture<'static, ()> {

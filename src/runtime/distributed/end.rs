@@ -29,6 +29,13 @@ impl ExecutionActor {
         let record = Arc::clone(&run.record);
         f.remaining -= 1;
         let (exceeded, kept) = match msg.outcome {
+            Ok(_) if result_unused(state) && record.writer.is_none() => {
+                // Nothing will read a succeeded child's output: a million of them need
+                // not be held until the run ends.
+                record.child_ended(record.items_of(msg.index), ChildEnd::Succeeded);
+                f.table.mark_succeeded(msg.index);
+                (false, Ok(()))
+            }
             Ok(output) => {
                 record.child_ended(record.items_of(msg.index), ChildEnd::Succeeded);
                 // A ResultWriter writes the whole execution result, not the output.
@@ -148,4 +155,16 @@ impl Handler<MapRunUpdated> for ExecutionActor {
             self.schedule_refill(ctx);
         }
     }
+}
+
+/// Whether the state throws its result away unread: a JSONPath Map with `ResultPath: null`
+/// and no Assign (a JSONata state's Output or Assign may read `$states.result`).
+fn result_unused(state: &State) -> bool {
+    use crate::asl::model::{QueryLanguage, ResultPath, StateKind};
+    let StateKind::Map(m) = &state.kind else {
+        return false;
+    };
+    state.query == QueryLanguage::JsonPath
+        && matches!(m.result_path, ResultPath::Discard)
+        && state.assign.is_none()
 }
