@@ -341,3 +341,69 @@ fn all_37_operations_of_the_model_are_served() {
         );
     }
 }
+
+/// `GET /metrics` on the server: the text Prometheus scrapes.
+fn scrape(s: &Server) -> String {
+    let mut c = std::net::TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    use std::io::{Read, Write};
+    c.write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    c.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: text/plain"),
+        "{head}"
+    );
+    body.to_string()
+}
+
+#[test]
+fn metrics_count_executions_under_cloudwatch_names() {
+    let s = Server::start(&["--virtual-time"]);
+    let create = |name: &str, def: Value, ty: &str| {
+        let (status, made) = s.call(
+            "CreateStateMachine",
+            &json!({"name": name, "definition": def.to_string(), "type": ty,
+                    "roleArn": "arn:aws:iam::123456789012:role/r"}),
+        );
+        assert_eq!(status, 200, "{made}");
+        made["stateMachineArn"].as_str().unwrap().to_string()
+    };
+    let ok = create(
+        "Ok",
+        json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}),
+        "STANDARD",
+    );
+    let bad = create(
+        "Bad",
+        json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E"}}}),
+        "EXPRESS",
+    );
+    for _ in 0..3 {
+        s.call("StartExecution", &json!({"stateMachineArn": ok}));
+    }
+    s.call("StartSyncExecution", &json!({"stateMachineArn": bad}));
+    let ok_label = format!("StateMachineArn=\"{ok}\"");
+    let text = eventually("the three executions end", || {
+        let t = scrape(&s);
+        t.contains(&format!("ExecutionsSucceeded{{{ok_label}}} 3"))
+            .then_some(t)
+    });
+    let bad_label = format!("StateMachineArn=\"{bad}\"");
+    for line in [
+        format!("ExecutionsStarted{{{ok_label}}} 3"),
+        format!("ExecutionsFailed{{{ok_label}}} 0"),
+        format!("ExecutionsStarted{{{bad_label}}} 1"),
+        format!("ExecutionsFailed{{{bad_label}}} 1"),
+        format!("ExecutionTime_count{{{ok_label}}} 3"),
+        "# TYPE ExecutionsStarted counter".into(),
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
+    }
+    // The AWS protocol is still answered beside it.
+    let (status, _) = s.call("ListStateMachines", &json!({}));
+    assert_eq!(status, 200);
+}

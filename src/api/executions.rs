@@ -50,6 +50,9 @@ impl StepFunctions {
         direct_mocks: Option<MockCase>,
     ) -> Result<Arc<ExecutionRecord>, ApiError> {
         let (entry, record, launch) = self.prepare(req, direct_mocks)?;
+        if let Some(o) = &self.service.observer {
+            o.execution_started(entry.arn.as_str(), false);
+        }
         if entry.machine_type == StateMachineType::EXPRESS {
             // AWS keeps no record of an Express execution that a later call could find
             // (its ARN is unique, whatever its name): the caller's handle is all there is,

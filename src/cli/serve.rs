@@ -102,6 +102,9 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     if let Some(path) = &args.mock_config {
         builder = builder.mock_config(super::read_mock_config(path)?);
     }
+    // Counted for GET /metrics; timing states is left off, as it costs every state.
+    let metrics = std::sync::Arc::new(crate::metrics::cloudwatch::ExecutionMetrics::new());
+    builder = builder.observer(std::sync::Arc::clone(&metrics) as _);
     let listeners = listen(&args.host, args.port)?;
     let sfn = builder
         .build()
@@ -117,7 +120,11 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         }
     }
     actix_web::rt::System::new()
-        .block_on(crate::server::serve(sfn, listeners))
+        .block_on(crate::server::serve_with_metrics(
+            sfn,
+            listeners,
+            Some(std::sync::Arc::new(move || metrics.prometheus())),
+        ))
         .map_err(|e| e.to_string())
 }
 

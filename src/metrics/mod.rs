@@ -5,6 +5,8 @@
 //! kind keeps a few histograms, and each recording thread keeps to one of them, so threads
 //! seldom wait on each other. A snapshot adds them up.
 
+pub mod cloudwatch;
+
 use hdrhistogram::Histogram;
 use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};

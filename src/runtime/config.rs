@@ -45,6 +45,13 @@ pub struct Config {
     pub shared_details: super::history::SharedDetails,
 }
 
+impl Config {
+    /// Whether an observer times states, tasks and items.
+    pub fn times_states(&self) -> bool {
+        self.observer.as_ref().is_some_and(|o| o.times_states())
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {

@@ -14,4 +14,14 @@ pub trait Observer: Send + Sync {
     /// A Map iteration or a Distributed Map's child execution ended, `took` after it
     /// started.
     fn item_done(&self, took: Duration);
+    /// Whether states, tasks and items are timed (each costs a clock read); an observer
+    /// that only counts executions says no.
+    fn times_states(&self) -> bool {
+        true
+    }
+    /// An execution of `state_machine` was started (or redriven, when `redrive`).
+    fn execution_started(&self, _state_machine: &str, _redrive: bool) {}
+    /// An execution of `state_machine` ended in `status` (`SUCCEEDED`, `FAILED`,
+    /// `TIMED_OUT` or `ABORTED`), `took` after its start.
+    fn execution_ended(&self, _state_machine: &str, _status: &str, _took: Duration) {}
 }

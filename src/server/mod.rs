@@ -14,6 +14,7 @@ mod protocol;
 use crate::api::StepFunctions;
 use actix_web::{web, App, HttpServer};
 use std::net::TcpListener;
+use std::sync::Arc;
 
 pub use protocol::BODY_LIMIT;
 
@@ -21,11 +22,37 @@ pub use protocol::BODY_LIMIT;
 /// requests in flight finish first). Runs on the calling thread's actix system, which it
 /// needs: call it inside `actix_web::rt::System::new().block_on`.
 pub async fn serve(sfn: StepFunctions, listeners: Vec<TcpListener>) -> std::io::Result<()> {
+    serve_with_metrics(sfn, listeners, None).await
+}
+
+/// What `GET /metrics` answers: the metrics' text in Prometheus' exposition format.
+pub type MetricsText = Arc<dyn Fn() -> String + Send + Sync>;
+
+/// [`serve`], answering `GET /metrics` (beside the AWS protocol's `POST /`) with
+/// `metrics` when given.
+pub async fn serve_with_metrics(
+    sfn: StepFunctions,
+    listeners: Vec<TcpListener>,
+    metrics: Option<MetricsText>,
+) -> std::io::Result<()> {
     let state = web::Data::new(sfn);
     let mut server = HttpServer::new(move || {
-        App::new()
-            .app_data(state.clone())
-            .default_service(web::to(protocol::handle))
+        let app = App::new().app_data(state.clone());
+        let app = match metrics.clone() {
+            Some(text) => app.route(
+                "/metrics",
+                web::get().to(move || {
+                    let text = Arc::clone(&text);
+                    async move {
+                        actix_web::HttpResponse::Ok()
+                            .content_type("text/plain; version=0.0.4")
+                            .body(text())
+                    }
+                }),
+            ),
+            None => app,
+        };
+        app.default_service(web::to(protocol::handle))
     })
     // An answer goes out whole at once, not held back waiting for the client's ack of the
     // one before (Nagle), which cost a keep-alive client most of a millisecond a request.

@@ -282,7 +282,9 @@ impl ExecutionActor {
         let mut pos = Position::new(id, input, entered_id, self.exec.clock.now());
         if let Some(o) = &self.exec.observer {
             o.state_entered();
-            pos.since = Some(std::time::Instant::now());
+            if o.times_states() {
+                pos.since = Some(std::time::Instant::now());
+            }
         }
         self.pos = Some(pos);
     }

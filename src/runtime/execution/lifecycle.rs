@@ -79,6 +79,12 @@ impl ExecutionActor {
             }
         });
         self.exec.record.mark_done();
+        // A Distributed Map's children are the Map Run's, not executions of their own.
+        if let (Some(o), None) = (&self.exec.observer, &self.exec.parent) {
+            let r = &self.exec.record;
+            let took = (stop - r.start_date).to_std().unwrap_or_default();
+            o.execution_ended(r.state_machine_arn.as_str(), status.as_str(), took);
+        }
     }
 
     /// ExecutionStarted: the execution's, or a Distributed Map child execution's own.

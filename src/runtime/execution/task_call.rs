@@ -136,7 +136,7 @@ impl ExecutionActor {
         let nothing_races = call.timeout_seconds.is_none() && call.heartbeat_seconds.is_none();
         let wait = match wait {
             Some(wait) if nothing_races && !queued && self.can_park() => {
-                let at = self.exec.observer.is_some().then(std::time::Instant::now);
+                let at = self.exec.times_states().then(std::time::Instant::now);
                 return self.suspend(ctx, called, move |act, ctx, r| {
                     act.called_back(ctx, r, wait, at)
                 });

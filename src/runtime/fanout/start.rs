@@ -205,7 +205,7 @@ impl ExecutionActor {
             if let Some(outer) = outer_vars {
                 child.vars = Variables::within(outer);
             }
-            if kind != Kind::Parallel && self.exec.observer.is_some() {
+            if kind != Kind::Parallel && self.exec.times_states() {
                 child.item_since = Some(std::time::Instant::now());
             }
             let (tx, rx) = channel::channel(16);
