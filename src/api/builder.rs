@@ -35,6 +35,7 @@ pub struct StepFunctionsBuilder {
     objects: Vec<(String, String, Vec<u8>)>,
     read_only: bool,
     resume_running: bool,
+    retain: Option<usize>,
 }
 
 impl Default for StepFunctionsBuilder {
@@ -42,6 +43,7 @@ impl Default for StepFunctionsBuilder {
         StepFunctionsBuilder {
             config: Config::default(),
             seed: None,
+            retain: None,
             mocks: None,
             data_dir: None,
             objects_dir: None,
@@ -123,6 +125,15 @@ impl StepFunctionsBuilder {
     /// second process on a data directory cannot overwrite the first one's Map Runs.
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
+        self
+    }
+
+    /// Keeps at most `n` ended STANDARD executions in memory (the oldest go first), so a
+    /// long run at a steady rate holds steady memory. With a data directory, one that went
+    /// is read back from it when an operation names it; without, it is gone, as AWS
+    /// forgets executions after their retention period. Running ones always stay.
+    pub fn retain_executions(mut self, n: usize) -> Self {
+        self.retain = Some(n);
         self
     }
 
@@ -268,6 +279,7 @@ impl StepFunctionsBuilder {
                 tags: DashMap::new(),
                 versions: DashMap::new(),
                 aliases: DashMap::new(),
+                retained: super::retention::Retained::new(self.retain),
                 _lock_holder: store.clone(),
                 store,
                 config,
@@ -275,6 +287,7 @@ impl StepFunctionsBuilder {
         };
         if let Some(loaded) = loaded {
             sfn.restore(loaded, self.resume_running && !self.read_only);
+            sfn.retain_restored();
         }
         Ok(sfn)
     }

@@ -201,7 +201,7 @@ impl StepFunctions {
         let mut executions = loaded.executions;
         executions.sort_by_key(|e| e.meta.start_date_ms);
         for ex in executions {
-            if let Err(err) = self.restore_execution(ex, resume, &started_on) {
+            if let Err(err) = self.restore_execution(ex, resume, &started_on, true) {
                 self.store_error(err);
             }
         }
@@ -306,11 +306,23 @@ impl StepFunctions {
         }
     }
 
+    /// An ended execution the retention forgot, read back (not listed again: the list
+    /// keeps start order).
+    pub(crate) fn restore_forgotten(&self, ex: crate::store::LoadedExecution) -> Option<()> {
+        let started_on: HashMap<String, crate::runtime::StartedOn> = self
+            .load_resources(super::resources::kind::STARTED_ON)
+            .into_iter()
+            .filter(|(arn, _)| *arn == ex.meta.execution_arn)
+            .collect();
+        self.restore_execution(ex, false, &started_on, false).ok()
+    }
+
     fn restore_execution(
         &self,
         ex: crate::store::LoadedExecution,
         resume: bool,
         started_on: &HashMap<String, crate::runtime::StartedOn>,
+        listed: bool,
     ) -> Result<(), String> {
         let what = |e: String| format!("{}: {e}", ex.dir.display());
         let meta = &ex.meta;
@@ -382,11 +394,13 @@ impl StepFunctions {
         self.service
             .executions
             .insert(record.execution_arn.shared(), Arc::clone(&record));
-        self.service
-            .by_machine
-            .entry(record.state_machine_arn.to_string())
-            .or_default()
-            .push(Arc::clone(&record));
+        if listed {
+            self.service
+                .by_machine
+                .entry(record.state_machine_arn.to_string())
+                .or_default()
+                .push(Arc::clone(&record));
+        }
         if !running {
             record.mark_done();
             return Ok(());

@@ -97,6 +97,7 @@ impl StepFunctions {
             .push(Arc::clone(&record));
         self.service.launches.insert(exec_arn, Arc::clone(&launch));
         self.spawn_new(&record, launch);
+        self.retain(&record);
         Ok(record)
     }
 
@@ -199,6 +200,7 @@ impl StepFunctions {
             .get(arn_text.as_str())
             .map(|e| Arc::clone(e.value()))
             .or_else(|| self.service.map_runs.child(&arn_text))
+            .or_else(|| self.read_back(&parsed))
             .ok_or_else(|| {
                 ApiError::ExecutionDoesNotExist(format!("Execution Does Not Exist: '{arn}'"))
             })

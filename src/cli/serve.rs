@@ -44,6 +44,11 @@ pub struct ServeArgs {
     /// The region ARNs are made in.
     #[arg(long, env = "AWS_DEFAULT_REGION")]
     pub region: Option<String>,
+    /// Keep at most N ended STANDARD executions in memory, the oldest going first (with
+    /// --data-dir, one that went is read back from it when named), so a long load test
+    /// holds steady memory. Default: all.
+    #[arg(long, value_name = "N")]
+    pub retain_executions: Option<usize>,
 }
 
 /// Runs `sfn serve` until SIGINT or SIGTERM; returns the exit code.
@@ -73,6 +78,9 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let mut builder = StepFunctions::builder();
     if args.virtual_time {
         builder = builder.virtual_clock();
+    }
+    if let Some(n) = args.retain_executions {
+        builder = builder.retain_executions(n);
     }
     if let Some(scale) = args.wait_time_scale {
         let clock = crate::runtime::ScaledClock::new(scale)

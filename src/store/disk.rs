@@ -229,6 +229,22 @@ impl DiskStore {
     }
 }
 
+impl DiskStore {
+    /// The execution `name` of state machine `machine`, read from its directory.
+    pub fn read_execution_of(
+        &self,
+        machine: &str,
+        name: &str,
+    ) -> Result<LoadedExecution, StoreError> {
+        let dir = self
+            .root
+            .join("executions")
+            .join(file_name(machine))
+            .join(file_name(name));
+        read_execution(&dir)
+    }
+}
+
 fn read_execution(dir: &Path) -> Result<LoadedExecution, StoreError> {
     let meta: Meta = read_single(&dir.join("meta.rkyv"))?;
     let log_path = dir.join("log.rkyv");

@@ -1,0 +1,114 @@
+//! The retention of ended STANDARD executions: at most a set number stay in memory, the
+//! oldest going first, so that a soak test at a steady rate holds steady memory. With a
+//! data directory an execution that went is read back from it when an operation names it.
+
+use super::service::StepFunctions;
+use crate::runtime::ExecutionRecord;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+/// Executions looked at per start: the oldest may still run (they move to the back), and
+/// a start must not walk them all.
+const LOOKS_PER_START: usize = 16;
+
+/// The executions kept, oldest first, and how many ended ones may stay.
+pub(crate) struct Retained {
+    limit: Option<usize>,
+    queue: Mutex<VecDeque<Arc<ExecutionRecord>>>,
+}
+
+impl Retained {
+    pub(crate) fn new(limit: Option<usize>) -> Self {
+        Retained {
+            limit,
+            queue: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    /// Takes in `record`, and gives back the ended ones past the limit, to forget.
+    fn keep(&self, record: Arc<ExecutionRecord>) -> Vec<Arc<ExecutionRecord>> {
+        let Some(limit) = self.limit else {
+            return Vec::new();
+        };
+        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        q.push_back(record);
+        let mut gone = Vec::new();
+        let mut looks = 0;
+        while q.len() > limit && looks < LOOKS_PER_START {
+            looks += 1;
+            let Some(oldest) = q.pop_front() else { break };
+            if oldest.status().is_terminal() {
+                gone.push(oldest);
+            } else {
+                q.push_back(oldest);
+            }
+        }
+        gone
+    }
+}
+
+impl StepFunctions {
+    /// Counts `record` (a STANDARD execution just registered, started or read back)
+    /// against the retention, forgetting the oldest ended ones beyond it.
+    pub(crate) fn retain(&self, record: &Arc<ExecutionRecord>) {
+        for r in self.service.retained.keep(Arc::clone(record)) {
+            self.forget(&r);
+        }
+    }
+
+    /// After a restart: the executions read from the data directory count too.
+    pub(crate) fn retain_restored(&self) {
+        if self.service.retained.limit.is_none() {
+            return;
+        }
+        let mut all: Vec<Arc<ExecutionRecord>> = self
+            .service
+            .executions
+            .iter()
+            .map(|e| Arc::clone(e.value()))
+            .collect();
+        all.sort_by_key(|r| r.start_date);
+        for r in &all {
+            self.retain(r);
+        }
+    }
+
+    fn forget(&self, r: &Arc<ExecutionRecord>) {
+        let arn = r.execution_arn.as_str();
+        // A Map Run's parent stays while its run is listed.
+        if !self.service.orphans.contains_key(arn) {
+            self.service.executions.remove(arn);
+            self.service.launches.remove(arn);
+            if let Some(mut v) = self
+                .service
+                .by_machine
+                .get_mut(r.state_machine_arn.as_str())
+            {
+                v.retain(|kept| !Arc::ptr_eq(kept, r));
+            }
+        }
+    }
+
+    /// An execution forgotten from memory, read back from the data directory.
+    pub(crate) fn read_back(
+        &self,
+        arn: &crate::types::arn::ExecutionArn,
+    ) -> Option<Arc<ExecutionRecord>> {
+        self.service.retained.limit?;
+        let store = self.service.store.as_ref()?;
+        let loaded = store
+            .read_execution_of(arn.state_machine(), arn.name())
+            .ok()?;
+        if loaded.meta.execution_arn != arn.as_str() {
+            return None;
+        }
+        self.restore_forgotten(loaded)?;
+        let record = self
+            .service
+            .executions
+            .get(arn.as_str())
+            .map(|e| Arc::clone(e.value()))?;
+        self.retain(&record);
+        Some(record)
+    }
+}
