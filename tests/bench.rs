@@ -261,8 +261,8 @@ fn an_endpoint_run_refuses_what_it_cannot_do() {
         concurrency: 1,
         ..Settings::default()
     };
-    let e = bench::remote::run("https://states.example.com", &w, &one, quiet()).unwrap_err();
-    assert!(e.contains("only http://"), "{e}");
+    let e = bench::remote::run("ftp://states.example.com", &w, &one, quiet()).unwrap_err();
+    assert!(e.contains("http:// or https://"), "{e}");
     let dmap = workloads::named("distributed-map", 10, 0.0).unwrap();
     let e = bench::remote::run("http://127.0.0.1:9", &dmap, &one, quiet()).unwrap_err();
     assert!(e.contains("pass-chain or a definition file"), "{e}");
@@ -346,4 +346,41 @@ fn thresholds_set_the_exit_code_and_hgrm_files_are_written() {
     ] {
         assert_eq!(run(bad).status.code(), Some(2), "{bad:?}");
     }
+}
+
+#[test]
+fn with_aws_credentials_in_the_environment_requests_are_signed_and_still_answered() {
+    let s = serve::Server::start(&["--virtual-time"]);
+    let o = cli_command(&[
+        "bench",
+        "pass-chain",
+        "--items",
+        "2",
+        "--executions",
+        "20",
+        "--endpoint",
+        &s.endpoint(),
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/other",
+        "--threshold",
+        "failed<1",
+    ])
+    .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    .env(
+        "AWS_SECRET_ACCESS_KEY",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    )
+    .output()
+    .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        out.contains("20 executions (20 succeeded, 0 failed)"),
+        "{out}"
+    );
 }

@@ -50,7 +50,7 @@ fn bench_arguments_past_their_bounds_are_usage_errors() {
         vec!["--items", "0"],
         vec!["--items", "10001"],
         vec!["--type", "PARALLEL"],
-        vec!["--endpoint", "https://states.us-east-1.amazonaws.com"],
+        vec!["--endpoint", "ftp://states.us-east-1.amazonaws.com"],
         vec!["--endpoint", "http://127.0.0.1:9", "--concurrency", "2000"],
     ] {
         let mut all = vec!["bench", "pass-chain", "--executions", "1"];

@@ -15,6 +15,7 @@ pub mod remote;
 pub mod report;
 pub mod schedule;
 mod settings;
+pub mod sign;
 pub mod thresholds;
 pub mod timeline;
 pub mod workloads;

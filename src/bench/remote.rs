@@ -1,6 +1,7 @@
-//! `sfn bench --endpoint URL`: a workload driven over HTTP against any endpoint that speaks
-//! Step Functions' AWS JSON 1.0 protocol (`sfn serve`, Step Functions Local, LocalStack),
-//! so one tool measures them all the same way.
+//! `sfn bench --endpoint URL`: a workload driven over HTTP(S) against any endpoint that
+//! speaks Step Functions' AWS JSON 1.0 protocol (`sfn serve`, Step Functions Local,
+//! LocalStack, AWS itself: requests are signed with SigV4 when the environment has AWS
+//! credentials), so one tool measures them all the same way.
 //!
 //! Each of `--concurrency` client threads keeps one connection open and runs one execution
 //! at a time: an EXPRESS execution by StartSyncExecution, a STANDARD one by StartExecution
@@ -11,6 +12,7 @@
 
 use super::report::{self, Counts, PhaseReport, Report};
 use super::schedule::Schedule;
+use super::sign::Signer;
 use super::timeline::Timeline;
 use super::{Progress, Settings, Workload};
 use crate::metrics::{Kind, Metrics};
@@ -24,6 +26,15 @@ pub const MAX_CONNECTIONS: usize = 1024;
 
 /// The largest answer read: AWS's answers carry at most a 256 KiB payload and its escapes.
 const ANSWER_LIMIT: u64 = 4 << 20;
+
+/// The protocol's content type.
+const JSON_1_0: &str = "application/x-amz-json-1.0";
+
+/// The `host[:port]` of a URL, as its Host header carries it.
+fn authority(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split('/').next().unwrap_or(rest)
+}
 
 /// The longest wait between two DescribeExecution calls for one STANDARD execution.
 const MAX_POLL_WAIT: Duration = Duration::from_millis(50);
@@ -52,7 +63,7 @@ pub fn run(
         &json!({
             "name": name,
             "definition": workload.definition.to_string(),
-            "roleArn": super::workloads::ROLE,
+            "roleArn": settings.role_arn.as_deref().unwrap_or(super::workloads::ROLE),
             "type": workload.machine_type,
         })
         .to_string(),
@@ -76,9 +87,9 @@ pub fn run(
 
 /// Whether `workload` can run against `url` over `connections` connections.
 pub fn check(url: &str, workload: &Workload, connections: usize) -> Result<(), String> {
-    if !url.starts_with("http://") {
+    if !url.starts_with("http://") && !url.starts_with("https://") {
         return Err(format!(
-            "--endpoint '{url}': only http:// endpoints are supported (this build has no TLS and does not sign requests)"
+            "--endpoint '{url}': give an http:// or https:// URL"
         ));
     }
     if !workload.objects.is_empty() || workload.redrive {
@@ -195,6 +206,8 @@ struct Client {
     agent: ureq::Agent,
     url: String,
     metrics: Arc<Metrics>,
+    /// Signs each request when the environment has AWS credentials.
+    signer: Option<Arc<Signer>>,
 }
 
 impl Client {
@@ -209,17 +222,36 @@ impl Client {
             agent,
             url: url.to_string(),
             metrics,
+            signer: Signer::from_env(url).map(Arc::new),
         }
     }
 
     /// Calls operation `op` with the JSON text `body`; its answer, or the error it gave.
     fn call(&self, op: &str, body: &str) -> Result<Value, String> {
         let sent = Instant::now();
-        let mut answer = self
+        let target = format!("AWSStepFunctions.{op}");
+        let mut request = self
             .agent
             .post(&self.url)
-            .header("X-Amz-Target", format!("AWSStepFunctions.{op}"))
-            .content_type("application/x-amz-json-1.0")
+            .header("X-Amz-Target", &target)
+            .content_type(JSON_1_0);
+        if let Some(signer) = &self.signer {
+            let host = authority(&self.url);
+            let signed = signer.headers(
+                &self.url,
+                &[
+                    ("host", host),
+                    ("content-type", JSON_1_0),
+                    ("x-amz-target", &target),
+                ],
+                body,
+                std::time::SystemTime::now(),
+            )?;
+            for (k, v) in signed {
+                request = request.header(k, v);
+            }
+        }
+        let mut answer = request
             .send(body)
             .map_err(|e| format!("{op} to {}: {e}", self.url))?;
         let status = answer.status();

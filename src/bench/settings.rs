@@ -26,6 +26,8 @@ pub struct Settings {
     pub seed: u64,
     /// Arbiter threads (0: one per core).
     pub workers: usize,
+    /// The role the state machine is created with over `--endpoint` (AWS checks it).
+    pub role_arn: Option<String>,
 }
 
 impl Default for Settings {
@@ -40,6 +42,7 @@ impl Default for Settings {
             fail_rate: 0.01,
             seed: 1,
             workers: 0,
+            role_arn: None,
         }
     }
 }

@@ -71,6 +71,10 @@ pub struct BenchArgs {
     /// an embedded runtime.
     #[arg(long)]
     pub endpoint: Option<String>,
+    /// With --endpoint: the IAM role the run's state machine is created with (AWS checks
+    /// it; default arn:aws:iam::123456789012:role/sfn-bench).
+    #[arg(long)]
+    pub role_arn: Option<String>,
     /// Write the report as JSON to this file.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -231,6 +235,7 @@ pub fn command(a: BenchArgs) -> i32 {
         fail_rate: a.fail_rate,
         seed: a.seed,
         workers: a.workers as usize,
+        role_arn: a.role_arn.clone(),
     };
     // A run of a set duration has no total to show.
     let total = match (
