@@ -279,7 +279,7 @@ impl StepFunctionsBuilder {
                 tags: DashMap::new(),
                 versions: DashMap::new(),
                 aliases: DashMap::new(),
-                retained: super::retention::Retained::new(self.retain),
+                retained: super::retained::Retained::new(self.retain),
                 _lock_holder: store.clone(),
                 store,
                 config,

@@ -37,6 +37,7 @@ mod page;
 mod records;
 mod redrive;
 mod resources;
+mod retained;
 mod retention;
 mod service;
 mod start;

@@ -4,48 +4,7 @@
 
 use super::service::StepFunctions;
 use crate::runtime::ExecutionRecord;
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
-
-/// Executions looked at per start: the oldest may still run (they move to the back), and
-/// a start must not walk them all.
-const LOOKS_PER_START: usize = 16;
-
-/// The executions kept, oldest first, and how many ended ones may stay.
-pub(crate) struct Retained {
-    limit: Option<usize>,
-    queue: Mutex<VecDeque<Arc<ExecutionRecord>>>,
-}
-
-impl Retained {
-    pub(crate) fn new(limit: Option<usize>) -> Self {
-        Retained {
-            limit,
-            queue: Mutex::new(VecDeque::new()),
-        }
-    }
-
-    /// Takes in `record`, and gives back the ended ones past the limit, to forget.
-    fn keep(&self, record: Arc<ExecutionRecord>) -> Vec<Arc<ExecutionRecord>> {
-        let Some(limit) = self.limit else {
-            return Vec::new();
-        };
-        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-        q.push_back(record);
-        let mut gone = Vec::new();
-        let mut looks = 0;
-        while q.len() > limit && looks < LOOKS_PER_START {
-            looks += 1;
-            let Some(oldest) = q.pop_front() else { break };
-            if oldest.status().is_terminal() {
-                gone.push(oldest);
-            } else {
-                q.push_back(oldest);
-            }
-        }
-        gone
-    }
-}
+use std::sync::Arc;
 
 impl StepFunctions {
     /// Counts `record` (a STANDARD execution just registered, started or read back)
@@ -58,7 +17,7 @@ impl StepFunctions {
 
     /// After a restart: the executions read from the data directory count too.
     pub(crate) fn retain_restored(&self) {
-        if self.service.retained.limit.is_none() {
+        if self.service.retained.limit().is_none() {
             return;
         }
         let mut all: Vec<Arc<ExecutionRecord>> = self
@@ -94,7 +53,7 @@ impl StepFunctions {
         &self,
         arn: &crate::types::arn::ExecutionArn,
     ) -> Option<Arc<ExecutionRecord>> {
-        self.service.retained.limit?;
+        self.service.retained.limit()?;
         let store = self.service.store.as_ref()?;
         let loaded = store
             .read_execution_of(arn.state_machine(), arn.name())

@@ -60,7 +60,7 @@ pub(crate) struct ServiceState {
     /// The aliases, by alias ARN.
     pub(crate) aliases: DashMap<String, super::records::AliasEntry>,
     /// The ended STANDARD executions kept in memory, when their number is bounded.
-    pub(crate) retained: super::retention::Retained,
+    pub(crate) retained: super::retained::Retained,
     /// Dropped last, after the runtime: the next process may take the data directory only
     /// once nothing of this one writes to it.
     pub(crate) _lock_holder: Option<crate::store::DiskStore>,
