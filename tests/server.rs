@@ -385,20 +385,31 @@ fn metrics_count_executions_under_cloudwatch_names() {
     for _ in 0..3 {
         s.call("StartExecution", &json!({"stateMachineArn": ok}));
     }
+    // A name used again is refused, and a refused start starts nothing.
+    let dup = json!({"stateMachineArn": ok, "name": "dup"});
+    assert_eq!(s.call("StartExecution", &dup).0, 200);
+    eventually("the named execution ends", || {
+        let (_, d) = s.call(
+            "DescribeExecution",
+            &json!({"executionArn": ok.replace(":stateMachine:", ":execution:") + ":dup"}),
+        );
+        (d["status"] == "SUCCEEDED").then_some(())
+    });
+    assert_eq!(s.call("StartExecution", &dup).0, 400);
     s.call("StartSyncExecution", &json!({"stateMachineArn": bad}));
     let ok_label = format!("StateMachineArn=\"{ok}\"");
-    let text = eventually("the three executions end", || {
+    let text = eventually("the four executions end", || {
         let t = scrape(&s);
-        t.contains(&format!("ExecutionsSucceeded{{{ok_label}}} 3"))
+        t.contains(&format!("ExecutionsSucceeded{{{ok_label}}} 4"))
             .then_some(t)
     });
     let bad_label = format!("StateMachineArn=\"{bad}\"");
     for line in [
-        format!("ExecutionsStarted{{{ok_label}}} 3"),
+        format!("ExecutionsStarted{{{ok_label}}} 4"),
         format!("ExecutionsFailed{{{ok_label}}} 0"),
         format!("ExecutionsStarted{{{bad_label}}} 1"),
         format!("ExecutionsFailed{{{bad_label}}} 1"),
-        format!("ExecutionTime_count{{{ok_label}}} 3"),
+        format!("ExecutionTime_count{{{ok_label}}} 4"),
         "# TYPE ExecutionsStarted counter".into(),
     ] {
         assert!(text.lines().any(|l| l == line), "{line} in\n{text}");

@@ -50,13 +50,16 @@ impl StepFunctions {
         direct_mocks: Option<MockCase>,
     ) -> Result<Arc<ExecutionRecord>, ApiError> {
         let (entry, record, launch) = self.prepare(req, direct_mocks)?;
-        if let Some(o) = &self.service.observer {
-            o.execution_started(entry.arn.as_str(), false);
-        }
+        let counted = |arn: &str| {
+            if let Some(o) = &self.service.observer {
+                o.execution_started(arn, false);
+            }
+        };
         if entry.machine_type == StateMachineType::EXPRESS {
             // AWS keeps no record of an Express execution that a later call could find
             // (its ARN is unique, whatever its name): the caller's handle is all there is,
             // so memory stays flat however many run.
+            counted(entry.arn.as_str());
             self.spawn_new(&record, launch);
             return Ok(record);
         }
@@ -96,6 +99,9 @@ impl StepFunctions {
             .or_default()
             .push(Arc::clone(&record));
         self.service.launches.insert(exec_arn, Arc::clone(&launch));
+        // Only a start that starts something counts (not a repeat of a running one, nor a
+        // refused one).
+        counted(entry.arn.as_str());
         self.spawn_new(&record, launch);
         self.retain(&record);
         Ok(record)

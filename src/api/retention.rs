@@ -34,17 +34,25 @@ impl StepFunctions {
 
     fn forget(&self, r: &Arc<ExecutionRecord>) {
         let arn = r.execution_arn.as_str();
-        // A Map Run's parent stays while its run is listed.
-        if !self.service.orphans.contains_key(arn) {
-            self.service.executions.remove(arn);
-            self.service.launches.remove(arn);
-            if let Some(mut v) = self
-                .service
-                .by_machine
-                .get_mut(r.state_machine_arn.as_str())
-            {
-                v.retain(|kept| !Arc::ptr_eq(kept, r));
-            }
+        // A Map Run's parent stays, so its runs keep naming an execution that is there.
+        if !self.service.map_runs.of_execution(arn).is_empty() {
+            return;
+        }
+        // Only the record the queue saw, and only while it has still ended: a redrive may
+        // have started it again since.
+        let removed = self.service.executions.remove_if(arn, |_, kept| {
+            Arc::ptr_eq(kept, r) && r.status().is_terminal()
+        });
+        if removed.is_none() {
+            return;
+        }
+        self.service.launches.remove(arn);
+        if let Some(mut v) = self
+            .service
+            .by_machine
+            .get_mut(r.state_machine_arn.as_str())
+        {
+            v.retain(|kept| !Arc::ptr_eq(kept, r));
         }
     }
 

@@ -117,6 +117,12 @@ impl Threshold {
     /// Holds the threshold against a phase's figures.
     pub fn judge(&self, p: &PhaseReport) -> Verdict {
         let ended = p.executions.succeeded + p.executions.failed;
+        // A figure nothing measured (no latency of that kind recorded, as over --endpoint
+        // for transitions; no execution ended) fails its threshold rather than pass it.
+        let measured = match self.metric {
+            Metric::Latency(kind, _) => p.latency.get(kind).is_some_and(|s| s.count > 0),
+            Metric::Failed { .. } | Metric::Throughput => ended > 0,
+        };
         let actual = match self.metric {
             Metric::Latency(kind, stat) => p.latency.get(kind).map_or(0.0, |s| match stat {
                 Stat::P50 => s.p50_us,
@@ -131,12 +137,13 @@ impl Threshold {
             Metric::Failed { fraction: false } => p.executions.failed as f64,
             Metric::Throughput => p.throughput.executions_per_second,
         };
-        let passed = match self.op {
-            Op::Lt => actual < self.limit,
-            Op::Le => actual <= self.limit,
-            Op::Gt => actual > self.limit,
-            Op::Ge => actual >= self.limit,
-        };
+        let passed = measured
+            && match self.op {
+                Op::Lt => actual < self.limit,
+                Op::Le => actual <= self.limit,
+                Op::Gt => actual > self.limit,
+                Op::Ge => actual >= self.limit,
+            };
         Verdict {
             threshold: self.text.clone(),
             actual,
@@ -202,6 +209,15 @@ mod tests {
         assert!(!holds("throughput>500/s", &p));
         let v = "failed<0.1%".parse::<Threshold>().unwrap().judge(&p);
         assert_eq!((v.actual, v.passed), (0.2, false));
+        // Nothing recorded of a kind, or no execution ended: not met.
+        assert!(!holds("task.p99<1s", &p));
+        let idle = PhaseReport::new(
+            "run",
+            Duration::from_secs(1),
+            Counts::new(0, 0, 0),
+            &Metrics::new(),
+        );
+        assert!(!holds("failed<1%", &idle));
     }
 
     #[test]

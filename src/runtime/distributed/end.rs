@@ -157,8 +157,8 @@ impl Handler<MapRunUpdated> for ExecutionActor {
     }
 }
 
-/// Whether the state throws its result away unread: a JSONPath Map with `ResultPath: null`
-/// and no Assign (a JSONata state's Output or Assign may read `$states.result`).
+/// Whether the state throws its result away unread: a JSONPath Map with `ResultPath: null`,
+/// no ResultSelector (it still runs, on the outputs) and no Assign (a JSONata state's Output or Assign may read `$states.result`).
 fn result_unused(state: &State) -> bool {
     use crate::asl::model::{QueryLanguage, ResultPath, StateKind};
     let StateKind::Map(m) = &state.kind else {
@@ -166,5 +166,6 @@ fn result_unused(state: &State) -> bool {
     };
     state.query == QueryLanguage::JsonPath
         && matches!(m.result_path, ResultPath::Discard)
+        && m.result_selector.is_none()
         && state.assign.is_none()
 }
