@@ -23,15 +23,6 @@ impl Write for Counter {
 /// few thousand times would overflow the stack.
 pub const MAX_DEPTH: usize = 127;
 
-/// Whether `v` nests deeper than `max` levels; looks no deeper than `max + 1`.
-pub fn deeper_than(v: &Value, max: usize) -> bool {
-    match v {
-        Value::Array(a) => max == 0 || a.iter().any(|c| deeper_than(c, max - 1)),
-        Value::Object(m) => max == 0 || m.values().any(|c| deeper_than(c, max - 1)),
-        _ => false,
-    }
-}
-
 /// The size of `v` serialised compactly, without building the string. (Recursive: call
 /// it on values no deeper than a few hundred levels, as [`MAX_DEPTH`] keeps them.)
 pub fn json_size(v: &Value) -> usize {
@@ -115,12 +106,12 @@ mod tests {
     #[test]
     fn max_depth_is_what_serde_json_reads_back() {
         let v: Value = serde_json::from_str(&nested(MAX_DEPTH)).unwrap();
-        assert!(!deeper_than(&v, MAX_DEPTH));
+        assert!(size_within(&v, MAX_DEPTH).is_some());
         assert!(serde_json::from_str::<Value>(&nested(MAX_DEPTH + 1)).is_err());
         let deeper = Value::Array(vec![v]);
-        assert!(deeper_than(&deeper, MAX_DEPTH));
-        assert!(!deeper_than(&json!({"a": [1, {"b": 2}]}), 3));
-        assert!(deeper_than(&json!({"a": [1, {"b": []}]}), 3));
+        assert!(size_within(&deeper, MAX_DEPTH).is_none());
+        assert!(size_within(&json!({"a": [1, {"b": 2}]}), 3).is_some());
+        assert!(size_within(&json!({"a": [1, {"b": []}]}), 3).is_none());
     }
 
     #[test]

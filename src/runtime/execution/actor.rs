@@ -9,7 +9,7 @@
 
 use super::env::{Environment, Execution};
 use super::spec::ExecutionSpec;
-use crate::asl::model::{Body, StateId};
+use crate::asl::model::{Body, StateId, StateKind};
 use crate::data::Variables;
 use crate::interpret::policy::RetryCounters;
 use crate::runtime::child_queue::Startable;
@@ -282,7 +282,10 @@ impl ExecutionActor {
         let mut pos = Position::new(id, input, entered_id, self.exec.clock.now());
         if let Some(o) = &self.exec.observer {
             o.state_entered();
-            if o.times_states() {
+            // A Map's or a Parallel's time is its children's, which are timed on their
+            // own: counted as one transition it would swamp the others.
+            let fan_out = matches!(state.kind, StateKind::Map(_) | StateKind::Parallel(_));
+            if o.times_states() && !fan_out {
                 pos.since = Some(std::time::Instant::now());
             }
         }

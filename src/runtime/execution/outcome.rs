@@ -2,8 +2,7 @@
 //! error retried, caught or passed up; and how a body ends, for the root or a child.
 
 use super::actor::{ExecutionActor, Flow, Role};
-use crate::asl::model::{QueryLanguage, State, StateKind, Transition};
-use crate::data::json_size;
+use crate::asl::model::{QueryLanguage, State, Transition};
 use crate::data::{names, ContextObject, Scope, StatesError};
 use crate::interpret::policy::{self, Recovery};
 use crate::interpret::Exit;
@@ -42,14 +41,9 @@ impl ExecutionActor {
 
     /// Records the state's Exited event and stores the variables it assigned.
     fn exited(&mut self, state: &State, output: &Value, assigned: crate::interpret::Assigned) {
-        // A Map's or a Parallel's time is its children's, which are timed on their own:
-        // counted as one transition it would swamp the others.
-        let fan_out = matches!(state.kind, StateKind::Map(_) | StateKind::Parallel(_));
-        if let (Some(o), Some(since), false) = (
-            &self.exec.observer,
-            self.pos.as_ref().and_then(|p| p.since),
-            fan_out,
-        ) {
+        if let (Some(o), Some(since)) =
+            (&self.exec.observer, self.pos.as_ref().and_then(|p| p.since))
+        {
             o.state_exited(since.elapsed());
         }
         // A Fail state ends its body instead of exiting.
@@ -75,10 +69,7 @@ impl ExecutionActor {
     /// States.DataLimitExceeded. A value nested deeper than
     /// [`MAX_DEPTH`](crate::data::size::MAX_DEPTH) fails with States.Runtime.
     pub(crate) fn check_size(&self, v: &Value, state: &State) -> Result<(), StatesError> {
-        let Some(size) = crate::data::size::size_within(v, crate::data::size::MAX_DEPTH) else {
-            return Err(too_deep(state));
-        };
-        if size > self.exec.payload_limit {
+        if sized(v, state)? > self.exec.payload_limit {
             return Err(StatesError::new(
                 names::DATA_LIMIT_EXCEEDED,
                 format!(
@@ -296,22 +287,17 @@ impl ExecutionActor {
     }
 }
 
-/// A value nested deeper than [`MAX_DEPTH`](crate::data::size::MAX_DEPTH) levels fails
-/// its state (before anything walks it recursively again).
-fn check_depth(v: &Value, state: &State) -> Result<(), StatesError> {
-    use crate::data::size::{deeper_than, MAX_DEPTH};
-    if deeper_than(v, MAX_DEPTH) {
-        return Err(too_deep(state));
-    }
-    Ok(())
-}
-
-fn too_deep(state: &State) -> StatesError {
-    use crate::data::size::MAX_DEPTH;
-    StatesError::runtime(format!(
-        "An error occurred while executing the state '{}': the value it produced is nested more than {MAX_DEPTH} levels deep",
-        state.name
-    ))
+/// The size of a value a state produced, in one walk with its depth: a value nested
+/// deeper than [`MAX_DEPTH`](crate::data::size::MAX_DEPTH) levels fails its state (before
+/// anything walks it recursively again).
+fn sized(v: &Value, state: &State) -> Result<usize, StatesError> {
+    use crate::data::size::{size_within, MAX_DEPTH};
+    size_within(v, MAX_DEPTH).ok_or_else(|| {
+        StatesError::runtime(format!(
+            "An error occurred while executing the state '{}': the value it produced is nested more than {MAX_DEPTH} levels deep",
+            state.name
+        ))
+    })
 }
 
 /// AWS: the values one Assign gives are at most 256 KiB in all (each variable included).
@@ -325,8 +311,7 @@ fn check_assigned(assigned: &crate::interpret::Assigned, state: &State) -> Resul
     };
     let mut total = 0;
     for v in values.values() {
-        check_depth(v, state)?;
-        total += json_size(v);
+        total += sized(v, state)?;
     }
     if total > ASSIGN_LIMIT {
         return Err(StatesError::new(
