@@ -50,16 +50,11 @@ impl StepFunctions {
         direct_mocks: Option<MockCase>,
     ) -> Result<Arc<ExecutionRecord>, ApiError> {
         let (entry, record, launch) = self.prepare(req, direct_mocks)?;
-        let counted = |arn: &str| {
-            if let Some(o) = &self.service.observer {
-                o.execution_started(arn, false);
-            }
-        };
         if entry.machine_type == StateMachineType::EXPRESS {
             // AWS keeps no record of an Express execution that a later call could find
             // (its ARN is unique, whatever its name): the caller's handle is all there is,
             // so memory stays flat however many run.
-            counted(entry.arn.as_str());
+            self.count_start(entry.arn.as_str(), false);
             self.spawn_new(&record, launch);
             return Ok(record);
         }
@@ -101,7 +96,7 @@ impl StepFunctions {
         self.service.launches.insert(exec_arn, Arc::clone(&launch));
         // Only a start that starts something counts (not a repeat of a running one, nor a
         // refused one).
-        counted(entry.arn.as_str());
+        self.count_start(entry.arn.as_str(), false);
         self.spawn_new(&record, launch);
         self.retain(&record);
         Ok(record)
@@ -177,6 +172,13 @@ impl StepFunctions {
             }),
         };
         Ok((entry, record, launch))
+    }
+
+    /// Tells the observer an execution of `machine` starts (or is redriven).
+    pub(super) fn count_start(&self, machine: &str, redrive: bool) {
+        if let Some(o) = &self.service.observer {
+            o.execution_started(machine, redrive);
+        }
     }
 
     /// Starts a new execution's root actor.

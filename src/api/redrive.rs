@@ -144,9 +144,7 @@ impl StepFunctions {
         }
         let resume = record.with_progress(|p| p.resume.take()).map(|r| *r);
         record.mark_running();
-        if let Some(o) = &self.service.observer {
-            o.execution_started(record.state_machine_arn.as_str(), true);
-        }
+        self.count_start(record.state_machine_arn.as_str(), true);
         self.spawn_execution(
             &record,
             launch,

@@ -31,9 +31,7 @@ impl StepFunctions {
                 "This operation is not supported by STANDARD state machines".into(),
             ));
         }
-        if let Some(o) = &self.service.observer {
-            o.execution_started(entry.arn.as_str(), false);
-        }
+        self.count_start(entry.arn.as_str(), false);
         self.spawn_new(&record, launch);
         record.wait().await;
         Ok(sync_output(&record, trace_header))

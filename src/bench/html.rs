@@ -5,6 +5,7 @@
 
 use super::report::{PhaseReport, Report};
 use super::timeline::Second;
+use crate::metrics::percentile_curve;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -39,7 +40,12 @@ impl Report {
         for p in &self.phases {
             let name = escape(&p.name);
             let _ = writeln!(out, "<h2>{name}: latency by percentile</h2>");
-            out.push_str(&percentiles(&p.curves));
+            let curves = p
+                .histograms
+                .iter()
+                .map(|(kind, h)| (*kind, percentile_curve(h)))
+                .collect();
+            out.push_str(&percentiles(&curves));
             if !p.timeline.is_empty() {
                 let _ = writeln!(out, "<h2>{name}: executions per second</h2>");
                 out.push_str(&throughput(&p.timeline, &stages));

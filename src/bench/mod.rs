@@ -127,12 +127,9 @@ fn drive(
             }
             let intended = match &schedule {
                 Some(schedule) => {
-                    let Some(at) = Settings::due(started, schedule, i) else {
+                    let Some(at) = Settings::due(started, schedule, length, i) else {
                         break;
                     };
-                    if length.is_some_and(|d| at >= started + d) {
-                        break;
-                    }
                     tokio::time::sleep_until(at.into()).await;
                     at
                 }

@@ -154,12 +154,9 @@ fn drive(
                 }
                 let intended = match schedule {
                     Some(schedule) => {
-                        let Some(at) = Settings::due(started, schedule, i) else {
+                        let Some(at) = Settings::due(started, schedule, length, i) else {
                             return;
                         };
-                        if length.is_some_and(|d| at >= started + d) {
-                            return;
-                        }
                         std::thread::sleep(at.saturating_duration_since(Instant::now()));
                         at
                     }

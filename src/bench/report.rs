@@ -4,7 +4,7 @@
 
 use super::settings::Settings;
 use super::workloads::Workload;
-use crate::metrics::{percentile_curve, Kind, LatencySummary, Metrics};
+use crate::metrics::{Kind, LatencySummary, Metrics};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -58,9 +58,6 @@ pub struct PhaseReport {
     pub throughput: Throughput,
     /// By kind: `execution`, `transition`, `task`, `map_item`.
     pub latency: BTreeMap<&'static str, LatencySummary>,
-    /// (percentile, µs) points per kind, for the plot.
-    #[serde(skip)]
-    pub curves: BTreeMap<&'static str, Vec<(f64, f64)>>,
     /// The whole distribution per kind, for `--hgrm`.
     #[serde(skip)]
     pub histograms: BTreeMap<&'static str, hdrhistogram::Histogram<u64>>,
@@ -73,12 +70,10 @@ impl PhaseReport {
     pub fn new(name: &str, wall: Duration, executions: Counts, metrics: &Metrics) -> Self {
         let secs = wall.as_secs_f64().max(1e-9);
         let mut latency = BTreeMap::new();
-        let mut curves = BTreeMap::new();
         let mut histograms = BTreeMap::new();
         for kind in Kind::ALL {
             let h = metrics.snapshot(kind);
             latency.insert(kind.name(), LatencySummary::of(&h));
-            curves.insert(kind.name(), percentile_curve(&h));
             histograms.insert(kind.name(), h);
         }
         let transitions = metrics.transitions();
@@ -96,7 +91,6 @@ impl PhaseReport {
             executions,
             transitions,
             latency,
-            curves,
             histograms,
             timeline: Vec::new(),
         }

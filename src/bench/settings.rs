@@ -100,10 +100,17 @@ impl Settings {
     }
 
     /// When execution `i` is due from `started` under `schedule`; `None` once the schedule
-    /// has ended.
-    pub fn due(started: Instant, schedule: &Schedule, i: u64) -> Option<Instant> {
-        schedule
-            .due(i)
-            .and_then(|offset| started.checked_add(offset))
+    /// has ended or the run's `length` (see [`Self::length`]) is over by then.
+    pub fn due(
+        started: Instant,
+        schedule: &Schedule,
+        length: Option<Duration>,
+        i: u64,
+    ) -> Option<Instant> {
+        let offset = schedule.due(i)?;
+        if length.is_some_and(|l| offset >= l) {
+            return None;
+        }
+        started.checked_add(offset)
     }
 }
