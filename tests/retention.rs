@@ -79,3 +79,32 @@ fn with_a_data_directory_a_forgotten_execution_is_read_back() {
         ]
     );
 }
+
+#[test]
+fn after_a_restart_the_executions_read_from_disk_count_against_the_retention() {
+    let dir = temp_dir("retention-restart");
+    let first_arn = {
+        let s = builder().data_dir(dir.path()).build().unwrap();
+        let arn = create(&s, "Again", &pass());
+        let first = start(&s, &arn, &json!({"n": 0}));
+        first.wait_blocking();
+        for n in 1..20 {
+            start(&s, &arn, &json!({ "n": n })).wait_blocking();
+        }
+        assert_eq!(listed(&s, &arn), 20);
+        first.execution_arn.to_string()
+    };
+    let s = builder()
+        .data_dir(dir.path())
+        .retain_executions(3)
+        .build()
+        .unwrap();
+    let arn = first_arn
+        .replace(":execution:", ":stateMachine:")
+        .rsplit_once(':')
+        .unwrap()
+        .0
+        .to_string();
+    assert_eq!(listed(&s, &arn), 3);
+    assert_eq!(describe_arn(&s, &first_arn).status, "SUCCEEDED");
+}

@@ -309,10 +309,11 @@ impl StepFunctions {
     /// An ended execution the retention forgot, read back (not listed again: the list
     /// keeps start order).
     pub(crate) fn restore_forgotten(&self, ex: crate::store::LoadedExecution) -> Option<()> {
+        let arn = &ex.meta.execution_arn;
         let started_on: HashMap<String, crate::runtime::StartedOn> = self
-            .load_resources(super::resources::kind::STARTED_ON)
+            .load_resource(super::resources::kind::STARTED_ON, arn)
+            .map(|on| (arn.clone(), on))
             .into_iter()
-            .filter(|(arn, _)| *arn == ex.meta.execution_arn)
             .collect();
         self.restore_execution(ex, false, &started_on, false).ok()
     }

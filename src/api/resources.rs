@@ -55,6 +55,22 @@ impl StepFunctions {
         }
     }
 
+    /// The record of `key` under `kind` in the data directory, if there is one; one that
+    /// cannot be read is kept with the store errors.
+    pub(crate) fn load_resource<T: DeserializeOwned>(&self, kind: &str, key: &str) -> Option<T> {
+        let store = self.service.store.as_ref()?;
+        let r = match store.load_resource(kind, key) {
+            Ok(r) => r?,
+            Err(e) => {
+                self.store_error(e);
+                return None;
+            }
+        };
+        serde_json::from_str(&r.json)
+            .map_err(|e| self.store_error(format!("{kind} record {key}: {e}")))
+            .ok()
+    }
+
     /// The records of `kind` in the data directory; what cannot be read is kept with the
     /// store errors and skipped.
     pub(crate) fn load_resources<T: DeserializeOwned>(&self, kind: &str) -> Vec<(String, T)> {

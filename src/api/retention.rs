@@ -4,18 +4,18 @@
 
 use super::service::StepFunctions;
 use crate::runtime::ExecutionRecord;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 impl StepFunctions {
     /// Counts `record` (a STANDARD execution just registered, started or read back)
     /// against the retention, forgetting the oldest ended ones beyond it.
     pub(crate) fn retain(&self, record: &Arc<ExecutionRecord>) {
-        for r in self.service.retained.keep(Arc::clone(record)) {
-            self.forget(&r);
-        }
+        self.forget_all(self.service.retained.keep(Arc::clone(record)));
     }
 
-    /// After a restart: the executions read from the data directory count too.
+    /// After a restart: the executions read from the data directory count too. What goes
+    /// is forgotten at once, so each machine's list is walked once, not once per record.
     pub(crate) fn retain_restored(&self) {
         if self.service.retained.limit().is_none() {
             return;
@@ -27,33 +27,47 @@ impl StepFunctions {
             .map(|e| Arc::clone(e.value()))
             .collect();
         all.sort_by_key(|r| r.start_date);
-        for r in &all {
-            self.retain(r);
+        let mut gone = Vec::new();
+        for r in all {
+            gone.extend(self.service.retained.keep(r));
+        }
+        self.forget_all(gone);
+    }
+
+    fn forget_all(&self, gone: Vec<Arc<ExecutionRecord>>) {
+        let mut listed: HashMap<&str, HashSet<*const ExecutionRecord>> = HashMap::new();
+        for r in &gone {
+            if self.forget(r) {
+                listed
+                    .entry(r.state_machine_arn.as_str())
+                    .or_default()
+                    .insert(Arc::as_ptr(r));
+            }
+        }
+        for (machine, records) in listed {
+            if let Some(mut v) = self.service.by_machine.get_mut(machine) {
+                v.retain(|kept| !records.contains(&Arc::as_ptr(kept)));
+            }
         }
     }
 
-    fn forget(&self, r: &Arc<ExecutionRecord>) {
+    /// Drops `r` from the service's maps (not its machine's list: see
+    /// [`Self::forget_all`]); whether it went.
+    fn forget(&self, r: &Arc<ExecutionRecord>) -> bool {
         let arn = r.execution_arn.as_str();
         // A Map Run's parent stays, so its runs keep naming an execution that is there.
         if !self.service.map_runs.of_execution(arn).is_empty() {
-            return;
+            return false;
         }
         // Only the record the queue saw, and only while it has still ended: a redrive may
         // have started it again since.
         let removed = self.service.executions.remove_if(arn, |_, kept| {
             Arc::ptr_eq(kept, r) && r.status().is_terminal()
         });
-        if removed.is_none() {
-            return;
+        if removed.is_some() {
+            self.service.launches.remove(arn);
         }
-        self.service.launches.remove(arn);
-        if let Some(mut v) = self
-            .service
-            .by_machine
-            .get_mut(r.state_machine_arn.as_str())
-        {
-            v.retain(|kept| !Arc::ptr_eq(kept, r));
-        }
+        removed.is_some()
     }
 
     /// An execution forgotten from memory, read back from the data directory.

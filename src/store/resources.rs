@@ -35,6 +35,15 @@ impl DiskStore {
         remove_if_there(&self.resource_path(kind, key))
     }
 
+    /// The record of `key` under `kind`, if there is one.
+    pub fn load_resource(&self, kind: &str, key: &str) -> Result<Option<ResourceMeta>, StoreError> {
+        let path = self.resource_path(kind, key);
+        if !path.exists() {
+            return Ok(None);
+        }
+        read_single::<ResourceMeta>(&path).map(Some)
+    }
+
     /// The records of `kind`, in file name order, and what could not be read.
     pub fn load_resources(&self, kind: &str) -> (Vec<ResourceMeta>, Vec<StoreError>) {
         let mut errors = Vec::new();
