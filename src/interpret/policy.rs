@@ -138,7 +138,7 @@ mod tests {
             next: StateId(next),
             result_path: match rp {
                 Some(p) => ResultPath::At(Path::parse(p).unwrap()),
-                None => ResultPath::At(Path::parse("$").unwrap()),
+                None => ResultPath::whole(),
             },
             assign: None,
             output: None,
